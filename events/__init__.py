@@ -1,0 +1,42 @@
+"""The append-only, tamper-evident event store. Imports nothing of the rest of the project."""
+
+from events.db import DEFAULT_DATABASE_URL, database_url, make_engine
+from events.errors import (
+    ConcurrencyError,
+    EventStoreError,
+    IdempotencyKeyReused,
+    SchemaNotReady,
+    StoreBusy,
+    UnknownEventType,
+)
+from events.model import (
+    AppendResult,
+    DomainEvent,
+    EventMetadata,
+    EventRegistry,
+    NewEvent,
+    RecordedEvent,
+)
+from events.store import EventStore
+from events.verify import BrokenLink, VerificationReport
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "AppendResult",
+    "BrokenLink",
+    "ConcurrencyError",
+    "DomainEvent",
+    "EventMetadata",
+    "EventRegistry",
+    "EventStore",
+    "EventStoreError",
+    "IdempotencyKeyReused",
+    "NewEvent",
+    "RecordedEvent",
+    "SchemaNotReady",
+    "StoreBusy",
+    "UnknownEventType",
+    "VerificationReport",
+    "database_url",
+    "make_engine",
+]

@@ -1,0 +1,53 @@
+"""Create or upgrade the schema with Alembic: explicitly (`unionflow db upgrade`, or `serve` on an
+empty database), never at import time.
+
+Each layer that owns tables ships its own Alembic version directory as a branch (`events` here;
+read models add theirs), and `upgrade` takes every branch to its head."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+_extra_version_locations: list[str] = []
+
+
+def add_version_location(package_dir: str) -> None:
+    """Let another layer (e.g. projections) add its migrations branch, as a filesystem path."""
+    if package_dir not in _extra_version_locations:
+        _extra_version_locations.append(package_dir)
+
+
+def _config() -> Config:
+    cfg = Config()
+    here = resources.files("events") / "migrations"
+    cfg.set_main_option("script_location", str(here))
+    locations = [str(here / "versions"), *_extra_version_locations]
+    cfg.set_main_option("version_locations", " ".join(locations))
+    cfg.set_main_option("path_separator", "space")
+    return cfg
+
+
+def upgrade(engine: Engine) -> list[str]:
+    """Upgrade every branch to its head; returns the revisions now current."""
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "heads")
+    return current_revisions(engine)
+
+
+def current_revisions(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(MigrationContext.configure(conn).get_current_heads())
+
+
+def pending(engine: Engine) -> bool:
+    """True when the database is not at every head (e.g. empty)."""
+    heads = set(ScriptDirectory.from_config(_config()).get_heads())
+    return set(current_revisions(engine)) != heads

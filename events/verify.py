@@ -1,0 +1,317 @@
+"""Walk the hash chains and report the first broken link.
+
+Two passes, both streamed with bounded memory:
+1. per stream (streams registry joined to their events, page by page): versions 1..N without gaps,
+   each `prev_hash` equal to the previous event's hash, each hash recomputed from the stored
+   content, and the last event equal to the registry's version and head hash. This names the
+   stream and version of an edited payload or metadata, a deleted, inserted or reordered event,
+   a truncated tail, or a stream whose events were all deleted.
+2. the whole log in position order: positions 1..N without gaps, every event belonging to a
+   registered stream, and the running log hash equal to `log_head`. This catches a whole stream
+   deleted together with its registry row, and the log's tail cut off.
+
+A database owner who rewrites every hash, the registry and the log head can forge a consistent
+history; what defeats that is keeping the log head (`EventStore.head()`, also in every audit
+bundle's manifest) somewhere else and passing it back as `expected_head`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from events import schema
+from events.hashing import event_hash, log_hash
+
+_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    kind: str  # edited | chain-broken | version-gap | missing-stream | truncated | orphan | position-gap | log-head
+    detail: str
+    stream_id: str | None = None
+    version: int | None = None
+    position: int | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.stream_id is not None:
+            where.append(f"stream {self.stream_id}")
+        if self.version is not None:
+            where.append(f"version {self.version}")
+        if self.position is not None:
+            where.append(f"position {self.position}")
+        return f"{self.kind} at {', '.join(where) or 'log'}: {self.detail}"
+
+
+@dataclass
+class VerificationReport:
+    streams_checked: int = 0
+    events_checked: int = 0
+    broken: BrokenLink | None = None
+    head_position: int = 0
+    head_hash: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def _stored_row_hash(r: Any, prev_hash: str) -> str:
+    return event_hash(
+        prev_hash,
+        r.position,
+        r.stream_id,
+        r.version,
+        r.event_type,
+        r.schema_version,
+        r.occurred_on,
+        r.recorded_at,
+        r.metadata,
+        r.payload,
+    )
+
+
+def check_stream_chain(
+    stream_id: str, rows: Iterable[Any], registered: tuple[int, str] | None
+) -> tuple[int, BrokenLink | None]:
+    """Check one stream's rows (in version order) against its registry entry (version, head hash).
+    Returns the number of events checked and the first broken link, if any."""
+    expected_version = 1
+    prev = schema.GENESIS_HASH
+    count = 0
+    for r in rows:
+        count += 1
+        if r.version != expected_version:
+            kind = "version-gap" if r.version > expected_version else "chain-broken"
+            return count, BrokenLink(
+                kind,
+                f"expected version {expected_version}, found {r.version} "
+                "(an event was deleted, inserted or reordered)",
+                stream_id,
+                r.version,
+                r.position,
+            )
+        if r.prev_hash != prev:
+            return count, BrokenLink(
+                "chain-broken",
+                "prev_hash does not match the previous event's hash "
+                "(an event before it was deleted, inserted, edited or reordered)",
+                stream_id,
+                r.version,
+                r.position,
+            )
+        if _stored_row_hash(r, prev) != r.hash:
+            return count, BrokenLink(
+                "edited",
+                "the stored content (payload, metadata, type, dates or position) does not match its hash",
+                stream_id,
+                r.version,
+                r.position,
+            )
+        prev = r.hash
+        expected_version += 1
+    last_version = expected_version - 1
+    if registered is None:
+        if count:
+            return count, BrokenLink(
+                "orphan", "events exist for a stream the registry does not know", stream_id, 1
+            )
+        return count, None
+    reg_version, reg_hash = registered
+    if count == 0:
+        return count, BrokenLink(
+            "missing-stream",
+            f"the registry says version {reg_version} but the stream has no events",
+            stream_id,
+        )
+    if last_version < reg_version:
+        return count, BrokenLink(
+            "truncated",
+            f"the stream ends at version {last_version} but the registry says {reg_version}",
+            stream_id,
+            last_version + 1,
+        )
+    if last_version > reg_version or prev != reg_hash:
+        return count, BrokenLink(
+            "chain-broken",
+            f"the stream's last event (version {last_version}) does not match the registry's head "
+            f"(version {reg_version})",
+            stream_id,
+            last_version,
+        )
+    return count, None
+
+
+_EVENT_COLS = (
+    schema.events.c.position,
+    schema.events.c.stream_id,
+    schema.events.c.version,
+    schema.events.c.event_type,
+    schema.events.c.schema_version,
+    schema.events.c.payload,
+    schema.events.c.metadata,
+    schema.events.c.occurred_on,
+    schema.events.c.recorded_at,
+    schema.events.c.prev_hash,
+    schema.events.c.hash,
+)
+
+
+def verify(
+    engine: Engine, stream_id: str | None = None, expected_head: tuple[int, str] | None = None
+) -> VerificationReport:
+    report = VerificationReport()
+    with engine.connect() as conn:
+        head = conn.execute(sa.select(schema.log_head).where(schema.log_head.c.id == 1)).one()
+        report.head_position, report.head_hash = int(head.position), str(head.hash)
+    if stream_id is not None:
+        _verify_one(engine, stream_id, report)
+        return report
+    _verify_streams(engine, report)
+    if report.broken is None:
+        _verify_log(engine, report, expected_head)
+    return report
+
+
+def _verify_one(engine: Engine, stream_id: str, report: VerificationReport) -> None:
+    with engine.connect() as conn:
+        reg = conn.execute(
+            sa.select(schema.streams.c.version, schema.streams.c.head_hash).where(
+                schema.streams.c.stream_id == stream_id
+            )
+        ).one_or_none()
+        rows = conn.execution_options(yield_per=_PAGE).execute(
+            sa.select(*_EVENT_COLS)
+            .where(schema.events.c.stream_id == stream_id)
+            .order_by(schema.events.c.version)
+        )
+        count, broken = check_stream_chain(stream_id, rows, (reg.version, reg.head_hash) if reg else None)
+    report.streams_checked = 1
+    report.events_checked = count
+    if reg is None and count == 0:
+        report.broken = BrokenLink("missing-stream", "no such stream", stream_id)
+    else:
+        report.broken = broken
+
+
+def _stream_pages(engine: Engine) -> Iterator[list[Any]]:
+    last = ""
+    while True:
+        with engine.connect() as conn:
+            page = conn.execute(
+                sa.select(schema.streams.c.stream_id, schema.streams.c.version, schema.streams.c.head_hash)
+                .where(schema.streams.c.stream_id > last)
+                .order_by(schema.streams.c.stream_id)
+                .limit(_PAGE)
+            ).all()
+        if not page:
+            return
+        yield page
+        last = page[-1].stream_id
+
+
+def _verify_streams(engine: Engine, report: VerificationReport) -> None:
+    for page in _stream_pages(engine):
+        ids = [s.stream_id for s in page]
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(*_EVENT_COLS)
+                .where(schema.events.c.stream_id.in_(ids))
+                .order_by(schema.events.c.stream_id, schema.events.c.version)
+            ).all()
+        by_stream: dict[str, list[Any]] = {}
+        for r in rows:
+            by_stream.setdefault(r.stream_id, []).append(r)
+        for s in page:
+            count, broken = check_stream_chain(
+                s.stream_id, by_stream.get(s.stream_id, []), (s.version, s.head_hash)
+            )
+            report.streams_checked += 1
+            report.events_checked += count
+            if broken:
+                report.broken = broken
+                return
+
+
+def _verify_log(
+    engine: Engine, report: VerificationReport, expected_head: tuple[int, str] | None = None
+) -> None:
+    with engine.connect() as conn:
+        orphan = conn.execute(
+            sa.select(schema.events.c.stream_id, schema.events.c.version, schema.events.c.position)
+            .select_from(
+                schema.events.outerjoin(
+                    schema.streams, schema.events.c.stream_id == schema.streams.c.stream_id
+                )
+            )
+            .where(schema.streams.c.stream_id.is_(None))
+            .order_by(schema.events.c.position)
+            .limit(1)
+        ).one_or_none()
+    if orphan is not None:
+        report.broken = BrokenLink(
+            "orphan",
+            "events exist for a stream the registry does not know (inserted)",
+            orphan.stream_id,
+            orphan.version,
+            orphan.position,
+        )
+        return
+    anchor_position, anchor_hash = expected_head if expected_head is not None else (0, "")
+    running = schema.GENESIS_HASH
+    expected_position = 1
+    last = 0
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(schema.events.c.position, schema.events.c.stream_id, schema.events.c.hash)
+                .where(schema.events.c.position > last)
+                .order_by(schema.events.c.position)
+                .limit(_PAGE * 10)
+            ).all()
+        if not rows:
+            break
+        for r in rows:
+            if r.position != expected_position:
+                report.broken = BrokenLink(
+                    "position-gap",
+                    f"positions {expected_position}..{r.position - 1} are missing from the log "
+                    "(events or whole streams deleted)",
+                    r.stream_id,
+                    position=expected_position,
+                )
+                return
+            running = log_hash(running, r.hash)
+            if anchor_position == r.position and running != anchor_hash:
+                report.broken = BrokenLink(
+                    "log-head",
+                    f"the log up to position {r.position} no longer matches the anchor kept outside "
+                    "the database (history before it was rewritten)",
+                    position=r.position,
+                )
+                return
+            expected_position += 1
+        last = rows[-1].position
+    last_position = expected_position - 1
+    if last_position != report.head_position or running != report.head_hash:
+        report.broken = BrokenLink(
+            "log-head",
+            f"the log ends at position {last_position} but its head says {report.head_position}, or the "
+            "running hash differs (the log's tail was cut off or rewritten)",
+            position=last_position + 1,
+        )
+        return
+    if anchor_position > last_position:
+        report.broken = BrokenLink(
+            "log-head",
+            f"the log ends at position {last_position} but the anchor kept outside says {anchor_position} "
+            "(the log's tail was cut off)",
+            position=last_position + 1,
+        )
