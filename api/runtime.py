@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from events import EventRegistry, EventStore, make_engine
+from events.catalogue import CATALOGUE
 from events import migrate as migrations
 
 
 def build_registry() -> EventRegistry:
     registry = EventRegistry()
-    try:
-        from workflow.registry import EVENTS  # the workflow's event types, once they exist
-    except ImportError:  # pragma: no cover
-        return registry
-    registry.include(EVENTS)
+    registry.include(CATALOGUE)
     return registry
 
 

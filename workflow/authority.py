@@ -1,0 +1,78 @@
+"""Who may act. Checked here, in the workflow, for every command, whatever front end sent it; the
+HTTP layer only authenticates the person.
+
+- staff act for their own union (or its preparatory group, which acts under the union's id);
+- approvers decide the filings of the unions *directly* below their organisation (R-APPROVER);
+- auditors read their subtree and write nothing;
+- administrators manage the organisation tree within their own subtree."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflow.errors import NotAuthorised
+from workflow.state import UnionState
+
+Role = Literal["staff", "approver", "auditor", "admin"]
+
+
+class Actor(BaseModel):
+    """The person acting, in which role, for which organisation: recorded in every event's
+    metadata."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_id: str = Field(min_length=1)
+    role: Role
+    org_id: str = Field(min_length=1)
+
+
+def require_staff_of(actor: Actor, union: UnionState) -> None:
+    if actor.role != "staff":
+        raise NotAuthorised(
+            "AUTH-ROLE",
+            f"only the union's staff may take this step; {actor.person_id} acts as {actor.role}",
+            {"role": actor.role, "needed": "staff"},
+        )
+    if actor.org_id != union.org_id:
+        raise NotAuthorised(
+            "AUTH-ORG",
+            f"staff of {actor.org_id} may not act for union {union.org_id}",
+            {"actor_org": actor.org_id, "union": union.org_id},
+        )
+
+
+def require_approver_of(actor: Actor, union: UnionState) -> None:
+    """R-APPROVER: filings are decided by the union's direct higher-level union, nobody else."""
+    if actor.role != "approver":
+        raise NotAuthorised(
+            "R-APPROVER",
+            f"only an approver of the higher-level union may decide filings; {actor.person_id} acts as {actor.role}",
+            {"role": actor.role, "needed": "approver"},
+        )
+    if union.parent_id is None or actor.org_id != union.parent_id:
+        raise NotAuthorised(
+            "R-APPROVER",
+            f"filings of {union.org_id} are decided by its direct higher-level union {union.parent_id}, "
+            f"not by {actor.org_id}",
+            {"actor_org": actor.org_id, "union": union.org_id, "approver_org": union.parent_id},
+        )
+
+
+def require_admin_over(actor: Actor, org_id: str, ancestors: list[str]) -> None:
+    """An administrator manages `org_id` when it is their organisation or below it (`ancestors`:
+    the chain from org_id's parent up to the root)."""
+    if actor.role != "admin":
+        raise NotAuthorised(
+            "AUTH-ROLE",
+            f"only an administrator may manage the organisation tree; {actor.person_id} acts as {actor.role}",
+            {"role": actor.role, "needed": "admin"},
+        )
+    if actor.org_id != org_id and actor.org_id not in ancestors:
+        raise NotAuthorised(
+            "AUTH-ORG",
+            f"administrator of {actor.org_id} may not manage {org_id}, which is outside their subtree",
+            {"actor_org": actor.org_id, "org": org_id},
+        )

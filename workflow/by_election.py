@@ -1,0 +1,213 @@
+"""By-election of a chair who left mid-term (补选), R-VACANCY: the vacancy is recorded with its date
+and an acting chair; the by-election is due within `vacancy_months` (3) with the higher-level
+union's consent; it is held (R-QUORUM, R-ELECTED, R-BALLOTS) and its result approved.
+
+A vote that elects nobody is recorded too (it happened) and leaves the by-election to be held
+again; A-VACANCY-OVERDUE reports a vacancy that outlasts the deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from events.catalogue import (
+    ByElectionApproved,
+    ByElectionConsented,
+    ByElectionConsentRefused,
+    ByElectionHeld,
+    ByElectionRejected,
+    ByElectionRequested,
+    ChairVacancyRecorded,
+    ProcedureEvent,
+)
+from workflow import commands as c
+from workflow import rules
+from workflow.election import candidate_facts, check_ballots, outcome_of
+from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
+from workflow.kinds import ProcedureKind, not_applicable
+from workflow.machine import ProcedureMachine, Step
+from workflow.profile import RuleProfile
+from workflow.state import ByElectionProcedure, Procedure, UnionState
+
+KIND = "by_election"
+
+VACANT = "vacant"
+CONSENT_REQUESTED = "consent_requested"
+CONSENTED = "consented"
+HELD = "held"
+FILLED = "filled"
+
+MACHINE = ProcedureMachine(
+    KIND,
+    states=[VACANT, CONSENT_REQUESTED, CONSENTED, HELD, FILLED],
+    initial=VACANT,
+    steps=[
+        Step(
+            "request_by_election",
+            VACANT,
+            CONSENT_REQUESTED,
+            "ask the higher union's consent to a by-election",
+        ),
+        Step("consent", CONSENT_REQUESTED, CONSENTED, "consent to the by-election (higher union)"),
+        Step("refuse_consent", CONSENT_REQUESTED, VACANT, "refuse the by-election (higher union)"),
+        Step("hold_by_election", CONSENTED, HELD, "record the by-election that elected a chair"),
+        Step("hold_by_election_undecided", CONSENTED, CONSENTED, "record a by-election that elected nobody"),
+        Step("approve_result", HELD, FILLED, "approve the by-election result (higher union)"),
+        Step("reject_result", HELD, CONSENTED, "reject the by-election result (higher union)"),
+    ],
+    terminal=[FILLED],
+)
+
+AWAITING_APPROVAL = {
+    CONSENT_REQUESTED: "consent to a by-election (R-VACANCY)",
+    HELD: "by-election result (R-VACANCY)",
+}
+
+
+def decide_vacancy(
+    union: UnionState, procedure_id: str, cmd: c.RecordChairVacancy, profile: RuleProfile
+) -> ChairVacancyRecorded:
+    if not union.founded:
+        raise StepOutOfOrder("R-VACANCY", f"union {union.org_id} is not founded: it has no chair to replace", {})
+    if union.chair is None:
+        raise StepOutOfOrder(
+            "R-VACANCY",
+            f"the chair of {union.org_id} is already vacant (acting chair: {union.acting_chair})",
+            {},
+        )
+    due = rules.vacancy_deadline(cmd.occurred_on, profile)
+    return ChairVacancyRecorded(
+        procedure_id=procedure_id,
+        profile_name=profile.name,
+        profile_version=profile.version,
+        profile=profile.model_dump(mode="json"),
+        departed_chair=union.chair,
+        acting_chair=cmd.acting_chair,
+        reason=cmd.reason,
+        by_election_due=due,
+        evidence=[
+            {
+                "rule": "R-VACANCY",
+                "left_on": cmd.occurred_on.isoformat(),
+                "months": profile.vacancy_months,
+                "by_election_due": due.isoformat(),
+            }
+        ],
+    )
+
+
+def open_procedure(
+    union: UnionState, ev: ChairVacancyRecorded, occurred_on: dt.date, profile: RuleProfile
+) -> Procedure:
+    return ByElectionProcedure(
+        procedure_id=ev.procedure_id,
+        kind=KIND,
+        state=VACANT,
+        profile=profile,
+        opened_on=occurred_on,
+        last_moved_on=occurred_on,
+        departed_chair=ev.departed_chair,
+        acting_chair=ev.acting_chair,
+        vacant_since=occurred_on,
+        by_election_due=ev.by_election_due,
+    )
+
+
+def trigger_for(proc: Procedure, ev: ProcedureEvent) -> str | None:
+    match ev:
+        case ByElectionRequested():
+            return "request_by_election"
+        case ByElectionConsented():
+            return "consent"
+        case ByElectionConsentRefused():
+            return "refuse_consent"
+        case ByElectionHeld():
+            return "hold_by_election" if ev.outcome.elected else "hold_by_election_undecided"
+        case ByElectionApproved():
+            return "approve_result"
+        case ByElectionRejected():
+            return "reject_result"
+    return None
+
+
+def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
+    assert isinstance(proc, ByElectionProcedure)
+    match ev:
+        case ChairVacancyRecorded():
+            union.chair, union.acting_chair = None, ev.acting_chair
+        case ByElectionRequested():
+            proc.candidates, proc.planned_on = list(ev.candidates), ev.planned_on
+        case ByElectionHeld():
+            proc.elected = ev.outcome.elected[0] if ev.outcome.elected else None
+        case ByElectionRejected():
+            proc.elected = None
+        case ByElectionApproved():
+            union.chair, union.acting_chair = ev.chair, None
+
+
+def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    assert isinstance(proc, ByElectionProcedure)
+    pid, unit_type = proc.procedure_id, union.unit.unit_type if union.unit else "other"
+    match cmd:
+        case c.RequestByElection():
+            MACHINE.advance(proc.state, "request_by_election")
+            if cmd.planned_on < cmd.occurred_on:
+                raise InvalidDate("DATE-ORDER", f"the by-election ({cmd.planned_on}) is planned before the request", {})
+            checks = [rules.check_chair_competitive(unit_type, len(cmd.candidates), proc.profile)]
+            checks += [rules.check_ineligible(candidate_facts(x), "chair", unit_type) for x in cmd.candidates]
+            return [
+                ByElectionRequested(
+                    procedure_id=pid, candidates=cmd.candidates, planned_on=cmd.planned_on, evidence=checks
+                )
+            ]
+        case c.HoldByElection():
+            MACHINE.advance(proc.state, "hold_by_election")
+            if cmd.present > cmd.due:
+                raise RuleViolation("R-QUORUM", f"{cmd.present} present but only {cmd.due} due to attend", {})
+            checks = [rules.check_quorum(cmd.due, cmd.present)]
+            check_ballots(cmd.vote, cmd.present, 1, (x.name for x in proc.candidates), "by-election")
+            result = rules.count_election(
+                1,
+                cmd.due,
+                cmd.vote.tallies,
+                cmd.vote.ballots_issued,
+                cmd.vote.ballots_returned,
+                cmd.vote.invalid_ballots,
+                proc.profile,
+            )
+            checks.append(result.evidence)
+            return [
+                ByElectionHeld(
+                    procedure_id=pid,
+                    due=cmd.due,
+                    present=cmd.present,
+                    vote=cmd.vote,
+                    outcome=outcome_of(result),
+                    evidence=checks,
+                )
+            ]
+        case c.ApproveFiling() if proc.state == CONSENT_REQUESTED:
+            return [ByElectionConsented(procedure_id=pid, document_no=cmd.document_no, remarks=cmd.remarks)]
+        case c.RejectFiling() if proc.state == CONSENT_REQUESTED:
+            return [ByElectionConsentRefused(procedure_id=pid, reasons=cmd.reasons)]
+        case c.ApproveFiling() if proc.state == HELD:
+            assert proc.elected is not None
+            return [
+                ByElectionApproved(
+                    procedure_id=pid, document_no=cmd.document_no, remarks=cmd.remarks, chair=proc.elected
+                )
+            ]
+        case c.RejectFiling() if proc.state == HELD:
+            return [ByElectionRejected(procedure_id=pid, reasons=cmd.reasons)]
+    raise not_applicable(MACHINE, proc, cmd)
+
+
+DEFINITION = ProcedureKind(
+    kind=KIND,
+    machine=MACHINE,
+    opening_event=ChairVacancyRecorded,
+    awaiting_approval=AWAITING_APPROVAL,
+    open_procedure=open_procedure,  # type: ignore[arg-type]
+    trigger_for=trigger_for,
+    apply=apply,
+    decide=decide,
+)

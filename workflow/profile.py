@@ -1,0 +1,329 @@
+"""Rule profiles: every configurable number of RULES.md in one frozen, versioned value.
+
+A procedure pins ``(name, version)`` of its profile in its first event and keeps using exactly that
+profile, so a registered profile never changes: a new setting means a new version. Profiles are
+embedded in events and audit bundles as ``model_dump(mode="json")``, which round-trips through
+``RuleProfile.model_validate``; sets are dumped sorted so the JSON is stable.
+
+Sureness follows RULES.md: each field's description says whether its default is **law**,
+**national**, **local/practice** (one locality or common practice) or **inferred** (a sensible
+default nobody wrote down).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+SHIPPED_PROFILES_DIR = Path(__file__).parent / "profiles"
+
+ShortfallPolicy = Literal["supplementary_vote", "reduce_seats"]
+
+
+class ProfileError(ValueError):
+    """A profile file or registration is unusable; the message names the file and field."""
+
+
+class UnknownProfile(ProfileError, LookupError):
+    """No profile is registered under the requested (name, version)."""
+
+
+class ProfileConflict(ProfileError):
+    """A different profile is already registered under the same (name, version)."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RepresentativeBand(_Frozen):
+    """One row of the R-REP-BANDS table: unions with at most ``max_members`` members (``None``:
+    no upper bound) elect between ``min_rate`` and ``max_rate`` of their members as
+    representatives. Bands are read in order; the first one that fits applies."""
+
+    max_members: int | None = Field(ge=1)
+    min_rate: Decimal = Field(gt=0, le=1)
+    max_rate: Decimal = Field(gt=0, le=1)
+
+
+class CommitteeSizeBand(_Frozen):
+    """One row of the R-COMMITTEE-SIZE table: unions with at most ``max_members`` members
+    (``None``: no upper bound) elect a committee of ``min_seats``..``max_seats``."""
+
+    max_members: int | None = Field(ge=1)
+    min_seats: int = Field(ge=1)
+    max_seats: int = Field(ge=1)
+
+
+def _bands_in_order(bands: tuple[Any, ...], what: str) -> None:
+    """Bands are keyed by their inclusive upper bound, so strictly increasing bounds with a final
+    open-ended band means non-overlapping and covering every member count."""
+    if not bands:
+        raise ValueError(f"{what}: at least one band is required")
+    bounds = [b.max_members for b in bands]
+    if bounds[-1] is not None:
+        raise ValueError(f"{what}: the last band must be open-ended (max_members null)")
+    closed = bounds[:-1]
+    if None in closed:
+        raise ValueError(f"{what}: only the last band may be open-ended")
+    if any(a >= b for a, b in pairwise(closed)):
+        raise ValueError(f"{what}: max_members must strictly increase, got {closed}")
+
+
+# R-REP-BANDS defaults (practice). "≥ 30 %" and "5 %" state only a floor, so those bands are
+# capped at 100 % (inferred); "never fewer than 30" is `representative_minimum`.
+DEFAULT_REPRESENTATIVE_BANDS: tuple[RepresentativeBand, ...] = (
+    RepresentativeBand(max_members=200, min_rate=Decimal("0.30"), max_rate=Decimal("1")),
+    RepresentativeBand(max_members=500, min_rate=Decimal("0.20"), max_rate=Decimal("0.25")),
+    RepresentativeBand(max_members=1000, min_rate=Decimal("0.10"), max_rate=Decimal("0.20")),
+    RepresentativeBand(max_members=3000, min_rate=Decimal("0.06"), max_rate=Decimal("0.10")),
+    RepresentativeBand(max_members=None, min_rate=Decimal("0.05"), max_rate=Decimal("1")),
+)
+
+# R-COMMITTEE-SIZE defaults (national, Election Regs §8; the > 50,000 band is inferred).
+DEFAULT_COMMITTEE_SIZE_BANDS: tuple[CommitteeSizeBand, ...] = (
+    CommitteeSizeBand(max_members=24, min_seats=3, max_seats=5),
+    CommitteeSizeBand(max_members=200, min_seats=3, max_seats=7),
+    CommitteeSizeBand(max_members=1000, min_seats=7, max_seats=15),
+    CommitteeSizeBand(max_members=5000, min_seats=15, max_seats=21),
+    CommitteeSizeBand(max_members=10000, min_seats=21, max_seats=29),
+    CommitteeSizeBand(max_members=50000, min_seats=29, max_seats=37),
+    CommitteeSizeBand(max_members=None, min_seats=37, max_seats=45),
+)
+
+
+class RuleProfile(_Frozen):
+    """The configurable settings of RULES.md. Defaults are the national default profile."""
+
+    name: str = Field(min_length=1, description="Profile name, e.g. 'national' or 'beijing'.")
+    version: int = Field(ge=1, description="Bumped for every change; procedures pin (name, version).")
+
+    # §5 Terms
+    term_years_allowed: frozenset[int] = Field(
+        default=frozenset({3, 5}),
+        description="R-TERM (law): term lengths a union may choose. Law §16 says 3 or 5; the Charter "
+        "allows 3 to 5, so any subset of {3, 4, 5} is accepted.",
+    )
+    extension_max_months: int = Field(
+        default=6, ge=0, description="R-EXTENSION: longest approved delay of a re-election (local)."
+    )
+    vacancy_months: int = Field(
+        default=3, ge=1, description="R-VACANCY (national): by-election of a departed chair within this."
+    )
+
+    # §2 Form of organisation and congress type
+    form_threshold: int = Field(
+        default=25, ge=1, description="R-FORM-25 (law): from this many members a committee is required."
+    )
+    members_meeting_max: int = Field(
+        default=100,
+        ge=1,
+        description="R-CONGRESS-TYPE (law): up to this many members a members' meeting is required.",
+    )
+    representative_bands: tuple[RepresentativeBand, ...] = Field(
+        default=DEFAULT_REPRESENTATIVE_BANDS,
+        description="R-REP-BANDS (practice): representatives as a share of members, by member count.",
+    )
+    representative_minimum: int = Field(
+        default=30, ge=1, description="R-REP-BANDS (practice): never fewer representatives than this."
+    )
+    committee_size_bands: tuple[CommitteeSizeBand, ...] = Field(
+        default=DEFAULT_COMMITTEE_SIZE_BANDS,
+        description="R-COMMITTEE-SIZE (national; last band inferred): committee seats by member count.",
+    )
+    odd_committee_size_required: bool = Field(
+        default=False,
+        description="R-COMMITTEE-SIZE: RULES.md says committees are odd-sized 'in practice' only, so "
+        "this is off by default (practice); a locality may turn it on.",
+    )
+    women_committee_threshold: int = Field(
+        default=10,
+        ge=1,
+        description="R-WOMEN (national): from this many female members a women workers' committee is "
+        "formed, below it one women workers' member. Beijing uses 25 (local).",
+    )
+    fulltime_chair_employees: int = Field(
+        default=200,
+        ge=1,
+        description="R-FULLTIME (law): from this many employees a full-time chair is expected (warning).",
+    )
+
+    # §3 Founding
+    prep_group_min: int = Field(default=3, ge=1, description="R-PREP-GROUP (national): smallest group.")
+    prep_group_max: int = Field(default=7, ge=1, description="R-PREP-GROUP (national): largest group.")
+
+    # §4 Elections
+    candidate_surplus_rate: Decimal = Field(
+        default=Decimal("0.05"),
+        ge=0,
+        le=1,
+        description="R-CANDIDATES (national, read in a summary): committee candidates exceed seats by at "
+        "least this share and at least one. Many localities use 0.10 (local).",
+    )
+    chair_competitive_unit_types: frozenset[str] = Field(
+        default=frozenset({"enterprise"}),
+        description="R-CHAIR-COMPETITIVE (national): unit types whose chair election needs more "
+        "candidates than seats; elsewhere an unopposed chair is allowed.",
+    )
+    notice_working_days: int = Field(
+        default=5,
+        ge=0,
+        description="R-NOTICE (national): full working days between posting the candidate list and the "
+        "congress (see workflow.calendar for the counting convention).",
+    )
+    enterprise_chair_notice_days: int = Field(
+        default=7,
+        ge=0,
+        description="R-NOTICE (national): calendar days from posting an enterprise chair candidate list "
+        "to the congress (congress date − posting date ≥ this).",
+    )
+    shortfall_policy: ShortfallPolicy = Field(
+        default="supplementary_vote",
+        description="R-SHORTFALL (practice): fewer winners than seats leads to a supplementary vote, or "
+        "to fewer seats when R-COMMITTEE-SIZE still holds.",
+    )
+    holidays: frozenset[date] = Field(
+        default=frozenset(),
+        description="Public holidays skipped when counting working days (R-NOTICE). Weekend make-up "
+        "working days are not modelled (inferred; errs towards more notice).",
+    )
+
+    # §6 Alert windows
+    term_due_reminder_months: int = Field(
+        default=2, ge=0, description="A-TERM-DUE: months before the deadline the reminder starts."
+    )
+    approval_reply_days: int = Field(
+        default=15, ge=1, description="A-APPROVAL-PENDING (local): days the higher union has to reply."
+    )
+    annual_congress_months: int = Field(
+        default=12, ge=1, description="A-NO-ANNUAL-CONGRESS (law, R-ANNUAL): months between congresses."
+    )
+    prep_stalled_months: int = Field(
+        default=6, ge=1, description="A-PREP-STALLED (inferred): months from prep group to congress."
+    )
+    legal_person_days: int = Field(
+        default=60, ge=1, description="A-LEGAL-PERSON (local): days from approval to registration."
+    )
+
+    @field_validator("term_years_allowed")
+    @classmethod
+    def _terms_within_charter(cls, value: frozenset[int]) -> frozenset[int]:
+        # R-TERM: the Charter allows 3 to 5 years; nothing outside that is lawful anywhere.
+        if not value:
+            raise ValueError("at least one term length is required")
+        if not value <= {3, 4, 5}:
+            raise ValueError(f"term lengths must be within 3..5 years (R-TERM), got {sorted(value)}")
+        return value
+
+    @field_validator("representative_bands")
+    @classmethod
+    def _representative_bands_valid(cls, value: tuple[RepresentativeBand, ...]) -> tuple[RepresentativeBand, ...]:
+        _bands_in_order(value, "representative_bands")
+        for band in value:
+            if band.min_rate > band.max_rate:
+                raise ValueError(f"representative band up to {band.max_members}: min_rate > max_rate")
+        return value
+
+    @field_validator("committee_size_bands")
+    @classmethod
+    def _committee_bands_valid(cls, value: tuple[CommitteeSizeBand, ...]) -> tuple[CommitteeSizeBand, ...]:
+        _bands_in_order(value, "committee_size_bands")
+        for band in value:
+            if band.min_seats > band.max_seats:
+                raise ValueError(f"committee band up to {band.max_members}: min_seats > max_seats")
+        return value
+
+    @model_validator(mode="after")
+    def _prep_group_range(self) -> Self:
+        if self.prep_group_max < self.prep_group_min:
+            raise ValueError(f"prep_group_max ({self.prep_group_max}) is below prep_group_min ({self.prep_group_min})")
+        return self
+
+    @field_serializer("term_years_allowed", "chair_competitive_unit_types", "holidays", when_used="json")
+    def _sorted_set(self, value: frozenset[Any]) -> list[Any]:
+        # Sorted so that the JSON embedded in events and audit bundles does not depend on hashing.
+        return sorted(value)
+
+
+NATIONAL_DEFAULT = RuleProfile(name="national", version=1)
+
+
+def load_profile(path: str | Path) -> RuleProfile:
+    """Read a profile from a JSON file. Raises :class:`ProfileError` naming the file and, for an
+    invalid setting, the field (e.g. ``term_years_allowed: term lengths must be within 3..5``)."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"profile {path}: cannot read: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"profile {path}: not valid JSON (line {exc.lineno}, column {exc.colno})") from exc
+    try:
+        return RuleProfile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ProfileError(f"profile {path}: {problems}") from exc
+
+
+class ProfileRegistry:
+    """Profiles by (name, version). Registration is append-only: the same (name, version) may be
+    registered again only with identical content, because procedures already pinned to it must
+    keep evaluating exactly the same rules."""
+
+    def __init__(self, profiles: Iterable[RuleProfile] = ()) -> None:
+        self._profiles: dict[tuple[str, int], RuleProfile] = {}
+        for profile in profiles:
+            self.register(profile)
+
+    @classmethod
+    def with_defaults(cls) -> Self:
+        """A registry holding :data:`NATIONAL_DEFAULT`."""
+        return cls([NATIONAL_DEFAULT])
+
+    def register(self, profile: RuleProfile) -> RuleProfile:
+        key = (profile.name, profile.version)
+        existing = self._profiles.get(key)
+        if existing is not None and existing != profile:
+            raise ProfileConflict(
+                f"profile {profile.name!r} version {profile.version} is already registered with "
+                "different settings; publish the change as a new version"
+            )
+        self._profiles[key] = profile
+        return profile
+
+    def get(self, name: str, version: int) -> RuleProfile:
+        try:
+            return self._profiles[(name, version)]
+        except KeyError:
+            known = ", ".join(f"{n} v{v}" for n, v in sorted(self._profiles)) or "none"
+            raise UnknownProfile(f"no rule profile {name!r} version {version} is registered (known: {known})") from None
+
+    def latest(self, name: str) -> RuleProfile:
+        """The highest registered version of ``name``: what a new procedure pins."""
+        versions = [v for n, v in self._profiles if n == name]
+        if not versions:
+            raise UnknownProfile(f"no rule profile named {name!r} is registered")
+        return self._profiles[(name, max(versions))]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._profiles
+
+    def __len__(self) -> int:
+        return len(self._profiles)

@@ -1,0 +1,298 @@
+"""The application service: turns a command from a person into events.
+
+Every command goes the same short way: load the union's stream, fold it, check the actor's
+authority and the business date, let the procedure decide (its guards raise domain errors naming
+the rule and the numbers), append with the version that was read. A concurrent change surfaces as
+`events.ConcurrencyError`, which the caller may retry; nothing is ever lost or overwritten.
+
+The clock is passed in (`clock`), and only read here, at the edge of the domain: decisions
+receive `today` as a value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from events import (
+    AppendResult,
+    ConcurrencyError,
+    DomainEvent,
+    EventMetadata,
+    EventStore,
+    NewEvent,
+    RecordedEvent,
+)
+from events.catalogue import org_stream
+from events.store import AppendListener
+from workflow import by_election, founding, organisations, reelection, term_change
+from workflow import commands as c
+from workflow.authority import Actor, require_admin_over, require_approver_of, require_staff_of
+from workflow.errors import InvalidDate, NotAuthorised, NotFound
+from workflow.fold import KINDS, fold
+from workflow.profile import ProfileRegistry, RuleProfile
+from workflow.state import Procedure, UnionState
+
+Clock = Callable[[], dt.date]
+
+
+def system_clock() -> dt.date:
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    union_id: str
+    procedure_id: str | None
+    version: int  # the union stream's version after the command (the HTTP ETag)
+    events: list[RecordedEvent] = field(default_factory=list)
+    replayed: bool = False  # an idempotent retry: the first answer, nothing written
+
+
+@dataclass(frozen=True)
+class AllowedStep:
+    trigger: str
+    label: str
+    command: str
+
+
+# Which command takes each machine trigger, for "what may this person do now".
+_TRIGGER_COMMANDS: dict[str, str] = {
+    "resubmit_request": "ResubmitFoundingRequest",
+    "record_members": "RecordMembersRecruited",
+    "register_legal_person": "RegisterLegalPerson",
+    "withdraw": "WithdrawProcedure",
+    "decide_congress_type": "DecideCongressType",
+    "elect_representatives": "ElectRepresentatives",
+    "propose_candidates": "ProposeCandidates",
+    "post_candidates": "PostCandidates",
+    "file_candidates": "FileCandidates",
+    "hold_congress": "HoldCongress",
+    "hold_runoff": "HoldRunoff",
+    "elect_chair": "ElectChair",
+    "file_results": "FileResults",
+    "request_by_election": "RequestByElection",
+    "hold_by_election": "HoldByElection",
+}
+_APPROVER_COMMANDS = frozenset({"ApproveFiling", "RejectFiling"})
+
+
+def command_for(trigger: str) -> str:
+    """The command that fires `trigger` (decisions of the higher-level union are ApproveFiling or
+    RejectFiling, whatever the filing)."""
+    trigger = trigger.removesuffix("_undecided")
+    if trigger in _TRIGGER_COMMANDS:
+        return _TRIGGER_COMMANDS[trigger]
+    if trigger.startswith(("reject", "refuse")):
+        return "RejectFiling"
+    return "ApproveFiling"
+
+
+def command_fingerprint(cmd: c.Command, actor: Actor) -> str:
+    body = f"{type(cmd).__name__}\x1f{cmd.model_dump_json()}\x1f{actor.model_dump_json()}"
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class WorkflowService:
+    def __init__(
+        self,
+        store: EventStore,
+        profiles: ProfileRegistry | None = None,
+        *,
+        clock: Clock = system_clock,
+        default_profile: str = "national",
+        listener: AppendListener | None = None,
+    ) -> None:
+        self.store = store
+        self.profiles = profiles or ProfileRegistry.with_defaults()
+        self.clock = clock
+        self.default_profile = default_profile
+        self.listener = listener
+
+    # ------------------------------------------------------------------ reading
+
+    def load(
+        self,
+        org_id: str,
+        *,
+        to_version: int | None = None,
+        recorded_until: dt.datetime | None = None,
+        as_of: dt.date | None = None,
+    ) -> UnionState:
+        """The union as its stream tells it: now, up to a version, as recorded by a time (what the
+        system knew then), or as of a business date (the facts that had happened by then)."""
+        records: Iterator[RecordedEvent] = self.store.read_stream(
+            org_stream(org_id), to_version=to_version, recorded_until=recorded_until
+        )
+        if as_of is not None:
+            records = (r for r in records if r.occurred_on <= as_of)
+        return fold(org_id, records)
+
+    def allowed_steps(self, union: UnionState, proc: Procedure, actor: Actor) -> list[AllowedStep]:
+        """The steps `actor` may take on `proc` now (by state and authority; the rules are checked
+        when the step is taken)."""
+        kind = KINDS[proc.kind]
+        steps: dict[str, AllowedStep] = {}
+        for trigger in kind.machine.triggers_from(proc.state):
+            command = command_for(trigger)
+            try:
+                if command in _APPROVER_COMMANDS:
+                    require_approver_of(actor, union)
+                else:
+                    require_staff_of(actor, union)
+            except NotAuthorised:
+                continue
+            steps.setdefault(
+                trigger.removesuffix("_undecided"), AllowedStep(trigger, kind.machine.label(trigger), command)
+            )
+        return list(steps.values())
+
+    # ------------------------------------------------------------------ writing
+
+    def execute(
+        self,
+        cmd: c.Command,
+        actor: Actor,
+        *,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+    ) -> CommandResult:
+        fingerprint = command_fingerprint(cmd, actor) if idempotency_key else None
+        if idempotency_key is not None and fingerprint is not None:
+            done = self.store.find_idempotent(idempotency_key, fingerprint)
+            if done is not None:
+                return self._replayed(done)
+        today = self.clock()
+        if cmd.occurred_on > today:
+            raise InvalidDate(
+                "DATE-FUTURE",
+                f"occurred_on {cmd.occurred_on} is in the future (today is {today})",
+                {"occurred_on": cmd.occurred_on.isoformat(), "today": today.isoformat()},
+            )
+        union_id = cmd.org_id if isinstance(cmd, c.RegisterOrganisation) else getattr(cmd, "union_id")  # noqa: B009
+        union = self.load(union_id)
+        if expected_version is not None and expected_version != union.version:
+            raise ConcurrencyError(org_stream(union_id), expected_version, union.version)
+        procedure_id, new_events = self._decide(union, cmd, actor)
+        command_id = str(uuid.uuid4())
+        appended = self.store.append(
+            org_stream(union_id),
+            [NewEvent(ev, cmd.occurred_on) for ev in new_events],
+            expected_version=union.version,
+            metadata=EventMetadata(
+                actor_id=actor.person_id,
+                role=actor.role,
+                acting_org=actor.org_id,
+                command_id=command_id,
+                correlation_id=correlation_id or command_id,
+                causation_id=causation_id,
+            ),
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
+            listener=self.listener,
+        )
+        if appended.replayed:
+            return self._replayed(appended)
+        return CommandResult(union_id, procedure_id, appended.last_version, self._read_back(appended))
+
+    def _read_back(self, appended: AppendResult) -> list[RecordedEvent]:
+        return list(
+            r
+            for r in self.store.read_stream(appended.stream_id, to_version=appended.last_version)
+            if r.version >= appended.first_version
+        )
+
+    def _replayed(self, done: AppendResult) -> CommandResult:
+        recorded = self._read_back(done)
+        pid = getattr(recorded[0].event, "procedure_id", None) if recorded else None
+        union_id = done.stream_id.removeprefix("org-")
+        return CommandResult(union_id, pid, done.last_version, recorded, replayed=True)
+
+    def _profile(self, name: str | None, version: int | None) -> RuleProfile:
+        name = name or self.default_profile
+        return self.profiles.get(name, version) if version is not None else self.profiles.latest(name)
+
+    def _ancestors(self, org_id: str | None) -> list[str]:
+        chain: list[str] = []
+        while org_id is not None and len(chain) < 16:
+            chain.append(org_id)
+            org_id = self.load(org_id).parent_id
+        return chain
+
+    def _next_id(self, union: UnionState, kind: str) -> str:
+        n = len(union.procedures_of(kind)) + 1
+        return f"{union.org_id}:{kind.replace('_', '-')}-{n}"
+
+    def _decide(self, union: UnionState, cmd: c.Command, actor: Actor) -> tuple[str | None, list[DomainEvent]]:
+        if isinstance(cmd, c.RegisterOrganisation):
+            parent = self.load(cmd.parent_id) if cmd.parent_id else None
+            require_admin_over(actor, cmd.org_id, self._ancestors(cmd.parent_id))
+            return None, [organisations.decide_register(union, parent, cmd)]
+        if not union.exists:
+            raise NotFound("NOT-FOUND", f"no organisation {union.org_id}", {"org_id": union.org_id})
+        if isinstance(cmd, c.UpdateUnitFacts):
+            if actor.role == "admin":
+                require_admin_over(actor, union.org_id, self._ancestors(union.parent_id))
+            else:
+                require_staff_of(actor, union)
+            return None, [organisations.decide_update_facts(union, cmd)]
+        if isinstance(cmd, c.ProcedureCommand):
+            return cmd.procedure_id, self._decide_step(union, cmd, actor)
+        require_staff_of(actor, union)
+        match cmd:
+            case c.RequestFounding():
+                pid = self._next_id(union, founding.KIND)
+                return pid, [
+                    founding.decide_request(union, pid, cmd, self._profile(cmd.profile_name, cmd.profile_version))
+                ]
+            case c.OpenReelection():
+                pid = self._next_id(union, reelection.KIND)
+                return pid, [
+                    reelection.decide_open(union, pid, cmd, self._profile(cmd.profile_name, cmd.profile_version))
+                ]
+            case c.RequestExtension():
+                pid = self._next_id(union, "extension")
+                return pid, [term_change.decide_extension_request(union, pid, cmd, self._current_profile(union))]
+            case c.RequestEarlyReelection():
+                pid = self._next_id(union, "early_reelection")
+                return pid, [term_change.decide_early_request(union, pid, cmd, self._current_profile(union))]
+            case c.RecordChairVacancy():
+                pid = self._next_id(union, by_election.KIND)
+                return pid, [by_election.decide_vacancy(union, pid, cmd, self._current_profile(union))]
+        raise TypeError(f"no handler for {type(cmd).__name__}")
+
+    def _current_profile(self, union: UnionState) -> RuleProfile:
+        """A term's own procedures use the profile of the election that started the term, so the
+        rules of a term do not shift under it; imported terms use the default."""
+        if union.term is not None and union.term.started_by in union.procedures:
+            return union.procedures[union.term.started_by].profile
+        return self._profile(None, None)
+
+    def _decide_step(self, union: UnionState, cmd: c.ProcedureCommand, actor: Actor) -> list[Any]:
+        proc = union.procedures.get(cmd.procedure_id)
+        if proc is None:
+            raise NotFound(
+                "NOT-FOUND",
+                f"union {union.org_id} has no procedure {cmd.procedure_id}",
+                {"procedure_id": cmd.procedure_id},
+            )
+        if isinstance(cmd, c.ApproveFiling | c.RejectFiling):
+            require_approver_of(actor, union)
+        else:
+            require_staff_of(actor, union)
+        if cmd.occurred_on < proc.last_moved_on:
+            raise InvalidDate(
+                "DATE-ORDER",
+                f"occurred_on {cmd.occurred_on} is before the procedure's previous step ({proc.last_moved_on}): "
+                "steps happen in order",
+                {
+                    "occurred_on": cmd.occurred_on.isoformat(),
+                    "previous_step_on": proc.last_moved_on.isoformat(),
+                },
+            )
+        return KINDS[proc.kind].decide(union, proc, cmd)

@@ -1,0 +1,159 @@
+"""What the fold rebuilds from a union's stream: the union's facts and term, and each procedure's
+state. Plain data; the procedure modules fill it, the command handlers read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from events.catalogue import Candidate, OrgLevel, PrepGroupMember, UnitFacts
+from workflow.profile import RuleProfile
+
+
+@dataclass
+class Term:
+    number: int
+    start: dt.date
+    years: int
+    end: dt.date  # R-TERM-END
+    deadline: dt.date  # the end, or the approved extension's end (R-EXTENSION)
+    started_by: str | None  # the procedure whose approval started it; None when imported
+    extension_procedure: str | None = None
+    early_reelection_procedure: str | None = None  # R-EARLY approval, if any
+    early_congress_on: dt.date | None = None
+
+
+@dataclass
+class PendingRunoff:
+    """A body whose seats are not all decided after the congress (R-TIE or R-SHORTFALL)."""
+
+    body: str
+    reason: str  # "tie" | "shortfall"
+    seats: int
+    candidates: list[str]
+
+
+@dataclass
+class ElectionProgress:
+    """Steps 4–7 of founding (RULES.md §3), shared by founding and re-election (R-REELECTION)."""
+
+    congress_type: str | None = None
+    form: str | None = None
+    members: int = 0
+    committee_seats: int = 0
+    women_organisation: str | None = None
+    representatives: int | None = None
+    committee_candidates: list[Candidate] = field(default_factory=list)
+    chair_candidates: list[Candidate] = field(default_factory=list)
+    funds_review_seats: int = 0
+    funds_review_candidates: list[Candidate] = field(default_factory=list)
+    chair_elected_by: str = "congress"
+    posted_on: dt.date | None = None
+    candidates_approved_on: dt.date | None = None
+    congress_on: dt.date | None = None
+    committee: list[str] = field(default_factory=list)
+    funds_review: list[str] = field(default_factory=list)
+    runoffs: list[PendingRunoff] = field(default_factory=list)
+    chair: str | None = None
+    vice_chairs: list[str] = field(default_factory=list)
+    funds_review_director: str | None = None
+    finance_person: str | None = None
+    women_director: str | None = None
+    term_years: int | None = None
+
+    @property
+    def electorate(self) -> int:
+        """Who is due to vote at the congress: members, or representatives at a representative
+        congress (R-CONGRESS-TYPE)."""
+        if self.congress_type == "representative_congress":
+            return self.representatives or 0
+        return self.members
+
+
+@dataclass
+class Procedure:
+    procedure_id: str
+    kind: str
+    state: str
+    profile: RuleProfile
+    opened_on: dt.date
+    last_moved_on: dt.date
+    filed_on: dt.date | None = None  # when the filing now waiting on the higher-level union was made
+    history: list[str] = field(default_factory=list)  # states passed through, for the diagram's path
+
+
+@dataclass
+class FoundingProcedure(Procedure):
+    unit: UnitFacts | None = None
+    initiators: list[str] = field(default_factory=list)
+    prep_group: list[PrepGroupMember] = field(default_factory=list)
+    prep_group_approved_on: dt.date | None = None
+    members: int = 0
+    female_members: int = 0
+    employees: int = 0
+    election: ElectionProgress = field(default_factory=ElectionProgress)
+    registration_no: str | None = None
+
+
+@dataclass
+class ReelectionProcedure(Procedure):
+    plan: str = ""
+    planned_congress_on: dt.date | None = None
+    early: bool = False
+    election: ElectionProgress = field(default_factory=ElectionProgress)
+
+
+@dataclass
+class TermChangeProcedure(Procedure):
+    """An extension (延期换届, R-EXTENSION) or an early re-election (提前换届, R-EARLY)."""
+
+    reason: str = ""
+    term_end: dt.date | None = None
+    new_deadline: dt.date | None = None
+    planned_congress_on: dt.date | None = None
+
+
+@dataclass
+class ByElectionProcedure(Procedure):
+    departed_chair: str | None = None
+    acting_chair: str = ""
+    vacant_since: dt.date | None = None
+    by_election_due: dt.date | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    planned_on: dt.date | None = None
+    elected: str | None = None
+
+
+@dataclass
+class UnionState:
+    """An organisation as its stream tells it. For a grassroots union, also its term, its elected
+    bodies and its procedures."""
+
+    org_id: str
+    version: int = 0
+    name: str = ""
+    level: OrgLevel | None = None
+    parent_id: str | None = None
+    unit: UnitFacts | None = None
+    founded_on: dt.date | None = None
+    term: Term | None = None
+    terms: int = 0
+    committee: list[str] = field(default_factory=list)
+    chair: str | None = None
+    vice_chairs: list[str] = field(default_factory=list)
+    funds_review: list[str] = field(default_factory=list)
+    acting_chair: str | None = None
+    legal_person_no: str | None = None
+    last_congress_on: dt.date | None = None
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+
+    @property
+    def exists(self) -> bool:
+        return self.version > 0
+
+    @property
+    def founded(self) -> bool:
+        return self.founded_on is not None
+
+    def procedures_of(self, kind: str) -> list[Procedure]:
+        return [p for p in self.procedures.values() if p.kind == kind]

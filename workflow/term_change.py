@@ -1,0 +1,248 @@
+"""Changing when a term is renewed, both decided by the higher-level union:
+
+- extension (延期换届, R-EXTENSION): requested by the committee with a reason and the new deadline,
+  at most `extension_max_months` after the term end (6 by default). An unapproved request changes
+  nothing: the union stays overdue until the approval (worked example 3).
+- early re-election (提前换届, R-EARLY): requested with a reason and the planned congress date,
+  before the term end; once approved, a re-election may open before the reminder window.
+
+One extension per term: the limit bounds the total delay, and a second request would get round it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from events.catalogue import (
+    EarlyReelectionApproved,
+    EarlyReelectionRejected,
+    EarlyReelectionRequested,
+    ExtensionApproved,
+    ExtensionRejected,
+    ExtensionRequested,
+    ProcedureEvent,
+    ProcedureWithdrawn,
+)
+from workflow import commands as c
+from workflow import rules
+from workflow.errors import StepOutOfOrder
+from workflow.kinds import ProcedureKind, not_applicable, withdraw
+from workflow.machine import ProcedureMachine, Step
+from workflow.profile import RuleProfile
+from workflow.state import Procedure, Term, TermChangeProcedure, UnionState
+
+REQUESTED = "requested"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+
+
+def _machine(kind: str, what: str) -> ProcedureMachine:
+    return ProcedureMachine(
+        kind,
+        states=[REQUESTED, APPROVED, REJECTED, WITHDRAWN],
+        initial=REQUESTED,
+        steps=[
+            Step("approve", REQUESTED, APPROVED, f"approve the {what} (higher union)"),
+            Step("reject", REQUESTED, REJECTED, f"reject the {what} (higher union)"),
+            Step("withdraw", REQUESTED, WITHDRAWN, f"withdraw the {what} request"),
+        ],
+        terminal=[APPROVED, REJECTED, WITHDRAWN],
+    )
+
+
+EXTENSION_MACHINE = _machine("extension", "extension")
+EARLY_MACHINE = _machine("early_reelection", "early re-election")
+
+
+def _current_term(union: UnionState, rule: str) -> Term:
+    if union.term is None:
+        raise StepOutOfOrder(rule, f"union {union.org_id} has no current term", {"union": union.org_id})
+    return union.term
+
+
+def _open(union: UnionState, kind: str) -> list[Procedure]:
+    return [p for p in union.procedures_of(kind) if p.state == REQUESTED]
+
+
+# --------------------------------------------------------------------------- extension
+
+
+def decide_extension_request(
+    union: UnionState, procedure_id: str, cmd: c.RequestExtension, profile: RuleProfile
+) -> ExtensionRequested:
+    term = _current_term(union, "R-EXTENSION")
+    if _open(union, "extension"):
+        raise StepOutOfOrder("R-EXTENSION", f"union {union.org_id} already has an extension request waiting", {})
+    if term.extension_procedure is not None:
+        raise StepOutOfOrder(
+            "R-EXTENSION",
+            f"term {term.number} was already extended to {term.deadline}; the limit of "
+            f"{profile.extension_max_months} months bounds the total delay",
+            {
+                "rule": "R-EXTENSION",
+                "deadline": term.deadline.isoformat(),
+                "extended_by": term.extension_procedure,
+            },
+        )
+    evidence = rules.check_extension(term.end, cmd.new_deadline, profile)
+    return ExtensionRequested(
+        procedure_id=procedure_id,
+        profile_name=profile.name,
+        profile_version=profile.version,
+        profile=profile.model_dump(mode="json"),
+        reason=cmd.reason,
+        term_end=term.end,
+        new_deadline=cmd.new_deadline,
+        evidence=[evidence],
+    )
+
+
+def _open_extension(union: UnionState, ev: ExtensionRequested, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
+    return TermChangeProcedure(
+        procedure_id=ev.procedure_id,
+        kind="extension",
+        state=REQUESTED,
+        profile=profile,
+        opened_on=occurred_on,
+        last_moved_on=occurred_on,
+        filed_on=occurred_on,
+        reason=ev.reason,
+        term_end=ev.term_end,
+        new_deadline=ev.new_deadline,
+    )
+
+
+def _extension_trigger(proc: Procedure, ev: ProcedureEvent) -> str | None:
+    return {ExtensionApproved: "approve", ExtensionRejected: "reject", ProcedureWithdrawn: "withdraw"}.get(type(ev))
+
+
+def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
+    # The deadline moves only on approval (R-EXTENSION: an unapproved request changes nothing).
+    if isinstance(ev, ExtensionApproved) and union.term is not None:
+        union.term.deadline = ev.new_deadline
+        union.term.extension_procedure = proc.procedure_id
+
+
+def _decide_extension(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    assert isinstance(proc, TermChangeProcedure) and proc.new_deadline is not None and proc.term_end is not None
+    match cmd:
+        case c.ApproveFiling() if proc.state == REQUESTED:
+            term = _current_term(union, "R-EXTENSION")
+            if term.end != proc.term_end:
+                raise StepOutOfOrder(
+                    "R-EXTENSION",
+                    f"the request was for the term ending {proc.term_end}; the union has since "
+                    f"started a term ending {term.end}",
+                    {"requested_for": proc.term_end.isoformat()},
+                )
+            evidence = rules.check_extension(proc.term_end, proc.new_deadline, proc.profile)
+            return [
+                ExtensionApproved(
+                    procedure_id=proc.procedure_id,
+                    document_no=cmd.document_no,
+                    remarks=cmd.remarks,
+                    new_deadline=proc.new_deadline,
+                    evidence=[evidence],
+                )
+            ]
+        case c.RejectFiling() if proc.state == REQUESTED:
+            return [ExtensionRejected(procedure_id=proc.procedure_id, reasons=cmd.reasons)]
+        case c.WithdrawProcedure():
+            return [withdraw(EXTENSION_MACHINE, proc, cmd)]
+    raise not_applicable(EXTENSION_MACHINE, proc, cmd)
+
+
+EXTENSION = ProcedureKind(
+    kind="extension",
+    machine=EXTENSION_MACHINE,
+    opening_event=ExtensionRequested,
+    awaiting_approval={REQUESTED: "extension of the term (R-EXTENSION)"},
+    open_procedure=_open_extension,  # type: ignore[arg-type]
+    trigger_for=_extension_trigger,
+    apply=_apply_extension,
+    decide=_decide_extension,
+)
+
+
+# --------------------------------------------------------------------------- early re-election
+
+
+def decide_early_request(
+    union: UnionState, procedure_id: str, cmd: c.RequestEarlyReelection, profile: RuleProfile
+) -> EarlyReelectionRequested:
+    term = _current_term(union, "R-EARLY")
+    if _open(union, "early_reelection"):
+        raise StepOutOfOrder("R-EARLY", f"union {union.org_id} already has an early re-election request waiting", {})
+    evidence = rules.check_early_reelection(term.end, cmd.planned_congress_on)
+    return EarlyReelectionRequested(
+        procedure_id=procedure_id,
+        profile_name=profile.name,
+        profile_version=profile.version,
+        profile=profile.model_dump(mode="json"),
+        reason=cmd.reason,
+        term_end=term.end,
+        planned_congress_on=cmd.planned_congress_on,
+        evidence=[evidence],
+    )
+
+
+def _open_early(
+    union: UnionState, ev: EarlyReelectionRequested, occurred_on: dt.date, profile: RuleProfile
+) -> Procedure:
+    return TermChangeProcedure(
+        procedure_id=ev.procedure_id,
+        kind="early_reelection",
+        state=REQUESTED,
+        profile=profile,
+        opened_on=occurred_on,
+        last_moved_on=occurred_on,
+        filed_on=occurred_on,
+        reason=ev.reason,
+        term_end=ev.term_end,
+        planned_congress_on=ev.planned_congress_on,
+    )
+
+
+def _early_trigger(proc: Procedure, ev: ProcedureEvent) -> str | None:
+    return {
+        EarlyReelectionApproved: "approve",
+        EarlyReelectionRejected: "reject",
+        ProcedureWithdrawn: "withdraw",
+    }.get(type(ev))
+
+
+def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
+    if isinstance(ev, EarlyReelectionApproved) and union.term is not None:
+        assert isinstance(proc, TermChangeProcedure)
+        union.term.early_reelection_procedure = proc.procedure_id
+        union.term.early_congress_on = proc.planned_congress_on
+
+
+def _decide_early(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    match cmd:
+        case c.ApproveFiling() if proc.state == REQUESTED:
+            return [
+                EarlyReelectionApproved(
+                    procedure_id=proc.procedure_id,
+                    document_no=cmd.document_no,
+                    remarks=cmd.remarks,
+                    evidence=[{"rule": "R-EARLY", "approved": True}],
+                )
+            ]
+        case c.RejectFiling() if proc.state == REQUESTED:
+            return [EarlyReelectionRejected(procedure_id=proc.procedure_id, reasons=cmd.reasons)]
+        case c.WithdrawProcedure():
+            return [withdraw(EARLY_MACHINE, proc, cmd)]
+    raise not_applicable(EARLY_MACHINE, proc, cmd)
+
+
+EARLY_REELECTION = ProcedureKind(
+    kind="early_reelection",
+    machine=EARLY_MACHINE,
+    opening_event=EarlyReelectionRequested,
+    awaiting_approval={REQUESTED: "early re-election (R-EARLY)"},
+    open_procedure=_open_early,  # type: ignore[arg-type]
+    trigger_for=_early_trigger,
+    apply=_apply_early,
+    decide=_decide_early,
+)
