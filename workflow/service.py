@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from events import (
     AppendResult,
@@ -91,6 +95,39 @@ def command_for(trigger: str) -> str:
     return "ApproveFiling"
 
 
+class RecentStreams:
+    """The events of recently used streams, so that a command need not read its union's whole
+    history again. Safe across processes because appends are optimistic: a stream that moved on
+    elsewhere fails the version check, and the handler then reads it afresh and decides again.
+    Events, not folded states, are kept: each command folds its own state, so threads never share
+    a mutable state."""
+
+    def __init__(self, maxsize: int = 20_000) -> None:
+        self.maxsize = maxsize
+        self._streams: OrderedDict[str, tuple[RecordedEvent, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, stream_id: str) -> tuple[RecordedEvent, ...] | None:
+        with self._lock:
+            records = self._streams.get(stream_id)
+            if records is not None:
+                self._streams.move_to_end(stream_id)
+            return records
+
+    def put(self, stream_id: str, records: tuple[RecordedEvent, ...]) -> None:
+        if self.maxsize <= 0:
+            return
+        with self._lock:
+            self._streams[stream_id] = records
+            self._streams.move_to_end(stream_id)
+            while len(self._streams) > self.maxsize:
+                self._streams.popitem(last=False)
+
+    def drop(self, stream_id: str) -> None:
+        with self._lock:
+            self._streams.pop(stream_id, None)
+
+
 def command_fingerprint(cmd: c.Command, actor: Actor) -> str:
     body = f"{type(cmd).__name__}\x1f{cmd.model_dump_json()}\x1f{actor.model_dump_json()}"
     return hashlib.sha256(body.encode()).hexdigest()
@@ -105,8 +142,10 @@ class WorkflowService:
         clock: Clock = system_clock,
         default_profile: str = "national",
         listener: AppendListener | None = None,
+        cache_size: int = 20_000,
     ) -> None:
         self.store = store
+        self.recent = RecentStreams(cache_size)
         self.profiles = profiles or ProfileRegistry.with_defaults()
         self.clock = clock
         self.default_profile = default_profile
@@ -175,30 +214,65 @@ class WorkflowService:
                 {"occurred_on": cmd.occurred_on.isoformat(), "today": today.isoformat()},
             )
         union_id = cmd.org_id if isinstance(cmd, c.RegisterOrganisation) else getattr(cmd, "union_id")  # noqa: B009
-        union = self.load(union_id)
-        if expected_version is not None and expected_version != union.version:
-            raise ConcurrencyError(org_stream(union_id), expected_version, union.version)
+        stream_id = org_stream(union_id)
+        metadata = EventMetadata(
+            actor_id=actor.person_id,
+            role=actor.role,
+            acting_org=actor.org_id,
+            command_id=(command_id := str(uuid.uuid4())),
+            correlation_id=correlation_id or command_id,
+            causation_id=causation_id,
+        )
+        cached = self.recent.get(stream_id)
+        while True:
+            history = cached if cached is not None else tuple(self.store.read_stream(stream_id))
+            union = fold(union_id, history)
+            try:
+                if expected_version is not None and expected_version != union.version:
+                    raise ConcurrencyError(stream_id, expected_version, union.version)
+                procedure_id, written = self._decide_and_append(
+                    union, cmd, actor, metadata, idempotency_key, fingerprint
+                )
+            except ConcurrencyError:
+                self.recent.drop(stream_id)
+                if cached is None:
+                    raise
+                cached = None  # the cached history was stale: read the stream and decide again
+                continue
+            if isinstance(written, AppendResult):
+                return self._replayed(written)
+            self.recent.put(stream_id, history + tuple(written))
+            return CommandResult(union_id, procedure_id, written[-1].version, written)
+
+    def _decide_and_append(
+        self,
+        union: UnionState,
+        cmd: c.Command,
+        actor: Actor,
+        metadata: EventMetadata,
+        idempotency_key: str | None,
+        fingerprint: str | None,
+    ) -> tuple[str | None, list[RecordedEvent] | AppendResult]:
         procedure_id, new_events = self._decide(union, cmd, actor)
-        command_id = str(uuid.uuid4())
+        # The store hands the events it wrote to the listener inside its transaction: keep them
+        # (rather than reading the stream again) and pass them on to the read models, if any.
+        written: list[RecordedEvent] = []
+
+        def on_appended(conn: Connection, recorded: Sequence[RecordedEvent]) -> None:
+            written.extend(recorded)
+            if self.listener is not None:
+                self.listener(conn, recorded)
+
         appended = self.store.append(
-            org_stream(union_id),
+            org_stream(union.org_id),
             [NewEvent(ev, cmd.occurred_on) for ev in new_events],
             expected_version=union.version,
-            metadata=EventMetadata(
-                actor_id=actor.person_id,
-                role=actor.role,
-                acting_org=actor.org_id,
-                command_id=command_id,
-                correlation_id=correlation_id or command_id,
-                causation_id=causation_id,
-            ),
+            metadata=metadata,
             idempotency_key=idempotency_key,
             fingerprint=fingerprint,
-            listener=self.listener,
+            listener=on_appended,
         )
-        if appended.replayed:
-            return self._replayed(appended)
-        return CommandResult(union_id, procedure_id, appended.last_version, self._read_back(appended))
+        return procedure_id, (appended if appended.replayed else written)
 
     def _read_back(self, appended: AppendResult) -> list[RecordedEvent]:
         return list(
