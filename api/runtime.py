@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from events import EventRegistry, EventStore, make_engine
-from events.catalogue import CATALOGUE
 from events import migrate as migrations
+from events.catalogue import CATALOGUE
 
 
 def build_registry() -> EventRegistry:

@@ -17,9 +17,7 @@ import sqlalchemy as sa
 from events import migrate
 from events.db import make_engine
 
-PG_BASE = os.environ.get(
-    "UNIONFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/unionflow_test"
-)
+PG_BASE = os.environ.get("UNIONFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/unionflow_test")
 REQUIRE_PG = os.environ.get("UNIONFLOW_REQUIRE_PG") == "1"
 
 _pg_problem: str | bool | None = False  # False: not probed yet
@@ -36,14 +34,13 @@ def _probe_postgres() -> str | None:
     )
     try:
         with admin.connect() as conn:
-            exists = conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}
-            ).first()
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first()
             if not exists:
                 conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
         _pg_problem = None
     except Exception as exc:
-        _pg_problem = f"PostgreSQL not reachable at {url.render_as_string(hide_password=True)}: {exc.__class__.__name__}"
+        where = url.render_as_string(hide_password=True)
+        _pg_problem = f"PostgreSQL not reachable at {where}: {exc.__class__.__name__}"
     finally:
         admin.dispose()
     return _pg_problem
