@@ -50,35 +50,105 @@ def _pct(samples: list[float], q: float) -> float:
 def founding_commands(union_id: str) -> Iterator[tuple[Callable[[str | None], c.Command], Actor]]:
     """The twelve commands that found one union, each a function of the procedure id."""
     staff = Actor(person_id=f"staff-{union_id}", role="staff", org_id=union_id)
-    unit = UnitFacts(unit_name=union_id, unit_type="enterprise", employees=120, members=0, female_members=12,
-                     has_party_org=True)
+    unit = UnitFacts(
+        unit_name=union_id, unit_type="enterprise", employees=120, members=0, female_members=12, has_party_org=True
+    )
     u = union_id
-    yield (lambda p: c.RequestFounding(union_id=u, unit=unit, initiators=["a"],
-                                       prep_group=[PrepGroupMember(name=n) for n in "abcd"],
-                                       occurred_on=D(2019, 1, 5))), staff
+    yield (
+        (
+            lambda p: c.RequestFounding(
+                union_id=u,
+                unit=unit,
+                initiators=["a"],
+                prep_group=[PrepGroupMember(name=n) for n in "abcd"],
+                occurred_on=D(2019, 1, 5),
+            )
+        ),
+        staff,
+    )
     yield (lambda p: c.ApproveFiling(union_id=u, procedure_id=p, document_no="1", occurred_on=D(2019, 1, 10))), APPROVER
-    yield (lambda p: c.RecordMembersRecruited(union_id=u, procedure_id=p, members=80, female_members=12,
-                                              employees=120, occurred_on=D(2019, 1, 20))), staff
-    yield (lambda p: c.DecideCongressType(union_id=u, procedure_id=p, congress_type="members_meeting",
-                                          committee_seats=7, occurred_on=D(2019, 1, 25))), staff
-    yield (lambda p: c.ProposeCandidates(union_id=u, procedure_id=p, committee_candidates=COMMITTEE,
-                                         chair_candidates=COMMITTEE[:2], funds_review_seats=3,
-                                         funds_review_candidates=FUNDS, occurred_on=D(2019, 2, 1))), staff
+    yield (
+        (
+            lambda p: c.RecordMembersRecruited(
+                union_id=u, procedure_id=p, members=80, female_members=12, employees=120, occurred_on=D(2019, 1, 20)
+            )
+        ),
+        staff,
+    )
+    yield (
+        (
+            lambda p: c.DecideCongressType(
+                union_id=u,
+                procedure_id=p,
+                congress_type="members_meeting",
+                committee_seats=7,
+                occurred_on=D(2019, 1, 25),
+            )
+        ),
+        staff,
+    )
+    yield (
+        (
+            lambda p: c.ProposeCandidates(
+                union_id=u,
+                procedure_id=p,
+                committee_candidates=COMMITTEE,
+                chair_candidates=COMMITTEE[:2],
+                funds_review_seats=3,
+                funds_review_candidates=FUNDS,
+                occurred_on=D(2019, 2, 1),
+            )
+        ),
+        staff,
+    )
     yield (lambda p: c.PostCandidates(union_id=u, procedure_id=p, occurred_on=D(2019, 2, 1))), staff
-    yield (lambda p: c.FileCandidates(union_id=u, procedure_id=p, party_org="branch", party_approved=True,
-                                      occurred_on=D(2019, 2, 5))), staff
+    yield (
+        (
+            lambda p: c.FileCandidates(
+                union_id=u, procedure_id=p, party_org="branch", party_approved=True, occurred_on=D(2019, 2, 5)
+            )
+        ),
+        staff,
+    )
     yield (lambda p: c.ApproveFiling(union_id=u, procedure_id=p, document_no="2", occurred_on=D(2019, 2, 10))), APPROVER
-    yield (lambda p: c.HoldCongress(
-        union_id=u, procedure_id=p, due=80, present=54,
-        committee_vote=BallotCount(seats=7, ballots_issued=54, ballots_returned=54, tallies=TALLIES),
-        funds_review_vote=BallotCount(seats=3, ballots_issued=54, ballots_returned=54,
-                                      tallies={"f0": 50, "f1": 49, "f2": 45}),
-        occurred_on=D(2019, 3, 1))), staff
-    yield (lambda p: c.ElectChair(union_id=u, procedure_id=p, chair="c0", vice_chairs=["c1"], due=80, yes=60,
-                                  occurred_on=D(2019, 3, 1))), staff
-    yield (lambda p: c.FileResults(union_id=u, procedure_id=p, funds_review_director="f0",
-                                   women_committee_formed=True, women_director="c2", term_years=5,
-                                   occurred_on=D(2019, 3, 5))), staff
+    yield (
+        (
+            lambda p: c.HoldCongress(
+                union_id=u,
+                procedure_id=p,
+                due=80,
+                present=54,
+                committee_vote=BallotCount(seats=7, ballots_issued=54, ballots_returned=54, tallies=TALLIES),
+                funds_review_vote=BallotCount(
+                    seats=3, ballots_issued=54, ballots_returned=54, tallies={"f0": 50, "f1": 49, "f2": 45}
+                ),
+                occurred_on=D(2019, 3, 1),
+            )
+        ),
+        staff,
+    )
+    yield (
+        (
+            lambda p: c.ElectChair(
+                union_id=u, procedure_id=p, chair="c0", vice_chairs=["c1"], due=80, yes=60, occurred_on=D(2019, 3, 1)
+            )
+        ),
+        staff,
+    )
+    yield (
+        (
+            lambda p: c.FileResults(
+                union_id=u,
+                procedure_id=p,
+                funds_review_director="f0",
+                women_committee_formed=True,
+                women_director="c2",
+                term_years=5,
+                occurred_on=D(2019, 3, 5),
+            )
+        ),
+        staff,
+    )
     yield (lambda p: c.ApproveFiling(union_id=u, procedure_id=p, document_no="3", occurred_on=D(2019, 3, 20))), APPROVER
 
 
@@ -95,14 +165,27 @@ def run_unionflow(url: str, unions: int, with_projections: bool) -> tuple[list[f
         listener = projections.Projections(engine).listener  # type: ignore[attr-defined]
     service = WorkflowService(store, clock=lambda: D(2026, 11, 21), listener=listener)
     for org_id, level, parent in (("N", "national", None), ("P1", "province", "N"), ("C1", "city", "P1")):
-        service.execute(c.RegisterOrganisation(org_id=org_id, name=org_id, level=level, parent_id=parent,
-                                               occurred_on=D(2018, 1, 1)), ADMIN)
+        service.execute(
+            c.RegisterOrganisation(
+                org_id=org_id, name=org_id, level=level, parent_id=parent, occurred_on=D(2018, 1, 1)
+            ),
+            ADMIN,
+        )
     ids = [f"U{i:06d}" for i in range(unions)]
     for u in ids:
-        service.execute(c.RegisterOrganisation(
-            org_id=u, name=u, level="grassroots", parent_id="C1", occurred_on=D(2018, 1, 1),
-            unit=UnitFacts(unit_name=u, unit_type="enterprise", employees=120, members=0, female_members=12,
-                           has_party_org=True)), ADMIN)
+        service.execute(
+            c.RegisterOrganisation(
+                org_id=u,
+                name=u,
+                level="grassroots",
+                parent_id="C1",
+                occurred_on=D(2018, 1, 1),
+                unit=UnitFacts(
+                    unit_name=u, unit_type="enterprise", employees=120, members=0, female_members=12, has_party_org=True
+                ),
+            ),
+            ADMIN,
+        )
     # Interleave the unions step by step, as real traffic would, so every command loads a stream
     # that is not the one just written.
     plans = {u: list(founding_commands(u)) for u in ids}
@@ -160,15 +243,18 @@ def run_eventsourcing(env: dict[str, str], unions: int) -> list[float]:
 @contextmanager
 def sqlite_target() -> Iterator[tuple[str, dict[str, str]]]:
     with tempfile.TemporaryDirectory() as tmp:
-        yield (f"sqlite:///{tmp}/unionflow.db",
-               {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{tmp}/eventsourcing.db"})
+        yield (
+            f"sqlite:///{tmp}/unionflow.db",
+            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{tmp}/eventsourcing.db"},
+        )
 
 
 @contextmanager
 def postgres_target() -> Iterator[tuple[str, dict[str, str]]]:
     url = sa.make_url(PG_ADMIN_URL)
-    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first():
             conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
@@ -179,11 +265,19 @@ def postgres_target() -> Iterator[tuple[str, dict[str, str]]]:
         conn.exec_driver_sql(f'CREATE SCHEMA "{ours}"')
         conn.exec_driver_sql(f'CREATE SCHEMA "{theirs}"')
     try:
-        yield (url.update_query_dict({"options": f"-csearch_path={ours}"}).render_as_string(hide_password=False),
-               {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": str(url.database),
-                "POSTGRES_HOST": url.host or "127.0.0.1", "POSTGRES_PORT": str(url.port or 5432),
-                "POSTGRES_USER": url.username or "postgres", "POSTGRES_PASSWORD": url.password or "",
-                "POSTGRES_SCHEMA": theirs, "CREATE_TABLE": "y"})
+        yield (
+            url.update_query_dict({"options": f"-csearch_path={ours}"}).render_as_string(hide_password=False),
+            {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": str(url.database),
+                "POSTGRES_HOST": url.host or "127.0.0.1",
+                "POSTGRES_PORT": str(url.port or 5432),
+                "POSTGRES_USER": url.username or "postgres",
+                "POSTGRES_PASSWORD": url.password or "",
+                "POSTGRES_SCHEMA": theirs,
+                "CREATE_TABLE": "y",
+            },
+        )
     finally:
         with base.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{ours}" CASCADE')
@@ -208,10 +302,14 @@ def main() -> None:
             theirs = run_eventsourcing(es_env, args.unions)
         rate_ours, rate_theirs = len(ours) / sum(ours), len(theirs) / sum(theirs)
         label = "unionflow+proj" if args.projections else "unionflow"
-        print(f"{name:<10} {label:<14} {len(ours):>8} {rate_ours:>9.0f} {_pct(ours, .5):>8.2f} "
-              f"{_pct(ours, .99):>8.2f} {rate_ours / rate_theirs:>6.2f}")
-        print(f"{name:<10} {'eventsourcing':<14} {len(theirs):>8} {rate_theirs:>9.0f} {_pct(theirs, .5):>8.2f} "
-              f"{_pct(theirs, .99):>8.2f} {1.0:>6.2f}")
+        print(
+            f"{name:<10} {label:<14} {len(ours):>8} {rate_ours:>9.0f} {_pct(ours, 0.5):>8.2f} "
+            f"{_pct(ours, 0.99):>8.2f} {rate_ours / rate_theirs:>6.2f}"
+        )
+        print(
+            f"{name:<10} {'eventsourcing':<14} {len(theirs):>8} {rate_theirs:>9.0f} {_pct(theirs, 0.5):>8.2f} "
+            f"{_pct(theirs, 0.99):>8.2f} {1.0:>6.2f}"
+        )
         print(f"{'':<10} {'median check':<14} {'':>8} {1 / statistics.median(ours):>9.0f}")
 
 

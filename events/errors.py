@@ -43,9 +43,7 @@ class UnknownEventType(EventStoreError):
     def __init__(self, event_type: str, schema_version: int, detail: str = "") -> None:
         self.event_type = event_type
         self.schema_version = schema_version
-        super().__init__(
-            f"unknown event type {event_type!r} v{schema_version}" + (f": {detail}" if detail else "")
-        )
+        super().__init__(f"unknown event type {event_type!r} v{schema_version}" + (f": {detail}" if detail else ""))
 
 
 class SchemaNotReady(EventStoreError):

@@ -142,9 +142,7 @@ class EventRegistry:
                 # Fast path: pydantic-core parses and validates straight from the JSON text.
                 return cls.model_validate_json(payload)
             if schema_version > cls.schema_version:
-                raise UnknownEventType(
-                    event_type, schema_version, f"newer than this code's v{cls.schema_version}"
-                )
+                raise UnknownEventType(event_type, schema_version, f"newer than this code's v{cls.schema_version}")
             data = orjson.loads(payload)
             for version in range(schema_version, cls.schema_version):
                 up = self._upcasters.get((event_type, version))

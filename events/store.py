@@ -229,9 +229,7 @@ class EventStore:
         conn.execute(sa.insert(schema.events), rows)
         last_version = expected_version + len(rows)
         if current is None:
-            conn.execute(
-                sa.insert(schema.streams).values(stream_id=stream_id, version=last_version, head_hash=prev)
-            )
+            conn.execute(sa.insert(schema.streams).values(stream_id=stream_id, version=last_version, head_hash=prev))
         else:
             conn.execute(
                 sa.update(schema.streams)
@@ -295,9 +293,7 @@ class EventStore:
 
     @staticmethod
     def _lookup_key(conn: Connection, key: str, fingerprint: str | None) -> AppendResult | None:
-        row = conn.execute(
-            sa.select(schema.idempotency_keys).where(schema.idempotency_keys.c.key == key)
-        ).one_or_none()
+        row = conn.execute(sa.select(schema.idempotency_keys).where(schema.idempotency_keys.c.key == key)).one_or_none()
         if row is None:
             return None
         if fingerprint is not None and row.fingerprint != fingerprint:
@@ -413,9 +409,7 @@ class EventStore:
             v = conn.execute(sa.select(schema.log_head.c.position).where(schema.log_head.c.id == 1)).scalar()
         return int(v or 0)
 
-    def verify(
-        self, stream_id: str | None = None, expected_head: tuple[int, str] | None = None
-    ) -> VerificationReport:
+    def verify(self, stream_id: str | None = None, expected_head: tuple[int, str] | None = None) -> VerificationReport:
         """Walk the hash chains (one stream, or all of them and the log) and report the first
         broken link; see `events.verify`."""
         return verify_chains(self.engine, stream_id, expected_head)
@@ -432,7 +426,5 @@ class EventStore:
 
 def request_fingerprint(stream_id: str, expected_version: int, encoded: Sequence[_Encoded]) -> str:
     """What makes two appends "the same request" for idempotency."""
-    body = orjson.dumps(
-        [stream_id, expected_version, [[t, v, p, d.isoformat()] for t, v, p, d, _ in encoded]]
-    )
+    body = orjson.dumps([stream_id, expected_version, [[t, v, p, d.isoformat()] for t, v, p, d, _ in encoded]])
     return hashlib.sha256(body).hexdigest()

@@ -92,8 +92,7 @@ def check_stream_chain(
             kind = "version-gap" if r.version > expected_version else "chain-broken"
             return count, BrokenLink(
                 kind,
-                f"expected version {expected_version}, found {r.version} "
-                "(an event was deleted, inserted or reordered)",
+                f"expected version {expected_version}, found {r.version} (an event was deleted, inserted or reordered)",
                 stream_id,
                 r.version,
                 r.position,
@@ -120,9 +119,7 @@ def check_stream_chain(
     last_version = expected_version - 1
     if registered is None:
         if count:
-            return count, BrokenLink(
-                "orphan", "events exist for a stream the registry does not know", stream_id, 1
-            )
+            return count, BrokenLink("orphan", "events exist for a stream the registry does not know", stream_id, 1)
         return count, None
     reg_version, reg_hash = registered
     if count == 0:
@@ -188,9 +185,7 @@ def _verify_one(engine: Engine, stream_id: str, report: VerificationReport) -> N
             )
         ).one_or_none()
         rows = conn.execution_options(yield_per=_PAGE).execute(
-            sa.select(*_EVENT_COLS)
-            .where(schema.events.c.stream_id == stream_id)
-            .order_by(schema.events.c.version)
+            sa.select(*_EVENT_COLS).where(schema.events.c.stream_id == stream_id).order_by(schema.events.c.version)
         )
         count, broken = check_stream_chain(stream_id, rows, (reg.version, reg.head_hash) if reg else None)
     report.streams_checked = 1
@@ -230,9 +225,7 @@ def _verify_streams(engine: Engine, report: VerificationReport) -> None:
         for r in rows:
             by_stream.setdefault(r.stream_id, []).append(r)
         for s in page:
-            count, broken = check_stream_chain(
-                s.stream_id, by_stream.get(s.stream_id, []), (s.version, s.head_hash)
-            )
+            count, broken = check_stream_chain(s.stream_id, by_stream.get(s.stream_id, []), (s.version, s.head_hash))
             report.streams_checked += 1
             report.events_checked += count
             if broken:
@@ -240,16 +233,12 @@ def _verify_streams(engine: Engine, report: VerificationReport) -> None:
                 return
 
 
-def _verify_log(
-    engine: Engine, report: VerificationReport, expected_head: tuple[int, str] | None = None
-) -> None:
+def _verify_log(engine: Engine, report: VerificationReport, expected_head: tuple[int, str] | None = None) -> None:
     with engine.connect() as conn:
         orphan = conn.execute(
             sa.select(schema.events.c.stream_id, schema.events.c.version, schema.events.c.position)
             .select_from(
-                schema.events.outerjoin(
-                    schema.streams, schema.events.c.stream_id == schema.streams.c.stream_id
-                )
+                schema.events.outerjoin(schema.streams, schema.events.c.stream_id == schema.streams.c.stream_id)
             )
             .where(schema.streams.c.stream_id.is_(None))
             .order_by(schema.events.c.position)

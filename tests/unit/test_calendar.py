@@ -34,9 +34,7 @@ MON = date(2024, 3, 4)
         (date(2024, 3, 1), 0, date(2024, 3, 1)),
     ],
 )
-def test_add_months_lands_on_same_day_or_month_end_r_term_end(
-    start: date, months: int, expected: date
-) -> None:
+def test_add_months_lands_on_same_day_or_month_end_r_term_end(start: date, months: int, expected: date) -> None:
     """R-TERM-END: same day of the target month, or its last day when that day does not exist."""
     assert add_months(start, months) == expected
 
@@ -51,9 +49,7 @@ def test_add_months_lands_on_same_day_or_month_end_r_term_end(
         (date(2024, 1, 15), -1, date(2023, 12, 15)),  # crosses the year backwards
     ],
 )
-def test_add_months_negative_goes_back_with_same_clamp_r_term_end(
-    start: date, months: int, expected: date
-) -> None:
+def test_add_months_negative_goes_back_with_same_clamp_r_term_end(start: date, months: int, expected: date) -> None:
     """R-TERM-END applies to "N months before" too (A-TERM-DUE)."""
     assert add_months(start, months) == expected
 

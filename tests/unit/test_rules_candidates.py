@@ -78,9 +78,7 @@ def test_candidates_under_a_ten_percent_profile_r_candidates(seats: int, needed:
     surplus=st.integers(min_value=-3, max_value=60),
     rate=st.sampled_from(["0", "0.05", "0.07", "0.1", "0.14", "0.15", "0.2", "0.28", "0.333"]),
 )
-def test_candidates_property_surplus_covers_rate_and_one_r_candidates(
-    seats: int, surplus: int, rate: str
-) -> None:
+def test_candidates_property_surplus_covers_rate_and_one_r_candidates(seats: int, surplus: int, rate: str) -> None:
     """R-CANDIDATES property: passes exactly when the surplus is at least one and at least
     rate × seats, compared as exact fractions."""
     p = profile(candidate_surplus_rate=rate)
@@ -93,9 +91,7 @@ def test_candidates_property_surplus_covers_rate_and_one_r_candidates(
     assert passed is expected
 
 
-@pytest.mark.parametrize(
-    ("rate", "seats", "needed"), [("0.14", 50, 57), ("0.07", 100, 107), ("0.28", 25, 32)]
-)
+@pytest.mark.parametrize(("rate", "seats", "needed"), [("0.14", 50, 57), ("0.07", 100, 107), ("0.28", 25, 32)])
 def test_candidates_rate_is_exact_not_float_r_candidates(rate: str, seats: int, needed: int) -> None:
     """R-CANDIDATES: 0.14 × 50 is exactly 7, but as floats it is 7.000000000000001 and would
     round up to 8; the rule must ask for 57 candidates, not 58."""

@@ -120,8 +120,7 @@ def test_representative_count_message_names_the_band_r_rep_bands() -> None:
     with pytest.raises(RuleViolation) as excinfo:
         check_representative_count(1000, 25, N)
     assert excinfo.value.message == (
-        "25 representatives for 1000 members; 100 to 200 required "
-        "(10% to 20% of members, never fewer than 30)"
+        "25 representatives for 1000 members; 100 to 200 required (10% to 20% of members, never fewer than 30)"
     )
     assert excinfo.value.evidence["band_max_members"] == 1000
 
@@ -213,9 +212,7 @@ def test_funds_review_without_office_holders_passes_r_funds_review() -> None:
     assert evidence["conflicts"] == []
 
 
-@pytest.mark.parametrize(
-    ("member", "role"), [("zhang", "chair"), ("li", "vice-chair"), ("zhao", "finance person")]
-)
+@pytest.mark.parametrize(("member", "role"), [("zhang", "chair"), ("li", "vice-chair"), ("zhao", "finance person")])
 def test_office_holders_may_not_sit_on_funds_review_r_funds_review(member: str, role: str) -> None:
     with pytest.raises(RuleViolation) as excinfo:
         check_funds_review({"zhou", member}, "zhang", ["li", "wang"], "zhao")
