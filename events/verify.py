@@ -208,7 +208,7 @@ def _stream_pages(engine: Engine) -> Iterator[list[Any]]:
             ).all()
         if not page:
             return
-        yield page
+        yield list(page)
         last = page[-1].stream_id
 
 
