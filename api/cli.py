@@ -83,6 +83,27 @@ def verify(
     )
 
 
+@app.command()
+def diagram(
+    kind: Annotated[
+        str, typer.Argument(help="Procedure kind: founding, reelection, extension, early_reelection, by_election.")
+    ],
+    data: Annotated[bool, typer.Option("--data", help="Print states and transitions as JSON instead.")] = False,
+) -> None:
+    """Print a procedure kind's state machine as a Mermaid diagram (or as data with --data)."""
+    import json
+
+    from workflow.fold import KINDS
+
+    definition = KINDS.get(kind)
+    if definition is None:
+        raise _fail(f"unknown procedure kind {kind!r}; known: {', '.join(sorted(KINDS))}", 2)
+    if data:
+        typer.echo(json.dumps(definition.machine.describe(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(definition.machine.mermaid())
+
+
 def main() -> None:
     try:
         app()

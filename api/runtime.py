@@ -1,15 +1,21 @@
-"""Wiring: one engine, one event store, the registry of every event type. The composition root
-shared by the HTTP app and the CLI."""
+"""Wiring: one engine, one event store with the event catalogue, the rule profiles and the
+workflow service. The composition root shared by the HTTP app and the CLI."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from events import EventRegistry, EventStore, make_engine
 from events import migrate as migrations
 from events.catalogue import CATALOGUE
+from workflow.profile import ProfileRegistry, load_profile
+from workflow.service import Clock, WorkflowService, system_clock
+
+PROFILES_DIR_ENV = "UNIONFLOW_PROFILES_DIR"
 
 
 def build_registry() -> EventRegistry:
@@ -18,15 +24,28 @@ def build_registry() -> EventRegistry:
     return registry
 
 
+def build_profiles(directory: str | None = None) -> ProfileRegistry:
+    """The national default, plus every `*.json` profile in $UNIONFLOW_PROFILES_DIR (a local
+    profile such as Beijing's, with its name and version)."""
+    profiles = ProfileRegistry.with_defaults()
+    directory = directory or os.environ.get(PROFILES_DIR_ENV)
+    if directory:
+        for path in sorted(Path(directory).glob("*.json")):
+            profiles.register(load_profile(path))
+    return profiles
+
+
 @dataclass
 class Runtime:
     engine: Engine
     store: EventStore
+    service: WorkflowService
 
     @classmethod
-    def open(cls, url: str | None = None) -> Runtime:
+    def open(cls, url: str | None = None, *, clock: Clock = system_clock) -> Runtime:
         engine = make_engine(url)
-        return cls(engine=engine, store=EventStore(engine, build_registry()))
+        store = EventStore(engine, build_registry())
+        return cls(engine=engine, store=store, service=WorkflowService(store, build_profiles(), clock=clock))
 
     def upgrade(self) -> list[str]:
         return migrations.upgrade(self.engine)
