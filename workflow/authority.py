@@ -61,16 +61,17 @@ def require_approver_of(actor: Actor, union: UnionState) -> None:
         )
 
 
-def require_admin_over(actor: Actor, org_id: str, ancestors: list[str]) -> None:
+def require_admin_over(actor: Actor, org_id: str, ancestors: list[str], *, own_org: bool = True) -> None:
     """An administrator manages `org_id` when it is their organisation or below it (`ancestors`:
-    the chain from org_id's parent up to the root)."""
+    the chain from org_id's parent up to the root). With `own_org=False` their own organisation does
+    not count (registering it: only an administrator above may place an organisation in the tree)."""
     if actor.role != "admin":
         raise NotAuthorised(
             "AUTH-ROLE",
             f"only an administrator may manage the organisation tree; {actor.person_id} acts as {actor.role}",
             {"role": actor.role, "needed": "admin"},
         )
-    if actor.org_id != org_id and actor.org_id not in ancestors:
+    if (actor.org_id != org_id or not own_org) and actor.org_id not in ancestors:
         raise NotAuthorised(
             "AUTH-ORG",
             f"administrator of {actor.org_id} may not manage {org_id}, which is outside their subtree",

@@ -144,9 +144,25 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
             union.chair, union.acting_chair = ev.chair, None
 
 
+def _require_still_vacant(union: UnionState, proc: ByElectionProcedure) -> None:
+    """R-VACANCY: a by-election fills the vacancy it was opened for. Once a chair has been elected
+    otherwise (a re-election), or a later vacancy has its own by-election, this one is moot and
+    may not replace anyone."""
+    latest = union.procedures_of(KIND)[-1].procedure_id
+    if union.chair is not None or latest != proc.procedure_id:
+        now = f"{union.chair} is the chair now" if union.chair is not None else f"{latest} is the current by-election"
+        raise StepOutOfOrder(
+            "R-VACANCY",
+            f"by-election {proc.procedure_id} was for the vacancy from {proc.vacant_since}, which is over: {now}",
+            {"procedure_id": proc.procedure_id, "chair": union.chair, "current_by_election": latest},
+        )
+
+
 def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, ByElectionProcedure)
     pid, unit_type = proc.procedure_id, union.unit.unit_type if union.unit else "other"
+    if isinstance(cmd, c.RequestByElection | c.HoldByElection | c.ApproveFiling):
+        _require_still_vacant(union, proc)
     match cmd:
         case c.RequestByElection():
             MACHINE.advance(proc.state, "request_by_election")

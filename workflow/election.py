@@ -223,10 +223,10 @@ def apply(e: ElectionProgress, ev: ProcedureEvent, occurred_on: dt.date) -> Elec
         case CandidatesProposed():
             e.committee_candidates = list(ev.committee_candidates)
             e.chair_candidates = list(ev.chair_candidates)
-            e.funds_review_seats = ev.funds_review_seats
             e.funds_review_candidates = list(ev.funds_review_candidates)
             e.chair_elected_by = ev.chair_elected_by
-            e.committee_seats = ev.committee_seats
+            e.committee_seats = e.proposed_committee_seats = ev.committee_seats
+            e.funds_review_seats = e.proposed_funds_review_seats = ev.funds_review_seats
             e.posted_on = None
         case CandidatesPosted():
             e.posted_on = occurred_on
@@ -273,6 +273,8 @@ def apply(e: ElectionProgress, ev: ProcedureEvent, occurred_on: dt.date) -> Elec
             if ev.redo_from in ("congress", "candidates"):
                 e.congress_on, e.committee, e.funds_review, e.runoffs = None, [], [], []
                 e.chair, e.vice_chairs = None, []
+                # R-SHORTFALL: a reduction was the rejected congress's; the seats are as proposed
+                e.committee_seats, e.funds_review_seats = e.proposed_committee_seats, e.proposed_funds_review_seats
             if ev.redo_from == "candidates":
                 e.posted_on = e.candidates_approved_on = None
             if ev.redo_from == "congress_type":
@@ -452,7 +454,11 @@ def _check_electorate(due: int, present: int, e: ElectionProgress) -> list[rules
     return [rules.check_quorum(due, present)]
 
 
-def check_ballots(vote: BallotCount, present: int, seats: int, names: Iterable[str], body: str) -> None:
+def check_ballots(
+    vote: BallotCount, present: int, seats: int, names: Iterable[str], body: str, names_rule: str = "R-VETTING"
+) -> None:
+    """R-BALLOTS, and votes only for the names on the ballot: the vetted candidates (R-VETTING), or
+    in a runoff the tied (R-TIE) or the candidates left for the missing seats (R-SHORTFALL)."""
     # R-BALLOTS: no proxy voting, so ballots go only to voters present in person.
     if vote.ballots_issued > present:
         raise RuleViolation(
@@ -468,10 +474,12 @@ def check_ballots(vote: BallotCount, present: int, seats: int, names: Iterable[s
         )
     unknown = sorted(set(vote.tallies) - set(names))
     if unknown:
+        among = {"R-TIE": "the tied candidates", "R-SHORTFALL": "the candidates left for the missing seats"}
+        allowed = among.get(names_rule, "the vetted candidates")
         raise RuleViolation(
-            "R-VETTING",
-            f"{body}: votes for {', '.join(unknown)}, who is not among the vetted candidates",
-            {"rule": "R-VETTING", "unknown": unknown},
+            names_rule,
+            f"{body}: votes for {', '.join(unknown)}, who is not among {allowed}",
+            {"rule": names_rule, "unknown": unknown},
         )
 
 
@@ -486,7 +494,9 @@ def outcome_of(result: rules.ElectionResult) -> ElectionOutcome:
     )
 
 
-def _count(vote: BallotCount, due: int, profile: RuleProfile, members: int | None) -> rules.ElectionResult:
+def _count(
+    vote: BallotCount, due: int, profile: RuleProfile, members: int | None, seated: int = 0
+) -> rules.ElectionResult:
     return rules.count_election(
         vote.seats,
         due,
@@ -496,6 +506,7 @@ def _count(vote: BallotCount, due: int, profile: RuleProfile, members: int | Non
         vote.invalid_ballots,
         profile,
         committee_members=members,
+        seated=seated,
     )
 
 
@@ -542,8 +553,13 @@ def decide_runoff(proc: Procedure, e: ElectionProgress, cmd: c.HoldRunoff, profi
         )
     checks = _check_electorate(cmd.due, cmd.present, e)
     # R-TIE: the re-vote is among the tied only; R-SHORTFALL: for the missing seats only.
-    check_ballots(cmd.vote, cmd.present, pending.seats, pending.candidates, cmd.body)
-    result = _count(cmd.vote, cmd.due, profile, e.members if cmd.body == "committee" else None)
+    names_rule = "R-TIE" if pending.reason == "tie" else "R-SHORTFALL"
+    check_ballots(cmd.vote, cmd.present, pending.seats, pending.candidates, cmd.body, names_rule)
+    committee = cmd.body == "committee"
+    # R-SHORTFALL: a reduction is judged on the whole body (those seated earlier and this round's
+    # winners), which for the committee must still satisfy R-COMMITTEE-SIZE.
+    seated = len(e.committee if committee else e.funds_review)
+    result = _count(cmd.vote, cmd.due, profile, e.members if committee else None, seated=seated)
     checks.append(result.evidence | {"body": cmd.body, "runoff": pending.reason})
     return RunoffHeld(
         procedure_id=proc.procedure_id,

@@ -22,6 +22,7 @@ from workflow import election, rules
 from workflow.errors import StepOutOfOrder
 from workflow.kinds import ProcedureKind, withdraw
 from workflow.machine import ProcedureMachine, Step
+from workflow.organisations import GRASSROOTS_LEVELS
 from workflow.profile import RuleProfile
 from workflow.state import FoundingProcedure, Procedure, UnionState
 
@@ -199,10 +200,12 @@ def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[
 def decide_request(
     union: UnionState, procedure_id: str, cmd: c.RequestFounding, profile: RuleProfile
 ) -> FoundingRequested:
-    if union.level != "grassroots":
+    # RULES.md §1: federations of grassroots unions and joint grassroots unions are grassroots-level
+    # bodies too, founded (and re-elected) like a grassroots union.
+    if union.level not in GRASSROOTS_LEVELS:
         raise StepOutOfOrder(
             "R-FOUNDED",
-            f"{union.org_id} is a {union.level} organisation, not a grassroots union",
+            f"{union.org_id} is a {union.level} organisation, not a grassroots-level union",
             {"level": union.level},
         )
     if union.founded or any(p.state != WITHDRAWN for p in union.procedures_of(KIND)):

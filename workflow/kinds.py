@@ -44,7 +44,7 @@ def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: c.ProcedureC
             f"{machine.kind} {proc.procedure_id} is '{proc.state}': nothing waits on the higher-level union",
             {"state": proc.state, "command": name},
         )
-    allowed = machine.triggers_from(proc.state)
+    allowed = machine.steps_from(proc.state)
     return StepOutOfOrder(
         "STEP-ORDER",
         f"{name} does not apply to {machine.kind} {proc.procedure_id} in state '{proc.state}'"

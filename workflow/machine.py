@@ -66,7 +66,7 @@ class ProcedureMachine:
         """The state `trigger` leads to from `state`, or a StepOutOfOrder naming what is allowed."""
         dest = self._table.get((state, trigger))
         if dest is None:
-            allowed = self.triggers_from(state)
+            allowed = self.steps_from(state)
             raise StepOutOfOrder(
                 rule_id,
                 f"{self.kind}: '{trigger}' is not allowed in state '{state}'"
@@ -77,6 +77,11 @@ class ProcedureMachine:
 
     def triggers_from(self, state: str) -> list[str]:
         return sorted(t for (s, t) in self._table if s == state)
+
+    def steps_from(self, state: str) -> list[str]:
+        """The steps a person can take from `state`, as they would name them: one name per step,
+        without the machine's outcome variants (`hold_congress_undecided` is `hold_congress`)."""
+        return sorted({t.removesuffix("_undecided") for t in self.triggers_from(state)})
 
     def label(self, trigger: str) -> str:
         return self._labels.get(trigger, trigger)

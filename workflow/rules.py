@@ -594,6 +594,7 @@ def count_election(
     invalid_ballots: int,
     profile: RuleProfile,
     committee_members: int | None = None,
+    seated: int = 0,
 ) -> ElectionResult:
     """Count one round of a multi-seat election.
 
@@ -606,7 +607,9 @@ def count_election(
     * R-SHORTFALL: fewer majority winners than seats: the profile's ``shortfall_policy``. Reducing
       the seats is chosen only when the smaller committee still satisfies R-COMMITTEE-SIZE for
       ``committee_members`` (pass the union's member count when electing the union committee;
-      ``None`` for bodies without a size rule); otherwise a supplementary vote.
+      ``None`` for bodies without a size rule); otherwise a supplementary vote. In a runoff,
+      ``seated`` is the number already elected to the body in earlier rounds: the size rule is
+      read on the whole body (``seated`` + this round's winners), not on this round alone.
     """
     _require_non_negative(
         "R-BALLOTS",
@@ -677,12 +680,13 @@ def count_election(
 
     evidence["rules_applied"].append("R-SHORTFALL")
     action: ShortfallPolicy = "supplementary_vote"
-    if profile.shortfall_policy == "reduce_seats" and elected:
+    if profile.shortfall_policy == "reduce_seats" and seated + len(elected) > 0:
         action = "reduce_seats"
         if committee_members is not None:
             fewest, most = committee_size_range(committee_members, profile)
-            odd_ok = not profile.odd_committee_size_required or len(elected) % 2 == 1
-            if not (fewest <= len(elected) <= most and odd_ok):
+            size = seated + len(elected)
+            odd_ok = not profile.odd_committee_size_required or size % 2 == 1
+            if not (fewest <= size <= most and odd_ok):
                 action = "supplementary_vote"  # R-SHORTFALL: reduce only if R-COMMITTEE-SIZE still holds
     evidence |= {
         "shortfall_seats": missing,

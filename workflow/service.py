@@ -35,7 +35,7 @@ from events.store import AppendListener
 from workflow import by_election, founding, organisations, reelection, term_change
 from workflow import commands as c
 from workflow.authority import Actor, require_admin_over, require_approver_of, require_staff_of
-from workflow.errors import InvalidDate, NotAuthorised, NotFound
+from workflow.errors import DomainError, InvalidDate, NotAuthorised, NotFound
 from workflow.fold import KINDS, fold
 from workflow.profile import ProfileRegistry, RuleProfile
 from workflow.state import Procedure, UnionState
@@ -239,6 +239,14 @@ class WorkflowService:
                     raise
                 cached = None  # the cached history was stale: read the stream and decide again
                 continue
+            except DomainError:
+                # A refusal decided on a cached history that another process has since extended
+                # never reaches the version check: decide again on the stream as it is.
+                if cached is None or self.store.stream_version(stream_id) == union.version:
+                    raise
+                self.recent.drop(stream_id)
+                cached = None
+                continue
             if isinstance(written, AppendResult):
                 return self._replayed(written)
             self.recent.put(stream_id, history + tuple(written))
@@ -305,7 +313,12 @@ class WorkflowService:
     def _decide(self, union: UnionState, cmd: c.Command, actor: Actor) -> tuple[str | None, list[DomainEvent]]:
         if isinstance(cmd, c.RegisterOrganisation):
             parent = self.load(cmd.parent_id) if cmd.parent_id else None
-            require_admin_over(actor, cmd.org_id, self._ancestors(cmd.parent_id))
+            # Only administrators learn whether a parent exists (role first, then existence).
+            if actor.role == "admin" and parent is not None and not parent.exists:
+                raise NotFound("ORG-PARENT", f"parent organisation {cmd.parent_id} does not exist", {})
+            # Only the root registers itself; below it, an administrator of the parent or above
+            # places the organisation, so nobody grafts their own into someone else's subtree.
+            require_admin_over(actor, cmd.org_id, self._ancestors(cmd.parent_id), own_org=cmd.parent_id is None)
             return None, [organisations.decide_register(union, parent, cmd)]
         if not union.exists:
             raise NotFound("NOT-FOUND", f"no organisation {union.org_id}", {"org_id": union.org_id})
@@ -318,6 +331,13 @@ class WorkflowService:
         if isinstance(cmd, c.ProcedureCommand):
             return cmd.procedure_id, self._decide_step(union, cmd, actor)
         require_staff_of(actor, union)
+        if union.term is not None and cmd.occurred_on < union.term.start:
+            # A request about the current term cannot predate it (a vacancy, an extension...).
+            raise InvalidDate(
+                "DATE-ORDER",
+                f"occurred_on {cmd.occurred_on} is before the current term began ({union.term.start})",
+                {"occurred_on": cmd.occurred_on.isoformat(), "term_start": union.term.start.isoformat()},
+            )
         match cmd:
             case c.RequestFounding():
                 pid = self._next_id(union, founding.KIND)

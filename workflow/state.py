@@ -56,6 +56,9 @@ class ElectionProgress:
     runoffs: list[PendingRunoff] = field(default_factory=list)
     chair: str | None = None
     vice_chairs: list[str] = field(default_factory=list)
+    # The seats as proposed, before an R-SHORTFALL reduction: a congress held again elects these.
+    proposed_committee_seats: int = 0
+    proposed_funds_review_seats: int = 0
     funds_review_director: str | None = None
     finance_person: str | None = None
     women_director: str | None = None

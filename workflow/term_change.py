@@ -219,8 +219,19 @@ def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurre
 
 
 def _decide_early(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    assert isinstance(proc, TermChangeProcedure) and proc.term_end is not None
     match cmd:
         case c.ApproveFiling() if proc.state == REQUESTED:
+            # The approval lets the *current* term be re-elected early: a request made for a term
+            # that has since been renewed is about another term and cannot be approved (R-EARLY).
+            term = _current_term(union, "R-EARLY")
+            if term.end != proc.term_end:
+                raise StepOutOfOrder(
+                    "R-EARLY",
+                    f"the request was for the term ending {proc.term_end}; the union has since "
+                    f"started a term ending {term.end}",
+                    {"requested_for": proc.term_end.isoformat(), "term_end": term.end.isoformat()},
+                )
             return [
                 EarlyReelectionApproved(
                     procedure_id=proc.procedure_id,

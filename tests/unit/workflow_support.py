@@ -1,0 +1,568 @@
+"""Harness for the workflow tests: a WorkflowService on a fresh SQLite database with a fixed clock,
+the organisation tree already registered, and a driver that takes a union's procedure step by step
+(given-when-then: drive the union to a point, then send the command under test).
+
+The schema and the tree are written once per process into a template file; each world copies the
+file, which is much faster than migrating (and registering the tree) for every test.
+
+The default founding is RULES.md §8 worked example 1: an enterprise with a Party organisation, 80
+members (12 female), a members' meeting on 2019-03-01 electing a committee of 7 from 8 candidates
+and a funds review committee of 3, a 5-year term. Every other business date is an offset from the
+congress date, so moving the congress moves the whole founding."""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import functools
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from events import EventStore, RecordedEvent, make_engine
+from events.catalogue import CATALOGUE, BallotCount, Candidate, PrepGroupMember, UnitFacts, org_stream
+from events.migrate import upgrade
+from workflow import commands as c
+from workflow.authority import Actor
+from workflow.profile import NATIONAL_DEFAULT, ProfileRegistry, RuleProfile
+from workflow.service import CommandResult, WorkflowService
+from workflow.state import Procedure, UnionState
+
+D = dt.date
+DAY = dt.timedelta(days=1)
+
+# The fixed clock: every business date in the tests lies before it.
+TODAY = D(2030, 1, 1)
+TREE_ON = D(2018, 1, 1)
+
+# --------------------------------------------------------------------------- the organisation tree
+
+ROOT = "ACFTU"
+PROVINCE = "HB"
+CITY = "WH"
+COUNTY = "JA"  # the direct higher-level union of the test unions
+OTHER_COUNTY = "QS"  # a sibling county: its approvers decide nothing of JA's unions
+OTHER_PROVINCE = "GD"
+
+TREE: tuple[tuple[str, str, str, str | None], ...] = (
+    (ROOT, "全国总工会", "national", None),
+    (PROVINCE, "湖北省总工会", "province", ROOT),
+    (CITY, "武汉市总工会", "city", PROVINCE),
+    (COUNTY, "江岸区总工会", "county", CITY),
+    (OTHER_COUNTY, "硚口区总工会", "county", CITY),
+    (OTHER_PROVINCE, "广东省总工会", "province", ROOT),
+)
+
+
+def admin(org: str = ROOT) -> Actor:
+    return Actor(person_id=f"admin-{org}", role="admin", org_id=org)
+
+
+def staff(org: str) -> Actor:
+    return Actor(person_id=f"staff-{org}", role="staff", org_id=org)
+
+
+def approver(org: str = COUNTY) -> Actor:
+    return Actor(person_id=f"approver-{org}", role="approver", org_id=org)
+
+
+def auditor(org: str = COUNTY) -> Actor:
+    return Actor(person_id=f"auditor-{org}", role="auditor", org_id=org)
+
+
+def unit(
+    unit_type: str = "enterprise",
+    *,
+    employees: int = 120,
+    members: int = 0,
+    female_members: int = 0,
+    has_party_org: bool = True,
+    name: str = "江岸某科技有限公司",
+) -> UnitFacts:
+    return UnitFacts(
+        unit_name=name,
+        unit_type=unit_type,
+        employees=employees,
+        members=members,
+        female_members=female_members,
+        has_party_org=has_party_org,
+    )
+
+
+def profile(name: str, version: int = 1, **settings: Any) -> RuleProfile:
+    """A profile like the national default with some settings changed."""
+    return RuleProfile.model_validate(
+        NATIONAL_DEFAULT.model_dump(mode="json") | settings | {"name": name, "version": version}
+    )
+
+
+# --------------------------------------------------------------------------- databases
+
+
+def _register_tree(svc: WorkflowService) -> None:
+    for org_id, name, level, parent in TREE:
+        svc.execute(
+            c.RegisterOrganisation(org_id=org_id, name=name, level=level, parent_id=parent, occurred_on=TREE_ON),
+            admin(),
+        )
+
+
+@functools.cache
+def template_db() -> Path:
+    """A migrated database holding the organisation tree, built once per process."""
+    folder = Path(tempfile.mkdtemp(prefix="unionflow-wf-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    _register_tree(WorkflowService(EventStore(engine, CATALOGUE), clock=lambda: TODAY))
+    engine.dispose()  # checkpoints the WAL: the file alone holds everything
+    return path
+
+
+@dataclass
+class World:
+    """One test's service, store and profile registry (tests may register profiles in it)."""
+
+    engine: Engine
+    store: EventStore
+    profiles: ProfileRegistry
+    svc: WorkflowService
+    today: dt.date = TODAY
+
+    def service(self, profiles: ProfileRegistry | None = None) -> WorkflowService:
+        """Another service on the same store (e.g. after a new profile version is published)."""
+        return WorkflowService(self.store, profiles or self.profiles, clock=lambda: self.today)
+
+    def run(self, cmd: c.Command, actor: Actor, **kw: Any) -> CommandResult:
+        return self.svc.execute(cmd, actor, **kw)
+
+    def load(self, org_id: str) -> UnionState:
+        return self.svc.load(org_id)
+
+    def stream(self, org_id: str) -> list[RecordedEvent]:
+        return list(self.store.read_stream(org_stream(org_id)))
+
+    def version(self, org_id: str) -> int:
+        return self.store.stream_version(org_stream(org_id))
+
+    def add_union(
+        self, union_id: str, *, parent: str = COUNTY, facts: UnitFacts | None = None, level: str = "grassroots"
+    ) -> str:
+        self.run(
+            c.RegisterOrganisation(
+                org_id=union_id,
+                name=f"{union_id} 工会",
+                level=level,
+                parent_id=parent,
+                unit=facts or unit(),
+                occurred_on=TREE_ON,
+            ),
+            admin(),
+        )
+        return union_id
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def make_world(folder: Path) -> World:
+    db = folder / "unionflow.db"
+    shutil.copyfile(template_db(), db)
+    engine = make_engine(f"sqlite:///{db}")
+    store = EventStore(engine, CATALOGUE)
+    profiles = ProfileRegistry.with_defaults()
+    world = World(engine, store, profiles, WorkflowService(store, profiles, clock=lambda: TODAY))
+    # The service reads the clock through the world, so a test may move `world.today`.
+    world.svc.clock = lambda: world.today
+    return world
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def tallies(
+    candidates: Sequence[str], seats: int, due: int, present: int, *, winners: int | None = None
+) -> dict[str, int]:
+    """A plausible count: the first `winners` (default: `seats`) candidates win a majority of those
+    due (decreasing, so no tie at the cut-off), the rest get no votes."""
+    winners = seats if winners is None else winners
+    majority = due // 2 + 1
+    return {name: (max(present - i, majority) if i < winners else 0) for i, name in enumerate(candidates)}
+
+
+def ballot(
+    seats: int, present: int, counts: dict[str, int], *, issued: int | None = None, returned: int | None = None
+) -> BallotCount:
+    issued = present if issued is None else issued
+    return BallotCount(
+        seats=seats,
+        ballots_issued=issued,
+        ballots_returned=issued if returned is None else returned,
+        tallies=counts,
+    )
+
+
+def candidates(names: Iterable[str], **flags: bool) -> list[Candidate]:
+    return [Candidate(name=n, **flags) for n in names]
+
+
+# --------------------------------------------------------------------------- driving a procedure
+
+COMMITTEE = ("赵", "钱", "孙", "李", "周", "吴", "郑", "王")
+CHAIRS = ("赵", "钱")
+FUNDS = ("冯", "陈", "褚")
+PREP_GROUP = ("甲", "乙", "丙", "丁")
+
+# The founding's dates as offsets (days) from the congress (worked example 1: 2019-03-01).
+OFFSETS = {
+    "requested": -55,
+    "preparing": -50,
+    "members_recruited": -40,
+    "congress_type_decided": -35,
+    "representatives_elected": -33,
+    "candidates_proposed": -28,
+    "candidates_posted": -28,
+    "candidates_filed": -24,
+    "candidates_approved": -19,
+    "congress_held": 0,
+    "chair_elected": 0,
+    "results_filed": 4,
+    "founded": 19,
+}
+
+
+@dataclass
+class Scenario:
+    """The numbers of a union's election (founding, or the election phase of a re-election)."""
+
+    congress_on: dt.date = dt.date(2019, 3, 1)
+    facts: UnitFacts = field(default_factory=unit)
+    members: int = 80
+    female_members: int = 12
+    employees: int = 120
+    congress_type: str = "members_meeting"
+    form: str = "committee"
+    seats: int = 7
+    representatives: int | None = None
+    committee: tuple[str, ...] = COMMITTEE
+    chairs: tuple[str, ...] = CHAIRS
+    funds: tuple[str, ...] = FUNDS
+    funds_seats: int = 3
+    chair_elected_by: str = "congress"
+    present: int | None = None  # None: two thirds of those due, rounded up (the quorum)
+    chair: str = "赵"
+    vice_chairs: tuple[str, ...] = ("钱",)
+    director: str = "冯"
+    women_director: str | None = "孙"
+    women_committee: bool = True
+    term_years: int = 5
+    profile_name: str | None = None
+    profile_version: int | None = None
+
+    def on(self, state: str) -> dt.date:
+        return self.congress_on + OFFSETS[state] * DAY
+
+
+EXECUTE_OPTIONS = ("expected_version", "idempotency_key", "correlation_id", "causation_id")
+
+
+class Driver:
+    """Takes one union's current procedure through its steps. Each method sends one command as the
+    union's staff (or, for decisions, the parent's approver) and returns the service's result; the
+    date defaults to the scenario's date for the step."""
+
+    def __init__(self, world: World, union_id: str, scenario: Scenario | None = None, parent: str = COUNTY) -> None:
+        self.world = world
+        self.union_id = union_id
+        self.parent = parent
+        self.s = scenario or Scenario()
+        self.pid: str = ""
+        self.staff = staff(union_id)
+        self.approver = approver(parent)
+
+    # ----------------------------------------------------------------- reading
+
+    @property
+    def union(self) -> UnionState:
+        return self.world.load(self.union_id)
+
+    @property
+    def proc(self) -> Procedure:
+        return self.union.procedures[self.pid]
+
+    @property
+    def state(self) -> str:
+        return self.proc.state
+
+    @property
+    def due(self) -> int:
+        if self.s.congress_type == "representative_congress":
+            assert self.s.representatives is not None
+            return self.s.representatives
+        return self.s.members
+
+    @property
+    def present(self) -> int:
+        return self.s.present if self.s.present is not None else -(-2 * self.due // 3)
+
+    # ----------------------------------------------------------------- sending
+
+    def send(self, cmd: c.Command, actor: Actor | None = None, **kw: Any) -> CommandResult:
+        return self.world.run(cmd, actor or self.staff, **kw)
+
+    def step(
+        self, cmd_cls: type[c.ProcedureCommand], on: dt.date, actor: Actor | None = None, **fields: Any
+    ) -> CommandResult:
+        # The service's own options go to `execute`, the rest into the command.
+        options = {k: fields.pop(k) for k in EXECUTE_OPTIONS if k in fields}
+        cmd = cmd_cls(union_id=self.union_id, procedure_id=self.pid, occurred_on=on, **fields)
+        return self.send(cmd, actor, **options)
+
+    def approve(self, on: dt.date, actor: Actor | None = None, document_no: str = "江工发〔2019〕1号") -> CommandResult:
+        return self.step(c.ApproveFiling, on, actor or self.approver, document_no=document_no)
+
+    def reject(self, on: dt.date, reasons: str = "材料不全", redo_from: str | None = None) -> CommandResult:
+        return self.step(c.RejectFiling, on, self.approver, reasons=reasons, redo_from=redo_from)
+
+    def withdraw(self, on: dt.date, reason: str = "单位改制") -> CommandResult:
+        return self.step(c.WithdrawProcedure, on, reason=reason)
+
+    # ----------------------------------------------------------------- founding
+
+    def request(
+        self, on: dt.date | None = None, prep_group: int | Sequence[str] = PREP_GROUP, **kw: Any
+    ) -> CommandResult:
+        names = [f"筹{i}" for i in range(prep_group)] if isinstance(prep_group, int) else list(prep_group)
+        r = self.send(
+            c.RequestFounding(
+                union_id=self.union_id,
+                unit=self.s.facts,
+                initiators=["张三"],
+                prep_group=[PrepGroupMember(name=n) for n in names],
+                profile_name=self.s.profile_name,
+                profile_version=self.s.profile_version,
+                occurred_on=on or self.s.on("requested"),
+            ),
+            **kw,
+        )
+        assert r.procedure_id is not None
+        self.pid = r.procedure_id
+        return r
+
+    def recruit(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
+        fields: dict[str, Any] = {
+            "members": self.s.members,
+            "female_members": self.s.female_members,
+            "employees": self.s.employees,
+        }
+        return self.step(c.RecordMembersRecruited, on or self.s.on("members_recruited"), **(fields | kw))
+
+    # ----------------------------------------------------------------- election phase
+
+    def congress_type(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
+        fields: dict[str, Any] = {
+            "congress_type": self.s.congress_type,
+            "form": self.s.form,
+            "committee_seats": self.s.seats,
+        }
+        return self.step(c.DecideCongressType, on or self.s.on("congress_type_decided"), **(fields | kw))
+
+    def elect_representatives(self, on: dt.date | None = None, representatives: int | None = None) -> CommandResult:
+        n = representatives if representatives is not None else self.s.representatives
+        return self.step(c.ElectRepresentatives, on or self.s.on("representatives_elected"), representatives=n)
+
+    def propose(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
+        fields: dict[str, Any] = {
+            "committee_candidates": candidates(self.s.committee),
+            "chair_candidates": candidates(self.s.chairs),
+            "funds_review_seats": self.s.funds_seats,
+            "funds_review_candidates": candidates(self.s.funds),
+            "chair_elected_by": self.s.chair_elected_by,
+        }
+        return self.step(c.ProposeCandidates, on or self.s.on("candidates_proposed"), **(fields | kw))
+
+    def post(self, on: dt.date | None = None) -> CommandResult:
+        return self.step(c.PostCandidates, on or self.s.on("candidates_posted"), where="公告栏")
+
+    def file_candidates(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
+        party: dict[str, Any] = (
+            {"party_org": "公司党支部", "party_approved": True} if self.s.facts.has_party_org else {}
+        )
+        return self.step(c.FileCandidates, on or self.s.on("candidates_filed"), **(party | kw))
+
+    def congress(
+        self,
+        on: dt.date | None = None,
+        *,
+        due: int | None = None,
+        present: int | None = None,
+        committee: BallotCount | dict[str, int] | None = None,
+        funds: BallotCount | dict[str, int] | None = None,
+        actor: Actor | None = None,
+    ) -> CommandResult:
+        due = self.due if due is None else due
+        present = self.present if present is None else present
+        if not isinstance(committee, BallotCount):
+            committee = ballot(
+                self.s.seats, present, committee or tallies(self.s.committee, self.s.seats, due, present)
+            )
+        if not isinstance(funds, BallotCount):
+            funds = ballot(
+                self.s.funds_seats, present, funds or tallies(self.s.funds, self.s.funds_seats, due, present)
+            )
+        return self.step(
+            c.HoldCongress,
+            on or self.s.congress_on,
+            actor,
+            due=due,
+            present=present,
+            committee_vote=committee,
+            funds_review_vote=funds,
+        )
+
+    def runoff(
+        self,
+        body: str,
+        counts: dict[str, int],
+        *,
+        seats: int,
+        on: dt.date | None = None,
+        due: int | None = None,
+        present: int | None = None,
+    ) -> CommandResult:
+        due = self.due if due is None else due
+        present = self.present if present is None else present
+        return self.step(
+            c.HoldRunoff,
+            on or self.s.congress_on,
+            body=body,
+            due=due,
+            present=present,
+            vote=ballot(seats, present, counts),
+        )
+
+    def elect_chair(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
+        due = self.due if self.s.chair_elected_by == "congress" else self.s.seats
+        fields: dict[str, Any] = {
+            "chair": self.s.chair,
+            "vice_chairs": list(self.s.vice_chairs),
+            "due": due,
+            "yes": due // 2 + 1,
+        }
+        return self.step(c.ElectChair, on or self.s.on("chair_elected"), **(fields | kw))
+
+    def file_results(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
+        fields: dict[str, Any] = {
+            "funds_review_director": self.s.director,
+            "women_committee_formed": self.s.women_committee,
+            "women_director": self.s.women_director,
+            "term_years": self.s.term_years,
+        }
+        return self.step(c.FileResults, on or self.s.on("results_filed"), **(fields | kw))
+
+    # ----------------------------------------------------------------- getting somewhere
+
+    def _election_path(self) -> list[tuple[str, Any]]:
+        path: list[tuple[str, Any]] = [("congress_type_decided", self.congress_type)]
+        if self.s.congress_type == "representative_congress":
+            path.append(("representatives_elected", self.elect_representatives))
+        return [
+            *path,
+            ("candidates_proposed", self.propose),
+            ("candidates_posted", self.post),
+            ("candidates_filed", self.file_candidates),
+            ("candidates_approved", lambda: self.approve(self.s.on("candidates_approved"))),
+            ("congress_held", self.congress),
+            ("chair_elected", self.elect_chair),
+            ("results_filed", self.file_results),
+        ]
+
+    def found(self, until: str = "founded") -> Driver:
+        """Drive the founding from the request until the procedure reaches `until` (a founding
+        state on the way to "founded")."""
+        path = [
+            ("requested", self.request),
+            ("preparing", lambda: self.approve(self.s.on("preparing"))),
+            ("members_recruited", self.recruit),
+            *self._election_path(),
+            ("founded", lambda: self.approve(self.s.on("founded"))),
+        ]
+        self._walk(path, until)
+        return self
+
+    def reelect(self, opened_on: dt.date, until: str = "reelected", plan: str = "第二届换届方案") -> Driver:
+        """Open a re-election on `opened_on` for the scenario's congress and drive it to `until`."""
+        path = [
+            (
+                "plan_filed",
+                lambda: self.open_reelection(opened_on, plan=plan),
+            ),
+            ("plan_approved", lambda: self.approve(opened_on + DAY)),
+            *self._election_path(),
+            ("reelected", lambda: self.approve(self.s.on("founded"))),
+        ]
+        self._walk(path, until)
+        return self
+
+    def open_reelection(self, on: dt.date, plan: str = "换届方案", planned: dt.date | None = None) -> CommandResult:
+        r = self.send(
+            c.OpenReelection(
+                union_id=self.union_id,
+                plan=plan,
+                planned_congress_on=planned or self.s.congress_on,
+                profile_name=self.s.profile_name,
+                profile_version=self.s.profile_version,
+                occurred_on=on,
+            )
+        )
+        assert r.procedure_id is not None
+        self.pid = r.procedure_id
+        return r
+
+    def _walk(self, path: list[tuple[str, Any]], until: str) -> None:
+        names = [name for name, _ in path]
+        if until not in names:
+            raise ValueError(f"{until!r} is not on the path {names}")
+        # Carry on from where the procedure is, if it is already on this path.
+        start = names.index(self.state) + 1 if self.pid and self.state in names else 0
+        for name, send in path[start:]:
+            send()
+            assert self.state == name, f"expected {name}, got {self.state}"
+            if name == until:
+                return
+
+
+def given_union(
+    world: World, union_id: str = "U1", scenario: Scenario | None = None, *, parent: str = COUNTY
+) -> Driver:
+    """A registered grassroots union with nothing done yet."""
+    s = scenario or Scenario()
+    world.add_union(union_id, parent=parent, facts=s.facts)
+    return Driver(world, union_id, s, parent)
+
+
+def found_union(
+    world: World,
+    union_id: str = "U1",
+    scenario: Scenario | None = None,
+    *,
+    until: str = "founded",
+    parent: str = COUNTY,
+) -> Driver:
+    """A union whose founding has reached `until` (by default: founded, its first term approved)."""
+    return given_union(world, union_id, scenario, parent=parent).found(until)
+
+
+def event_types(result: CommandResult) -> list[str]:
+    return [r.event_type for r in result.events]
+
+
+def evidence_of(result: CommandResult, rule: str) -> list[dict[str, Any]]:
+    """The evidence entries for `rule` in the events a command wrote."""
+    return [e for r in result.events for e in getattr(r.event, "evidence", []) if e.get("rule") == rule]
