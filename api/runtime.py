@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from api import register_migrations
+from api.tokens import TokenStore
 from events import EventRegistry, EventStore, make_engine
 from events import migrate as migrations
 from events.catalogue import CATALOGUE
@@ -40,19 +42,32 @@ class Runtime:
     engine: Engine
     store: EventStore
     service: WorkflowService
+    tokens: TokenStore
 
     @classmethod
     def open(cls, url: str | None = None, *, clock: Clock = system_clock) -> Runtime:
         engine = make_engine(url)
         store = EventStore(engine, build_registry())
-        return cls(engine=engine, store=store, service=WorkflowService(store, build_profiles(), clock=clock))
+        return cls(
+            engine=engine,
+            store=store,
+            service=WorkflowService(store, build_profiles(), clock=clock),
+            tokens=TokenStore(engine),
+        )
 
     def upgrade(self) -> list[str]:
+        """Every branch to its head: the event store's and the api's own (tokens)."""
+        register_migrations()
         return migrations.upgrade(self.engine)
+
+    def pending(self) -> bool:
+        """True when some migration of some layer (events, projections, api) is not applied."""
+        register_migrations()
+        return migrations.pending(self.engine)
 
     def readiness_problem(self) -> str | None:
         try:
-            if migrations.pending(self.engine):
+            if self.pending():
                 return "the database schema is not current: run `unionflow db upgrade`"
         except Exception as exc:
             return f"the database is not reachable: {exc.__class__.__name__}"

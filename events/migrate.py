@@ -48,6 +48,14 @@ def current_revisions(engine: Engine) -> list[str]:
 
 
 def pending(engine: Engine) -> bool:
-    """True when the database is not at every head (e.g. empty)."""
-    heads = set(ScriptDirectory.from_config(_config()).get_heads())
-    return set(current_revisions(engine)) != heads
+    """True when some migration of some branch has not been applied (e.g. an empty database).
+
+    Alembic records only the tips: a branch that `depends_on` another's revision is stored in its
+    place, so "applied" means every revision is the current one or below it, dependencies
+    included."""
+    script = ScriptDirectory.from_config(_config())
+    current = current_revisions(engine)
+    applied = (
+        {rev.revision for rev in script.revision_map.iterate_revisions(tuple(current), "base")} if current else set()
+    )
+    return any(rev.revision not in applied for rev in script.walk_revisions())

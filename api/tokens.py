@@ -1,0 +1,159 @@
+"""Bearer tokens: issued by an administrator from the command line for a person, a role and an
+organisation; shown once; stored only as the SHA-256 of the token (tokens are 256-bit random
+strings, so a plain hash is enough: there is nothing to brute-force); revocable; with an expiry.
+
+The table is the api layer's own (Alembic branch ``api``), never the event store's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, get_args
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from workflow.authority import Actor, Role
+
+TOKEN_PREFIX = "uf_"
+ROLES: tuple[str, ...] = get_args(Role)
+DEFAULT_DAYS = 90
+
+metadata = sa.MetaData()
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("token_id", sa.String(40), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("person_id", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("org_id", sa.String(120), nullable=False),
+    sa.Column("issued_at", sa.DateTime(timezone=False), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=False), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=False), nullable=True),
+    sa.Column("note", sa.String(200), nullable=False, server_default=""),
+)
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as stored (the same on SQLite and PostgreSQL)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token's record, without its secret."""
+
+    token_id: str
+    person_id: str
+    role: str
+    org_id: str
+    issued_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    note: str
+
+    def status(self, now: dt.datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.model_validate({"person_id": self.person_id, "role": self.role, "org_id": self.org_id})
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    info: TokenInfo
+    token: str  # the secret: shown once, never stored
+
+
+class TokenStore:
+    def __init__(self, engine: Engine, *, now: Callable[[], dt.datetime] = utcnow) -> None:
+        self.engine = engine
+        self.now = now
+
+    def issue(self, person_id: str, role: str, org_id: str, *, days: int = DEFAULT_DAYS, note: str = "") -> IssuedToken:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; known: {', '.join(ROLES)}")
+        if days < 1:
+            raise ValueError("a token lives at least one day (--days 1)")
+        actor = Actor.model_validate({"person_id": person_id, "role": role, "org_id": org_id})
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        issued = self.now()
+        info = TokenInfo(
+            token_id="tok_" + secrets.token_hex(6),
+            person_id=actor.person_id,
+            role=actor.role,
+            org_id=actor.org_id,
+            issued_at=issued,
+            expires_at=issued + dt.timedelta(days=days),
+            revoked_at=None,
+            note=note,
+        )
+        with self.engine.begin() as conn:
+            conn.execute(
+                api_tokens.insert().values(
+                    token_id=info.token_id,
+                    token_hash=hash_token(token),
+                    person_id=info.person_id,
+                    role=info.role,
+                    org_id=info.org_id,
+                    issued_at=info.issued_at,
+                    expires_at=info.expires_at,
+                    note=note,
+                )
+            )
+        return IssuedToken(info, token)
+
+    def list(self) -> list[TokenInfo]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(*[c for c in api_tokens.c if c.name != "token_hash"]).order_by(
+                    api_tokens.c.issued_at, api_tokens.c.token_id
+                )
+            )
+            return [_info(row._mapping) for row in rows]
+
+    def revoke(self, token_id: str) -> TokenInfo | None:
+        """Revoke a token (idempotent); None when there is no such token."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                api_tokens.update()
+                .where(api_tokens.c.token_id == token_id, api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=self.now())
+            )
+            row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_id == token_id)).first()
+        return _info(row._mapping) if row is not None else None
+
+    def authenticate(self, token: str) -> TokenInfo | None:
+        """The token's record if it is known, not revoked and not expired; otherwise None."""
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == hash_token(token))).first()
+        if row is None:
+            return None
+        info = _info(row._mapping)
+        return info if info.status(self.now()) == "active" else None
+
+
+def _info(m: Any) -> TokenInfo:
+    return TokenInfo(
+        token_id=m["token_id"],
+        person_id=m["person_id"],
+        role=m["role"],
+        org_id=m["org_id"],
+        issued_at=m["issued_at"],
+        expires_at=m["expires_at"],
+        revoked_at=m["revoked_at"],
+        note=m["note"],
+    )
