@@ -1,0 +1,1 @@
+"""Alembic migrations of the read models: the `projections` branch (see `projections.register_migrations`)."""

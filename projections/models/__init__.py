@@ -1,0 +1,1 @@
+"""The projections themselves: each folds a union's events into its read model's rows."""

@@ -1,0 +1,186 @@
+"""Procedure status (read model 1) and the approval inbox (read model 3).
+
+One row per procedure: its union, kind, state, when it last moved (business date), and what it
+waits for and on whom: the direct higher-level union while a filing waits on it (R-APPROVER), the
+union itself otherwise, nobody once closed. A filing waiting on the higher-level union carries its
+content (the filing event's payload as stored), who filed it and when; the inbox of an approving
+organisation is these rows with `inbox_org` = that organisation, oldest first.
+
+States come from `projections.kinds` (event type -> state, per kind). The approval window used by
+A-APPROVAL-PENDING is the one of the profile the procedure pinned in its first event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from events.catalogue import FILING_EVENTS
+from projections import kinds, schema
+from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
+from projections.errors import CorruptHistory
+from projections.feed import Ev
+
+COLUMNS = tuple(c.name for c in schema.procedures.columns)
+_INTERNAL = COLUMNS.index("internal")
+DEFAULT_REPLY_DAYS = 15  # RULES.md §6 A-APPROVAL-PENDING default, for a profile without the field
+
+
+class UnionProcedures:
+    __slots__ = ("last", "org_id", "procs")
+
+    def __init__(self, org_id: str) -> None:
+        self.org_id = org_id
+        self.procs: dict[str, dict[str, Any]] = {}
+        # procedure id -> (its latest event, the state it led to when that depended on the
+        # event's content, else None): the row is brought up to date from it when rendered.
+        self.last: dict[str, tuple[Ev, str | None]] = {}
+
+
+def advance(kind: str, state: str, runoffs: list[str], ev: Ev) -> tuple[str, list[str]]:
+    """The state `ev` leads a procedure of `kind` to (and the runoffs still pending after it).
+    Pure, so the answer is kept on the event for the next projection that asks the same."""
+    cached = ev.step
+    if cached is not None and cached[0] == kind and cached[1] == state and cached[2] == runoffs:
+        return cached[3], cached[4]
+    key = ev.type
+    after = runoffs
+    if key in kinds.VARIANT_EVENTS:
+        key, after = kinds.variant(key, ev.data, runoffs)
+    dest = kinds.DESTINATION[kind].get(key)
+    if dest is None:
+        raise CorruptHistory(
+            f"{ev.stream_id} v{ev.version}: {ev.type} does not fit {kind} procedure {ev.pid} in state {state!r}"
+        )
+    ev.step = (kind, state, runoffs, dest, after)
+    return dest, after
+
+
+# kind -> the event types that can move a procedure of that kind
+_FITS: dict[str, frozenset[str]] = {
+    kind: frozenset(key.split(":")[0] for key in table) for kind, table in kinds.DESTINATION.items()
+}
+
+# (kind, state) -> (what waits on the approver or None, closed, the union's next step)
+_STATES: dict[tuple[str, str], tuple[str | None, bool, str | None]] = {
+    (kind, state): (
+        kinds.AWAITING[kind].get(state),
+        state in kinds.TERMINAL[kind],
+        None if state in kinds.TERMINAL[kind] else kinds.NEXT_STEP[kind].get(state, "the union's next step"),
+    )
+    for kind, table in kinds.DESTINATION.items()
+    for state in {*table.values(), kinds.INITIAL[kind]}
+}
+
+
+class Procedures(Projection[UnionProcedures]):
+    name = "procedures"
+    table_names = ("proj_procedures",)
+    ignores = frozenset({"OrganisationRegistered", "UnitFactsUpdated", "ExistingTermImported"})
+
+    def _handlers(self) -> dict[str, Handler]:
+        out: dict[str, Handler] = {t: self._step for t in kinds.PROCEDURE_EVENTS}
+        out.update({t: self._variant_step for t in kinds.VARIANT_EVENTS})
+        out.update({t: self._open for t in kinds.OPENED_BY})
+        return out
+
+    def new(self, org_id: str) -> UnionProcedures:
+        return UnionProcedures(org_id)
+
+    def _open(self, s: UnionProcedures, ev: Ev) -> None:
+        d = ev.data
+        kind = kinds.OPENED_BY[ev.type]
+        info = self.tree.info(s.org_id)
+        profile = d.get("profile") or {}
+        pid = d["procedure_id"]
+        s.procs[pid] = {
+            "org_id": s.org_id,
+            "procedure_id": pid,
+            "path": info.path if info is not None else s.org_id + "/",
+            "approver_org": info.parent_id if info is not None else None,
+            "kind": kind,
+            "state": kinds.INITIAL[kind],
+            "opened_on": ev.on,
+            "profile_name": d.get("profile_name", ""),
+            "profile_version": d.get("profile_version", 0),
+            "reply_days": int(profile.get("approval_reply_days", DEFAULT_REPLY_DAYS)),
+            "internal": [],  # runoffs pending (R-TIE, R-SHORTFALL); JSON in the table
+            "inbox_org": None,
+        }
+        s.last[pid] = (ev, kinds.INITIAL[kind])
+
+    def _step(self, s: UnionProcedures, ev: Ev) -> None:
+        # A step's destination depends only on its type and the procedure's kind (kinds.py), so
+        # only the latest step matters for the row; each one is still checked against the kind.
+        pid = ev.pid
+        row = s.procs.get(pid)
+        if row is None:
+            raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} for unknown procedure {pid}")
+        if ev.type not in _FITS[row["kind"]]:
+            raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} does not fit {row['kind']} procedure {pid}")
+        s.last[pid] = (ev, None)
+
+    def _variant_step(self, s: UnionProcedures, ev: Ev) -> None:
+        # These lead where their content says (kinds.variant); runoffs carry over between them.
+        pid = ev.pid
+        row = s.procs.get(pid)
+        if row is None:
+            raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} for unknown procedure {pid}")
+        state, row["internal"] = advance(row["kind"], "", row["internal"], ev)
+        s.last[pid] = (ev, state)
+
+    @staticmethod
+    def _moved(row: dict[str, Any], ev: Ev) -> None:
+        awaiting, closed, next_step = _STATES[row["kind"], row["state"]]
+        row["last_moved_on"] = ev.on
+        row["last_event"] = ev.type
+        row["last_version"] = ev.version
+        row["closed"] = closed
+        if awaiting is not None:
+            # R-APPROVER: the filing waits on the direct higher-level union from the day it was
+            # made; a state that waits is only ever entered by the filing event itself.
+            approver = row["approver_org"]
+            row["waiting_on"] = row["inbox_org"] = approver
+            row["waiting_for"] = awaiting
+            row["filed_on"] = ev.on
+            row["filing"] = FILING_EVENTS.get(ev.type, ev.type)
+            row["filing_event"] = ev.type
+            row["filing_content"] = ev.raw  # the payload as stored, rule evidence included
+            row["filed_by"] = ev.meta_raw  # who filed it, in which role, for which organisation
+        else:
+            row["waiting_on"] = None if closed else row["org_id"]
+            row["waiting_for"] = next_step
+            row["inbox_org"] = row["filed_on"] = row["filing"] = row["filing_event"] = None
+            row["filing_content"] = row["filed_by"] = None
+
+    def render(self, s: UnionProcedures) -> Rows:
+        if not s.procs:
+            return {}
+        for pid, (ev, state) in s.last.items():
+            row = s.procs[pid]
+            row["state"] = state if state is not None else kinds.DESTINATION[row["kind"]][ev.type]
+            self._moved(row, ev)
+        s.last.clear()
+        out = []
+        for r in s.procs.values():
+            values = [r[c] for c in COLUMNS]
+            values[_INTERNAL] = dumps(values[_INTERNAL])
+            out.append(tuple(values))
+        return {"proj_procedures": out}
+
+    def load(
+        self, conn: Connection, tables: Mapping[str, sa.Table], org_ids: Sequence[str]
+    ) -> dict[str, UnionProcedures]:
+        out: dict[str, UnionProcedures] = {}
+        # Ordered by when each procedure opened (then id), the order a fresh fold inserts them in,
+        # so that rendering a loaded state gives the same rows in the same order.
+        for org_id, rows in rows_by_org(
+            conn, tables["proj_procedures"], org_ids, ("org_id", "opened_on", "procedure_id")
+        ).items():
+            s = out[org_id] = UnionProcedures(org_id)
+            for r in rows:
+                r["internal"] = loads(r["internal"])
+            s.procs = {r["procedure_id"]: r for r in rows}
+        return out

@@ -1,0 +1,265 @@
+"""The union register (read model 2): every organisation with its place in the tree, its unit's
+facts, and for a union its form of organisation, members, committee and chair, current term
+(start, end, length), approved extension, deadline, legal-person status and last congress; plus
+each union's terms (`proj_terms`), which the on-time re-election rate of RULES.md §7 counts.
+
+It follows what the workflow's fold does to a union (workflow/fold.py and the procedure modules),
+from the events alone. Two deliberate differences, both for the auditor's reading of dates:
+- `last_congress_on` is the latest congress date, not the last one recorded (a backdated entry
+  cannot move it back);
+- an imported term (ExistingTermImported) counts as begun at a congress on its start date
+  (R-FOUNDED: a term runs from its congress), and is current from that date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from events.catalogue import CATALOGUE
+from projections import schema
+from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
+from projections.errors import CorruptHistory
+from projections.feed import Ev
+
+ORG_COLUMNS = tuple(c.name for c in schema.orgs.columns)
+TERM_COLUMNS = tuple(c.name for c in schema.terms.columns)
+_UNIT = ("unit_name", "unit_type", "employees", "members", "female_members", "has_party_org")
+_BLANK = dict.fromkeys(ORG_COLUMNS)
+
+
+class RegisterState:
+    __slots__ = ("org_id", "pending", "row", "terms")
+
+    def __init__(self, org_id: str) -> None:
+        self.org_id = org_id
+        self.row: dict[str, Any] | None = None
+        self.terms: list[dict[str, Any]] = []
+        # procedure id -> what its approval will install (form, congress type, bodies elected)
+        self.pending: dict[str, dict[str, Any]] = {}
+
+
+def _row(s: RegisterState, ev: Ev) -> dict[str, Any]:
+    row = s.row
+    if row is None:
+        raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} before the organisation was registered")
+    return row
+
+
+_HANDLED = frozenset(
+    {
+        "OrganisationRegistered",
+        "UnitFactsUpdated",
+        "ExistingTermImported",
+        "FoundingRequested",
+        "FoundingRequestResubmitted",
+        "MembersRecruited",
+        "LegalPersonRegistered",
+        "CongressTypeDecided",
+        "CongressHeld",
+        "ResultsFiled",
+        "ResultsApproved",
+        "ExtensionApproved",
+        "ChairVacancyRecorded",
+        "ByElectionApproved",
+        "ProcedureWithdrawn",
+    }
+)
+
+
+class Register(Projection[RegisterState]):
+    name = "register"
+    table_names = ("proj_orgs", "proj_terms")
+    # The other steps of a procedure change nothing in the register (their effect shows when the
+    # higher-level union approves); `stream_version` still follows every event (see `finish`).
+    ignores = CATALOGUE.event_types - _HANDLED
+
+    def _handlers(self) -> dict[str, Handler]:
+        specific: dict[str, Handler] = {
+            "OrganisationRegistered": self._registered,
+            "UnitFactsUpdated": self._unit_facts,
+            "ExistingTermImported": self._imported,
+            "FoundingRequested": self._unit_facts,
+            "FoundingRequestResubmitted": self._unit_facts,
+            "MembersRecruited": self._members,
+            "LegalPersonRegistered": self._legal_person,
+            "CongressTypeDecided": self._congress_type,
+            "CongressHeld": self._congress,
+            "ResultsFiled": self._results_filed,
+            "ResultsApproved": self._results_approved,
+            "ExtensionApproved": self._extension,
+            "ChairVacancyRecorded": self._vacancy,
+            "ByElectionApproved": self._by_election,
+            "ProcedureWithdrawn": self._withdrawn,
+        }
+        return specific
+
+    def new(self, org_id: str) -> RegisterState:
+        return RegisterState(org_id)
+
+    # ------------------------------------------------------------------ handlers
+
+    def _registered(self, s: RegisterState, ev: Ev) -> None:
+        d = ev.data
+        path = self.tree.learn(s.org_id, d.get("parent_id"), d["level"]).path
+        row = dict(_BLANK)
+        row.update(
+            org_id=s.org_id,
+            parent_id=d.get("parent_id"),
+            path=path,
+            depth=path.count("/") - 1,
+            name=d["name"],
+            level=d["level"],
+            registered_on=ev.on,
+            term_number=0,
+            internal="{}",
+            stream_version=ev.version,
+        )
+        _set_unit(row, d.get("unit"))
+        s.row = row
+
+    def _unit_facts(self, s: RegisterState, ev: Ev) -> None:
+        row = _row(s, ev)
+        _set_unit(row, ev.data["unit"])
+
+    def _members(self, s: RegisterState, ev: Ev) -> None:
+        row, d = _row(s, ev), ev.data
+        row["members"], row["female_members"], row["employees"] = d["members"], d["female_members"], d["employees"]
+
+    def _legal_person(self, s: RegisterState, ev: Ev) -> None:
+        row = _row(s, ev)
+        row["legal_person_no"], row["legal_person_on"] = ev.data["registration_no"], ev.on
+
+    def _congress_type(self, s: RegisterState, ev: Ev) -> None:
+        d = ev.data
+        s.pending.setdefault(ev.pid, {}).update(form=d["form"], congress_type=d["congress_type"])
+        _row(s, ev)
+
+    def _congress(self, s: RegisterState, ev: Ev) -> None:
+        row = _row(s, ev)
+        if row["last_congress_on"] is None or ev.on > row["last_congress_on"]:
+            row["last_congress_on"] = ev.on  # R-ANNUAL reads it
+
+    def _results_filed(self, s: RegisterState, ev: Ev) -> None:
+        d = ev.data
+        s.pending.setdefault(ev.pid, {}).update(
+            committee=d["committee"],
+            chair=d["chair"],
+            vice_chairs=d["vice_chairs"],
+            funds_review=d["funds_review"],
+            funds_review_director=d["funds_review_director"],
+            women_director=d.get("women_director"),
+        )
+        _row(s, ev)
+
+    def _start_term(
+        self, s: RegisterState, row: dict[str, Any], start: str, years: int, end: str, by: str, on: str
+    ) -> None:
+        if s.terms:
+            prev = s.terms[-1]
+            prev["succeeded_on"], prev["succeeded_approved_on"] = start, on
+        row["term_number"] += 1
+        row["term_start"], row["term_years"], row["term_end"] = start, years, end
+        row["deadline"], row["extension_until"] = end, None
+        s.terms.append(
+            {
+                "org_id": s.org_id,
+                "term_no": row["term_number"],
+                "path": row["path"],
+                "start": start,
+                "years": years,
+                "end": end,
+                "deadline": end,
+                "extended": False,
+                "started_by": by,
+                "started_on": on,
+                "succeeded_on": None,
+                "succeeded_approved_on": None,
+            }
+        )
+
+    def _results_approved(self, s: RegisterState, ev: Ev) -> None:
+        # R-FOUNDED / R-REELECTION: the approval installs the bodies elected and starts the term
+        # on the congress date (R-TERM-END computed by the workflow and carried in the event).
+        row, d = _row(s, ev), ev.data
+        elected = s.pending.pop(ev.pid, {})
+        self._start_term(s, row, d["term_start"], d["term_years"], d["term_end"], ev.pid, ev.on)
+        if row["founded_on"] is None:
+            row["founded_on"] = ev.on
+        row["form"] = elected.get("form", row["form"])
+        row["congress_type"] = elected.get("congress_type", row["congress_type"])
+        row["committee"] = dumps(elected.get("committee", []))
+        row["vice_chairs"] = dumps(elected.get("vice_chairs", []))
+        row["funds_review"] = dumps(elected.get("funds_review", []))
+        row["chair"] = elected.get("chair")
+        row["funds_review_director"] = elected.get("funds_review_director")
+        row["women_director"] = elected.get("women_director")
+        row["acting_chair"] = None
+
+    def _imported(self, s: RegisterState, ev: Ev) -> None:
+        row, d = _row(s, ev), ev.data
+        start = d["term_start"]
+        self._start_term(s, row, start, d["term_years"], d["term_end"], "import", start)
+        if row["founded_on"] is None:
+            row["founded_on"] = start
+        row["chair"] = d.get("chair")
+        if row["last_congress_on"] is None or start > row["last_congress_on"]:
+            row["last_congress_on"] = start
+
+    def _extension(self, s: RegisterState, ev: Ev) -> None:
+        # R-EXTENSION: only the approval moves the deadline.
+        row = _row(s, ev)
+        new = ev.data["new_deadline"]
+        row["deadline"] = row["extension_until"] = new
+        if s.terms:
+            s.terms[-1]["deadline"], s.terms[-1]["extended"] = new, True
+
+    def _vacancy(self, s: RegisterState, ev: Ev) -> None:
+        row = _row(s, ev)
+        row["chair"], row["acting_chair"] = None, ev.data["acting_chair"]
+
+    def _by_election(self, s: RegisterState, ev: Ev) -> None:
+        row = _row(s, ev)
+        row["chair"], row["acting_chair"] = ev.data["chair"], None
+
+    def _withdrawn(self, s: RegisterState, ev: Ev) -> None:
+        s.pending.pop(ev.pid, None)
+        _row(s, ev)
+
+    def finish(self, s: RegisterState, version: int) -> None:
+        # Every event of the stream advances it, so a reader can tell that the register has seen
+        # a command's events (read-your-writes by version), even steps it has nothing to show for.
+        if s.row is not None:
+            s.row["stream_version"] = version
+
+    # ------------------------------------------------------------------ rows
+
+    def render(self, s: RegisterState) -> Rows:
+        row = s.row
+        if row is None:
+            return {}
+        row["internal"] = dumps(s.pending)
+        return {
+            "proj_orgs": [tuple(row[c] for c in ORG_COLUMNS)],
+            "proj_terms": [tuple(t[c] for c in TERM_COLUMNS) for t in s.terms],
+        }
+
+    def load(
+        self, conn: Connection, tables: Mapping[str, sa.Table], org_ids: Sequence[str]
+    ) -> dict[str, RegisterState]:
+        out: dict[str, RegisterState] = {}
+        for org_id, rows in rows_by_org(conn, tables["proj_orgs"], org_ids).items():
+            s = out[org_id] = RegisterState(org_id)
+            s.row = rows[0]
+            s.pending = loads(rows[0]["internal"]) or {}
+        for org_id, rows in rows_by_org(conn, tables["proj_terms"], org_ids, ("org_id", "term_no")).items():
+            if org_id in out:
+                out[org_id].terms = rows
+        return out
+
+
+def _set_unit(row: dict[str, Any], unit: dict[str, Any] | None) -> None:
+    for k in _UNIT:
+        row[k] = unit.get(k) if unit is not None else None

@@ -1,0 +1,228 @@
+"""The read models' tables (SQLAlchemy Core). An Alembic branch (projections/migrations) creates
+them; a rebuild creates its shadow copies from the same specs, without secondary indexes until the
+swap.
+
+Every table has the organisation (`org_id`) first in its primary key: a projection's state for one
+union is read, and replaced, by one primary-key range, which is also all a shadow table needs while
+it is being built. Subtree filters use the materialised `path` (see `projections.tree`), compared
+byte-wise (collation "C" on PostgreSQL) so that a prefix is an index range.
+
+Dates are SQL dates; the code keeps them as ISO text, which both databases accept as a date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.schema import SchemaItem
+
+metadata = sa.MetaData()
+
+ID = sa.String(200)
+PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")
+JSON_TEXT = sa.Text
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    columns: tuple[str, ...]
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: Callable[[], list[sa.Column[object]]]
+    primary_key: tuple[str, ...]
+    indexes: tuple[IndexSpec, ...] = ()
+    # SQLite: keep small rows in the primary-key b-tree itself (one b-tree to write, not two).
+    without_rowid: bool = False
+    # The column that names the union a row belongs to: the rows a union's update replaces.
+    owner: str = "org_id"
+
+    def build(self, md: sa.MetaData, name: str | None = None, *, indexes: bool = True) -> sa.Table:
+        kwargs: dict[str, Any] = {"sqlite_with_rowid": False} if self.without_rowid else {}
+        items: list[SchemaItem] = [*self.columns(), sa.PrimaryKeyConstraint(*self.primary_key)]
+        table = sa.Table(name or self.name, md, *items, **kwargs)
+        if indexes:
+            for ix in self.indexes:
+                sa.Index(ix.name, *(table.c[c] for c in ix.columns), unique=ix.unique)
+        return table
+
+
+def _c(name: str, type_: object, nullable: bool = True) -> sa.Column[object]:
+    return sa.Column(name, type_, nullable=nullable)  # type: ignore[arg-type]
+
+
+def _checkpoint_columns() -> list[sa.Column[object]]:
+    return [
+        _c("name", sa.String(50), False),
+        _c("position", sa.BigInteger, False),
+        _c("logic_version", sa.Integer, False),
+    ]
+
+
+def _org_columns() -> list[sa.Column[object]]:
+    return [
+        _c("org_id", ID, False),
+        _c("parent_id", ID),
+        _c("path", PATH, False),
+        _c("depth", sa.Integer, False),
+        _c("name", sa.Text, False),
+        _c("level", sa.String(20), False),
+        _c("registered_on", sa.Date, False),
+        # the employing unit's facts (R-FORM-25, R-WOMEN, R-FULLTIME; RULES.md §7 coverage)
+        _c("unit_name", sa.Text),
+        _c("unit_type", sa.String(30)),
+        _c("employees", sa.Integer),
+        _c("members", sa.Integer),
+        _c("female_members", sa.Integer),
+        _c("has_party_org", sa.Boolean),
+        # the bodies elected, as approved (R-FORM-25, R-CONGRESS-TYPE, R-FUNDS-REVIEW, R-WOMEN)
+        _c("form", sa.String(20)),
+        _c("congress_type", sa.String(30)),
+        _c("committee", JSON_TEXT),
+        _c("chair", sa.Text),
+        _c("vice_chairs", JSON_TEXT),
+        _c("acting_chair", sa.Text),
+        _c("funds_review", JSON_TEXT),
+        _c("funds_review_director", sa.Text),
+        _c("women_director", sa.Text),
+        # the current term (R-TERM, R-TERM-END, R-EXTENSION)
+        _c("term_number", sa.Integer, False),
+        _c("term_start", sa.Date),
+        _c("term_years", sa.Integer),
+        _c("term_end", sa.Date),
+        _c("extension_until", sa.Date),
+        _c("deadline", sa.Date),
+        _c("founded_on", sa.Date),
+        _c("legal_person_no", sa.Text),
+        _c("legal_person_on", sa.Date),
+        _c("last_congress_on", sa.Date),
+        _c("internal", JSON_TEXT, False),  # elections under way: what their approval will install
+        _c("stream_version", sa.Integer, False),
+    ]
+
+
+def _term_columns() -> list[sa.Column[object]]:
+    return [
+        _c("org_id", ID, False),
+        _c("term_no", sa.Integer, False),
+        _c("path", PATH, False),
+        _c("start", sa.Date, False),
+        _c("years", sa.Integer, False),
+        _c("end", sa.Date, False),
+        _c("deadline", sa.Date, False),
+        _c("extended", sa.Boolean, False),
+        _c("started_by", ID, False),  # the procedure whose approval started it, or "import"
+        _c("started_on", sa.Date, False),  # business date it became the current term
+        _c("succeeded_on", sa.Date),  # the next term's start (its congress date, R-FOUNDED)
+        _c("succeeded_approved_on", sa.Date),  # the next term's approval
+    ]
+
+
+def _procedure_columns() -> list[sa.Column[object]]:
+    return [
+        _c("org_id", ID, False),
+        _c("procedure_id", ID, False),
+        _c("path", PATH, False),
+        _c("approver_org", ID),  # the direct higher-level union (R-APPROVER)
+        _c("kind", sa.String(30), False),
+        _c("state", sa.String(40), False),
+        _c("closed", sa.Boolean, False),
+        _c("opened_on", sa.Date, False),
+        _c("last_moved_on", sa.Date, False),
+        _c("last_event", sa.String(60), False),
+        _c("waiting_on", ID),  # the organisation that must act next; NULL when closed
+        _c("waiting_for", sa.Text),
+        _c("inbox_org", ID),  # = approver_org while a filing waits on it, else NULL
+        _c("filed_on", sa.Date),
+        _c("filing", sa.String(40)),
+        _c("filing_event", sa.String(60)),
+        _c("filing_content", JSON_TEXT),  # the filing event's payload as stored
+        _c("filed_by", JSON_TEXT),
+        _c("profile_name", sa.String(100), False),
+        _c("profile_version", sa.Integer, False),
+        _c("reply_days", sa.Integer, False),  # A-APPROVAL-PENDING window of the pinned profile
+        _c("internal", JSON_TEXT, False),
+        _c("last_version", sa.Integer, False),
+    ]
+
+
+def _alert_fact_columns() -> list[sa.Column[object]]:
+    return [
+        _c("org_id", ID, False),
+        _c("path", PATH, False),
+        _c("facts", JSON_TEXT, False),
+    ]
+
+
+def _alert_columns() -> list[sa.Column[object]]:
+    return [
+        _c("org_id", ID, False),
+        _c("kind", sa.String(30), False),
+        _c("seq", sa.Integer, False),
+        _c("path", PATH, False),
+        _c("fires_from", sa.Date, False),
+        _c("fires_until", sa.Date, False),  # 9999-12-31 while nothing has ended it
+        _c("deadline", sa.Date, False),
+        _c("rule", sa.String(30), False),
+        _c("procedure_id", ID),
+        _c("window", sa.String(30), False),
+        _c("basis", sa.Text, False),
+    ]
+
+
+CHECKPOINTS = TableSpec("proj_checkpoints", _checkpoint_columns, ("name",))
+ORGS = TableSpec(
+    "proj_orgs",
+    _org_columns,
+    ("org_id",),
+    (
+        IndexSpec("ix_proj_orgs_path", ("path",), unique=True),
+        IndexSpec("ix_proj_orgs_parent", ("parent_id", "org_id")),
+    ),
+)
+TERMS = TableSpec(
+    "proj_terms",
+    _term_columns,
+    ("org_id", "term_no"),
+    (IndexSpec("ix_proj_terms_path", ("path",)),),
+    without_rowid=True,
+)
+PROCEDURES = TableSpec(
+    "proj_procedures",
+    _procedure_columns,
+    ("org_id", "procedure_id"),
+    (
+        IndexSpec("ux_proj_procedures_id", ("procedure_id",), unique=True),
+        IndexSpec("ix_proj_procedures_path", ("path", "procedure_id")),
+        IndexSpec("ix_proj_procedures_inbox", ("inbox_org", "filed_on", "procedure_id")),
+    ),
+)
+ALERT_FACTS = TableSpec("proj_alert_facts", _alert_fact_columns, ("org_id",))
+ALERTS = TableSpec(
+    "proj_alerts",
+    _alert_columns,
+    # Keyed by path (a union's path is unique and never changes): on SQLite the rows are stored in
+    # tree order, so "what fires on date D under this organisation" reads one contiguous range,
+    # and a page of it stops as soon as it is full. No secondary index to build or maintain.
+    ("path", "kind", "seq"),
+    without_rowid=True,
+    owner="path",
+)
+
+SPECS: dict[str, TableSpec] = {s.name: s for s in (ORGS, TERMS, PROCEDURES, ALERT_FACTS, ALERTS)}
+
+checkpoints = CHECKPOINTS.build(metadata)
+orgs = ORGS.build(metadata)
+terms = TERMS.build(metadata)
+procedures = PROCEDURES.build(metadata)
+alert_facts = ALERT_FACTS.build(metadata)
+alerts = ALERTS.build(metadata)
+
+LIVE: dict[str, sa.Table] = {t.name: t for t in (orgs, terms, procedures, alert_facts, alerts)}
