@@ -14,6 +14,8 @@ from api.tokens import TokenStore
 from events import EventRegistry, EventStore, make_engine
 from events import migrate as migrations
 from events.catalogue import CATALOGUE
+from projections import Projections
+from projections import register_migrations as register_projection_migrations
 from workflow.profile import ProfileRegistry, load_profile
 from workflow.service import Clock, WorkflowService, system_clock
 
@@ -48,21 +50,25 @@ class Runtime:
     def open(cls, url: str | None = None, *, clock: Clock = system_clock) -> Runtime:
         engine = make_engine(url)
         store = EventStore(engine, build_registry())
+        # Read-your-writes: the read models are updated inside each command's own transaction.
+        read_models = Projections(engine)
         return cls(
             engine=engine,
             store=store,
-            service=WorkflowService(store, build_profiles(), clock=clock),
+            service=WorkflowService(store, build_profiles(), clock=clock, listener=read_models.listener),
             tokens=TokenStore(engine),
         )
 
     def upgrade(self) -> list[str]:
-        """Every branch to its head: the event store's and the api's own (tokens)."""
+        """Every branch to its head: the event store's, the read models' and the api's (tokens)."""
         register_migrations()
+        register_projection_migrations()
         return migrations.upgrade(self.engine)
 
     def pending(self) -> bool:
         """True when some migration of some layer (events, projections, api) is not applied."""
         register_migrations()
+        register_projection_migrations()
         return migrations.pending(self.engine)
 
     def readiness_problem(self) -> str | None:
