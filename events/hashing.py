@@ -15,10 +15,13 @@ _SEP = b"\x1f"
 
 
 def format_recorded_at(ts: dt.datetime) -> str:
-    """Canonical text of a recording time (UTC, microseconds) for hashing and export."""
+    """Canonical text of a recording time (UTC, microseconds) for hashing and export:
+    ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
     if ts.tzinfo is not None:
         ts = ts.astimezone(dt.UTC).replace(tzinfo=None)
-    return ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is the same text as strftime("%Y-%m-%dT%H:%M:%S.%fZ") for every year from 1000 on,
+    # at less than half the cost.
+    return ts.isoformat(timespec="microseconds") + "Z"
 
 
 def event_hash(
@@ -33,24 +36,49 @@ def event_hash(
     metadata: str,
     payload: str,
 ) -> str:
-    h = hashlib.sha256()
-    h.update(
-        _SEP.join(
-            (
-                prev_hash.encode(),
-                str(position).encode(),
-                stream_id.encode(),
-                str(version).encode(),
-                event_type.encode(),
-                str(schema_version).encode(),
-                occurred_on.isoformat().encode(),
-                format_recorded_at(recorded_at).encode(),
-                metadata.encode(),
-                payload.encode(),
-            )
+    return event_hash_text(
+        prev_hash,
+        position,
+        stream_id,
+        version,
+        event_type,
+        schema_version,
+        occurred_on.isoformat(),
+        format_recorded_at(recorded_at),
+        metadata,
+        payload,
+    )
+
+
+def event_hash_text(
+    prev_hash: str,
+    position: int,
+    stream_id: str,
+    version: int,
+    event_type: str,
+    schema_version: int,
+    occurred_on: str,
+    recorded_at: str,
+    metadata: str,
+    payload: str,
+) -> str:
+    """`event_hash` with the dates already in their canonical text (`date.isoformat()` and
+    `format_recorded_at`), for the append path, which formats them once per append."""
+    text = "\x1f".join(
+        (
+            prev_hash,
+            str(position),
+            stream_id,
+            str(version),
+            event_type,
+            str(schema_version),
+            occurred_on,
+            recorded_at,
+            metadata,
+            payload,
         )
     )
-    return h.hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def log_hash(prev_log_hash: str, event_hash_: str) -> str:

@@ -21,7 +21,22 @@ transactions, keeps parallel writers but is PostgreSQL-only and leaves the log w
 order at write time; it is not worth it at this write rate.
 
 The same lock makes the optimistic concurrency check authoritative: the stream's version is read
-after the lock is taken, so two appends with the same expected version cannot both pass it.
+after the lock is taken, so two appends with the same expected version cannot both pass it. (On
+PostgreSQL that read must be a statement of its own, after the lock: a statement that joined the
+stream to the locked row would see the stream as of its own snapshot, from before the wait. The
+two are pipelined into one round trip, but the server still runs the read after the lock.)
+
+Why the hot paths talk to the driver
+------------------------------------
+An append is one short transaction and a read decodes thousands of rows, so per-statement and
+per-row overhead decides the throughput (bench/README.md has the numbers). Append and the reads
+therefore run fixed SQL text, written once per dialect below, on the DBAPI cursor of a
+SQLAlchemy connection: the transaction, the pool, the SQLite BEGIN IMMEDIATE and the connection
+handed to a listener are still SQLAlchemy's. On SQLite the store converts dates itself, in the
+text formats SQLAlchemy's Date/DateTime types use, so rows written either way read the same.
+Rows are decoded with per-page caches (events of one append share their metadata and recording
+time) and `read_all` decodes lazily, one event at a time, so a follower keeps no page of decoded
+events alive.
 """
 
 from __future__ import annotations
@@ -29,12 +44,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import cache
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from events import schema
 from events.db import is_sqlite, write_connection
@@ -45,8 +63,16 @@ from events.errors import (
     SchemaNotReady,
     StoreBusy,
 )
-from events.hashing import event_hash, log_hash
-from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, RecordedEvent
+from events.hashing import event_hash_text, format_recorded_at, log_hash
+from events.model import (
+    AppendResult,
+    Decoder,
+    EventMetadata,
+    EventRegistry,
+    NewEvent,
+    RecordedEvent,
+    make_recorded_event,
+)
 from events.verify import VerificationReport
 from events.verify import verify as verify_chains
 
@@ -57,19 +83,80 @@ AppendListener = Callable[[Connection, Sequence[RecordedEvent]], None]
 # (event type, schema version, payload JSON, business date, the event itself)
 _Encoded = tuple[str, int, str, dt.date, Any]
 
-_COLUMNS = (
-    schema.events.c.position,
-    schema.events.c.stream_id,
-    schema.events.c.version,
-    schema.events.c.event_type,
-    schema.events.c.schema_version,
-    schema.events.c.payload,
-    schema.events.c.metadata,
-    schema.events.c.occurred_on,
-    schema.events.c.recorded_at,
-    schema.events.c.hash,
-    schema.events.c.prev_hash,
+# A stored row as the reads select it, in this order. On SQLite the JSON columns come as their
+# UTF-8 bytes (the database's text encoding, which the migrations leave at SQLite's default):
+# pydantic parses bytes as readily as text, and the driver need not build a str first.
+_ROW = (
+    "position, stream_id, version, event_type, schema_version, {payload}, {metadata}, occurred_on, "
+    "recorded_at, hash, prev_hash"
 )
+
+
+class _Sql:
+    """The statements of the hot paths, in the driver's parameter style."""
+
+    def __init__(self, sqlite: bool, paramstyle: str) -> None:
+        if paramstyle not in ("qmark", "format", "pyformat"):
+            raise EventStoreError(f"unsupported database driver parameter style {paramstyle!r}")
+        self.placeholder = "?" if paramstyle == "qmark" else "%s"
+
+        def q(text: str) -> str:
+            return text.replace("?", self.placeholder)
+
+        row = (
+            _ROW.format(payload="CAST(payload AS BLOB)", metadata="CAST(metadata AS BLOB)")
+            if sqlite
+            else _ROW.format(payload="payload", metadata="metadata")
+        )
+        self.sqlite = sqlite
+        self.row = row
+
+        self.lock_head = "SELECT position, hash, recorded_at FROM log_head WHERE id = 1" + (
+            "" if sqlite else " FOR UPDATE"
+        )
+        # The stream's row and the idempotency key's row (if any) in one round trip.
+        self.stream_and_key = q(
+            "SELECT s.version, s.head_hash, k.fingerprint, k.stream_id, k.first_version, "
+            "k.last_version, k.first_position, k.last_position "
+            "FROM (SELECT 1 AS one) AS o "
+            "LEFT JOIN streams AS s ON s.stream_id = ? "
+            'LEFT JOIN idempotency_keys AS k ON k."key" = ?'
+        )
+        self.insert_event = q(
+            "INSERT INTO events (position, stream_id, version, event_type, schema_version, payload, "
+            "metadata, occurred_on, recorded_at, idempotency_key, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        self.insert_stream = q("INSERT INTO streams (stream_id, version, head_hash) VALUES (?, ?, ?)")
+        self.update_stream = q("UPDATE streams SET version = ?, head_hash = ? WHERE stream_id = ?")
+        self.update_head = q("UPDATE log_head SET position = ?, hash = ?, recorded_at = ? WHERE id = 1")
+        self.insert_key = q(
+            'INSERT INTO idempotency_keys ("key", fingerprint, stream_id, first_version, last_version, '
+            "first_position, last_position) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        self.page = q(f"SELECT {row} FROM events WHERE position > ? ORDER BY position LIMIT ?")
+        self.page_to = q(f"SELECT {row} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?")
+
+    def stream_page(self, to_version: bool, recorded_until: bool) -> str:
+        text = f"SELECT {self.row} FROM events WHERE stream_id = ? AND version > ?"
+        if to_version:
+            text += " AND version <= ?"
+        if recorded_until:
+            text += " AND recorded_at <= ?"
+        text += " ORDER BY version LIMIT ?"
+        return text.replace("?", self.placeholder)
+
+
+_statements = cache(_Sql)
+
+# Cold paths stay in SQLAlchemy Core, built once.
+_STREAM_VERSION = sa.select(schema.streams.c.version).where(schema.streams.c.stream_id == sa.bindparam("stream_id"))
+_HEAD = sa.select(schema.log_head.c.position, schema.log_head.c.hash).where(schema.log_head.c.id == 1)
+_KEY = sa.select(schema.idempotency_keys).where(schema.idempotency_keys.c.key == sa.bindparam("key"))
+
+_META = EventMetadata.__pydantic_validator__.validate_json
+_date_from_text = dt.date.fromisoformat
+_datetime_from_text = dt.datetime.fromisoformat
 
 
 def _utcnow() -> dt.datetime:
@@ -84,12 +171,48 @@ def _naive_utc(ts: dt.datetime) -> dt.datetime:
     return ts if ts.tzinfo is None else ts.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def _sqlite_datetime(ts: dt.datetime) -> str:
+    """A naive UTC time as SQLAlchemy's SQLite DateTime stores it (always with microseconds), so
+    text comparison orders it and SQLAlchemy reads it back."""
+    return ts.isoformat(sep=" ", timespec="microseconds")
+
+
+def _pipeline(dbapi_conn: Any) -> AbstractContextManager[Any]:
+    return dbapi_conn.pipeline()
+
+
+def _no_pipeline(_dbapi_conn: Any) -> AbstractContextManager[Any]:
+    return nullcontext()
+
+
+class _StreamClash(Exception):
+    """The store's own insert hit a unique constraint: someone wrote to the stream without the
+    store's lock. Reported as a ConcurrencyError once the transaction is rolled back."""
+
+
 class EventStore:
     def __init__(self, engine: Engine, registry: EventRegistry, *, page_size: int = 2000) -> None:
         self.engine = engine
         self.registry = registry
         self.page_size = page_size
         self._sqlite = is_sqlite(engine)
+        self._sql = _statements(self._sqlite, engine.dialect.paramstyle)
+        dbapi = engine.dialect.loaded_dbapi
+        self._integrity_error: type[Exception] = dbapi.IntegrityError
+        # psycopg 3 pipeline mode sends a group of statements in one round trip; errors surface
+        # when the group ends. Elsewhere statements simply run one after the other.
+        pipeline = getattr(dbapi, "Pipeline", None)
+        self._batch: Callable[[Any], AbstractContextManager[Any]] = (
+            _pipeline if pipeline is not None and pipeline.is_supported() else _no_pipeline
+        )
+        # Errors that mean "locked", "no schema" or the like, raw from the driver or wrapped by
+        # SQLAlchemy. (A listener's own IntegrityError is its business and propagates as it is.)
+        self._db_errors: tuple[type[Exception], ...] = (
+            OperationalError,
+            ProgrammingError,
+            dbapi.OperationalError,
+            dbapi.ProgrammingError,
+        )
 
     # ------------------------------------------------------------------ writing
 
@@ -109,18 +232,22 @@ class EventStore:
 
         With an `idempotency_key`, a repeat of the same request returns the first result and
         writes nothing; the same key with a different request (by `fingerprint`, by default a hash
-        of the stream, expected version and events) raises IdempotencyKeyReused."""
+        of the stream, expected version and events) raises IdempotencyKeyReused.
+
+        A `listener` runs inside the transaction after the events are written; if it raises,
+        nothing is written and its exception propagates."""
         if not new_events:
             raise ValueError("append needs at least one event")
         if expected_version < 0:
             raise ValueError("expected_version must be >= 0 (0 for a new stream)")
         encoded: list[_Encoded] = []
+        registry = self.registry
         for new in new_events:
             ev = new.event
-            if ev.event_type not in self.registry:
+            if ev.event_type not in registry:
                 # Refuse now rather than write something no reader can decode.
                 raise EventStoreError(f"event type {ev.event_type!r} is not registered with the store")
-            encoded.append((ev.event_type, ev.schema_version, self.registry.encode(ev), new.occurred_on, ev))
+            encoded.append((ev.event_type, ev.schema_version, registry.encode(ev), new.occurred_on, ev))
         meta_text = metadata.model_dump_json(exclude_none=True)
         if idempotency_key is not None and fingerprint is None:
             fingerprint = request_fingerprint(stream_id, expected_version, encoded)
@@ -138,14 +265,12 @@ class EventStore:
                     fingerprint,
                     listener,
                 )
-        except IntegrityError as exc:
+        except _StreamClash as clash:
             # Under the log lock the version check is authoritative, so a clash here means a writer
             # that bypassed the store; report it as the concurrency error it is.
             actual = self.stream_version(stream_id)
-            raise ConcurrencyError(stream_id, expected_version, actual) from exc
-        except OperationalError as exc:
-            raise self._translate_operational(exc) from exc
-        except ProgrammingError as exc:
+            raise ConcurrencyError(stream_id, expected_version, actual) from clash.__cause__
+        except self._db_errors as exc:
             raise self._translate_operational(exc) from exc
 
     def _append_locked(
@@ -160,126 +285,148 @@ class EventStore:
         fingerprint: str | None,
         listener: AppendListener | None,
     ) -> AppendResult:
-        head = conn.execute(
-            sa.select(schema.log_head.c.position, schema.log_head.c.hash, schema.log_head.c.recorded_at)
-            .where(schema.log_head.c.id == 1)
-            .with_for_update()
-        ).one_or_none()
-        if head is None:
-            raise SchemaNotReady("the event log is not initialised: run `unionflow db upgrade`")
-
-        if idempotency_key is not None:
-            done = self._lookup_key(conn, idempotency_key, fingerprint)
-            if done is not None:
+        sql = self._sql
+        sqlite = self._sqlite
+        dbapi_conn = conn.connection.dbapi_connection
+        assert dbapi_conn is not None
+        batch = self._batch
+        cur = dbapi_conn.cursor()
+        cur2 = dbapi_conn.cursor()
+        try:
+            # 1. Take the log lock (SQLite: the write lock is held since BEGIN IMMEDIATE), then, in
+            # a statement of its own, read the stream and the idempotency key. On PostgreSQL both
+            # go in one round trip; the server still runs the second after the first has the lock.
+            with batch(dbapi_conn):
+                cur.execute(sql.lock_head)
+                cur2.execute(sql.stream_and_key, (stream_id, idempotency_key))
+            head = cur.fetchone()
+            if head is None:
+                raise SchemaNotReady("the event log is not initialised: run `unionflow db upgrade`")
+            head_position, running, head_recorded_at = head
+            state = cur2.fetchone()
+            assert state is not None  # a LEFT JOIN from one row always gives one row
+            actual_version, stream_head_hash, key_fingerprint, key_stream = state[:4]
+            if key_stream is not None:
+                assert idempotency_key is not None
+                if fingerprint is not None and key_fingerprint != fingerprint:
+                    raise IdempotencyKeyReused(idempotency_key, key_stream)
                 conn.rollback()
-                return done
-
-        current = conn.execute(
-            sa.select(schema.streams.c.version, schema.streams.c.head_hash).where(
-                schema.streams.c.stream_id == stream_id
-            )
-        ).one_or_none()
-        actual_version = current.version if current is not None else 0
-        if actual_version != expected_version:
-            raise ConcurrencyError(stream_id, expected_version, actual_version)
-
-        # recorded_at never goes backwards along the log, even if the clock does, so "as recorded
-        # at T" is a prefix of the log.
-        recorded_at = _utcnow()
-        if head.recorded_at is not None and recorded_at < head.recorded_at:
-            recorded_at = head.recorded_at
-        prev = current.head_hash if current is not None else schema.GENESIS_HASH
-        running = head.hash
-        position = head.position
-        rows: list[dict[str, Any]] = []
-        for i, (event_type, schema_version, payload, occurred_on, _event) in enumerate(encoded):
-            position += 1
-            version = expected_version + i + 1
-            digest = event_hash(
-                prev,
-                position,
-                stream_id,
-                version,
-                event_type,
-                schema_version,
-                occurred_on,
-                recorded_at,
-                meta_text,
-                payload,
-            )
-            rows.append(
-                {
-                    "position": position,
-                    "stream_id": stream_id,
-                    "version": version,
-                    "event_type": event_type,
-                    "schema_version": schema_version,
-                    "payload": payload,
-                    "metadata": meta_text,
-                    "occurred_on": occurred_on,
-                    "recorded_at": recorded_at,
-                    "idempotency_key": idempotency_key,
-                    "prev_hash": prev,
-                    "hash": digest,
-                }
-            )
-            running = log_hash(running, digest)
-            prev = digest
-
-        conn.execute(sa.insert(schema.events), rows)
-        last_version = expected_version + len(rows)
-        if current is None:
-            conn.execute(sa.insert(schema.streams).values(stream_id=stream_id, version=last_version, head_hash=prev))
-        else:
-            conn.execute(
-                sa.update(schema.streams)
-                .where(schema.streams.c.stream_id == stream_id)
-                .values(version=last_version, head_hash=prev)
-            )
-        conn.execute(
-            sa.update(schema.log_head)
-            .where(schema.log_head.c.id == 1)
-            .values(position=position, hash=running, recorded_at=recorded_at)
-        )
-        result = AppendResult(
-            stream_id=stream_id,
-            first_version=expected_version + 1,
-            last_version=last_version,
-            first_position=rows[0]["position"],
-            last_position=position,
-        )
-        if idempotency_key is not None:
-            assert fingerprint is not None
-            conn.execute(
-                sa.insert(schema.idempotency_keys).values(
-                    key=idempotency_key,
-                    fingerprint=fingerprint,
-                    stream_id=stream_id,
-                    first_version=result.first_version,
-                    last_version=result.last_version,
-                    first_position=result.first_position,
-                    last_position=result.last_position,
+                first_version, last_version, first_position, last_position = state[4:]
+                return AppendResult(
+                    key_stream, first_version, last_version, first_position, last_position, replayed=True
                 )
+            exists = actual_version is not None
+            if not exists:
+                actual_version = 0
+            if actual_version != expected_version:
+                raise ConcurrencyError(stream_id, expected_version, actual_version)
+
+            # 2. Hash. recorded_at never goes backwards along the log, even if the clock
+            # does, so "as recorded at T" is a prefix of the log.
+            recorded_at = _utcnow()
+            if head_recorded_at is not None:
+                if sqlite:
+                    head_recorded_at = _datetime_from_text(head_recorded_at)
+                if recorded_at < head_recorded_at:
+                    recorded_at = head_recorded_at
+            recorded_text = format_recorded_at(recorded_at)
+            stored_recorded_at: Any = _sqlite_datetime(recorded_at) if sqlite else recorded_at
+            prev = stream_head_hash if exists else schema.GENESIS_HASH
+            position = head_position
+            version = expected_version
+            rows: list[tuple[Any, ...]] = []
+            for event_type, schema_version, payload, occurred_on, _event in encoded:
+                position += 1
+                version += 1
+                occurred_text = occurred_on.isoformat()
+                digest = event_hash_text(
+                    prev,
+                    position,
+                    stream_id,
+                    version,
+                    event_type,
+                    schema_version,
+                    occurred_text,
+                    recorded_text,
+                    meta_text,
+                    payload,
+                )
+                rows.append(
+                    (
+                        position,
+                        stream_id,
+                        version,
+                        event_type,
+                        schema_version,
+                        payload,
+                        meta_text,
+                        occurred_text if sqlite else occurred_on,
+                        stored_recorded_at,
+                        idempotency_key,
+                        prev,
+                        digest,
+                    )
+                )
+                running = log_hash(running, digest)
+                prev = digest
+
+            result = AppendResult(
+                stream_id=stream_id,
+                first_version=expected_version + 1,
+                last_version=version,
+                first_position=head_position + 1,
+                last_position=position,
             )
+            # 3. Write: all in one round trip on PostgreSQL.
+            try:
+                with batch(dbapi_conn):
+                    if len(rows) == 1:
+                        cur.execute(sql.insert_event, rows[0])
+                    else:
+                        cur.executemany(sql.insert_event, rows)
+                    if exists:
+                        cur.execute(sql.update_stream, (version, prev, stream_id))
+                    else:
+                        cur.execute(sql.insert_stream, (stream_id, version, prev))
+                    if idempotency_key is not None:
+                        cur.execute(
+                            sql.insert_key,
+                            (
+                                idempotency_key,
+                                fingerprint,
+                                stream_id,
+                                result.first_version,
+                                result.last_version,
+                                result.first_position,
+                                result.last_position,
+                            ),
+                        )
+                    cur.execute(sql.update_head, (position, running, stored_recorded_at))
+            except self._integrity_error as exc:
+                raise _StreamClash() from exc
+        finally:
+            cur.close()
+            cur2.close()
+
         if listener is not None:
-            recorded_at_utc = _as_utc(recorded_at)
+            recorded_at_utc = recorded_at.replace(tzinfo=dt.UTC)
             listener(
                 conn,
                 [
                     RecordedEvent(
-                        position=row["position"],
+                        position=row[0],
                         stream_id=stream_id,
-                        version=row["version"],
-                        event_type=row["event_type"],
-                        schema_version=row["schema_version"],
-                        event=new,
+                        version=row[2],
+                        event_type=row[3],
+                        schema_version=row[4],
+                        event=enc[4],
                         metadata=metadata,
-                        occurred_on=row["occurred_on"],
+                        occurred_on=enc[3],
                         recorded_at=recorded_at_utc,
-                        hash=row["hash"],
-                        prev_hash=row["prev_hash"],
+                        hash=row[11],
+                        prev_hash=row[10],
                     )
-                    for row, (*_, new) in zip(rows, encoded, strict=True)
+                    for row, enc in zip(rows, encoded, strict=True)
                 ],
             )
         return result
@@ -288,15 +435,11 @@ class EventStore:
         """The result of the append already made with `key`, if any. Raises IdempotencyKeyReused if
         that append was a different request. Lets a command handler answer a retry before it
         re-decides anything."""
-        with self.engine.connect() as conn:
-            return self._lookup_key(conn, key, fingerprint)
-
-    @staticmethod
-    def _lookup_key(conn: Connection, key: str, fingerprint: str | None) -> AppendResult | None:
-        row = conn.execute(sa.select(schema.idempotency_keys).where(schema.idempotency_keys.c.key == key)).one_or_none()
+        with self._translated(), self.engine.connect() as conn:
+            row = conn.execute(_KEY, {"key": key}).one_or_none()
         if row is None:
             return None
-        if fingerprint is not None and row.fingerprint != fingerprint:
+        if row.fingerprint != fingerprint:
             raise IdempotencyKeyReused(key, row.stream_id)
         return AppendResult(
             stream_id=row.stream_id,
@@ -320,20 +463,81 @@ class EventStore:
 
     # ------------------------------------------------------------------ reading
 
-    def _decode(self, row: Any) -> RecordedEvent:
-        return RecordedEvent(
-            position=row[0],
-            stream_id=row[1],
-            version=row[2],
-            event_type=row[3],
-            schema_version=row[4],
-            event=self.registry.decode(row[3], row[4], row[5]),
-            metadata=EventMetadata.model_validate_json(row[6]),
-            occurred_on=row[7],
-            recorded_at=_as_utc(row[8]),
-            hash=row[9],
-            prev_hash=row[10],
-        )
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Driver errors of a read as the store's errors (StoreBusy, SchemaNotReady, ...): never a
+        raw "database is locked" for the caller."""
+        try:
+            yield
+        except self._db_errors as exc:
+            raise self._translate_operational(exc) from exc
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A driver cursor on a pooled connection, for one short read."""
+        with self._translated(), self.engine.connect() as conn:
+            cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                yield cur
+            finally:
+                cur.close()
+
+    def _decode(self, rows: Sequence[Any]) -> Iterator[RecordedEvent]:
+        """Decode one page of rows, one event at a time. Metadata are cached for the page (the
+        events of one append share theirs), and a date or time equal to the previous row's is not
+        parsed again (likewise)."""
+        registry = self.registry
+        sqlite = self._sqlite
+        decoders: dict[str, tuple[int, Decoder]] = {}
+        metas: dict[Any, EventMetadata] = {}
+        make = make_recorded_event
+        occurred_raw: Any = None
+        recorded_raw: Any = None
+        occurred_on: Any = None
+        recorded_at: Any = None
+        for (
+            position,
+            stream_id,
+            version,
+            event_type,
+            schema_version,
+            payload,
+            meta_text,
+            occurred,
+            recorded,
+            hash_,
+            prev_hash,
+        ) in rows:
+            decoder = decoders.get(event_type)
+            if decoder is None or decoder[0] != schema_version:
+                decoder = decoders[event_type] = (schema_version, registry.decoder(event_type, schema_version))
+            metadata = metas.get(meta_text)
+            if metadata is None:
+                try:
+                    metadata = metas[meta_text] = _META(meta_text)
+                except ValidationError as exc:
+                    raise EventStoreError(
+                        f"stored metadata of event {position} ({stream_id} v{version}) does not validate: {exc}"
+                    ) from exc
+            if occurred != occurred_raw:
+                occurred_raw = occurred
+                occurred_on = _date_from_text(occurred) if sqlite else occurred
+            if recorded != recorded_raw:
+                recorded_raw = recorded
+                recorded_at = _datetime_from_text(recorded + "+00:00") if sqlite else _as_utc(recorded)
+            yield make(
+                position,
+                stream_id,
+                version,
+                event_type,
+                schema_version,
+                decoder[1](payload),
+                metadata,
+                occurred_on,
+                recorded_at,
+                hash_,
+                prev_hash,
+            )
 
     def read_stream(
         self,
@@ -342,20 +546,27 @@ class EventStore:
         to_version: int | None = None,
         recorded_until: dt.datetime | None = None,
     ) -> Iterator[RecordedEvent]:
-        """The stream's events in version order, streamed. `to_version` stops at that version;
-        `recorded_until` keeps only what had been recorded by then (what the system knew at T)."""
-        q = sa.select(*_COLUMNS).where(schema.events.c.stream_id == stream_id)
+        """The stream's events in version order, streamed page by page (keyset on version).
+        `to_version` stops at that version; `recorded_until` keeps only what had been recorded by
+        then (what the system knew at T)."""
+        text = self._sql.stream_page(to_version is not None, recorded_until is not None)
+        bounds: list[Any] = []
         if to_version is not None:
-            q = q.where(schema.events.c.version <= to_version)
+            bounds.append(to_version)
         if recorded_until is not None:
-            q = q.where(schema.events.c.recorded_at <= _naive_utc(recorded_until))
-        q = q.order_by(schema.events.c.version)
-        try:
-            with self.engine.connect() as conn:
-                for row in conn.execution_options(yield_per=self.page_size).execute(q):
-                    yield self._decode(row)
-        except (OperationalError, ProgrammingError) as exc:
-            raise self._translate_operational(exc) from exc
+            until = _naive_utc(recorded_until)
+            bounds.append(_sqlite_datetime(until) if self._sqlite else until)
+        size = self.page_size
+        last = 0
+        while True:
+            with self._cursor() as cur:
+                cur.execute(text, (stream_id, last, *bounds, size))
+                rows = cur.fetchall()
+            if rows:
+                yield from self._decode(rows)
+            if len(rows) < size:
+                return
+            last = rows[-1][2]
 
     def read_all(
         self,
@@ -365,9 +576,10 @@ class EventStore:
         to_position: int | None = None,
     ) -> Iterator[RecordedEvent]:
         """Every event after `after_position` in position order, fetched page by page (keyset on
-        position, one short query per page), so memory stays bounded however long the log."""
-        for page in self.read_pages(after_position, page_size=page_size, to_position=to_position):
-            yield from page
+        position, one short query per page), so memory stays bounded however long the log.
+        Events are decoded one at a time as they are taken."""
+        for rows in self._row_pages(after_position, page_size or self.page_size, to_position):
+            yield from self._decode(rows)
 
     def read_pages(
         self,
@@ -376,51 +588,48 @@ class EventStore:
         page_size: int | None = None,
         to_position: int | None = None,
     ) -> Iterator[list[RecordedEvent]]:
-        size = page_size or self.page_size
+        """`read_all` a page at a time, each page a list of decoded events."""
+        for rows in self._row_pages(after_position, page_size or self.page_size, to_position):
+            yield list(self._decode(rows))
+
+    def _row_pages(self, after_position: int, size: int, to_position: int | None) -> Iterator[list[Any]]:
+        if size < 1:
+            raise ValueError("page_size must be >= 1")
+        sql = self._sql
         last = after_position
-        decode = self._decode
         while True:
-            q = sa.select(*_COLUMNS).where(schema.events.c.position > last)
-            if to_position is not None:
-                q = q.where(schema.events.c.position <= to_position)
-            q = q.order_by(schema.events.c.position).limit(size)
-            try:
-                with self.engine.connect() as conn:
-                    rows = conn.execute(q).all()
-            except (OperationalError, ProgrammingError) as exc:
-                raise self._translate_operational(exc) from exc
+            with self._cursor() as cur:
+                if to_position is None:
+                    cur.execute(sql.page, (last, size))
+                else:
+                    cur.execute(sql.page_to, (last, to_position, size))
+                rows = cur.fetchall()
             if not rows:
                 return
-            page = [decode(r) for r in rows]
-            yield page
-            last = page[-1].position
+            yield rows
             if len(rows) < size:
                 return
+            last = rows[-1][0]
 
     def stream_version(self, stream_id: str) -> int:
-        with self.engine.connect() as conn:
-            v = conn.execute(
-                sa.select(schema.streams.c.version).where(schema.streams.c.stream_id == stream_id)
-            ).scalar_one_or_none()
+        with self._translated(), self.engine.connect() as conn:
+            v = conn.execute(_STREAM_VERSION, {"stream_id": stream_id}).scalar_one_or_none()
         return int(v or 0)
 
     def last_position(self) -> int:
-        with self.engine.connect() as conn:
-            v = conn.execute(sa.select(schema.log_head.c.position).where(schema.log_head.c.id == 1)).scalar()
-        return int(v or 0)
+        return self.head()[0]
 
     def verify(self, stream_id: str | None = None, expected_head: tuple[int, str] | None = None) -> VerificationReport:
         """Walk the hash chains (one stream, or all of them and the log) and report the first
         broken link; see `events.verify`."""
-        return verify_chains(self.engine, stream_id, expected_head)
+        with self._translated():
+            return verify_chains(self.engine, stream_id, expected_head)
 
     def head(self) -> tuple[int, str]:
         """(last position, running log hash): the anchor an auditor can keep outside the database
         and later compare with `verify(expected_head=...)`."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(schema.log_head.c.position, schema.log_head.c.hash).where(schema.log_head.c.id == 1)
-            ).one()
+        with self._translated(), self.engine.connect() as conn:
+            row = conn.execute(_HEAD).one()
         return int(row.position), str(row.hash)
 
 

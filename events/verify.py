@@ -18,11 +18,12 @@ bundle's manifest) somewhere else and passing it back as `expected_head`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from events import schema
 from events.hashing import event_hash, log_hash
@@ -164,30 +165,42 @@ _EVENT_COLS = (
 def verify(
     engine: Engine, stream_id: str | None = None, expected_head: tuple[int, str] | None = None
 ) -> VerificationReport:
+    """Check one stream, or every stream and then the whole log, in one read-only snapshot of the
+    database, so appends made meanwhile can neither show up half-way nor pass for tampering."""
     report = VerificationReport()
-    with engine.connect() as conn:
+    with _snapshot(engine) as conn:
         head = conn.execute(sa.select(schema.log_head).where(schema.log_head.c.id == 1)).one()
         report.head_position, report.head_hash = int(head.position), str(head.hash)
-    if stream_id is not None:
-        _verify_one(engine, stream_id, report)
-        return report
-    _verify_streams(engine, report)
-    if report.broken is None:
-        _verify_log(engine, report, expected_head)
+        if stream_id is not None:
+            _verify_one(conn, stream_id, report)
+            return report
+        _verify_streams(conn, report)
+        if report.broken is None:
+            _verify_log(conn, report, expected_head)
     return report
 
 
-def _verify_one(engine: Engine, stream_id: str, report: VerificationReport) -> None:
+@contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection inside one transaction that sees a single snapshot throughout: REPEATABLE READ
+    on PostgreSQL; on SQLite (WAL) a read transaction keeps the snapshot of its first read."""
     with engine.connect() as conn:
-        reg = conn.execute(
-            sa.select(schema.streams.c.version, schema.streams.c.head_hash).where(
-                schema.streams.c.stream_id == stream_id
-            )
-        ).one_or_none()
-        rows = conn.execution_options(yield_per=_PAGE).execute(
-            sa.select(*_EVENT_COLS).where(schema.events.c.stream_id == stream_id).order_by(schema.events.c.version)
-        )
-        count, broken = check_stream_chain(stream_id, rows, (reg.version, reg.head_hash) if reg else None)
+        if engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin() as tx:
+            yield conn
+            tx.rollback()  # read only: nothing to commit
+
+
+def _verify_one(conn: Connection, stream_id: str, report: VerificationReport) -> None:
+    reg = conn.execute(
+        sa.select(schema.streams.c.version, schema.streams.c.head_hash).where(schema.streams.c.stream_id == stream_id)
+    ).one_or_none()
+    rows = conn.execution_options(yield_per=_PAGE).execute(
+        sa.select(*_EVENT_COLS).where(schema.events.c.stream_id == stream_id).order_by(schema.events.c.version)
+    )
+    count, broken = check_stream_chain(stream_id, rows, (reg.version, reg.head_hash) if reg else None)
+    rows.close()
     report.streams_checked = 1
     report.events_checked = count
     if reg is None and count == 0:
@@ -196,31 +209,31 @@ def _verify_one(engine: Engine, stream_id: str, report: VerificationReport) -> N
         report.broken = broken
 
 
-def _stream_pages(engine: Engine) -> Iterator[list[Any]]:
+def _stream_pages(conn: Connection) -> Iterator[list[Any]]:
     last = ""
     while True:
-        with engine.connect() as conn:
-            page = conn.execute(
+        page = list(
+            conn.execute(
                 sa.select(schema.streams.c.stream_id, schema.streams.c.version, schema.streams.c.head_hash)
                 .where(schema.streams.c.stream_id > last)
                 .order_by(schema.streams.c.stream_id)
                 .limit(_PAGE)
-            ).all()
+            )
+        )
         if not page:
             return
-        yield list(page)
+        yield page
         last = page[-1].stream_id
 
 
-def _verify_streams(engine: Engine, report: VerificationReport) -> None:
-    for page in _stream_pages(engine):
+def _verify_streams(conn: Connection, report: VerificationReport) -> None:
+    for page in _stream_pages(conn):
         ids = [s.stream_id for s in page]
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(*_EVENT_COLS)
-                .where(schema.events.c.stream_id.in_(ids))
-                .order_by(schema.events.c.stream_id, schema.events.c.version)
-            ).all()
+        rows = conn.execute(
+            sa.select(*_EVENT_COLS)
+            .where(schema.events.c.stream_id.in_(ids))
+            .order_by(schema.events.c.stream_id, schema.events.c.version)
+        ).all()
         by_stream: dict[str, list[Any]] = {}
         for r in rows:
             by_stream.setdefault(r.stream_id, []).append(r)
@@ -233,17 +246,14 @@ def _verify_streams(engine: Engine, report: VerificationReport) -> None:
                 return
 
 
-def _verify_log(engine: Engine, report: VerificationReport, expected_head: tuple[int, str] | None = None) -> None:
-    with engine.connect() as conn:
-        orphan = conn.execute(
-            sa.select(schema.events.c.stream_id, schema.events.c.version, schema.events.c.position)
-            .select_from(
-                schema.events.outerjoin(schema.streams, schema.events.c.stream_id == schema.streams.c.stream_id)
-            )
-            .where(schema.streams.c.stream_id.is_(None))
-            .order_by(schema.events.c.position)
-            .limit(1)
-        ).one_or_none()
+def _verify_log(conn: Connection, report: VerificationReport, expected_head: tuple[int, str] | None = None) -> None:
+    orphan = conn.execute(
+        sa.select(schema.events.c.stream_id, schema.events.c.version, schema.events.c.position)
+        .select_from(schema.events.outerjoin(schema.streams, schema.events.c.stream_id == schema.streams.c.stream_id))
+        .where(schema.streams.c.stream_id.is_(None))
+        .order_by(schema.events.c.position)
+        .limit(1)
+    ).one_or_none()
     if orphan is not None:
         report.broken = BrokenLink(
             "orphan",
@@ -258,22 +268,22 @@ def _verify_log(engine: Engine, report: VerificationReport, expected_head: tuple
     expected_position = 1
     last = 0
     while True:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(schema.events.c.position, schema.events.c.stream_id, schema.events.c.hash)
-                .where(schema.events.c.position > last)
-                .order_by(schema.events.c.position)
-                .limit(_PAGE * 10)
-            ).all()
+        ev = schema.events.c
+        rows = conn.execute(
+            sa.select(ev.position, ev.stream_id, ev.version, ev.hash)
+            .where(ev.position > last)
+            .order_by(ev.position)
+            .limit(_PAGE * 10)
+        ).all()
         if not rows:
             break
         for r in rows:
             if r.position != expected_position:
+                # What was there is gone, stream and all: name the gap, and what follows it.
                 report.broken = BrokenLink(
                     "position-gap",
-                    f"positions {expected_position}..{r.position - 1} are missing from the log "
-                    "(events or whole streams deleted)",
-                    r.stream_id,
+                    f"positions {expected_position}..{r.position - 1} are missing from the log, before "
+                    f"{r.stream_id} version {r.version} (events or whole streams deleted)",
                     position=expected_position,
                 )
                 return
