@@ -14,6 +14,7 @@ type stops it with `UnknownEvent`."""
 
 from __future__ import annotations
 
+import operator
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
@@ -169,6 +170,68 @@ class Writer:
             names = [c.name for c in table.columns]
             self.conn.execute(sa.insert(table), [dict(zip(names, r, strict=True)) for r in rows])
 
+    def replace_changed(self, table: sa.Table, old: list[tuple[Any, ...]], new: list[tuple[Any, ...]]) -> None:
+        """Turn one union's stored rows `old` (as rendered when written) into `new`, touching only
+        what differs: rows whose key is gone are deleted, changed rows updated, new ones inserted."""
+        if old == new:
+            return
+        sql = self._changes(table)
+        key_of = sql.key
+        before = {key_of(r): r for r in old}
+        changed: list[tuple[Any, ...]] = []
+        added: list[tuple[Any, ...]] = []
+        for r in new:
+            k = key_of(r)
+            was = before.pop(k, None)
+            if was is None:
+                added.append(r)
+            elif was != r:
+                changed.append(r)
+        if before:
+            self.conn.exec_driver_sql(sql.delete, list(before))
+        if changed:
+            self.conn.exec_driver_sql(sql.update, [sql.update_values(r) for r in changed])
+        self.insert(table, added)
+
+    def _changes(self, table: sa.Table) -> _ChangeSql:
+        found = _CHANGE_SQL.get((table.name, self.conn.dialect.paramstyle))
+        if found is None:
+            found = _CHANGE_SQL[table.name, self.conn.dialect.paramstyle] = _ChangeSql(self.conn, table)
+        return found
+
     def delete_owned(self, table: sa.Table, column: str, keys: Sequence[str]) -> None:
         for chunk in _chunks(keys, 500):
             self.conn.execute(sa.delete(table).where(table.c[column].in_(chunk)))
+
+
+class _ChangeSql:
+    """The DELETE and UPDATE by primary key of one table, with the positions of its key columns
+    in a row tuple (columns in table order)."""
+
+    def __init__(self, conn: Connection, table: sa.Table) -> None:
+        dialect = conn.dialect
+        q = dialect.identifier_preparer.quote
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        cols = [c.name for c in table.columns]
+        keys = [c.name for c in table.primary_key.columns]
+        key_at = [cols.index(k) for k in keys]
+        rest_at = [i for i in range(len(cols)) if i not in key_at]
+        where = " AND ".join(f"{q(k)} = {mark}" for k in keys)
+        sets = ", ".join(f"{q(cols[i])} = {mark}" for i in rest_at)
+        self.delete = f"DELETE FROM {q(table.name)} WHERE {where}"
+        self.update = f"UPDATE {q(table.name)} SET {sets} WHERE {where}"
+        # the key of a row, also the parameters of the DELETE
+        self.key: Callable[[tuple[Any, ...]], Any] = (
+            operator.itemgetter(*key_at) if len(key_at) > 1 else _single(key_at[0])
+        )
+        self._order = [*rest_at, *key_at]
+
+    def update_values(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(row[i] for i in self._order)
+
+
+def _single(i: int) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    return lambda row: (row[i],)
+
+
+_CHANGE_SQL: dict[tuple[str, str], _ChangeSql] = {}

@@ -52,6 +52,7 @@ import pickle
 import threading
 import time
 import tracemalloc
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ from events import RecordedEvent
 from events import schema as event_schema
 from events.db import is_sqlite, make_engine, write_connection
 from projections import schema
-from projections.base import Folder, Projection, Writer
+from projections.base import Folder, Projection, Rows, Writer
 from projections.calendar import iso
 from projections.errors import ProjectionError, ProjectionOutdated, UnknownEvent
 from projections.feed import Ev, head_position, read_after, read_streams_page
@@ -179,6 +180,7 @@ class Projections:
         workers: int | None = None,
         parallel_from: int = 200_000,
         trace_memory: bool = False,
+        cache_unions: int = 20_000,
     ) -> None:
         self.engine = engine
         self.names = _check_names(names)
@@ -196,6 +198,9 @@ class Projections:
         self._sqlite = is_sqlite(engine)
         self._warned: set[str] = set()
         self._tree = Tree()
+        # The listener's per-union states, (projection, org_id) -> the state after the stream's
+        # event with that hash (see `_apply_inline`).
+        self._cache = _StateCache(cache_unions * len(self.names))
 
     # ------------------------------------------------------------------ status
 
@@ -218,9 +223,22 @@ class Projections:
         if not recorded:
             return
         to = max(r.position for r in recorded)
-        checkpoints = self._lock_checkpoints(conn, self.names)
+        names: Sequence[str] = self.names
+        first = min(r.position for r in recorded)
+        if to - first + 1 == len(recorded):
+            # The usual case: every projection was at the position before these events. Move them
+            # on in one statement (guarded by the old position and the logic version, so that one
+            # a catch-up or a rebuild moved is left to the general path) and fold the events handed
+            # to us, with the unions' states from the cache when it has them.
+            claimed = self._claim(conn, names, first - 1, to)
+            if claimed:
+                self._apply_inline(conn, claimed, sorted(recorded, key=lambda r: r.position))
+                names = [n for n in names if n not in claimed]
+                if not names:
+                    return
+        checkpoints = self._lock_checkpoints(conn, names)
         active: list[tuple[str, int]] = []
-        for name in self.names:
+        for name in names:
             position, version = checkpoints[name]
             if position >= to:
                 continue
@@ -239,9 +257,91 @@ class Projections:
                 raise unknown  # fails the append: an event no projection can show is not written
             self._set_checkpoint(conn, [name for name, _ in active], to)
 
+    def _claim(self, conn: Connection, names: Sequence[str], before: int, to: int) -> list[str]:
+        """Move to `to` the checkpoints of those of `names` at `before` and built by the code's
+        logic; returns their names. The UPDATE locks the rows as SELECT FOR UPDATE would (on
+        PostgreSQL it waits for a catch-up holding them, then checks the guard again)."""
+        cp = schema.checkpoints
+        guard = sa.or_(*(sa.and_(cp.c.name == n, cp.c.logic_version == CLASSES[n].logic_version) for n in names))
+        q = sa.update(cp).where(guard, cp.c.position == before).values(position=to).returning(cp.c.name)
+        found = {r[0] for r in conn.execute(q)}
+        return [n for n in names if n in found]
+
+    def _apply_inline(self, conn: Connection, names: Sequence[str], recorded: Sequence[RecordedEvent]) -> None:
+        """Fold the events just appended (position order, after each projection's checkpoint)
+        into the touched unions' states and write what changed. A union's state comes from the
+        cache when the entry reflects exactly its stream up to these events: the entry keeps the
+        hash of the last event folded into it, and the first new event's `prev_hash` is the
+        hash of the stream's head as committed. An entry left ahead by a transaction that rolled
+        back after this ran holds a hash that is no stream head, so it is never used."""
+        tree = self._tree
+        tree.conn = conn
+        projs = self._instances(names, tree)
+        folder = Folder(projs)
+        tables = schema.LIVE
+        by_org: dict[str, tuple[list[Ev], list[RecordedEvent]]] = {}
+        for r in recorded:
+            ev = Ev.from_recorded(r)
+            folder.entries(ev)  # an unknown type fails the append here, before anything is written
+            evs, recs = by_org.setdefault(ev.org_id, ([], []))
+            evs.append(ev)
+            recs.append(r)
+        cache = self._cache
+        writer = Writer(conn)
+        misses: dict[int, list[str]] = {}
+        states: dict[tuple[int, str], Any] = {}
+        old_rows: dict[tuple[int, str], Rows | None] = {}
+        for org_id, (_, recs) in by_org.items():
+            head = recs[0]
+            for i, p in enumerate(projs):
+                entry = cache.pop((p.name, org_id))
+                if head.version == 1:
+                    # A new stream: nothing is stored for this union yet.
+                    states[i, org_id], old_rows[i, org_id] = p.new(org_id), {}
+                elif entry is not None and entry.hash == head.prev_hash and entry.version == head.version - 1:
+                    states[i, org_id], old_rows[i, org_id] = entry.state, entry.rows
+                else:
+                    misses.setdefault(i, []).append(org_id)
+        for i, org_ids in misses.items():
+            p = projs[i]
+            loaded = p.load(conn, tables, org_ids)
+            owners: dict[str, list[str]] = {t: [] for t in p.table_names}
+            for org_id in org_ids:
+                state = loaded.get(org_id)
+                if state is None:
+                    state = p.new(org_id)
+                else:
+                    for t in p.table_names:
+                        key = p.owner(state, t)
+                        if key is not None:
+                            owners[t].append(key)
+                states[i, org_id], old_rows[i, org_id] = state, None  # None: replace the stored rows
+            for t, keys in owners.items():
+                if keys:
+                    writer.delete_owned(tables[t], schema.SPECS[t].owner, keys)
+        fresh: list[tuple[tuple[str, str], _Cached]] = []
+        for org_id, (evs, recs) in by_org.items():
+            union_states = [states[i, org_id] for i in range(len(projs))]
+            folder.fold(union_states, evs)
+            folder.finish(union_states, evs[-1].version)
+            last = recs[-1]
+            for i, p in enumerate(projs):
+                rows = p.render(union_states[i])
+                old = old_rows[i, org_id]
+                for t in p.table_names:
+                    new = rows.get(t, [])
+                    if old is None:
+                        writer.insert(tables[t], new)
+                    else:
+                        writer.replace_changed(tables[t], old.get(t, []), new)
+                fresh.append(((p.name, org_id), _Cached(last.hash, last.version, union_states[i], rows)))
+        for slot, value in fresh:
+            cache.put(slot, value)
+
     def catch_up(self, progress: ProgressFn | None = None, names: Sequence[str] | None = None) -> dict[str, int]:
         """Apply everything after each checkpoint; returns the positions reached."""
         names = _check_names(names) if names is not None else self.names
+        self._cache.clear()  # not needed for correctness (see `_apply_inline`), but cheap
         reached: dict[str, int] = {}
         first: int | None = None
         while True:
@@ -293,6 +393,7 @@ class Projections:
                 for name in names:
                     self._set_checkpoint(conn, name, position, CLASSES[name].logic_version)
             phases["swap"] = time.perf_counter() - mark
+            self._cache.clear()
             seconds = time.perf_counter() - started
             rows = self._count_rows(list(shadow))
         except BaseException:
@@ -638,6 +739,40 @@ class Projections:
                     note(Difference(live.name, a[0], "differs", diff))
                 a, b = next(a_iter, None), next(b_iter, None)
         report.rows_compared[live.name] = count
+
+
+@dataclass(frozen=True)
+class _Cached:
+    hash: str  # of the last event folded into `state`
+    version: int  # its version in the stream
+    state: Any
+    rows: Rows  # what `state` rendered: the union's rows as stored
+
+
+class _StateCache:
+    """A bounded LRU of `_Cached` entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str], _Cached] = OrderedDict()
+
+    def pop(self, key: tuple[str, str]) -> _Cached | None:
+        return self._entries.pop(key, None)
+
+    def put(self, key: tuple[str, str], value: _Cached) -> None:
+        if self.size <= 0:
+            return
+        entries = self._entries
+        entries[key] = value
+        entries.move_to_end(key)
+        while len(entries) > self.size:
+            entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def apply_batch(
