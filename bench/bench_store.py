@@ -139,16 +139,12 @@ def percentile(values: list[float], q: float) -> float:
 # ---------------------------------------------------------------- eventsourcing
 
 
-def use_pool_shim_if_needed() -> bool:
-    """True when `psycopg_pool` is missing and the benchmark's stand-in is used instead."""
+def require_psycopg_pool() -> None:
+    """eventsourcing.postgres needs psycopg_pool, which the `bench` extra installs."""
     try:
-        import psycopg_pool
-    except ImportError:
-        from bench import _psycopg_pool_shim
-
-        _psycopg_pool_shim.install()
-        return True
-    return psycopg_pool.__name__ == "bench._psycopg_pool_shim"
+        import psycopg_pool  # noqa: F401
+    except ImportError as exc:
+        raise SystemExit("eventsourcing.postgres needs psycopg_pool: .venv/bin/pip install -e '.[bench]'") from exc
 
 
 @cache
@@ -172,11 +168,11 @@ def eventsourcing_classes() -> tuple[type[Any], type[Any]]:
     return Union, Unions
 
 
-def bench_eventsourcing(env: dict[str, str], n: int) -> tuple[float, list[float], bool]:
+def bench_eventsourcing(env: dict[str, str], n: int) -> tuple[float, list[float]]:
     """The single-append workload through eventsourcing's Application: aggregates of 10 events,
-    each event saved on its own (one transaction each). Returns the rate, the latencies and
-    whether the psycopg_pool stand-in was used."""
-    shim = env["PERSISTENCE_MODULE"] == "eventsourcing.postgres" and use_pool_shim_if_needed()
+    each event saved on its own (one transaction each). Returns the rate and the latencies."""
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        require_psycopg_pool()
     Union, Unions = eventsourcing_classes()
     app = Unions(env=env)
     perf = time.perf_counter
@@ -193,7 +189,7 @@ def bench_eventsourcing(env: dict[str, str], n: int) -> tuple[float, list[float]
                 union.nominate(ev.member_id, ev.name, ev.position, ev.votes, ev.note)
             app.save(union)
             latencies.append(perf() - t0)
-        return n / (perf() - start), latencies, shim
+        return n / (perf() - start), latencies
     finally:
         app.close()
 
@@ -299,11 +295,11 @@ def run_backend(
     if not args.skip_eventsourcing:
         n = args.es_events or args.events
         log(f"{name}: {n} single-event saves through eventsourcing")
-        es_rate, es_lat, shim = bench_eventsourcing(es_env, n)
+        es_rate, es_lat = bench_eventsourcing(es_env, n)
         rows.append(
             Row(
                 name,
-                "eventsourcing: save, 1 event per transaction" + (" *" if shim else ""),
+                "eventsourcing: save, 1 event per transaction",
                 es_rate,
                 "appends/s",
                 percentile(es_lat, 0.5) * 1e3,
@@ -391,7 +387,6 @@ def main(argv: list[str] | None = None) -> None:
         ensure_bench_database()
     before = describe_machine(backends)
     rows: list[Row] = []
-    shim = False
     for backend in backends:
         runs = []
         for run in range(args.repeat):
@@ -400,16 +395,10 @@ def main(argv: list[str] | None = None) -> None:
                 log(f"{backend}: run {run + 1} of {args.repeat}")
                 runs.append(run_backend(backend, url, env, args, log))
         best = best_of(runs)
-        shim = shim or any(r.workload.endswith("*") for r in best)
         rows += best
     print(f"{before}; after: load average {'{:.2f} {:.2f} {:.2f}'.format(*os.getloadavg())}")
     print(f"{args.events:,} events per workload, best of {args.repeat} run(s) on fresh databases\n")
     print_table(rows)
-    if shim:
-        print(
-            "\n* psycopg_pool is not installed: eventsourcing.postgres ran on the benchmark's stand-in "
-            "pool (bench/_psycopg_pool_shim.py); install eventsourcing[postgres] for the real one."
-        )
 
 
 if __name__ == "__main__":
