@@ -38,7 +38,7 @@ from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.kinds import not_applicable
 from workflow.machine import ProcedureMachine, Step
 from workflow.profile import RuleProfile
-from workflow.state import ElectionProgress, PendingRunoff, Procedure, Term, UnionState
+from workflow.state import ElectionProgress, PendingRunoff, Procedure, UnionState
 
 # States of the election phase, in order.
 CONGRESS_TYPE_DECIDED = "congress_type_decided"
@@ -686,15 +686,7 @@ def apply_to_union(
             union.last_congress_on = occurred_on  # A-NO-ANNUAL-CONGRESS reads this
         case ResultsApproved():
             # R-FOUNDED / R-REELECTION: the approval starts the (new) term from the congress date.
-            union.terms += 1
-            union.term = Term(
-                number=union.terms,
-                start=ev.term_start,
-                years=ev.term_years,
-                end=ev.term_end,
-                deadline=ev.term_end,
-                started_by=proc.procedure_id,
-            )
+            union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=proc.procedure_id)
             if union.founded_on is None:
                 union.founded_on = occurred_on
             union.committee, union.funds_review = list(e.committee), list(e.funds_review)

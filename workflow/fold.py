@@ -20,7 +20,7 @@ from events.catalogue import (
 from workflow import by_election, founding, reelection, term_change
 from workflow.kinds import ProcedureKind
 from workflow.profile import RuleProfile
-from workflow.state import Term, UnionState
+from workflow.state import UnionState
 
 KINDS: dict[str, ProcedureKind] = {
     k.kind: k
@@ -66,15 +66,7 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
         case UnitFactsUpdated():
             union.unit = ev.unit
         case ExistingTermImported():
-            union.terms += 1
-            union.term = Term(
-                number=union.terms,
-                start=ev.term_start,
-                years=ev.term_years,
-                end=ev.term_end,
-                deadline=ev.term_end,
-                started_by=None,
-            )
+            union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=None)
             union.founded_on = union.founded_on or ev.term_start
             union.chair = ev.chair
         case ProcedureEvent():

@@ -158,5 +158,12 @@ class UnionState:
     def founded(self) -> bool:
         return self.founded_on is not None
 
+    def start_term(self, start: dt.date, years: int, end: dt.date, started_by: str | None) -> Term:
+        """A new term, numbered after the last, whose deadline is its end until an extension is
+        approved (R-TERM-END, R-EXTENSION)."""
+        self.terms += 1
+        self.term = Term(number=self.terms, start=start, years=years, end=end, deadline=end, started_by=started_by)
+        return self.term
+
     def procedures_of(self, kind: str) -> list[Procedure]:
         return [p for p in self.procedures.values() if p.kind == kind]
