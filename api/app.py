@@ -31,7 +31,9 @@ from api.problems import PROBLEM_JSON, ApiProblem, install, problem
 from api.requests import (
     OPEN_REQUESTS,
     STEP_REQUESTS,
+    AnnualCongressRequest,
     CommandRequest,
+    ImportTermRequest,
     RegisterOrganisationRequest,
     UpdateUnitFactsRequest,
 )
@@ -287,6 +289,26 @@ def _command_routes(app: FastAPI) -> None:
         summary="Update the unit's facts (employees, members, Party organisation...)",
         tags=["organisations"],
     )
+    _add_command_route(
+        app,
+        "/unions/{union_id}/imported-term",
+        ImportTermRequest,
+        ids=lambda union_id: {"union_id": union_id},
+        path_params=("union_id",),
+        summary="Bring in the current term of a union founded before unionflow (administrators)",
+        tags=["organisations"],
+    )
+    _add_command_route(
+        app,
+        "/unions/{union_id}/congresses",
+        AnnualCongressRequest,
+        ids=lambda union_id: {"union_id": union_id},
+        path_params=("union_id",),
+        summary="Record the yearly congress held outside an election (R-ANNUAL, R-QUORUM)",
+        tags=["organisations"],
+        status_code=201,
+        created=lambda r: f"/unions/{r.union_id}",
+    )
     for kind, model in OPEN_REQUESTS.items():
         aliases = [(kind, True)] + ([(kind.replace("_", "-"), False)] if "_" in kind else [])
         for name, visible in aliases:
@@ -475,4 +497,7 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     _command_routes(app)
     _read_routes(app)
+    from api.reads import add_read_routes  # imports this module's helpers: installed here, not at import
+
+    add_read_routes(app)
     return app

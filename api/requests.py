@@ -85,6 +85,29 @@ class UpdateUnitFactsRequest(CommandRequest):
     unit: UnitFacts
 
 
+class ImportTermRequest(CommandRequest):
+    model_config = _examples(
+        {"term_start": "2022-06-30", "term_years": 5, "chair": "王芳", "occurred_on": "2026-11-01"}
+    )
+    command = c.ImportExistingTerm
+
+    term_start: dt.date = Field(description="The current term's start (its electing congress)")
+    term_years: int = Field(ge=1, description="R-TERM: 3 or 5 years under the national profile")
+    chair: str | None = Field(default=None, min_length=1)
+    source: str = Field(default="import", min_length=1, max_length=200, description="Where the record comes from")
+
+
+class AnnualCongressRequest(CommandRequest):
+    model_config = _examples(
+        {"due": 80, "present": 54, "agenda": "工会工作报告；经费审查报告", "occurred_on": "2025-12-20"}
+    )
+    command = c.RecordCongress
+
+    due: int = Field(ge=1, description="Voters due to attend (members or representatives)")
+    present: int = Field(ge=0, description="Present; R-QUORUM needs 3 × present ≥ 2 × due")
+    agenda: str = Field(min_length=1, max_length=2000)
+
+
 # --------------------------------------------------------------------------- opening a procedure
 
 

@@ -108,6 +108,19 @@ class ExistingTermImported(DomainEvent):
     evidence: Evidence = Field(default_factory=list)
 
 
+@CATALOGUE.register
+class AnnualCongressHeld(DomainEvent):
+    """A congress (members' meeting or representative congress) held outside an election: the
+    yearly congress that R-ANNUAL asks for, to hear the committee's report and the funds review."""
+
+    event_type: ClassVar[str] = "AnnualCongressHeld"
+    org_id: str
+    due: int
+    present: int
+    agenda: str
+    evidence: Evidence = Field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- procedures (common)
 
 

@@ -58,6 +58,24 @@ class UpdateUnitFacts(UnionCommand):
     unit: UnitFacts
 
 
+class ImportExistingTerm(UnionCommand):
+    """Bring in a union founded before unionflow with its current term (an administrator's
+    registry import), so its deadline feeds the alerts from day one."""
+
+    term_start: dt.date
+    term_years: int = Field(ge=1)
+    chair: str | None = Field(default=None, min_length=1)
+    source: str = Field(default="import", min_length=1, max_length=200)
+
+
+class RecordCongress(UnionCommand):
+    """Record the yearly congress held outside an election (R-ANNUAL), with its attendance."""
+
+    due: int = Field(ge=1, description="voters due to attend (members or representatives)")
+    present: int = Field(ge=0)
+    agenda: str = Field(min_length=1, max_length=2000)
+
+
 # --------------------------------------------------------------------------- founding (建会)
 
 

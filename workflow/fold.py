@@ -11,6 +11,7 @@ import orjson
 
 from events import RecordedEvent
 from events.catalogue import (
+    AnnualCongressHeld,
     ExistingTermImported,
     OrganisationRegistered,
     ProcedureEvent,
@@ -69,6 +70,12 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
             union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=None)
             union.founded_on = union.founded_on or ev.term_start
             union.chair = ev.chair
+            # The imported term began at a congress on its start date (as the register counts it).
+            if union.last_congress_on is None or ev.term_start > union.last_congress_on:
+                union.last_congress_on = ev.term_start
+        case AnnualCongressHeld():
+            if union.last_congress_on is None or r.occurred_on > union.last_congress_on:
+                union.last_congress_on = r.occurred_on  # R-ANNUAL: the latest congress, not the last recorded
         case ProcedureEvent():
             _evolve_procedure(union, ev, r)
 

@@ -4,9 +4,11 @@ may update its own unit facts."""
 
 from __future__ import annotations
 
-from events.catalogue import OrganisationRegistered, UnitFactsUpdated
+from events.catalogue import ExistingTermImported, OrganisationRegistered, UnitFactsUpdated
 from workflow import commands as c
-from workflow.errors import RuleViolation, StepOutOfOrder
+from workflow import rules
+from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
+from workflow.profile import RuleProfile
 from workflow.state import UnionState
 
 # Which level may sit directly below which (RULES.md §1). Grassroots-level bodies (grassroots
@@ -53,3 +55,51 @@ def decide_update_facts(org: UnionState, cmd: c.UpdateUnitFacts) -> UnitFactsUpd
     if org.level not in GRASSROOTS_LEVELS:
         raise StepOutOfOrder("ORG-LEVEL", f"{org.org_id} is a {org.level} organisation without unit facts", {})
     return UnitFactsUpdated(org_id=org.org_id, unit=cmd.unit, previous=org.unit)
+
+
+def decide_import_term(union: UnionState, cmd: c.ImportExistingTerm, profile: RuleProfile) -> ExistingTermImported:
+    """A union founded before unionflow, brought in with its current term. Only a union that has no
+    history here yet: once unionflow knows a union, its terms come from its elections."""
+    if union.level not in GRASSROOTS_LEVELS:
+        raise StepOutOfOrder(
+            "ORG-LEVEL", f"{union.org_id} is a {union.level} organisation: only grassroots-level unions hold terms", {}
+        )
+    if union.term is not None:
+        raise StepOutOfOrder(
+            "TERM-EXISTS",
+            f"union {union.org_id} already has term {union.term.number} ({union.term.start} to {union.term.end}); "
+            "later terms come from re-election",
+            {"term_start": union.term.start.isoformat(), "term_end": union.term.end.isoformat()},
+        )
+    if union.procedures:
+        raise StepOutOfOrder(
+            "TERM-EXISTS",
+            f"union {union.org_id} already has procedures in unionflow ({', '.join(sorted(union.procedures))}): "
+            "its term comes from them, not from an import",
+            {"procedures": sorted(union.procedures)},
+        )
+    if cmd.term_start > cmd.occurred_on:
+        raise InvalidDate(
+            "DATE-ORDER",
+            f"term_start {cmd.term_start} is after the import's date {cmd.occurred_on}",
+            {"term_start": cmd.term_start.isoformat(), "occurred_on": cmd.occurred_on.isoformat()},
+        )
+    years = rules.check_term_years(cmd.term_years, profile)  # R-TERM
+    end = rules.term_end(cmd.term_start, cmd.term_years)
+    return ExistingTermImported(
+        org_id=union.org_id,
+        term_start=cmd.term_start,
+        term_years=cmd.term_years,
+        term_end=end,
+        chair=cmd.chair,
+        source=cmd.source,
+        evidence=[
+            years,
+            {
+                "rule": "R-TERM-END",
+                "start": cmd.term_start.isoformat(),
+                "years": cmd.term_years,
+                "end": end.isoformat(),
+            },
+        ],
+    )

@@ -31,12 +31,13 @@ from events import (
     RecordedEvent,
 )
 from events.catalogue import org_stream
-from events.store import AppendListener
-from workflow import by_election, founding, organisations, reelection, term_change
+from events.model import make_recorded_event
+from events.store import AppendListener, StreamAppend
+from workflow import by_election, congress, founding, organisations, reelection, term_change
 from workflow import commands as c
 from workflow.authority import Actor, require_admin_over, require_approver_of, require_staff_of
 from workflow.errors import DomainError, InvalidDate, NotAuthorised, NotFound
-from workflow.fold import KINDS, fold
+from workflow.fold import KINDS, evolve, fold
 from workflow.profile import ProfileRegistry, RuleProfile
 from workflow.state import Procedure, UnionState
 
@@ -126,6 +127,40 @@ class RecentStreams:
     def drop(self, stream_id: str) -> None:
         with self._lock:
             self._streams.pop(stream_id, None)
+
+
+@dataclass(frozen=True)
+class BatchRefusal:
+    """A command of a batch that the workflow refused, with its place in the batch."""
+
+    index: int
+    command: c.Command
+    error: DomainError
+
+
+@dataclass
+class BatchOutcome:
+    """What `WorkflowService.execute_many` did: every command's result when the batch was written,
+    or every refusal when it was not (then nothing was written)."""
+
+    results: list[CommandResult] = field(default_factory=list)
+    refusals: list[BatchRefusal] = field(default_factory=list)
+    written: bool = False
+
+
+class _BatchView:
+    """The service as a batch sees it: `load` answers from the batch's in-memory states (the
+    effect of the batch's earlier commands, not yet written), else from the store, once."""
+
+    def __init__(self, service: WorkflowService, states: dict[str, UnionState]) -> None:
+        self.service = service
+        self.states = states
+
+    def load(self, org_id: str) -> UnionState:
+        state = self.states.get(org_id)
+        if state is None:
+            state = self.states[org_id] = self.service.load(org_id)
+        return state
 
 
 def command_fingerprint(cmd: c.Command, actor: Actor) -> str:
@@ -282,6 +317,126 @@ class WorkflowService:
         )
         return procedure_id, (appended if appended.replayed else written)
 
+    def execute_many(
+        self,
+        cmds: Sequence[c.Command],
+        actor: Actor,
+        *,
+        dry_run: bool = False,
+        correlation_id: str | None = None,
+        states: dict[str, UnionState] | None = None,
+    ) -> BatchOutcome:
+        """Decide many commands in order, each against the state the earlier ones leave (kept in
+        memory, not read back), with exactly the checks `execute` makes (`_decide`, authority,
+        DATE-FUTURE), then append them all in one transaction with the read-model listener.
+
+        For bulk work such as a registry import, where one transaction per command is the cost.
+        Every command is decided even after a refusal, so all refusals are reported at once; if
+        any command is refused, or with `dry_run`, nothing is written. `states` lets a caller
+        carry the in-memory states from one dry-run batch to the next (it is read and updated);
+        without it the states are loaded from the store, and a batch whose streams moved on
+        meanwhile is decided again on fresh states (up to three times) before ConcurrencyError
+        propagates."""
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return self._execute_batch(cmds, actor, dry_run, correlation_id, states)
+            except ConcurrencyError:
+                if states is not None or attempts >= 3:
+                    raise
+                for cmd in cmds:
+                    self.recent.drop(org_stream(_target_of(cmd)))
+
+    def _execute_batch(
+        self,
+        cmds: Sequence[c.Command],
+        actor: Actor,
+        dry_run: bool,
+        correlation_id: str | None,
+        states: dict[str, UnionState] | None,
+    ) -> BatchOutcome:
+        today = self.clock()
+        view = _BatchView(self, {} if states is None else states)
+        # Streams that do not exist yet need no read: start them empty (bulk imports are mostly new).
+        targets = {_target_of(cmd) for cmd in cmds} - view.states.keys()
+        existing = self.store.stream_versions([org_stream(t) for t in targets])
+        for t in targets:
+            if org_stream(t) not in existing:
+                view.states[t] = UnionState(org_id=t)
+        # `_decide` reads organisations through `self.load` (parents, ancestors): give it a
+        # service whose `load` is the batch's view, sharing everything else with this one.
+        decider = _BatchDecider(self, view)
+        outcome = BatchOutcome()
+        parts: list[StreamAppend] = []
+        planned: list[tuple[str, str | None]] = []
+        correlation = correlation_id or str(uuid.uuid4())
+        recorded_at = dt.datetime.now(dt.UTC)
+        for index, cmd in enumerate(cmds):
+            union_id = _target_of(cmd)
+            union = view.load(union_id)
+            try:
+                if cmd.occurred_on > today:
+                    raise InvalidDate(
+                        "DATE-FUTURE",
+                        f"occurred_on {cmd.occurred_on} is in the future (today is {today})",
+                        {"occurred_on": cmd.occurred_on.isoformat(), "today": today.isoformat()},
+                    )
+                procedure_id, new_events = decider._decide(union, cmd, actor)
+            except DomainError as exc:
+                outcome.refusals.append(BatchRefusal(index, cmd, exc))
+                continue
+            stream_id = org_stream(union_id)
+            metadata = EventMetadata(
+                actor_id=actor.person_id,
+                role=actor.role,
+                acting_org=actor.org_id,
+                command_id=str(uuid.uuid4()),
+                correlation_id=correlation,
+            )
+            parts.append(
+                StreamAppend(stream_id, [NewEvent(ev, cmd.occurred_on) for ev in new_events], union.version, metadata)
+            )
+            planned.append((union_id, procedure_id))
+            # The decision's effect, for the batch's later commands (provisional: no position yet).
+            for ev in new_events:
+                evolve(
+                    union,
+                    make_recorded_event(
+                        0,
+                        stream_id,
+                        union.version + 1,
+                        ev.event_type,
+                        ev.schema_version,
+                        ev,
+                        metadata,
+                        cmd.occurred_on,
+                        recorded_at,
+                        "",
+                        "",
+                    ),
+                )
+        if outcome.refusals or dry_run or not parts:
+            return outcome
+        written: list[RecordedEvent] = []
+
+        def on_appended(conn: Connection, recorded: Sequence[RecordedEvent]) -> None:
+            written.extend(recorded)
+            if self.listener is not None:
+                self.listener(conn, recorded)
+
+        try:
+            appended = self.store.append_many(parts, listener=on_appended)
+        finally:
+            for part in parts:
+                self.recent.drop(part.stream_id)
+        first = written[0].position if written else 0
+        for (union_id, procedure_id), done in zip(planned, appended, strict=True):
+            records = written[done.first_position - first : done.last_position - first + 1]
+            outcome.results.append(CommandResult(union_id, procedure_id, done.last_version, records))
+        outcome.written = True
+        return outcome
+
     def _read_back(self, appended: AppendResult) -> list[RecordedEvent]:
         return list(
             r
@@ -330,6 +485,10 @@ class WorkflowService:
             return None, [organisations.decide_update_facts(union, cmd)]
         if isinstance(cmd, c.ProcedureCommand):
             return cmd.procedure_id, self._decide_step(union, cmd, actor)
+        if isinstance(cmd, c.ImportExistingTerm):
+            # A registry import is the administrators' work, like the tree it fills.
+            require_admin_over(actor, union.org_id, self._ancestors(union.parent_id))
+            return None, [organisations.decide_import_term(union, cmd, self._profile(None, None))]
         require_staff_of(actor, union)
         if union.term is not None and cmd.occurred_on < union.term.start:
             # A request about the current term cannot predate it (a vacancy, an extension...).
@@ -355,6 +514,8 @@ class WorkflowService:
             case c.RequestEarlyReelection():
                 pid = self._next_id(union, "early_reelection")
                 return pid, [term_change.decide_early_request(union, pid, cmd, self._current_profile(union))]
+            case c.RecordCongress():
+                return None, [congress.decide_annual_congress(union, cmd)]
             case c.RecordChairVacancy():
                 pid = self._next_id(union, by_election.KIND)
                 return pid, [by_election.decide_vacancy(union, pid, cmd, self._current_profile(union))]
@@ -390,3 +551,29 @@ class WorkflowService:
                 },
             )
         return KINDS[proc.kind].decide(union, proc, cmd)
+
+
+def _target_of(cmd: c.Command) -> str:
+    """The union (organisation) a command acts on: its stream."""
+    return cmd.org_id if isinstance(cmd, c.RegisterOrganisation) else getattr(cmd, "union_id")  # noqa: B009
+
+
+class _BatchDecider(WorkflowService):
+    """`WorkflowService._decide` as is, with organisations loaded through a batch's view. Shares
+    the service's store, profiles and clock; never appends."""
+
+    def __init__(self, service: WorkflowService, view: _BatchView) -> None:
+        self.__dict__.update(service.__dict__)
+        self._view = view
+
+    def load(
+        self,
+        org_id: str,
+        *,
+        to_version: int | None = None,
+        recorded_until: dt.datetime | None = None,
+        as_of: dt.date | None = None,
+    ) -> UnionState:
+        if to_version is None and recorded_until is None and as_of is None:
+            return self._view.load(org_id)
+        return super().load(org_id, to_version=to_version, recorded_until=recorded_until, as_of=as_of)

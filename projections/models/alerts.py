@@ -132,6 +132,7 @@ class Alerts(Projection[UnionAlerts]):
             OrganisationRegistered=self._registered,
             ExistingTermImported=self._imported,
             CongressHeld=self._congress,
+            AnnualCongressHeld=self._annual_congress,
             ProcedureWithdrawn=self._withdrawn,
             LegalPersonRegistered=self._legal_person,
         )
@@ -210,6 +211,12 @@ class Alerts(Projection[UnionAlerts]):
         pid, _, win = self._procedure(s, ev)
         s.facts["c"].append([ev.on, win[ANNUAL]])
         _end(s.facts["p"], pid, ev.on)
+
+    def _annual_congress(self, s: UnionAlerts, ev: Ev) -> None:
+        # R-ANNUAL: a congress outside an election counts like any other; it keeps the window of
+        # the term's own rule profile (that of the last congress known), else the national default.
+        congresses = s.facts["c"]
+        congresses.append([ev.on, congresses[-1][1] if congresses else DEFAULT_WINDOWS[ANNUAL]])
 
     def _withdrawn(self, s: UnionAlerts, ev: Ev) -> None:
         f, on = s.facts, ev.on

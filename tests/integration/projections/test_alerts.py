@@ -12,6 +12,7 @@ import projections
 from projections import Alert
 from tests.integration.projections.support import FOUNDING, D, World, profile
 from workflow import commands as c
+from workflow.authority import Actor
 from workflow.errors import RuleViolation
 
 
@@ -223,3 +224,30 @@ def test_subtrees_and_kinds_and_pages(world: World, engine: sa.Engine) -> None:
     assert seen == everything and len(everything) == 6  # overdue + no annual congress, each
     counts = projections.alert_counts(engine, on, "WH")
     assert counts == {"A-TERM-OVERDUE": 2, "A-NO-ANNUAL-CONGRESS": 2}
+
+
+def test_annual_congress_between_elections_restarts_the_twelve_months(world: World, engine: sa.Engine) -> None:
+    # R-ANNUAL: any congress counts, not only electoral ones.
+    world.add_union("U1")
+    world.found("U1", legal_person_on=D(2019, 4, 1))  # congress 2019-03-01
+    world.run(
+        c.RecordCongress(union_id="U1", due=80, present=54, agenda="工作报告", occurred_on=D(2020, 2, 20)),
+        world.staff("U1"),
+    )
+    assert "A-NO-ANNUAL-CONGRESS" not in fired(engine, D(2020, 3, 2))
+    assert "A-NO-ANNUAL-CONGRESS" not in fired(engine, D(2021, 2, 20))
+    alert = fired(engine, D(2021, 2, 21))["A-NO-ANNUAL-CONGRESS"]
+    assert (alert.deadline, alert.days_overdue, alert.basis) == (D(2021, 2, 20), 1, "last congress 2020-02-20")
+    assert projections.union(engine, "U1").last_congress_on == D(2020, 2, 20)  # type: ignore[union-attr]
+
+
+def test_imported_term_feeds_the_alerts_from_day_one(world: World, engine: sa.Engine) -> None:
+    world.add_union("U1")
+    world.run(
+        c.ImportExistingTerm(union_id="U1", term_start=D(2019, 3, 1), term_years=5, occurred_on=D(2024, 5, 1)),
+        Actor(person_id="admin", role="admin", org_id="ACFTU"),
+    )
+    overdue = fired(engine, D(2024, 5, 1))["A-TERM-OVERDUE"]
+    assert (overdue.deadline, overdue.days_overdue) == (D(2024, 3, 1), 61)
+    record = projections.union(engine, "U1")
+    assert record is not None and (record.term_start, record.term_end) == (D(2019, 3, 1), D(2024, 3, 1))
