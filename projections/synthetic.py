@@ -154,6 +154,7 @@ class _Union:
         self.org = f"U{key:07d}"
         self.parent = parent
         self.rng = rng
+        self.congress_rng = random.Random(key * 1_000_003 + start.toordinal())
         self.end = end
         self.stream = org_stream(self.org)
         self.rec = start.toordinal()
@@ -594,6 +595,8 @@ class _Union:
                 if left > on:
                     yield from self._vacancy(left)
                     on = dt.date.fromordinal(self.rec)
+            yield from self._annual_congresses(start, end, on)
+            on = dt.date.fromordinal(self.rec)
             fate = r.random()
             deadline = end
             open_on = end - dt.timedelta(days=self.days(5, 55))
@@ -664,6 +667,34 @@ class _Union:
             if result is None:
                 return
             start, end, on = result
+
+    def _annual_congresses(self, start: dt.date, end: dt.date, on: dt.date) -> Iterator[Item]:
+        """R-ANNUAL: about half the unions hold a congress every year between elections, now and then
+        skipping one (A-NO-ANNUAL-CONGRESS) or recording it late. Their own random stream, so the
+        rest of a union's life stays as the seed made it before annual congresses were generated."""
+        r = self.congress_rng
+        if r.random() >= 0.5:
+            return
+        held = add_months(start, 12) - dt.timedelta(days=r.randint(0, 40))
+        while held < end - dt.timedelta(days=90):
+            if held > on and r.random() >= 0.1:
+                due = max(self.members, 3)
+                present = due - r.randint(0, due // 3)
+                yield self.item(
+                    c.AnnualCongressHeld(
+                        org_id=self.org,
+                        due=due,
+                        present=present,
+                        agenda="工会工作报告；经费审查报告",
+                        evidence=[
+                            {"rule": "R-QUORUM", "due": due, "present": present, "needed": -(-2 * due // 3)},
+                            {"rule": "R-ANNUAL", "held_on": held.isoformat()},
+                        ],
+                    ),
+                    held,
+                    late_days=r.choice((0, 0, 0, 12)),
+                )
+            held = add_months(held, 12) - dt.timedelta(days=r.randint(0, 30))
 
     def _reelection(
         self, on: dt.date, term_end: dt.date, early: bool, *, withdraw_first: bool
