@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import Revision
 from sqlalchemy.engine import Engine
 
 _extra_version_locations: list[str] = []
@@ -39,7 +40,26 @@ def upgrade(engine: Engine) -> list[str]:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
-    return current_revisions(engine)
+    return applied_revisions(engine)
+
+
+def applied_revisions(engine: Engine) -> list[str]:
+    """Every applied revision as ``branch@revision``, dependencies included: Alembic stores only the
+    tips, so a branch that depends on another's revision hides it from `current_revisions`."""
+    current = current_revisions(engine)
+    if not current:
+        return []
+    script = ScriptDirectory.from_config(_config())
+    out = []
+    for rev in script.revision_map.iterate_revisions(tuple(current), "base"):
+        # The branch label sits on a branch's first revision; later ones inherit it.
+        labelled: Revision | None = rev
+        while labelled is not None and not labelled.branch_labels:
+            down = labelled.down_revision
+            labelled = script.get_revision(down) if isinstance(down, str) else None
+        branch = min(labelled.branch_labels) if labelled is not None else None
+        out.append(f"{branch}@{rev.revision}" if branch else rev.revision)
+    return sorted(out)
 
 
 def current_revisions(engine: Engine) -> list[str]:
