@@ -70,7 +70,7 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": Problem, "content": {PROBLEM_JSON: {}}} for code in codes}
 
 
-COMMAND_RESPONSES = _problems(401, 403, 404, 409, 412, 422, 503)
+COMMAND_RESPONSES = _problems(400, 401, 403, 404, 409, 412, 422, 503)
 READ_RESPONSES = _problems(401, 404, 422, 503)
 
 IfMatch = Annotated[
@@ -435,6 +435,16 @@ def _read_routes(app: FastAPI) -> None:
 # --------------------------------------------------------------------------- the app
 
 
+def _nul_in_url(request: Request) -> str | None:
+    """Where the URL carries a NUL character (the path, or a query parameter by name), if it does."""
+    if "\x00" in request.scope.get("path", ""):
+        return "path"
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            return f"query.{name.replace(chr(0), '?')}"
+    return None
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(
         title="unionflow",
@@ -452,6 +462,21 @@ def create_app(runtime: Runtime) -> FastAPI:
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         request.state.request_id = request_id
         token = request_id_var.set(request_id)
+        nul = _nul_in_url(request)
+        if nul is not None:
+            # PostgreSQL text cannot hold U+0000: refuse it at the edge, naming where it was.
+            refused = problem(
+                422,
+                "validation",
+                "The request is not valid",
+                f"{nul}: contains a NUL character (U+0000)",
+                request=request,
+                fields=[nul],
+                errors=[{"field": nul, "message": "contains a NUL character (U+0000)", "type": "nul_character"}],
+            )
+            refused.headers["X-Request-ID"] = request_id
+            request_id_var.reset(token)
+            return refused
         started = time.perf_counter()
         try:
             try:
@@ -500,4 +525,10 @@ def create_app(runtime: Runtime) -> FastAPI:
     from api.reads import add_read_routes  # imports this module's helpers: installed here, not at import
 
     add_read_routes(app)
+    from api.audit_routes import add_audit_routes  # likewise: GET /audit/verify and /audit/bundle
+
+    add_audit_routes(app)
+    from api.web.routes import install as install_web_pages  # the pages under /ui; "/" redirects there
+
+    install_web_pages(app)
     return app

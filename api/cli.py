@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from api import output
 from events import EventStoreError, database_url
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
+    from workflow.state import Procedure, UnionState
 
 app = typer.Typer(
     name="unionflow",
@@ -90,8 +94,25 @@ def serve(
 def verify(
     database_url: DatabaseUrl = None,
     stream: Annotated[str | None, typer.Option(help="Check only this stream.")] = None,
+    bundle: Annotated[
+        Path | None,
+        typer.Option("--bundle", help="Check an audit bundle file instead (offline: no database is opened)."),
+    ] = None,
 ) -> None:
     """Walk the hash chains and report the first broken link (exit 1 if any)."""
+    if bundle is not None:
+        from api.bundle import verify_bundle
+
+        checked = verify_bundle(bundle)
+        if checked.broken:
+            raise _fail(f"bundle {bundle}: tampering detected: {checked.broken}")
+        head = checked.log_head
+        typer.echo(
+            f"ok: bundle {bundle}: {checked.events_checked} events in {checked.streams_checked} streams, "
+            f"{checked.profiles_checked} profiles; exported at log position {head.get('position')}, "
+            f"hash {head.get('hash')}; manifest SHA-256 {checked.manifest_sha256}"
+        )
+        return
     rt = _runtime(database_url)
     report = rt.store.verify(stream)
     if report.broken:
@@ -121,6 +142,693 @@ def diagram(
         typer.echo(json.dumps(definition.machine.describe(), ensure_ascii=False, indent=2))
     else:
         typer.echo(definition.machine.mermaid())
+
+
+# --------------------------------------------------------------------------- reads (the operator's view)
+
+UNSCOPED = (
+    "Reads the database directly and unscoped: every organisation is visible (the operator's view; "
+    "the HTTP API scopes reads by the caller's token)."
+)
+FormatOption = Annotated[str, typer.Option("--format", help="table (default), json or csv.", show_default=False)]
+RecordFormatOption = Annotated[str, typer.Option("--format", help="table (default) or json.", show_default=False)]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD; default: today.", show_default=False)
+]
+
+
+def _date_option(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option}: {value!r} is not a date (YYYY-MM-DD)", 2) from None
+
+
+def _time_option(option: str, value: str | None) -> dt.datetime | None:
+    """A recording time: ISO 8601, with an offset or in UTC; a bare date means the end of that day (UTC)."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time.max, tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option}: {value!r} is not a time (ISO 8601, e.g. 2026-11-21T09:30:00+08:00)", 2) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _format_option(value: str, allowed: tuple[str, ...] = output.FORMATS) -> output.Format:
+    try:
+        return output.parse_format(value, allowed)
+    except ValueError as exc:
+        raise _fail(f"--format: {exc}", 2) from None
+
+
+def _org_option(rt: Runtime, option: str, org_id: str | None) -> str | None:
+    if org_id is not None and not rt.service.load(org_id).exists:
+        raise _fail(f"{option}: no organisation {org_id!r}", 2)
+    return org_id
+
+
+def _names(rt: Runtime, org_ids: set[str]) -> dict[str, str]:
+    """The register's names of these organisations, in a few queries whatever their number."""
+    import sqlalchemy as sa
+
+    from projections import schema
+
+    orgs = schema.orgs
+    ids, names = sorted(org_ids), {}
+    with rt.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            q = sa.select(orgs.c.org_id, orgs.c.name).where(orgs.c.org_id.in_(ids[i : i + 500]))
+            names.update({org_id: name for org_id, name in conn.execute(q)})
+    return names
+
+
+def _rules(evidence: list[dict[str, Any]]) -> list[str]:
+    """The rule IDs an event's evidence cites, once each, in order."""
+    return list(dict.fromkeys(str(e["rule"]) for e in evidence if isinstance(e, dict) and e.get("rule")))
+
+
+def _waiting_on(union: UnionState, proc: Procedure) -> str:
+    """Who must act next on `proc`: the higher-level union (R-APPROVER), the union's staff, or nobody."""
+    from workflow.fold import KINDS
+    from workflow.service import command_for
+
+    kind = KINDS[proc.kind]
+    if proc.state in kind.machine.terminal:
+        return f"nobody: closed ({proc.state})"
+    filing = kind.waits_on_approver(proc.state)
+    if filing is not None:
+        since = f" since {proc.filed_on}" if proc.filed_on else ""
+        return f"the higher-level union {union.parent_id} (approver): {filing}{since}"
+    steps = [
+        kind.machine.label(t)
+        for t in kind.machine.triggers_from(proc.state)
+        # Withdrawing is always open to the union, but it is not what the procedure waits for.
+        if not t.endswith("_undecided") and command_for(t) not in ("ApproveFiling", "RejectFiling", "WithdrawProcedure")
+    ]
+    return f"the union {union.org_id} (staff): " + "; ".join(steps)
+
+
+def _procedure_row(union: UnionState, proc: Procedure) -> dict[str, Any]:
+    from workflow.fold import KINDS
+
+    return {
+        "procedure_id": proc.procedure_id,
+        "kind": proc.kind,
+        "state": proc.state,
+        "closed": proc.state in KINDS[proc.kind].machine.terminal,
+        "opened_on": proc.opened_on,
+        "last_moved_on": proc.last_moved_on,
+        "filed_on": proc.filed_on,
+        "waiting_on": _waiting_on(union, proc),
+        "profile": f"{proc.profile.name} v{proc.profile.version}",
+    }
+
+
+def _facts(proc: Procedure) -> list[tuple[str, Any]]:
+    """The procedure's own facts (what its steps recorded), one level of nesting flattened."""
+    import dataclasses
+
+    from workflow.state import Procedure as Base
+
+    common = {f.name for f in dataclasses.fields(Base)}
+    pairs: list[tuple[str, Any]] = []
+    for f in dataclasses.fields(proc):
+        if f.name in common:
+            continue
+        value = getattr(proc, f.name)
+        inner = (
+            [(f"{f.name}.{g.name}", getattr(value, g.name)) for g in dataclasses.fields(value)]
+            if (dataclasses.is_dataclass(value) and not isinstance(value, type))
+            else [(f.name, value)]
+        )
+        for key, v in inner:
+            if v is None or v == [] or v == "":
+                continue
+            if isinstance(v, list) and v and hasattr(v[0], "name"):
+                v = [x.name for x in v]  # candidates, preparatory group: their names
+            elif hasattr(v, "model_dump"):
+                v = output.plain(v)
+            pairs.append((key, v))
+    return pairs
+
+
+ALERT_COLUMNS = [
+    ("kind", "alert"),
+    ("org_id", "union"),
+    ("name", "name"),
+    ("deadline", "deadline"),
+    ("days_overdue", "days"),
+    ("procedure_id", "procedure"),
+    ("basis", "basis"),
+]
+
+
+def _alert_rows(rt: Runtime, alerts: list[Any]) -> list[dict[str, Any]]:
+    names = _names(rt, {a.org_id for a in alerts})
+    return [output.plain(a) | {"name": names.get(a.org_id, "")} for a in alerts]
+
+
+@app.command(epilog=UNSCOPED)
+def status(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="UNION_OR_PROCEDURE_ID", help="A union (organisation) id, or a procedure id such as U1:founding-1."
+        ),
+    ],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD: the facts that had happened by then.")
+    ] = None,
+    recorded_at: Annotated[
+        str | None,
+        typer.Option("--recorded-at", help="ISO time: what the system had recorded by then (UTC unless an offset)."),
+    ] = None,
+    fmt: RecordFormatOption = "table",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """A union (register facts, current term, chair, open procedures, alerts) or a procedure (state,
+    version, facts, whom it waits on), now or at a past moment."""
+    form = _format_option(fmt, ("table", "json"))
+    on, until = _date_option("--as-of", as_of), _time_option("--recorded-at", recorded_at)
+    rt = _ready_runtime(database_url)
+    union_id, _, rest = target.partition(":")
+    if not union_id:
+        raise _fail(f"{target!r} is neither a union id nor a procedure id (UNION:kind-n)", 2)
+    if not rt.service.load(union_id).exists:
+        raise _fail(f"no organisation {union_id!r}")
+    union = rt.service.load(union_id, as_of=on, recorded_until=until)
+    if not union.exists:
+        raise _fail(f"organisation {union_id} did not exist yet at that moment")
+    moment = [(label, value) for label, value in (("as of", on), ("as recorded at", until)) if value is not None]
+    if rest:
+        proc = union.procedures.get(target)
+        if proc is None:
+            raise _fail(f"union {union_id} has no procedure {target}" + (" at that moment" if on or until else ""))
+        _procedure_status(union, proc, form, moment)
+    else:
+        _union_status(rt, union, form, moment, on, until)
+
+
+def _procedure_status(union: UnionState, proc: Procedure, form: output.Format, moment: list[Any]) -> None:
+    row = _procedure_row(union, proc)
+    facts = _facts(proc)
+    head = [
+        ("procedure", proc.procedure_id),
+        ("kind", proc.kind),
+        ("union", f"{union.org_id} {union.name}"),
+        ("state", proc.state),
+        ("union stream version", union.version),
+        ("opened on", proc.opened_on),
+        ("last step on", proc.last_moved_on),
+        ("filed on", proc.filed_on),
+        ("waiting on", row["waiting_on"]),
+        ("states passed", " → ".join(proc.history)),
+        ("rule profile", row["profile"]),
+        *moment,
+    ]
+    body = row | {"union_id": union.org_id, "version": union.version, "history": proc.history}
+    body |= {
+        "facts": dict(facts),
+        "as_of": dict(moment).get("as of"),
+        "recorded_at": dict(moment).get("as recorded at"),
+    }
+    output.emit_record([(f"Procedure {proc.procedure_id}", head), ("Facts", facts)], form, json_body=body)
+
+
+def _union_status(
+    rt: Runtime,
+    union: UnionState,
+    form: output.Format,
+    moment: list[Any],
+    on: dt.date | None,
+    until: dt.datetime | None,
+) -> None:
+    import projections
+
+    parent = rt.service.load(union.parent_id).name if union.parent_id else None
+    unit = union.unit
+    facts: list[tuple[str, Any]] = [
+        ("id", union.org_id),
+        ("name", union.name),
+        ("level", union.level),
+        ("parent", f"{union.parent_id} {parent}" if union.parent_id else None),
+        ("stream version", union.version),
+        *moment,
+    ]
+    if unit is not None:
+        facts += [
+            ("unit", f"{unit.unit_name} ({unit.unit_type})"),
+            ("employees", unit.employees),
+            ("members", f"{unit.members} ({unit.female_members} female)"),
+            ("Party organisation", unit.has_party_org),
+        ]
+    term: list[tuple[str, Any]] = []
+    if union.founded_on or union.term:
+        facts += [("founded on", union.founded_on), ("legal person", union.legal_person_no or "not registered")]
+        facts += [("last congress", union.last_congress_on)]
+    if union.term is not None:
+        t = union.term
+        term = [
+            ("term", t.number),
+            ("start", t.start),
+            ("years", t.years),
+            ("end", t.end),
+            ("deadline", t.deadline if t.deadline == t.end else f"{t.deadline} (extended by {t.extension_procedure})"),
+            ("started by", t.started_by or "imported from a registry"),
+        ]
+        if t.early_reelection_procedure:
+            term.append(
+                ("early re-election", f"approved ({t.early_reelection_procedure}), congress {t.early_congress_on}")
+            )
+        term += [
+            ("chair", union.chair or f"vacant (acting: {union.acting_chair})"),
+            ("vice-chairs", union.vice_chairs),
+            ("committee", union.committee),
+            ("funds review", union.funds_review),
+        ]
+    procs = [_procedure_row(union, p) for p in union.procedures.values()]
+    open_procs = [p for p in procs if not p["closed"]]
+    day = on or rt.service.clock()
+    if until is None:
+        firing = projections.alerts(rt.engine, on=day, subtree=union.org_id, limit=None).items
+    else:
+        firing = projections.union_as_of(rt.store, union.org_id, on, recorded_until=until).alerts(day)
+    sections = [(f"Organisation {union.org_id}", facts)]
+    if term:
+        sections.append(("Current term", term))
+    lists: list[tuple[str, list[dict[str, Any]], output.Columns]] = []
+    if union.level == "grassroots" or procs:
+        lists.append(
+            (
+                f"Open procedures ({len(open_procs)} of {len(procs)})",
+                open_procs,
+                [
+                    ("procedure_id", "procedure"),
+                    ("state", "state"),
+                    ("last_moved_on", "last step"),
+                    ("waiting_on", "waiting on"),
+                ],
+            )
+        )
+    if union.level == "grassroots":
+        lists.append((f"Alerts on {day}", _alert_rows(rt, firing), ALERT_COLUMNS[:1] + ALERT_COLUMNS[3:]))
+    else:
+        counts: dict[str, int] = {}
+        for a in firing:
+            counts[a.kind] = counts.get(a.kind, 0) + 1
+        sections.append((f"Alerts in the subtree on {day}", sorted(counts.items()) or [("none", "")]))
+        if until is None and on is None:
+            waiting = projections.inbox(rt.engine, union.org_id, on=day, limit=None).items
+            sections.append(
+                (
+                    "Filings waiting on it (inbox)",
+                    [("waiting", len(waiting)), ("over the reply window", sum(i.overdue for i in waiting))],
+                )
+            )
+    body = output.plain({k: v for k, v in vars(union).items() if k != "procedures"})
+    body |= {"procedures": procs, "alerts": _alert_rows(rt, firing), "as_of": on, "recorded_at": until}
+    output.emit_record(sections, form, json_body=body, lists=lists)
+
+
+@app.command(epilog=UNSCOPED)
+def history(
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="UNION_OR_PROCEDURE_ID", help="A union (organisation) id, or a procedure id such as U1:founding-1."
+        ),
+    ],
+    fmt: FormatOption = "table",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Every event of a union or of one procedure, in the order recorded: who (person, role,
+    organisation), the business date, the recording time, the event type and the rule evidence."""
+    import projections
+
+    form = _format_option(fmt)
+    rt = _ready_runtime(database_url)
+    union_id, _, rest = target.partition(":")
+    union = rt.service.load(union_id) if union_id else None
+    if union is None or not union.exists:
+        raise _fail(f"no organisation {union_id!r}")
+    if rest and target not in union.procedures:
+        raise _fail(f"union {union_id} has no procedure {target}")
+    entries = projections.history(rt.store, union_id, target if rest else None)
+    rows = [
+        {
+            "version": e.version,
+            "occurred_on": e.occurred_on,
+            "recorded_at": f"{e.recorded_at:%Y-%m-%d %H:%M:%S}",
+            "event_type": e.event_type,
+            "procedure_id": e.procedure_id,
+            "actor_id": e.actor_id,
+            "role": e.role,
+            "acting_org": e.acting_org,
+            "rules": _rules(e.evidence),
+            "evidence": e.evidence,
+        }
+        for e in entries
+    ]
+    columns = [
+        ("version", "v"),
+        ("occurred_on", "occurred"),
+        ("recorded_at", "recorded (UTC)"),
+        ("event_type", "event"),
+        ("actor_id", "who"),
+        ("role", "role"),
+        ("acting_org", "for"),
+        ("rules", "evidence"),
+    ]
+    if not rest:
+        columns.insert(4, ("procedure_id", "procedure"))
+    if form is output.Format.csv:
+        columns = [*columns, ("evidence", "evidence_json")]
+    output.emit_rows(rows, columns, form, title=f"History of {target} ({len(rows)} events)", json_rows=entries)
+
+
+@app.command(epilog=UNSCOPED)
+def alerts(
+    as_of: AsOfOption = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation's subtree.")] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only these kinds (repeat), e.g. A-TERM-OVERDUE.")
+    ] = None,
+    fmt: FormatOption = "table",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N alerts; default: all.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """The alerts of RULES.md §6 that fire on a date (default today), in tree order. JSON and CSV
+    go to stdout alone, so they pipe."""
+    import projections
+    from projections.models.alerts import KINDS as ALERT_KINDS
+
+    form = _format_option(fmt)
+    on = _date_option("--as-of", as_of)
+    unknown = [k for k in kind or [] if k not in ALERT_KINDS]
+    if unknown:
+        raise _fail(f"--kind: unknown alert kind {', '.join(map(repr, unknown))}; known: {', '.join(ALERT_KINDS)}", 2)
+    rt = _ready_runtime(database_url)
+    _org_option(rt, "--org", org)
+    day = on or rt.service.clock()
+    found: list[Any] = []
+    cursor: str | None = None
+    while True:
+        page_size = 1000 if limit is None else min(1000, limit - len(found))
+        page = projections.alerts(rt.engine, on=day, subtree=org, kinds=kind or None, limit=page_size, cursor=cursor)
+        found += page.items
+        cursor = page.next_cursor
+        if cursor is None or (limit is not None and len(found) >= limit):
+            break
+    rows = _alert_rows(rt, found)
+    scope = f" under {org}" if org else ""
+    output.emit_rows(rows, ALERT_COLUMNS, form, title=f"{len(rows)} alert(s) on {day}{scope}")
+
+
+@app.command(epilog=UNSCOPED)
+def inbox(
+    org: Annotated[
+        str | None, typer.Option("--org", help="The higher-level union whose inbox to show (required).")
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """The filings waiting on an organisation's approvers (R-APPROVER: those of the unions directly
+    below it), oldest first, with how long each has waited."""
+    import projections
+
+    form = _format_option(fmt)
+    on = _date_option("--as-of", as_of)
+    if org is None:
+        raise _fail("--org: name the organisation whose inbox to show", 2)
+    rt = _ready_runtime(database_url)
+    _org_option(rt, "--org", org)
+    day = on or rt.service.clock()
+    items = projections.inbox(rt.engine, org, on=day, limit=None).items
+    names = _names(rt, {i.org_id for i in items})
+    rows = [
+        output.plain(i)
+        | {
+            "name": names.get(i.org_id, ""),
+            "overdue": i.overdue,
+            "content": None,
+            "filed_by": i.filed_by.get("actor_id"),
+        }
+        for i in items
+    ]
+    columns = [
+        ("filed_on", "filed"),
+        ("waited_days", "days"),
+        ("overdue", "overdue"),
+        ("org_id", "union"),
+        ("name", "name"),
+        ("waiting_for", "waiting for"),
+        ("procedure_id", "procedure"),
+        ("filed_by", "filed by"),
+    ]
+    json_rows = [output.plain(i) | {"name": names.get(i.org_id, ""), "overdue": i.overdue} for i in items]
+    output.emit_rows(rows, columns, form, title=f"{len(rows)} filing(s) waiting on {org} on {day}", json_rows=json_rows)
+
+
+@app.command(epilog=UNSCOPED)
+def coverage(
+    org: Annotated[str | None, typer.Option("--org", help="This organisation's subtree; default: everything.")] = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = "table",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Coverage figures of RULES.md §7 (founding rate, also for units with 25+ employees,
+    membership rate, on-time re-election rate) for a subtree, and for each organisation directly
+    below it."""
+    import sqlalchemy as sa
+
+    import projections
+    from projections import schema
+
+    form = _format_option(fmt)
+    on = _date_option("--as-of", as_of)
+    rt = _ready_runtime(database_url)
+    _org_option(rt, "--org", org)
+    day = on or rt.service.clock()
+    scopes: list[str | None] = [org]
+    if org is not None:
+        o = schema.orgs
+        with rt.engine.connect() as conn:
+            q = sa.select(o.c.org_id).where(o.c.parent_id == org, o.c.level != "grassroots").order_by(o.c.path)
+            scopes += [r[0] for r in conn.execute(q)]
+    names = _names(rt, {s for s in scopes if s is not None})
+    rows = []
+    for scope in scopes:
+        c = projections.coverage(rt.engine, scope, day)
+        rows.append(
+            output.plain(c)
+            | {
+                "subtree": scope or "(all)",
+                "name": names.get(scope or "", ""),
+                "founding_rate": c.founding_rate,
+                "founding_rate_25": c.founding_rate_25,
+                "membership_rate": c.membership_rate,
+                "on_time_rate": c.on_time_rate,
+            }
+        )
+    columns = [
+        ("subtree", "subtree"),
+        ("name", "name"),
+        ("units", "units"),
+        ("founded", "founded"),
+        ("founding_rate", "founding rate"),
+        ("founding_rate_25", "rate 25+"),
+        ("members", "members"),
+        ("membership_rate", "membership rate"),
+        ("terms_ended", "terms ended"),
+        ("on_time_rate", "on time"),
+    ]
+    if form is not output.Format.table:
+        columns = [(k, k) for k in ("subtree", "name", *(k for k in rows[0] if k not in ("subtree", "name")))]
+    output.emit_rows(rows, columns, form, title=f"Coverage on {day} (RULES.md §7)")
+
+
+@app.command()
+def rebuild(
+    projection: Annotated[
+        list[str] | None,
+        typer.Option("--projection", help="Only these read models (repeat): register, procedures, alerts."),
+    ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare",
+            help="Rebuild aside and report every row that differs from the live read models "
+            "(exit 1 if any); nothing is swapped.",
+        ),
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Rebuild the read models from the event log (shadow tables swapped in at the end; writers wait
+    only for the swap), showing progress, then the rate in events per second."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from projections import NAMES, Projections
+    from projections import Progress as Step
+
+    unknown = [p for p in projection or [] if p not in NAMES]
+    if unknown:
+        raise _fail(f"--projection: unknown read model {', '.join(map(repr, unknown))}; known: {', '.join(NAMES)}", 2)
+    rt = _ready_runtime(database_url)
+    read_models = Projections(rt.engine)
+    names = projection or None
+    if compare:
+        started = time.perf_counter()
+        report = read_models.compare_with_rebuild(names)
+        seconds = time.perf_counter() - started
+        if not report.ok:
+            typer.echo(str(report))
+            raise _fail(f"the rebuilt read models differ from the live ones ({len(report.differences) + report.more})")
+        typer.echo(f"{report} in {seconds:.1f} s")
+        return
+    bar = Progress(
+        TextColumn("{task.description:>9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("events"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+    with bar:
+        task = bar.add_task("replay", total=None)
+
+        def show(step: Step) -> None:
+            bar.update(task, description=step.phase, completed=step.done, total=max(step.total, step.done))
+
+        done = read_models.rebuild(names, progress=show)
+    rows = ", ".join(f"{n:,} {t}" for t, n in done.rows.items())
+    typer.echo(
+        f"rebuilt {', '.join(done.projections)} to position {done.position}: {done.events:,} events in "
+        f"{done.seconds:.2f} s ({done.events_per_second:,.0f} events/s); rows: {rows}"
+    )
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@app.command()
+def demo(
+    unions: Annotated[
+        int, typer.Option("--unions", help="How many grassroots unions (at least one per situation).")
+    ] = 300,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the random choices: the same seed gives the same data.")
+    ] = 2026,
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="Where the server will listen, for the URLs suggested with the tokens.")
+    ] = "http://127.0.0.1:8000",
+    if_empty: Annotated[
+        bool,
+        typer.Option(
+            "--if-empty",
+            help="Load only into an empty database; otherwise say so and succeed (what ./scripts/serve runs).",
+        ),
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Load a demo into an EMPTY database: 大连市总工会 with its districts and streets and a few hundred
+    grassroots unions in every situation (foundings at every step, terms in force, due, overdue,
+    extended or renewed early, re-elections under way, vacant chairs, rejected filings filed again),
+    every step sent through the workflow as the person whose step it is. Then issues one token per
+    role and prints them with what each can do."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from api import demo as demo_data
+    from projections import alert_counts
+
+    if unions < demo_data.MIN_UNIONS:
+        raise _fail(f"--unions: at least {demo_data.MIN_UNIONS}, so that every situation appears once", 2)
+    import sqlalchemy as sa
+
+    from events import SchemaNotReady
+
+    rt = _runtime(database_url)
+    try:
+        existing = rt.store.last_position()
+    except (SchemaNotReady, sa.exc.DBAPIError):
+        existing = 0  # no schema yet: a fresh database
+    if existing > 0:
+        where = rt.engine.url.render_as_string(hide_password=True)
+        if if_empty:
+            typer.echo(
+                f"{where} already holds {existing:,} events: no demo loaded. Tokens are shown only "
+                "when issued: issue one with `unionflow token issue --person ID --role ROLE --org ORG` "
+                "(`unionflow token list` shows those issued, without their secrets).",
+                err=True,
+            )
+            return
+        raise _fail(
+            f"{where} already holds {existing:,} events: the demo loads only into an empty "
+            "database (use another --database-url, or remove the file)"
+        )
+    if rt.pending():
+        rt.upgrade()
+    bar = Progress(
+        TextColumn("loading the demo"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("commands"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+    with bar:
+        task = bar.add_task("demo", total=None)
+        builder, result = demo_data.load_demo(
+            rt, unions, seed, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    today = rt.service.clock()
+    typer.echo(
+        f"Loaded {result.unions} grassroots unions under 大连市总工会: {result.commands:,} commands, "
+        f"{result.events:,} events, in {result.seconds:.1f} s ({result.commands / result.seconds:,.0f} commands/s), "
+        f"every one checked by the rules and recorded with its evidence."
+    )
+    situations = demo_data.situations_now(rt, today)
+    output.emit_rows(
+        [{"situation": k, "unions": n} for k, n in sorted(situations.items())],
+        [("situation", "situation"), ("unions", "unions")],
+        output.Format.table,
+        title=f"Unions by situation on {today}",
+    )
+    counts = alert_counts(rt.engine, today, demo_data.CITY)
+    output.emit_rows(
+        [{"kind": k, "n": counts.get(k, 0)} for k in sorted(counts)],
+        [("kind", "alert"), ("n", "unions")],
+        output.Format.table,
+        title=f"Alerts on {today} (RULES.md §6)",
+    )
+    from api.app import create_app
+
+    paths = {getattr(route, "path", "") for route in create_app(rt).routes}
+    tokens = demo_data.issue_tokens(rt, builder, base_url.rstrip("/"), paths)
+    typer.echo("\nTokens (shown once; only their hashes are stored; valid 90 days):\n")
+    for t in tokens:
+        typer.secho(f"{t.role} — {t.person_id} for {t.org_id} {t.org_name}", bold=True)
+        typer.echo(f"  can:   {t.can}")
+        typer.echo(f"  token: {t.token}")
+        for url in t.try_urls:
+            typer.echo(f"  try:   curl -H 'Authorization: Bearer {t.token}' '{url}'")
+        typer.echo("")
+    street = next((t.org_id for t in tokens if t.role == "approver"), "DL-ZS-01")
+    typer.echo(
+        "Issue more with `unionflow token issue --person ID --role ROLE --org ORG`; the API's documentation "
+        f"is at {base_url.rstrip('/')}/docs. Try the command line too: `unionflow alerts --org DL-ZS`, "
+        f"`unionflow status {tokens[0].org_id}`, `unionflow inbox --org {street}`."
+    )
 
 
 # --------------------------------------------------------------------------- tokens
@@ -225,6 +933,11 @@ def org_register_root(
     except DomainError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"registered {result.union_id} (version {result.version})")
+
+
+from api.cli_io import register_io  # noqa: E402  (the import and export commands)
+
+register_io(app)
 
 
 def main() -> None:

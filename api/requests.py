@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from events.catalogue import (
     BallotCount,
@@ -39,6 +39,24 @@ _VOTE_EXAMPLE: dict[str, Any] = {
 }
 
 
+def _nul_at(value: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and "\x00" in k:
+                return (*path, k.replace("\x00", "?"))
+            found = _nul_at(v, (*path, k))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _nul_at(v, (*path, i))
+            if found is not None:
+                return found
+    return None
+
+
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
     return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
 
@@ -50,6 +68,16 @@ class CommandRequest(BaseModel):
     command: ClassVar[type[c.Command]]
 
     occurred_on: dt.date = Field(description="Business date of the fact (not the recording time)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        # The event store's databases cannot keep U+0000 in text (PostgreSQL refuses it): say which
+        # field carries one instead of failing on write.
+        where = _nul_at(data, ())
+        if where is not None:
+            raise ValueError(f"{'.'.join(map(str, where)) or 'body'} contains a NUL character (U+0000)")
+        return data
 
     def to_command(self, **ids: str) -> c.Command:
         return self.command.model_validate(self.model_dump() | ids)

@@ -7,6 +7,11 @@ machines here are noisy, the ratio much less so.
     .venv/bin/python -m bench.bench_workflow --unions 300            # both databases
     .venv/bin/python -m bench.bench_workflow --unions 300 --db sqlite
     .venv/bin/python -m bench.bench_workflow --projections           # keep read models current inline
+    .venv/bin/python -m bench.bench_workflow --unions 200 --db sqlite --projections --repeat 3 --breakdown
+
+The two loops run on fresh databases with their blocks interleaved (one step of every union's
+founding through unionflow, one through eventsourcing, ...), so that load from elsewhere on the
+machine slows both alike; "cpu us" is the process CPU time (user + system) per command.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -152,56 +158,77 @@ def founding_commands(union_id: str) -> Iterator[tuple[Callable[[str | None], c.
     yield (lambda p: c.ApproveFiling(union_id=u, procedure_id=p, document_no="3", occurred_on=D(2019, 3, 20))), APPROVER
 
 
-def run_unionflow(url: str, unions: int, with_projections: bool) -> tuple[list[float], int]:
-    engine = make_engine(url)
-    if with_projections:
-        import projections
+class UnionflowLoop:
+    """The founding of `unions` unions through the workflow service, one step (a command per
+    union) at a time, so that the eventsourcing loop can run its blocks in between."""
 
-        projections.register_migrations()  # type: ignore[attr-defined]
-    migrations.upgrade(engine)
-    store = EventStore(engine, CATALOGUE)
-    listener: Any = None
-    if with_projections:
-        listener = projections.Projections(engine).listener  # type: ignore[attr-defined]
-    service = WorkflowService(store, clock=lambda: D(2026, 11, 21), listener=listener)
-    for org_id, level, parent in (("N", "national", None), ("P1", "province", "N"), ("C1", "city", "P1")):
-        service.execute(
-            c.RegisterOrganisation(
-                org_id=org_id, name=org_id, level=level, parent_id=parent, occurred_on=D(2018, 1, 1)
-            ),
-            ADMIN,
-        )
-    ids = [f"U{i:06d}" for i in range(unions)]
-    for u in ids:
-        service.execute(
-            c.RegisterOrganisation(
-                org_id=u,
-                name=u,
-                level="grassroots",
-                parent_id="C1",
-                occurred_on=D(2018, 1, 1),
-                unit=UnitFacts(
-                    unit_name=u, unit_type="enterprise", employees=120, members=0, female_members=12, has_party_org=True
+    def __init__(self, url: str, unions: int, with_projections: bool) -> None:
+        self.engine = make_engine(url)
+        if with_projections:
+            import projections
+
+            projections.register_migrations()  # type: ignore[attr-defined]
+        migrations.upgrade(self.engine)
+        store = EventStore(self.engine, CATALOGUE)
+        listener: Any = None
+        if with_projections:
+            listener = projections.Projections(self.engine).listener  # type: ignore[attr-defined]
+        self.service = service = WorkflowService(store, clock=lambda: D(2026, 11, 21), listener=listener)
+        for org_id, level, parent in (("N", "national", None), ("P1", "province", "N"), ("C1", "city", "P1")):
+            service.execute(
+                c.RegisterOrganisation(
+                    org_id=org_id, name=org_id, level=level, parent_id=parent, occurred_on=D(2018, 1, 1)
                 ),
-            ),
-            ADMIN,
-        )
-    # Interleave the unions step by step, as real traffic would, so every command loads a stream
-    # that is not the one just written.
-    plans = {u: list(founding_commands(u)) for u in ids}
-    pids: dict[str, str | None] = dict.fromkeys(ids)
-    latencies: list[float] = []
-    for step in range(12):
+                ADMIN,
+            )
+        self.ids = ids = [f"U{i:06d}" for i in range(unions)]
         for u in ids:
-            make, actor = plans[u][step]
+            service.execute(
+                c.RegisterOrganisation(
+                    org_id=u,
+                    name=u,
+                    level="grassroots",
+                    parent_id="C1",
+                    occurred_on=D(2018, 1, 1),
+                    unit=UnitFacts(
+                        unit_name=u,
+                        unit_type="enterprise",
+                        employees=120,
+                        members=0,
+                        female_members=12,
+                        has_party_org=True,
+                    ),
+                ),
+                ADMIN,
+            )
+        self.plans = {u: list(founding_commands(u)) for u in ids}
+        self.pids: dict[str, str | None] = dict.fromkeys(ids)
+
+    def step(self, n: int, latencies: list[float]) -> None:
+        """Step `n` (0-11) of every union's founding. The unions take turns, as real traffic
+        would, so every command loads a stream that is not the one just written."""
+        service, pids = self.service, self.pids
+        for u in self.ids:
+            make, actor = self.plans[u][n]
             cmd = make(pids[u])
             t0 = time.perf_counter()
             result = service.execute(cmd, actor)
             latencies.append(time.perf_counter() - t0)
             pids[u] = pids[u] or result.procedure_id
-    founded = sum(1 for u in ids if service.load(u).founded)
-    engine.dispose()
-    return latencies, founded
+
+    def close(self) -> int:
+        """The number of unions founded (checked against the number started)."""
+        founded = sum(1 for u in self.ids if self.service.load(u).founded)
+        self.engine.dispose()
+        return founded
+
+
+def run_unionflow(url: str, unions: int, with_projections: bool) -> tuple[list[float], int]:
+    loop = UnionflowLoop(url, unions, with_projections)
+    latencies: list[float] = []
+    for n in range(12):
+        loop.step(n, latencies)
+    return latencies, loop.close()
 
 
 class Union(Aggregate):
@@ -219,24 +246,37 @@ class Unions(Application[uuid.UUID]):
     pass
 
 
-def run_eventsourcing(env: dict[str, str], unions: int) -> list[float]:
+class EventsourcingLoop:
     """The eventsourcing library's plain load-and-save loop: get the aggregate, trigger an event,
     save. No rules, no authority, no dates."""
-    app = Unions(env=env)
-    ids = []
-    for i in range(unions):
-        agg = Union(name=f"U{i}")
-        app.save(agg)
-        ids.append(agg.id)
-    latencies: list[float] = []
-    for n in range(1, 13):
-        for agg_id in ids:
+
+    def __init__(self, env: dict[str, str], unions: int) -> None:
+        self.app = Unions(env=env)
+        self.ids = []
+        for i in range(unions):
+            agg = Union(name=f"U{i}")
+            self.app.save(agg)
+            self.ids.append(agg.id)
+
+    def step(self, n: int, latencies: list[float]) -> None:
+        app = self.app
+        for agg_id in self.ids:
             t0 = time.perf_counter()
             agg = app.repository.get(agg_id)
-            agg.step(n)
+            agg.step(n + 1)
             app.save(agg)
             latencies.append(time.perf_counter() - t0)
-    app.close()
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def run_eventsourcing(env: dict[str, str], unions: int) -> list[float]:
+    loop = EventsourcingLoop(env, unions)
+    latencies: list[float] = []
+    for n in range(12):
+        loop.step(n, latencies)
+    loop.close()
     return latencies
 
 
@@ -285,32 +325,157 @@ def postgres_target() -> Iterator[tuple[str, dict[str, str]]]:
         base.dispose()
 
 
+@dataclass
+class Run:
+    database: str
+    ours: list[float]
+    theirs: list[float]
+    cpu_ours: float  # process CPU seconds (user + system) spent in our blocks
+    cpu_theirs: float
+
+    @property
+    def rate_ours(self) -> float:
+        return len(self.ours) / sum(self.ours)
+
+    @property
+    def rate_theirs(self) -> float:
+        return len(self.theirs) / sum(self.theirs)
+
+    @property
+    def ratio(self) -> float:
+        return self.rate_ours / self.rate_theirs
+
+
+def run_both(database: str, unions: int, with_projections: bool) -> Run:
+    """Both loops on fresh databases, their blocks interleaved (ours, theirs, theirs, ours, ...):
+    whatever else the machine is doing slows both alike, so the ratio is steadier than either."""
+    target = {"sqlite": sqlite_target, "postgres": postgres_target}[database]
+    with target() as (url, es_env):
+        ours_loop = UnionflowLoop(url, unions, with_projections)
+        theirs_loop = EventsourcingLoop(es_env, unions)
+        ours: list[float] = []
+        theirs: list[float] = []
+        cpu = {"ours": 0.0, "theirs": 0.0}
+
+        def block(which: str, n: int) -> None:
+            t = time.process_time()
+            if which == "ours":
+                ours_loop.step(n, ours)
+            else:
+                theirs_loop.step(n, theirs)
+            cpu[which] += time.process_time() - t
+
+        for n in range(12):
+            for which in ("ours", "theirs") if n % 2 == 0 else ("theirs", "ours"):
+                block(which, n)
+        founded = ours_loop.close()
+        theirs_loop.close()
+        if founded != unions:
+            raise SystemExit(f"only {founded} of {unions} unions were founded: the workload is wrong")
+    return Run(database, ours, theirs, cpu["ours"], cpu["theirs"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--unions", type=int, default=300, help="unions founded (12 commands each)")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--projections", action="store_true", help="apply projections inline (read-your-writes)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per database, each on fresh databases")
+    parser.add_argument("--breakdown", action="store_true", help="also time each part of a command (slows it by ~10%%)")
     args = parser.parse_args()
-    targets = {"sqlite": sqlite_target, "postgres": postgres_target}
     chosen = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    print(f"{'database':<10} {'engine':<14} {'commands':>8} {'cmd/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}")
+    label = "unionflow+proj" if args.projections else "unionflow"
+    header = (
+        f"{'database':<10} {'engine':<14} {'commands':>8} {'cmd/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'cpu us':>7} {'ratio':>6}"
+    )
+    print(header)
     for name in chosen:
-        with targets[name]() as (url, es_env):
-            ours, founded = run_unionflow(url, args.unions, args.projections)
-            if founded != args.unions:
-                raise SystemExit(f"only {founded} of {args.unions} unions were founded: the workload is wrong")
-            theirs = run_eventsourcing(es_env, args.unions)
-        rate_ours, rate_theirs = len(ours) / sum(ours), len(theirs) / sum(theirs)
-        label = "unionflow+proj" if args.projections else "unionflow"
-        print(
-            f"{name:<10} {label:<14} {len(ours):>8} {rate_ours:>9.0f} {_pct(ours, 0.5):>8.2f} "
-            f"{_pct(ours, 0.99):>8.2f} {rate_ours / rate_theirs:>6.2f}"
-        )
-        print(
-            f"{name:<10} {'eventsourcing':<14} {len(theirs):>8} {rate_theirs:>9.0f} {_pct(theirs, 0.5):>8.2f} "
-            f"{_pct(theirs, 0.99):>8.2f} {1.0:>6.2f}"
-        )
-        print(f"{'':<10} {'median check':<14} {'':>8} {1 / statistics.median(ours):>9.0f}")
+        ratios = []
+        for _ in range(args.repeat):
+            timer = _Breakdown() if args.breakdown else None
+            if timer is not None:
+                timer.install()
+            try:
+                run = run_both(name, args.unions, args.projections)
+            finally:
+                if timer is not None:
+                    timer.uninstall()
+            ratios.append(run.ratio)
+            for engine, lat, cpu, ratio in (
+                (label, run.ours, run.cpu_ours, run.ratio),
+                ("eventsourcing", run.theirs, run.cpu_theirs, 1.0),
+            ):
+                print(
+                    f"{name:<10} {engine:<14} {len(lat):>8} {len(lat) / sum(lat):>7.0f} {_pct(lat, 0.5):>7.2f} "
+                    f"{_pct(lat, 0.99):>7.2f} {cpu / len(lat) * 1e6:>7.0f} {ratio:>6.2f}"
+                )
+            if timer is not None:
+                timer.report(len(run.ours))
+        if args.repeat > 1:
+            print(
+                f"{name:<10} ratio over {args.repeat} runs: median {statistics.median(ratios):.2f}, "
+                f"min {min(ratios):.2f}, max {max(ratios):.2f}"
+            )
+
+
+class _Breakdown:
+    """Where a command's time goes: wall time spent inside the main steps of a command, summed
+    over the run and divided by the commands timed (inclusive: "append" contains "listener").
+    Wraps methods of the classes for the run; a development aid, not part of the figures."""
+
+    PARTS = (
+        ("workflow.service", "WorkflowService", "execute", "command (execute)"),
+        ("workflow.service", None, "fold", "  fold the union's events"),
+        ("workflow.service", "WorkflowService", "_decide", "  decide: authority and rules"),
+        ("events.store", "EventStore", "append", "  append (transaction, commit included)"),
+        ("events.store", "EventStore", "_append_locked", "    statements under the log lock"),
+        ("projections.runner", "Projections", "listener", "      projections (inline listener)"),
+        ("projections.runner", "Projections", "_fold_inline", "        load, fold and render"),
+        ("projections.base", "Writer", "replace_changed", "        write changed rows"),
+        ("sqlalchemy.engine.default", "DefaultDialect", "do_commit", "    commit"),
+    )
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.saved: list[tuple[Any, str, Any]] = []
+
+    def install(self) -> None:
+        import importlib
+
+        for module_name, cls_name, attr, label in self.PARTS:
+            module = importlib.import_module(module_name)
+            owner = getattr(module, cls_name) if cls_name else module
+            original = owner.__dict__.get(attr) if cls_name else getattr(owner, attr)
+            if original is None:
+                continue
+            self.saved.append((owner, attr, original))
+            setattr(owner, attr, self._timed(original, label))
+
+    def _timed(self, fn: Callable[..., Any], label: str) -> Callable[..., Any]:
+        seconds = self.seconds
+        seconds.setdefault(label, 0.0)
+        clock = time.perf_counter
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t = clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[label] += clock() - t
+
+        return timed
+
+    def uninstall(self) -> None:
+        for owner, attr, original in reversed(self.saved):
+            setattr(owner, attr, original)
+        self.saved.clear()
+
+    def report(self, commands: int) -> None:
+        # Setup commands (registering the unions) are included in the sums: divide by all.
+        total = commands + commands // 12 + 3
+        for label, secs in self.seconds.items():
+            print(f"{'':<10} {label:<44} {secs / total * 1e6:>8.0f} us per command")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ PostgreSQL through psycopg 3 for national scale."""
 
 from __future__ import annotations
 
+import contextvars
 import os
+import sqlite3
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +37,19 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
-    return sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    if engine.pool._pre_ping:
+        # The pre-ping costs a round trip per checkout. The store's append path checks out
+        # without it (`unpinged_write_connection`) and instead retries its whole transaction once
+        # when the connection turns out dead before anything was committed; every other
+        # checkout keeps it. (The dialect instance belongs to this engine alone.)
+        ping = engine.dialect.do_ping
+
+        def do_ping(dbapi_conn: Any) -> bool:
+            return True if _SKIP_PING.get() else ping(dbapi_conn)
+
+        engine.dialect.do_ping = do_ping  # type: ignore[method-assign, assignment]
+    return engine
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
@@ -61,9 +75,22 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # On the driver connection: through `exec_driver_sql` this one statement cost ~30 us of
+        # SQLAlchemy's statement machinery per transaction (measured; bench/README.md). Errors
+        # ("database is locked" past the busy timeout) are wrapped as SQLAlchemy wraps them.
+        statement = _BEGIN.get(mode) or f"BEGIN {mode}"
+        try:
+            conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+        except sqlite3.Error as err:
+            raise sa.exc.DBAPIError.instance(statement, None, err, sqlite3.Error) from err
 
     return engine
+
+
+_BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
+
+# Set while the store checks out a connection for an append: the pool skips its pre-ping then.
+_SKIP_PING: contextvars.ContextVar[bool] = contextvars.ContextVar("unionflow_skip_ping", default=False)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -76,3 +103,13 @@ def write_connection(engine: Engine) -> sa.Connection:
     if is_sqlite(engine):
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
     return conn
+
+
+def unpinged_write_connection(engine: Engine) -> sa.Connection:
+    """`write_connection` without the pool's pre-ping round trip (PostgreSQL). For a caller that
+    retries its transaction on a dead connection itself, as `EventStore.append` does."""
+    token = _SKIP_PING.set(True)
+    try:
+        return write_connection(engine)
+    finally:
+        _SKIP_PING.reset(token)

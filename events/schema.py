@@ -9,7 +9,11 @@ upgrade them; nothing creates them at import time.
   `recorded_at`. Its row lock serialises appends; its hash anchors the log against deletion of a
   whole stream or of the log's tail.
 - `idempotency_keys`: keys of appends already made, with the fingerprint of the request, written in
-  the same transaction as the events."""
+  the same transaction as the events.
+
+On SQLite (migration 0002) `events.position` is the table's rowid and `streams` and
+`idempotency_keys` are WITHOUT ROWID tables: each append dirties fewer pages, and every dirty page
+is written to the WAL and fsynced at commit."""
 
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ GENESIS_HASH = "0" * 64
 events = sa.Table(
     "events",
     metadata,
-    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    # On SQLite, INTEGER makes the position the table's rowid (see migration 0002).
+    sa.Column("position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=False),
     sa.Column("stream_id", sa.String(200), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("event_type", sa.String(200), nullable=False),
@@ -43,6 +48,7 @@ streams = sa.Table(
     sa.Column("stream_id", sa.String(200), primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("head_hash", sa.String(64), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 log_head = sa.Table(
@@ -64,4 +70,5 @@ idempotency_keys = sa.Table(
     sa.Column("last_version", sa.Integer, nullable=False),
     sa.Column("first_position", sa.BigInteger, nullable=False),
     sa.Column("last_position", sa.BigInteger, nullable=False),
+    sqlite_with_rowid=False,
 )

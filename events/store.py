@@ -45,6 +45,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -55,7 +56,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from events import schema
-from events.db import is_sqlite, write_connection
+from events.db import is_sqlite, unpinged_write_connection, write_connection
 from events.errors import (
     ConcurrencyError,
     EventStoreError,
@@ -185,6 +186,17 @@ def _no_pipeline(_dbapi_conn: Any) -> AbstractContextManager[Any]:
     return nullcontext()
 
 
+@dataclass(frozen=True, slots=True)
+class StreamAppend:
+    """One stream's part of `EventStore.append_many`: its events, the version the writer read and
+    the metadata of the command that decided them."""
+
+    stream_id: str
+    events: Sequence[NewEvent]
+    expected_version: int
+    metadata: EventMetadata
+
+
 class _StreamClash(Exception):
     """The store's own insert hit a unique constraint: someone wrote to the stream without the
     store's lock. Reported as a ConcurrencyError once the transaction is rolled back."""
@@ -252,26 +264,50 @@ class EventStore:
         if idempotency_key is not None and fingerprint is None:
             fingerprint = request_fingerprint(stream_id, expected_version, encoded)
 
-        try:
-            with write_connection(self.engine) as conn, conn.begin():
-                return self._append_locked(
-                    conn,
-                    stream_id,
-                    encoded,
-                    expected_version,
-                    metadata,
-                    meta_text,
-                    idempotency_key,
-                    fingerprint,
-                    listener,
-                )
-        except _StreamClash as clash:
-            # Under the log lock the version check is authoritative, so a clash here means a writer
-            # that bypassed the store; report it as the concurrency error it is.
-            actual = self.stream_version(stream_id)
-            raise ConcurrencyError(stream_id, expected_version, actual) from clash.__cause__
-        except self._db_errors as exc:
-            raise self._translate_operational(exc) from exc
+        # The connection is checked out without the pool's pre-ping (a round trip on PostgreSQL):
+        # if it turns out dead before the COMMIT was sent, the server has rolled the transaction
+        # back, and the whole append runs once more on a new connection. A failure at or after
+        # the COMMIT is never retried: whether it committed is unknown.
+        for attempt in (1, 2):
+            dbapi_conn: Any = None
+            committing = False
+            try:
+                with unpinged_write_connection(self.engine) as conn, conn.begin():
+                    dbapi_conn = conn.connection.dbapi_connection
+                    result = self._append_locked(
+                        conn,
+                        stream_id,
+                        encoded,
+                        expected_version,
+                        metadata,
+                        meta_text,
+                        idempotency_key,
+                        fingerprint,
+                        listener,
+                    )
+                    committing = True
+                return result
+            except _StreamClash as clash:
+                # Under the log lock the version check is authoritative, so a clash here means a
+                # writer that bypassed the store; report it as the concurrency error it is.
+                actual = self.stream_version(stream_id)
+                raise ConcurrencyError(stream_id, expected_version, actual) from clash.__cause__
+            except self._db_errors as exc:
+                if attempt == 1 and not committing and self._connection_lost(exc, dbapi_conn):
+                    continue
+                raise self._translate_operational(exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connection_lost(self, exc: Exception, dbapi_conn: Any) -> bool:
+        """Whether `exc` means the server connection was gone (PostgreSQL restarted, an idle
+        connection cut), as opposed to an error of the statements themselves."""
+        if self._sqlite:
+            return False
+        if getattr(exc, "connection_invalidated", False):
+            return True
+        return dbapi_conn is not None and bool(
+            getattr(dbapi_conn, "closed", False) or getattr(dbapi_conn, "broken", False)
+        )
 
     def _append_locked(
         self,
@@ -430,6 +466,162 @@ class EventStore:
                 ],
             )
         return result
+
+    def append_many(
+        self, appends: Sequence[StreamAppend], *, listener: AppendListener | None = None
+    ) -> list[AppendResult]:
+        """Append to many streams in one transaction, all or nothing: for bulk writes (a registry
+        import) where one transaction per command would cost a commit (an fsync) each.
+
+        The same guarantees as `append`: the log lock is taken first, every stream's version is
+        read after it and checked against its `expected_version` (a stream may appear more than
+        once; each later part expects the version the earlier ones leave), hashes chain per stream
+        and along the log, and `listener` gets every event written, in position order, inside the
+        transaction. No idempotency keys: a caller that must be able to resume recognises what it
+        already wrote by its content. Returns one AppendResult per part, in order."""
+        if not appends:
+            return []
+        registry = self.registry
+        encoded_parts: list[tuple[StreamAppend, list[_Encoded], str]] = []
+        for part in appends:
+            if not part.events:
+                raise ValueError(f"append_many: no events for stream {part.stream_id}")
+            if part.expected_version < 0:
+                raise ValueError("expected_version must be >= 0 (0 for a new stream)")
+            encoded: list[_Encoded] = []
+            for new in part.events:
+                ev = new.event
+                if ev.event_type not in registry:
+                    raise EventStoreError(f"event type {ev.event_type!r} is not registered with the store")
+                encoded.append((ev.event_type, ev.schema_version, registry.encode(ev), new.occurred_on, ev))
+            encoded_parts.append((part, encoded, part.metadata.model_dump_json(exclude_none=True)))
+        try:
+            with write_connection(self.engine) as conn, conn.begin():
+                return self._append_many_locked(conn, encoded_parts, listener)
+        except _StreamClash as clash:
+            raise EventStoreError(
+                "append_many: a stream was written meanwhile without the store's lock; nothing was written"
+            ) from clash.__cause__
+        except self._db_errors as exc:
+            raise self._translate_operational(exc) from exc
+
+    def _append_many_locked(
+        self,
+        conn: Connection,
+        parts: list[tuple[StreamAppend, list[_Encoded], str]],
+        listener: AppendListener | None,
+    ) -> list[AppendResult]:
+        sql = self._sql
+        sqlite = self._sqlite
+        dbapi_conn = conn.connection.dbapi_connection
+        assert dbapi_conn is not None
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(sql.lock_head)
+            head = cur.fetchone()
+            if head is None:
+                raise SchemaNotReady("the event log is not initialised: run `unionflow db upgrade`")
+            head_position, running, head_recorded_at = head
+            # Every stream's (version, head hash), read after the lock (see `append`).
+            ids = list(dict.fromkeys(part.stream_id for part, _, _ in parts))
+            known: dict[str, tuple[int, str]] = {}
+            st = schema.streams.c
+            for i in range(0, len(ids), 500):
+                for sid, ver, head_hash in conn.execute(
+                    sa.select(st.stream_id, st.version, st.head_hash).where(st.stream_id.in_(ids[i : i + 500]))
+                ):
+                    known[sid] = (int(ver), str(head_hash))
+            existed = set(known)
+
+            recorded_at = _utcnow()
+            if head_recorded_at is not None:
+                if sqlite:
+                    head_recorded_at = _datetime_from_text(head_recorded_at)
+                if recorded_at < head_recorded_at:
+                    recorded_at = head_recorded_at
+            recorded_text = format_recorded_at(recorded_at)
+            stored_recorded_at: Any = _sqlite_datetime(recorded_at) if sqlite else recorded_at
+            recorded_at_utc = recorded_at.replace(tzinfo=dt.UTC)
+
+            position = head_position
+            rows: list[tuple[Any, ...]] = []
+            results: list[AppendResult] = []
+            written: list[RecordedEvent] = []
+            for part, encoded, meta_text in parts:
+                stream_id = part.stream_id
+                version, prev = known.get(stream_id, (0, schema.GENESIS_HASH))
+                if version != part.expected_version:
+                    raise ConcurrencyError(stream_id, part.expected_version, version)
+                first_position = position + 1
+                for event_type, schema_version, payload, occurred_on, event in encoded:
+                    position += 1
+                    version += 1
+                    occurred_text = occurred_on.isoformat()
+                    digest = event_hash_text(
+                        prev,
+                        position,
+                        stream_id,
+                        version,
+                        event_type,
+                        schema_version,
+                        occurred_text,
+                        recorded_text,
+                        meta_text,
+                        payload,
+                    )
+                    rows.append(
+                        (
+                            position,
+                            stream_id,
+                            version,
+                            event_type,
+                            schema_version,
+                            payload,
+                            meta_text,
+                            occurred_text if sqlite else occurred_on,
+                            stored_recorded_at,
+                            None,
+                            prev,
+                            digest,
+                        )
+                    )
+                    if listener is not None:
+                        written.append(
+                            make_recorded_event(
+                                position,
+                                stream_id,
+                                version,
+                                event_type,
+                                schema_version,
+                                event,
+                                part.metadata,
+                                occurred_on,
+                                recorded_at_utc,
+                                digest,
+                                prev,
+                            )
+                        )
+                    running = log_hash(running, digest)
+                    prev = digest
+                known[stream_id] = (version, prev)
+                results.append(AppendResult(stream_id, part.expected_version + 1, version, first_position, position))
+            try:
+                with self._batch(dbapi_conn):
+                    cur.executemany(sql.insert_event, rows)
+                    new_streams = [(sid, v, h) for sid, (v, h) in known.items() if sid not in existed]
+                    moved = [(v, h, sid) for sid, (v, h) in known.items() if sid in existed]
+                    if new_streams:
+                        cur.executemany(sql.insert_stream, new_streams)
+                    if moved:
+                        cur.executemany(sql.update_stream, moved)
+                    cur.execute(sql.update_head, (position, running, stored_recorded_at))
+            except self._integrity_error as exc:
+                raise _StreamClash() from exc
+        finally:
+            cur.close()
+        if listener is not None:
+            listener(conn, written)
+        return results
 
     def find_idempotent(self, key: str, fingerprint: str) -> AppendResult | None:
         """The result of the append already made with `key`, if any. Raises IdempotencyKeyReused if
@@ -615,6 +807,18 @@ class EventStore:
         with self._translated(), self.engine.connect() as conn:
             v = conn.execute(_STREAM_VERSION, {"stream_id": stream_id}).scalar_one_or_none()
         return int(v or 0)
+
+    def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
+        """The current version of each of `stream_ids` that exists (absent ones are left out): one
+        query per 500 ids, for bulk work that must know which streams are new."""
+        st = schema.streams.c
+        found: dict[str, int] = {}
+        ids = list(dict.fromkeys(stream_ids))
+        with self._translated(), self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                q = sa.select(st.stream_id, st.version).where(st.stream_id.in_(ids[i : i + 500]))
+                found.update((str(sid), int(v)) for sid, v in conn.execute(q))
+        return found
 
     def last_position(self) -> int:
         return self.head()[0]

@@ -143,41 +143,49 @@ class Folder:
 
 
 class Writer:
-    """Bulk inserts with the driver's executemany (one prepared statement, tuples in column
-    order), which is what makes a rebuild's writes cheap; plain Core for everything else."""
+    """Writes through the driver's cursor of a SQLAlchemy connection (its transaction stays
+    SQLAlchemy's): fixed SQL text per table, tuples in column order, `executemany` for many rows.
+    A statement through SQLAlchemy costs 15-20 µs even when built once, several times the
+    driver's own cost for these small writes, and a command's transaction makes a handful of
+    them (events/store.py does the same for the same reason)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._sql: dict[str, str] = {}
+        self._cursor: Any = None
+        dialect = conn.dialect
+        if dialect.paramstyle not in ("qmark", "format", "pyformat"):  # pragma: no cover
+            raise ValueError(f"unsupported database driver parameter style {dialect.paramstyle!r}")
 
-    def _statement(self, table: sa.Table) -> str:
-        sql = self._sql.get(table.name)
-        if sql is None:
-            dialect = self.conn.dialect
-            q = dialect.identifier_preparer.quote
-            mark = "?" if dialect.paramstyle == "qmark" else "%s"
-            cols = ", ".join(q(c.name) for c in table.columns)
-            marks = ", ".join(mark for _ in table.columns)
-            sql = self._sql[table.name] = f"INSERT INTO {q(table.name)} ({cols}) VALUES ({marks})"
-        return sql
+    @property
+    def cursor(self) -> Any:
+        cur = self._cursor
+        if cur is None:
+            cur = self._cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        return cur
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
 
     def insert(self, table: sa.Table, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        if self.conn.dialect.paramstyle in ("qmark", "format", "pyformat"):
-            self.conn.exec_driver_sql(self._statement(table), rows)
-        else:  # pragma: no cover - only SQLite and psycopg are supported
-            names = [c.name for c in table.columns]
-            self.conn.execute(sa.insert(table), [dict(zip(names, r, strict=True)) for r in rows])
+        sql = _sql_for(self.conn, table).insert
+        if len(rows) == 1:
+            self.cursor.execute(sql, rows[0])
+        else:
+            self.cursor.executemany(sql, rows)
 
     def replace_changed(self, table: sa.Table, old: list[tuple[Any, ...]], new: list[tuple[Any, ...]]) -> None:
         """Turn one union's stored rows `old` (as rendered when written) into `new`, touching only
         what differs: rows whose key is gone are deleted, changed rows updated, new ones inserted."""
         if old == new:
             return
-        sql = self._changes(table)
+        sql = _sql_for(self.conn, table)
         key_of = sql.key
         before = {key_of(r): r for r in old}
+        old_by_key = dict(before)
         changed: list[tuple[Any, ...]] = []
         added: list[tuple[Any, ...]] = []
         for r in new:
@@ -187,26 +195,40 @@ class Writer:
                 added.append(r)
             elif was != r:
                 changed.append(r)
+        cur = self.cursor
         if before:
-            self.conn.exec_driver_sql(sql.delete, list(before))
-        if changed:
-            self.conn.exec_driver_sql(sql.update, [sql.update_values(r) for r in changed])
+            cur.executemany(sql.delete, list(before))
+        for r in changed:
+            # Only the columns that changed (most commands move a row's version and one or two
+            # fields): SQLite re-encodes the row either way, but binds and compares far less.
+            was = old_by_key[key_of(r)]
+            at = tuple(i for i in sql.rest_at if r[i] != was[i])
+            cur.execute(sql.update_of(at), (*(r[i] for i in at), *(r[i] for i in sql.key_at)))
         self.insert(table, added)
 
-    def _changes(self, table: sa.Table) -> _ChangeSql:
-        found = _CHANGE_SQL.get((table.name, self.conn.dialect.paramstyle))
-        if found is None:
-            found = _CHANGE_SQL[table.name, self.conn.dialect.paramstyle] = _ChangeSql(self.conn, table)
-        return found
-
     def delete_owned(self, table: sa.Table, column: str, keys: Sequence[str]) -> None:
+        mark = _mark(self.conn)
+        q = self.conn.dialect.identifier_preparer.quote
         for chunk in _chunks(keys, 500):
-            self.conn.execute(sa.delete(table).where(table.c[column].in_(chunk)))
+            marks = ", ".join(mark for _ in chunk)
+            self.cursor.execute(f"DELETE FROM {q(table.name)} WHERE {q(column)} IN ({marks})", tuple(chunk))
 
 
-class _ChangeSql:
-    """The DELETE and UPDATE by primary key of one table, with the positions of its key columns
-    in a row tuple (columns in table order)."""
+def _mark(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _sql_for(conn: Connection, table: sa.Table) -> _TableSql:
+    key = (table.name, conn.dialect.name, conn.dialect.paramstyle)
+    found = _TABLE_SQL.get(key)
+    if found is None:
+        found = _TABLE_SQL[key] = _TableSql(conn, table)
+    return found
+
+
+class _TableSql:
+    """The INSERT, and the DELETE and UPDATE by primary key, of one table, with the positions of
+    its key columns in a row tuple (columns in table order)."""
 
     def __init__(self, conn: Connection, table: sa.Table) -> None:
         dialect = conn.dialect
@@ -217,21 +239,31 @@ class _ChangeSql:
         key_at = [cols.index(k) for k in keys]
         rest_at = [i for i in range(len(cols)) if i not in key_at]
         where = " AND ".join(f"{q(k)} = {mark}" for k in keys)
-        sets = ", ".join(f"{q(cols[i])} = {mark}" for i in rest_at)
+        self.insert = (
+            f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) VALUES ({', '.join(mark for _ in cols)})"
+        )
         self.delete = f"DELETE FROM {q(table.name)} WHERE {where}"
-        self.update = f"UPDATE {q(table.name)} SET {sets} WHERE {where}"
         # the key of a row, also the parameters of the DELETE
         self.key: Callable[[tuple[Any, ...]], Any] = (
             operator.itemgetter(*key_at) if len(key_at) > 1 else _single(key_at[0])
         )
-        self._order = [*rest_at, *key_at]
+        self.key_at, self.rest_at = tuple(key_at), tuple(rest_at)
+        self._where, self._cols, self._mark, self._name = where, cols, mark, q(table.name)
+        self._quote = q
+        self._updates: dict[tuple[int, ...], str] = {}
 
-    def update_values(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(row[i] for i in self._order)
+    def update_of(self, at: tuple[int, ...]) -> str:
+        """UPDATE of the columns at positions `at` (then the key columns as parameters)."""
+        sql = self._updates.get(at)
+        if sql is None:
+            q, mark = self._quote, self._mark
+            sets = ", ".join(f"{q(self._cols[i])} = {mark}" for i in at)
+            sql = self._updates[at] = f"UPDATE {self._name} SET {sets} WHERE {self._where}"
+        return sql
 
 
 def _single(i: int) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     return lambda row: (row[i],)
 
 
-_CHANGE_SQL: dict[tuple[str, str], _ChangeSql] = {}
+_TABLE_SQL: dict[tuple[str, str, str], _TableSql] = {}

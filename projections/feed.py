@@ -62,10 +62,12 @@ class Ev:
 
     __slots__ = (
         "_data",
+        "_event",
         "_meta",
         "_meta_raw",
         "_pid",
         "_raw",
+        "_recorded",
         "on",
         "position",
         "schema_version",
@@ -85,8 +87,8 @@ class Ev:
         version: int,
         event_type: str,
         schema_version: int,
-        raw: str | bytes,
-        meta_raw: str | bytes,
+        raw: str | bytes | None,
+        meta_raw: str | bytes | None,
         on: Any,
     ) -> None:
         self.position = position
@@ -99,6 +101,9 @@ class Ev:
         self.on: str = on if on.__class__ is str else on.isoformat()
         self._data: dict[str, Any] | None = None
         self._pid: str | None = None
+        # Set by `from_recorded`: the decoded event the payload and metadata texts are made from,
+        # on first use (the append listener's events; most are never needed as text).
+        self._recorded: RecordedEvent | None = None
         # (kind, state, runoffs, destination, runoffs after): a procedure step worked out once
         # for every projection that folds this event (projections.models.procedures.advance).
         self.step: tuple[str, str, list[str], str, list[str]] | None = None
@@ -109,26 +114,29 @@ class Ev:
 
     @classmethod
     def from_recorded(cls, r: RecordedEvent, registry: EventRegistry = CATALOGUE) -> Ev:
-        """From a decoded event (already upcast): its payload re-encoded as the store encodes it."""
-        return cls(
-            r.position,
-            r.stream_id,
-            r.version,
-            r.event_type,
-            type(r.event).schema_version,
-            registry.encode(r.event),
-            r.metadata.model_dump_json(exclude_none=True),
-            r.occurred_on,
+        """From a decoded event (already upcast). Its payload and metadata texts, when asked for,
+        are encoded as the store encodes them (`registry.encode`, the metadata without None)."""
+        ev = cls(
+            r.position, r.stream_id, r.version, r.event_type, type(r.event).schema_version, None, None, r.occurred_on
         )
+        ev._recorded = r  # `registry.encode` is the same for every registry: model_dump_json
+        return ev
 
     @property
     def org_id(self) -> str:
         return org_of(self.stream_id)
 
+    def _payload(self) -> str | bytes:
+        raw = self._raw
+        if raw is None:
+            assert self._recorded is not None
+            raw = self._raw = EventRegistry.encode(self._recorded.event)
+        return raw
+
     @property
     def raw(self) -> str:
         """The payload text as stored."""
-        raw = self._raw
+        raw = self._payload()
         if raw.__class__ is bytes:
             raw = self._raw = raw.decode()
         return raw  # type: ignore[return-value]
@@ -137,7 +145,10 @@ class Ev:
     def meta_raw(self) -> str:
         """The metadata text as stored (who, in which role, for which organisation)."""
         raw = self._meta_raw
-        if raw.__class__ is bytes:
+        if raw is None:
+            assert self._recorded is not None
+            raw = self._meta_raw = self._recorded.metadata.model_dump_json(exclude_none=True)
+        elif raw.__class__ is bytes:
             raw = self._meta_raw = raw.decode()
         return raw  # type: ignore[return-value]
 
@@ -152,12 +163,13 @@ class Ev:
         reg = self.registry
         if self.type in reg and reg.class_for(self.type).schema_version != self.schema_version:
             # An older payload shape: upcast it through the registry and use the current shape.
-            event = reg.decode(self.type, self.schema_version, self._raw)
+            event = reg.decode(self.type, self.schema_version, self._payload())
             self._raw = reg.encode(event)
             self.schema_version = type(event).schema_version
+        raw = self._raw if self._raw is not None else self._payload()
         if self.type in _OPENING:
-            return _parse_opening(self._raw)
-        parsed: dict[str, Any] = orjson.loads(self._raw)
+            return _parse_opening(raw)
+        parsed: dict[str, Any] = orjson.loads(raw)
         return parsed
 
     @property
@@ -170,6 +182,13 @@ class Ev:
         if pid is not None:
             return pid
         raw = self._raw
+        if raw is None:  # an event handed to the append listener: no text made yet
+            assert self._recorded is not None
+            found = getattr(self._recorded.event, "procedure_id", None)
+            if found is not None:
+                pid = self._pid = str(found)
+                return pid
+            raw = self._payload()
         m = _BYTES if raw.__class__ is bytes else _TEXT
         at = raw.find(m.pid_key)
         if at > 0 and raw.find(m.brace, 1, at) < 0 and raw.find(m.bracket, 1, at) < 0:
@@ -188,7 +207,7 @@ class Ev:
         try:
             return self._meta
         except AttributeError:
-            m = self._meta = orjson.loads(self._meta_raw)
+            m = self._meta = orjson.loads(self._meta_raw if self._meta_raw is not None else self.meta_raw)
             return m
 
     def __repr__(self) -> str:

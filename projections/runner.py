@@ -43,6 +43,7 @@ tables' names)."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import multiprocessing
@@ -54,7 +55,7 @@ import time
 import tracemalloc
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from queue import Empty
 from typing import Any
@@ -201,6 +202,8 @@ class Projections:
         # The listener's per-union states, (projection, org_id) -> the state after the stream's
         # event with that hash (see `_apply_inline`).
         self._cache = _StateCache(cache_unions * len(self.names))
+        self._claim_text: dict[tuple[tuple[str, ...], str], str] = {}
+        self._inline_sets: dict[tuple[str, ...], tuple[list[Projection[Any]], Folder]] = {}
 
     # ------------------------------------------------------------------ status
 
@@ -230,12 +233,11 @@ class Projections:
             # on in one statement (guarded by the old position and the logic version, so that one
             # a catch-up or a rebuild moved is left to the general path) and fold the events handed
             # to us, with the unions' states from the cache when it has them.
-            claimed = self._claim(conn, names, first - 1, to)
-            if claimed:
-                self._apply_inline(conn, claimed, sorted(recorded, key=lambda r: r.position))
-                names = [n for n in names if n not in claimed]
-                if not names:
-                    return
+            ordered = sorted(recorded, key=operator.attrgetter("position")) if len(recorded) > 1 else recorded
+            claimed = self._apply_inline(conn, names, first - 1, to, ordered)
+            if len(claimed) == len(names):
+                return
+            names = [n for n in names if n not in claimed]
         checkpoints = self._lock_checkpoints(conn, names)
         active: list[tuple[str, int]] = []
         for name in names:
@@ -257,55 +259,150 @@ class Projections:
                 raise unknown  # fails the append: an event no projection can show is not written
             self._set_checkpoint(conn, [name for name, _ in active], to)
 
-    def _claim(self, conn: Connection, names: Sequence[str], before: int, to: int) -> list[str]:
+    def _claim_sql(self, conn: Connection, names: Sequence[str]) -> str:
         """Move to `to` the checkpoints of those of `names` at `before` and built by the code's
-        logic; returns their names. The UPDATE locks the rows as SELECT FOR UPDATE would (on
-        PostgreSQL it waits for a catch-up holding them, then checks the guard again)."""
-        cp = schema.checkpoints
-        guard = sa.or_(*(sa.and_(cp.c.name == n, cp.c.logic_version == CLASSES[n].logic_version) for n in names))
-        q = sa.update(cp).where(guard, cp.c.position == before).values(position=to).returning(cp.c.name)
-        found = {r[0] for r in conn.execute(q)}
-        return [n for n in names if n in found]
+        logic, returning their names. The UPDATE locks the rows as SELECT FOR UPDATE would (on
+        PostgreSQL it waits for a catch-up holding them, then checks the guard again). Fixed
+        text (the names and logic versions are the code's constants), run on the driver's cursor."""
+        key = (tuple(names), conn.dialect.paramstyle)
+        sql = self._claim_text.get(key)
+        if sql is None:
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            guard = " OR ".join(f"(name = '{n}' AND logic_version = {int(CLASSES[n].logic_version)})" for n in names)
+            sql = self._claim_text[key] = (
+                f"UPDATE proj_checkpoints SET position = {mark} WHERE position = {mark} AND ({guard}) RETURNING name"
+            )
+        return sql
 
-    def _apply_inline(self, conn: Connection, names: Sequence[str], recorded: Sequence[RecordedEvent]) -> None:
-        """Fold the events just appended (position order, after each projection's checkpoint)
-        into the touched unions' states and write what changed. A union's state comes from the
-        cache when the entry reflects exactly its stream up to these events: the entry keeps the
-        hash of the last event folded into it, and the first new event's `prev_hash` is the
-        hash of the stream's head as committed. An entry left ahead by a transaction that rolled
-        back after this ran holds a hash that is no stream head, so it is never used."""
+    def _inline_set(self, names: Sequence[str]) -> tuple[list[Projection[Any]], Folder]:
+        """The projection instances and their dispatcher, made once per set of names (the
+        handlers and the dispatch table are the same for every command)."""
+        key = tuple(names)
+        found = self._inline_sets.get(key)
+        if found is None:
+            projs = self._instances(names, self._tree)
+            found = self._inline_sets[key] = (projs, Folder(projs))
+        return found
+
+    def _apply_inline(
+        self, conn: Connection, names: Sequence[str], before: int, to: int, recorded: Sequence[RecordedEvent]
+    ) -> list[str]:
+        """Claim the checkpoints of `names` at `before` (see `_claim_sql`), fold the events just
+        appended (position order) into the touched unions' states and write what changed, for the
+        projections claimed; returns their names.
+
+        A union's state comes from the cache when the entry reflects exactly its stream up to
+        these events: the entry keeps the hash of the last event folded into it, and the first new
+        event's `prev_hash` is the hash of the stream's head as committed. An entry left ahead by
+        a transaction that rolled back after this ran holds a hash that is no stream head, so it
+        is never used. Otherwise the state is loaded from the tables, after the claim (the claim
+        waits for a catch-up holding the checkpoints, so what is loaded is what it committed).
+
+        On PostgreSQL, when every state comes from the cache, the claim and the writes go to the
+        server in one round trip (pipeline mode) inside a savepoint: the rows written depend on
+        the stream alone, and if the claim did not take every checkpoint, the savepoint is rolled
+        back and the general path (`listener`) does the work."""
         tree = self._tree
         tree.conn = conn
-        projs = self._instances(names, tree)
-        folder = Folder(projs)
-        tables = schema.LIVE
-        by_org: dict[str, tuple[list[Ev], list[RecordedEvent]]] = {}
-        for r in recorded:
-            ev = Ev.from_recorded(r)
-            folder.entries(ev)  # an unknown type fails the append here, before anything is written
-            evs, recs = by_org.setdefault(ev.org_id, ([], []))
-            evs.append(ev)
-            recs.append(r)
         cache = self._cache
-        writer = Writer(conn)
-        misses: dict[int, list[str]] = {}
+        evs: list[Ev] = [Ev.from_recorded(r) for r in recorded]
+        by_org: dict[str, list[int]] = {}
+        for i, ev in enumerate(evs):
+            by_org.setdefault(ev.org_id, []).append(i)
+        projs, folder = self._inline_set(names)
+        # (org_id, projection name) -> the cached entry, for the unions whose entry is current
+        hits: dict[tuple[str, str], _Cached] = {}
+        fresh_stream: set[str] = set()
+        for org_id, idx in by_org.items():
+            head = recorded[idx[0]]
+            if head.version == 1:
+                fresh_stream.add(org_id)  # a new stream: nothing is stored for this union yet
+                continue
+            for p in projs:
+                entry = cache.pop((p.name, org_id))
+                if entry is not None and entry.hash == head.prev_hash and entry.version == head.version - 1:
+                    hits[org_id, p.name] = entry
+        all_hit = len(hits) + len(fresh_stream) * len(projs) == len(by_org) * len(projs)
+        dbapi_conn = conn.connection.dbapi_connection
+        assert dbapi_conn is not None
+        pipelined = not self._sqlite and all_hit and _pipeline_supported(dbapi_conn)
+        if pipelined:
+            try:
+                for ev in evs:
+                    folder.entries(ev)  # an unknown type: the general path decides (see listener)
+            except UnknownEvent:
+                pipelined = False
+        sql = self._claim_sql(conn, names)
+        cur = dbapi_conn.cursor()
+        try:
+            if not pipelined:
+                cur.execute(sql, (to, before))
+                found = {r[0] for r in cur.fetchall()}
+                claimed = [n for n in names if n in found]
+                if not claimed:
+                    return []
+                if len(claimed) < len(names):
+                    projs, folder = self._inline_set(claimed)
+                for ev in evs:
+                    folder.entries(ev)  # an unknown type fails the append here, before anything is written
+                writes = self._fold_inline(conn, projs, folder, by_org, evs, recorded, hits, fresh_stream)
+                writer = Writer(conn)
+                try:
+                    with _batch(dbapi_conn, not self._sqlite):
+                        fresh = writes(writer)
+                finally:
+                    writer.close()
+            else:
+                claimed = list(names)
+                writes = self._fold_inline(conn, projs, folder, by_org, evs, recorded, hits, fresh_stream)
+                writer = Writer(conn)
+                try:
+                    with dbapi_conn.pipeline():
+                        writer.cursor.execute("SAVEPOINT unionflow_inline")
+                        cur.execute(sql, (to, before))
+                        fresh = writes(writer)
+                    found = {r[0] for r in cur.fetchall()}
+                    if len(found) < len(names):
+                        writer.cursor.execute("ROLLBACK TO SAVEPOINT unionflow_inline")
+                        return []
+                finally:
+                    writer.close()
+        finally:
+            cur.close()
+        for slot, value in fresh:
+            cache.put(slot, value)
+        return claimed
+
+    def _fold_inline(
+        self,
+        conn: Connection,
+        projs: Sequence[Projection[Any]],
+        folder: Folder,
+        by_org: Mapping[str, list[int]],
+        evs: Sequence[Ev],
+        recorded: Sequence[RecordedEvent],
+        hits: Mapping[tuple[str, str], _Cached],
+        fresh_stream: set[str],
+    ) -> Callable[[Writer], list[tuple[tuple[str, str], _Cached]]]:
+        """Load what the cache lacks, fold, render; returns the writes to run (so that they can
+        be sent together) which return the new cache entries."""
+        tables = schema.LIVE
         states: dict[tuple[int, str], Any] = {}
         old_rows: dict[tuple[int, str], Rows | None] = {}
-        for org_id, (_, recs) in by_org.items():
-            head = recs[0]
+        misses: dict[int, list[str]] = {}
+        for org_id in by_org:
             for i, p in enumerate(projs):
-                entry = cache.pop((p.name, org_id))
-                if head.version == 1:
-                    # A new stream: nothing is stored for this union yet.
-                    states[i, org_id], old_rows[i, org_id] = p.new(org_id), {}
-                elif entry is not None and entry.hash == head.prev_hash and entry.version == head.version - 1:
+                entry = hits.get((org_id, p.name))
+                if entry is not None:
                     states[i, org_id], old_rows[i, org_id] = entry.state, entry.rows
+                elif org_id in fresh_stream:
+                    states[i, org_id], old_rows[i, org_id] = p.new(org_id), {}
                 else:
                     misses.setdefault(i, []).append(org_id)
+        owners: dict[str, list[str]] = {}
         for i, org_ids in misses.items():
             p = projs[i]
             loaded = p.load(conn, tables, org_ids)
-            owners: dict[str, list[str]] = {t: [] for t in p.table_names}
             for org_id in org_ids:
                 state = loaded.get(org_id)
                 if state is None:
@@ -314,29 +411,43 @@ class Projections:
                     for t in p.table_names:
                         key = p.owner(state, t)
                         if key is not None:
-                            owners[t].append(key)
+                            owners.setdefault(t, []).append(key)
                 states[i, org_id], old_rows[i, org_id] = state, None  # None: replace the stored rows
-            for t, keys in owners.items():
-                if keys:
-                    writer.delete_owned(tables[t], schema.SPECS[t].owner, keys)
+        # (table, the union's stored rows or None to replace them all, its new rows)
+        plan: list[tuple[str, list[tuple[Any, ...]] | None, list[tuple[Any, ...]]]] = []
         fresh: list[tuple[tuple[str, str], _Cached]] = []
-        for org_id, (evs, recs) in by_org.items():
+        dispatch = folder.dispatch
+        for org_id, idx in by_org.items():
             union_states = [states[i, org_id] for i in range(len(projs))]
-            folder.fold(union_states, evs)
-            folder.finish(union_states, evs[-1].version)
-            last = recs[-1]
+            union_evs = [evs[j] for j in idx]
+            folder.fold(union_states, union_evs)
+            folder.finish(union_states, union_evs[-1].version)
+            touched = {i for ev in union_evs for i, _ in dispatch[ev.type]}
+            last = recorded[idx[-1]]
             for i, p in enumerate(projs):
-                rows = p.render(union_states[i])
                 old = old_rows[i, org_id]
+                if i not in touched and (org_id, p.name) in hits and not _finishes[type(p)]:
+                    assert old is not None
+                    # No handler of this projection ran and it has nothing to do at the end of a
+                    # batch: its state, so its rows, are as they were.
+                    fresh.append(((p.name, org_id), _Cached(last.hash, last.version, union_states[i], old)))
+                    continue
+                rows = p.render(union_states[i])
                 for t in p.table_names:
-                    new = rows.get(t, [])
-                    if old is None:
-                        writer.insert(tables[t], new)
-                    else:
-                        writer.replace_changed(tables[t], old.get(t, []), new)
+                    plan.append((t, None if old is None else old.get(t, []), rows.get(t, [])))
                 fresh.append(((p.name, org_id), _Cached(last.hash, last.version, union_states[i], rows)))
-        for slot, value in fresh:
-            cache.put(slot, value)
+
+        def write(writer: Writer) -> list[tuple[tuple[str, str], _Cached]]:
+            for t, keys in owners.items():
+                writer.delete_owned(tables[t], schema.SPECS[t].owner, keys)
+            for t, old, new in plan:
+                if old is None:
+                    writer.insert(tables[t], new)
+                else:
+                    writer.replace_changed(tables[t], old, new)
+            return fresh
+
+        return write
 
     def catch_up(self, progress: ProgressFn | None = None, names: Sequence[str] | None = None) -> dict[str, int]:
         """Apply everything after each checkpoint; returns the positions reached."""
@@ -773,6 +884,30 @@ class _StateCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+# Projections whose `finish` does something (it runs even when no handler did).
+_finishes: dict[type[Projection[Any]], bool] = {c: c.finish is not Projection.finish for c in CLASSES.values()}
+
+
+def _pipeline_supported(dbapi_conn: Any) -> bool:
+    if getattr(type(dbapi_conn), "pipeline", None) is None:
+        return False
+    return _libpq_pipeline()
+
+
+@functools.cache
+def _libpq_pipeline() -> bool:
+    import psycopg
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
+def _batch(dbapi_conn: Any, enabled: bool) -> Any:
+    """psycopg 3's pipeline mode (the statements in one round trip) when enabled and available."""
+    if enabled and _pipeline_supported(dbapi_conn):
+        return dbapi_conn.pipeline()
+    return nullcontext()
 
 
 def apply_batch(

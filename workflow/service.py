@@ -100,13 +100,27 @@ class RecentStreams:
     """The events of recently used streams, so that a command need not read its union's whole
     history again. Safe across processes because appends are optimistic: a stream that moved on
     elsewhere fails the version check, and the handler then reads it afresh and decides again.
-    Events, not folded states, are kept: each command folds its own state, so threads never share
-    a mutable state."""
+    Beside the events, the state they fold to is kept for the next command on the stream, which
+    *takes* it (no other thread can have it meanwhile), folds only its own events into it after
+    they are written and puts it back: folding a union's whole history again costs more than
+    deciding a command (the decisions only read the state)."""
 
     def __init__(self, maxsize: int = 20_000) -> None:
         self.maxsize = maxsize
         self._streams: OrderedDict[str, tuple[RecordedEvent, ...]] = OrderedDict()
+        self._states: dict[str, UnionState] = {}
         self._lock = threading.Lock()
+
+    def take_state(self, stream_id: str, version: int) -> UnionState | None:
+        """The folded state of the stream at `version`, if kept; the caller owns it now."""
+        with self._lock:
+            state = self._states.pop(stream_id, None)
+        return state if state is not None and state.version == version else None
+
+    def put_state(self, stream_id: str, state: UnionState) -> None:
+        with self._lock:
+            if stream_id in self._streams:  # only alongside its events (bounded with them)
+                self._states[stream_id] = state
 
     def get(self, stream_id: str) -> tuple[RecordedEvent, ...] | None:
         with self._lock:
@@ -122,11 +136,13 @@ class RecentStreams:
             self._streams[stream_id] = records
             self._streams.move_to_end(stream_id)
             while len(self._streams) > self.maxsize:
-                self._streams.popitem(last=False)
+                gone, _ = self._streams.popitem(last=False)
+                self._states.pop(gone, None)
 
     def drop(self, stream_id: str) -> None:
         with self._lock:
             self._streams.pop(stream_id, None)
+            self._states.pop(stream_id, None)
 
 
 @dataclass(frozen=True)
@@ -261,7 +277,8 @@ class WorkflowService:
         cached = self.recent.get(stream_id)
         while True:
             history = cached if cached is not None else tuple(self.store.read_stream(stream_id))
-            union = fold(union_id, history)
+            kept = self.recent.take_state(stream_id, history[-1].version) if cached else None
+            union = kept if kept is not None else fold(union_id, history)
             try:
                 if expected_version is not None and expected_version != union.version:
                     raise ConcurrencyError(stream_id, expected_version, union.version)
@@ -285,6 +302,13 @@ class WorkflowService:
             if isinstance(written, AppendResult):
                 return self._replayed(written)
             self.recent.put(stream_id, history + tuple(written))
+            try:
+                for r in written:
+                    evolve(union, r)
+            except Exception:  # pragma: no cover - the same fold as `load`'s; never fail a committed command
+                pass
+            else:
+                self.recent.put_state(stream_id, union)
             return CommandResult(union_id, procedure_id, written[-1].version, written)
 
     def _decide_and_append(

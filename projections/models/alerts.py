@@ -344,10 +344,17 @@ def periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[tuple[Any, ...
     if terms:
         founded = min(t[0] for t in terms)
         congresses = sorted(f["c"])
+        # the next congress held on a later day, for each (one pass from the end)
+        later: list[str | None] = [None] * len(congresses)
+        nxt: str | None = None
+        for i in range(len(congresses) - 1, -1, -1):
+            later[i] = nxt
+            if i and congresses[i - 1][0] < congresses[i][0]:
+                nxt = congresses[i][0]
         n = 0
         for i, (held, months) in enumerate(congresses):
             deadline = add_months_iso(held, months)
-            following = next((c[0] for c in congresses[i + 1 :] if c[0] > held), None)
+            following = later[i]
             frm, until = max(after(deadline), founded), before(following) if following else OPEN
             if frm <= until:
                 n += 1

@@ -1,0 +1,198 @@
+"""`unionflow import` (a registry of unions from CSV, see `api.importer` for the columns) and
+`unionflow export` (an audit bundle, see `api.bundle`), registered on the main app by
+`register_io`. `unionflow verify --bundle FILE` lives with `verify` in `api.cli`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+DatabaseUrlOption = typer.Option(
+    "--database-url",
+    envvar="UNIONFLOW_DATABASE_URL",
+    help="SQLAlchemy URL; default: a SQLite file unionflow.db in the working directory.",
+    show_default=False,
+)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[object]:
+    """A rich progress bar on stderr (only on a terminal: logs and pipes get the summary alone)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not (enabled and console.is_terminal),
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def report(phase: str, done: int, total: int) -> None:
+            task = tasks.get(phase)
+            if task is None:
+                task = tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
+
+        yield report
+
+
+def import_registry(
+    file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, with a header row; see `api/importer.py`).")],
+    person: Annotated[str, typer.Option(help="The administrator recorded as importing (every event names them).")],
+    org: Annotated[
+        str | None,
+        typer.Option(
+            help="The organisation the administrator acts for; every row must lie in its subtree. "
+            "Default: the root of the tree (or the file's root row on an empty system)."
+        ),
+    ] = None,
+    only_valid: Annotated[
+        bool,
+        typer.Option(
+            "--only-valid", help="Write the valid rows even if some are not (rows below an invalid one are skipped)."
+        ),
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
+    on: Annotated[str | None, typer.Option(help="Business date of the import (YYYY-MM-DD); default: today.")] = None,
+    batch_rows: Annotated[int, typer.Option(min=1, help="Rows per write transaction.")] = 2000,
+    database_url: Annotated[str | None, DatabaseUrlOption] = None,
+) -> None:
+    """Import an existing registry of unions from CSV: the organisations, and each union's current
+    term, so their deadlines feed the alerts from day one. Every row is checked first; nothing is
+    written unless all are valid (or --only-valid). Re-running an interrupted import resumes it."""
+    from api.cli import _ready_runtime
+    from api.importer import (
+        ImportFileError,
+        ImportInterrupted,
+        default_actor_org,
+        plan_import,
+        write_import,
+    )
+    from workflow.authority import Actor
+
+    if not file.is_file():
+        raise _fail(f"file: no such file {file}", 2)
+    try:
+        when = dt.date.fromisoformat(on) if on else None
+    except ValueError:
+        raise _fail(f"--on: {on!r} is not a date (YYYY-MM-DD)", 2) from None
+    rt = _ready_runtime(database_url)
+    if when is not None and when > rt.service.clock():
+        raise _fail(f"--on: DATE-FUTURE: {when} is in the future (today is {rt.service.clock()})", 2)
+    try:
+        actor_org = org or default_actor_org(rt, file)
+        if actor_org is None:
+            raise _fail("--org: the database has no organisations and the file has no root row; name --org", 2)
+        actor = Actor(person_id=person, role="admin", org_id=actor_org)
+        with _progress(True) as progress:
+            plan = plan_import(rt, file, actor, on=when, progress=progress)  # type: ignore[arg-type]
+    except ImportFileError as exc:
+        raise _fail(f"{file}: {exc}", 2) from exc
+    except ValueError as exc:  # the person's id (pydantic) and the like
+        raise _fail(str(exc).splitlines()[0], 2) from exc
+
+    for issue in plan.errors:
+        typer.echo(f"{file}: {issue}", err=True)
+    for issue in plan.skipped:
+        typer.echo(f"{file}: {issue}", err=True)
+    bad = len({i.line for i in plan.errors})
+    summary = (
+        f"{plan.rows_total} rows: {len(plan.rows)} to write ({plan.commands} commands), {bad} invalid, "
+        f"{len(plan.skipped)} skipped below invalid rows, {plan.already_imported} already imported; "
+        f"checked in {plan.checked_seconds:.1f} s"
+    )
+    if dry_run:
+        typer.echo(f"dry run: {summary}; nothing written")
+        if not plan.ok:
+            raise typer.Exit(1)
+        return
+    if not plan.ok and not only_valid:
+        raise _fail(
+            f"{summary}. Nothing was written: fix the rows above, or write the {len(plan.rows)} valid rows "
+            "with --only-valid"
+        )
+    try:
+        with _progress(True) as progress:
+            report = write_import(rt, plan, batch_rows=batch_rows, progress=progress)  # type: ignore[arg-type]
+    except ImportInterrupted as exc:
+        raise _fail(str(exc)) from exc
+    rate = report.events_written / report.write_seconds if report.write_seconds else 0.0
+    typer.echo(
+        f"imported {report.rows_written} rows ({report.events_written} events in {report.batches} transactions, "
+        f"{report.write_seconds:.1f} s, {rate:.0f} events/s); {summary}; correlation id {plan.correlation_id}"
+    )
+
+
+def export_bundle(
+    org: Annotated[str, typer.Option("--org", help="The organisation whose events to export.")],
+    out: Annotated[Path, typer.Option("--out", help="The bundle file to write (a zip).")],
+    subtree: Annotated[
+        bool, typer.Option("--subtree/--union-only", help="Every organisation below it too, or the union only.")
+    ] = True,
+    person: Annotated[
+        str | None, typer.Option(help="Who exports (recorded in the manifest); default: the OS user.")
+    ] = None,
+    database_url: Annotated[str | None, DatabaseUrlOption] = None,
+) -> None:
+    """Write an audit bundle: the events with everything needed to recompute their hash chains, the
+    rule profiles the procedures pinned, and a manifest. Check it with `unionflow verify --bundle`."""
+    import getpass
+    import hashlib
+    import os
+    import tempfile
+    import zipfile
+
+    from api.bundle import MANIFEST, BundleScopeError, write_bundle
+    from api.cli import _ready_runtime
+
+    rt = _ready_runtime(database_url)
+    who = person or f"{getpass.getuser()} (command line)"
+    target = out.resolve()
+    if not target.parent.is_dir():
+        raise _fail(f"--out: no such directory {target.parent}", 2)
+    # Write beside the target and rename at the end: never a half-written bundle under its name.
+    fd, tmp = tempfile.mkstemp(prefix=".unionflow-bundle-", suffix=".zip", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            manifest = write_bundle(rt, org, subtree=subtree, out=fh, exported_by=who)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as a file created normally (mkstemp makes it private)
+        os.replace(tmp, target)
+    except BundleScopeError as exc:
+        raise _fail(f"--org: {exc}", 2) from exc
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    with zipfile.ZipFile(target) as zf:
+        manifest_digest = hashlib.sha256(zf.read(MANIFEST)).hexdigest()
+    counts = manifest["counts"]
+    head = manifest["log_head"]
+    typer.echo(
+        f"wrote {target}: {counts['events']} events in {counts['streams']} streams, {counts['profiles']} profiles; "
+        f"log head at position {head['position']}, hash {head['hash']}; manifest SHA-256 {manifest_digest}, "
+        f"bundle SHA-256 {digest} (keep these elsewhere: they anchor the bundle)"
+    )
+
+
+def register_io(app: typer.Typer) -> None:
+    """Add `import` and `export` to the `unionflow` command line."""
+    app.command("import")(import_registry)
+    app.command("export")(export_bundle)

@@ -1,0 +1,1 @@
+"""Server-rendered web pages (under /ui) for staff, approvers and auditors."""

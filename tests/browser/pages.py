@@ -1,0 +1,64 @@
+"""What the browser tests do on a page: fill a step's form by its inputs' names, submit it and wait
+for the next page, decide a filing from the inbox, and check the accessibility basics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def fill(form: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        field = form.locator(f'[name="{name}"]')
+        tag = field.evaluate("e => e.tagName.toLowerCase()")
+        kind = field.get_attribute("type")
+        if tag == "select":
+            field.select_option(str(value))
+        elif kind == "checkbox":
+            field.set_checked(bool(value))
+        else:
+            field.fill(str(value))
+
+
+def submit(page: Any, form: Any) -> None:
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+def step(page: Any, step_name: str, values: dict[str, Any]) -> None:
+    """Fill and submit the form of `step_name` on a procedure page."""
+    form = page.locator(f"#step-{step_name}")
+    fill(form, values)
+    submit(page, form)
+
+
+def decide_from_inbox(page: Any, procedure_id: str, document_no: str, occurred_on: str) -> None:
+    """Open the filing of `procedure_id` in the inbox, read its content, and approve it."""
+    item = page.locator(f'[id="item-{procedure_id.replace(":", "-")}"]')
+    details = item.locator("details").first
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    assert details.locator("dl").first.is_visible()
+    form = item.locator(f'form[id="approve-{procedure_id}"]')
+    fill(form, {"document_no": document_no, "occurred_on": occurred_on})
+    submit(page, form)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+    .map(e => e.name || e.id)"""
+
+
+def assert_accessible(page: Any) -> None:
+    """Every field has a label, the page says its language, has one h1, and the first Tab lands on a
+    visibly focused skip link."""
+    assert page.evaluate(UNLABELLED) == []
+    assert page.locator("html").get_attribute("lang") in ("zh-CN", "en")
+    assert page.locator("h1").count() == 1
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.className, s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert focused[0] == "skip", focused
+    assert focused[1] != "none" and focused[2] != "0px", focused
