@@ -824,6 +824,7 @@ def demo(
             typer.echo(f"  try:   curl -H 'Authorization: Bearer {t.token}' '{url}'")
         typer.echo("")
     street = next((t.org_id for t in tokens if t.role == "approver"), "DL-ZS-01")
+    typer.secho(f"Web pages: open {base_url.rstrip('/')}/ui/ and sign in with one of the tokens above.", bold=True)
     typer.echo(
         "Issue more with `unionflow token issue --person ID --role ROLE --org ORG`; the API's documentation "
         f"is at {base_url.rstrip('/')}/docs. Try the command line too: `unionflow alerts --org DL-ZS`, "
