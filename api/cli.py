@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -941,12 +943,31 @@ from api.cli_io import register_io  # noqa: E402  (the import and export command
 register_io(app)
 
 
+# Typer (0.2x) vendors click as `typer._click`; older releases use click itself.
+_CLICK: Any = importlib.import_module(
+    "typer._click.exceptions" if importlib.util.find_spec("typer._click") else "click.exceptions"
+)
+
+
 def main() -> None:
     try:
-        app()
+        code = app(standalone_mode=False)
+    except _CLICK.NoArgsIsHelpError as exc:
+        exc.show()  # a group named alone: its help, as before
+        sys.exit(exc.exit_code)
+    except _CLICK.ClickException as exc:
+        # Usage errors (a missing argument, a value of the wrong type) as one line, like the rest.
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "unionflow"
+        typer.secho(f"error: {where}: {exc.format_message()} (see --help)", fg=typer.colors.RED, err=True)
+        sys.exit(exc.exit_code)
+    except _CLICK.Abort:
+        typer.secho("error: aborted", fg=typer.colors.RED, err=True)
+        sys.exit(130)
     except EventStoreError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -154,3 +154,25 @@ def test_events_record_the_tokens_person_role_and_org(bootstrapped: str) -> None
     rt = Runtime.open(bootstrapped)
     (record,) = rt.store.read_stream("org-HB")
     assert (record.metadata.actor_id, record.metadata.role, record.metadata.acting_org) == ("dave", "admin", "ACFTU")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["status"], "unionflow status: Missing argument 'UNION_OR_PROCEDURE_ID'"),
+        (["alerts", "--limit", "x"], "unionflow alerts: Invalid value for '--limit'"),
+        (["token", "issue", "--person", "a"], "unionflow token issue: Missing option '--role'"),
+        (["nope"], "unionflow: No such command 'nope'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(args: list[str], says: str) -> None:
+    """Through the installed entry point (`main`), not the test runner: what a person at a shell sees."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("unionflow")  # the console script `pip install` made
+    done = subprocess.run([str(script), *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {says}"), done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
