@@ -132,3 +132,13 @@ def test_what_people_typed_is_escaped_and_lists_refuse_a_bad_cursor(site: Api) -
     site.client.cookies.clear()
     away = site.client.get("/ui/unions/U9?x=1", follow_redirects=False)
     assert away.status_code == 303 and away.headers["location"] == "/ui/sign-in?next=%2Fui%2Funions%2FU9%3Fx%3D1"
+
+
+def test_what_a_filing_is_reads_in_the_page_language(site: Api) -> None:
+    open_founding(site)  # the founding request waits on JA
+    _sign_in(site, "approver", COUNTY)
+    chinese = site.client.get("/ui/inbox").text
+    assert "建会申请和筹备组（R-PREP-GROUP）" in chinese and "founding request and preparatory group" not in chinese
+    site.client.cookies.set("uf_lang", "en")
+    english = site.client.get("/ui/inbox").text
+    assert "founding request and preparatory group (R-PREP-GROUP)" in english
