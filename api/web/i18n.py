@@ -450,31 +450,40 @@ _M: dict[str, tuple[str, str]] = {
     "DATE-ORDER": ("日期早于前一步", "date before the step it depends on"),
     "AUTH-ROLE": ("角色无权办理", "role may not take this step"),
     "AUTH-ORG": ("不是本组织的事项", "not your organisation"),
-    # ------------------------------------------------------------------ what a filing is / what comes next
-    "waiting.founding request and preparatory group (R-PREP-GROUP)": ("建会申请和筹备组（R-PREP-GROUP）", "founding request and preparatory group (R-PREP-GROUP)"),
-    "waiting.candidate list (R-VETTING)": ("候选人名单（R-VETTING）", "candidate list (R-VETTING)"),
-    "waiting.election results (R-RESULTS-FILED)": ("选举结果（R-RESULTS-FILED）", "election results (R-RESULTS-FILED)"),
-    "waiting.re-election plan (R-REELECTION)": ("换届方案（R-REELECTION）", "re-election plan (R-REELECTION)"),
-    "waiting.extension of the term (R-EXTENSION)": ("延期换届（R-EXTENSION）", "extension of the term (R-EXTENSION)"),
-    "waiting.early re-election (R-EARLY)": ("提前换届（R-EARLY）", "early re-election (R-EARLY)"),
-    "waiting.consent to a by-election (R-VACANCY)": ("同意补选（R-VACANCY）", "consent to a by-election (R-VACANCY)"),
-    "waiting.by-election result (R-VACANCY)": ("补选结果（R-VACANCY）", "by-election result (R-VACANCY)"),
-    "waiting.elect representatives or propose candidates (R-REP-BANDS, R-CANDIDATES)": ("选举会员代表或提出候选人（R-REP-BANDS、R-CANDIDATES）", "elect representatives or propose candidates (R-REP-BANDS, R-CANDIDATES)"),
-    "waiting.propose candidates (R-CANDIDATES)": ("提出候选人（R-CANDIDATES）", "propose candidates (R-CANDIDATES)"),
-    "waiting.post the candidate list (R-NOTICE)": ("张榜公布候选人名单（R-NOTICE）", "post the candidate list (R-NOTICE)"),
-    "waiting.file the candidates for vetting (R-VETTING)": ("报送候选人审查（R-VETTING）", "file the candidates for vetting (R-VETTING)"),
-    "waiting.hold the congress (R-QUORUM, R-ELECTED)": ("召开大会（R-QUORUM、R-ELECTED）", "hold the congress (R-QUORUM, R-ELECTED)"),
-    "waiting.propose candidates again (R-CANDIDATES)": ("重新提出候选人（R-CANDIDATES）", "propose candidates again (R-CANDIDATES)"),
-    "waiting.hold the runoff (R-TIE, R-SHORTFALL)": ("进行再次投票（R-TIE、R-SHORTFALL）", "hold the runoff (R-TIE, R-SHORTFALL)"),
-    "waiting.elect the chair (R-ELECTED)": ("选举主席（R-ELECTED）", "elect the chair (R-ELECTED)"),
-    "waiting.file the results (R-RESULTS-FILED)": ("报送选举结果（R-RESULTS-FILED）", "file the results (R-RESULTS-FILED)"),
-    "waiting.file the founding request again (R-PREP-GROUP)": ("重新报送建会申请（R-PREP-GROUP）", "file the founding request again (R-PREP-GROUP)"),
-    "waiting.record the members recruited": ("登记发展会员情况", "record the members recruited"),
-    "waiting.decide the congress type (R-CONGRESS-TYPE)": ("确定大会形式（R-CONGRESS-TYPE）", "decide the congress type (R-CONGRESS-TYPE)"),
-    "waiting.register as a legal person (A-LEGAL-PERSON)": ("办理法人登记（A-LEGAL-PERSON）", "register as a legal person (A-LEGAL-PERSON)"),
-    "waiting.ask the higher-level union's consent to a by-election (R-VACANCY)": ("报请上级工会同意补选（R-VACANCY）", "ask the higher-level union's consent to a by-election (R-VACANCY)"),
-    "waiting.hold the by-election (R-VACANCY)": ("进行补选（R-VACANCY）", "hold the by-election (R-VACANCY)"),
 }
+
+
+# What a filing is and what a union does next, as the read models and the workflow say it (English,
+# with the rule ID), and in Chinese: keys "waiting.<English>".
+_WAITING: tuple[tuple[str, str], ...] = (
+    ("founding request and preparatory group (R-PREP-GROUP)", "建会申请和筹备组（R-PREP-GROUP）"),
+    ("candidate list (R-VETTING)", "候选人名单（R-VETTING）"),
+    ("election results (R-RESULTS-FILED)", "选举结果（R-RESULTS-FILED）"),
+    ("re-election plan (R-REELECTION)", "换届方案（R-REELECTION）"),
+    ("extension of the term (R-EXTENSION)", "延期换届（R-EXTENSION）"),
+    ("early re-election (R-EARLY)", "提前换届（R-EARLY）"),
+    ("consent to a by-election (R-VACANCY)", "同意补选（R-VACANCY）"),
+    ("by-election result (R-VACANCY)", "补选结果（R-VACANCY）"),
+    (
+        "elect representatives or propose candidates (R-REP-BANDS, R-CANDIDATES)",
+        "选举会员代表或提出候选人（R-REP-BANDS、R-CANDIDATES）",
+    ),
+    ("propose candidates (R-CANDIDATES)", "提出候选人（R-CANDIDATES）"),
+    ("post the candidate list (R-NOTICE)", "张榜公布候选人名单（R-NOTICE）"),
+    ("file the candidates for vetting (R-VETTING)", "报送候选人审查（R-VETTING）"),
+    ("hold the congress (R-QUORUM, R-ELECTED)", "召开大会（R-QUORUM、R-ELECTED）"),
+    ("propose candidates again (R-CANDIDATES)", "重新提出候选人（R-CANDIDATES）"),
+    ("hold the runoff (R-TIE, R-SHORTFALL)", "进行再次投票（R-TIE、R-SHORTFALL）"),
+    ("elect the chair (R-ELECTED)", "选举主席（R-ELECTED）"),
+    ("file the results (R-RESULTS-FILED)", "报送选举结果（R-RESULTS-FILED）"),
+    ("file the founding request again (R-PREP-GROUP)", "重新报送建会申请（R-PREP-GROUP）"),
+    ("record the members recruited", "登记发展会员情况"),
+    ("decide the congress type (R-CONGRESS-TYPE)", "确定大会形式（R-CONGRESS-TYPE）"),
+    ("register as a legal person (A-LEGAL-PERSON)", "办理法人登记（A-LEGAL-PERSON）"),
+    ("ask the higher-level union's consent to a by-election (R-VACANCY)", "报请上级工会同意补选（R-VACANCY）"),
+    ("hold the by-election (R-VACANCY)", "进行补选（R-VACANCY）"),
+)
+_M.update({f"waiting.{en}": (zh, en) for en, zh in _WAITING})
 
 
 def translate(lang: str, key: str, default: str | None = None, **values: object) -> str:
