@@ -23,7 +23,7 @@ from fastapi import Body, Depends, FastAPI, Header, Path, Query, Request, Respon
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.auth import current_actor, may_read
 from api.logs import request_id_var
@@ -120,6 +120,53 @@ def union_of(procedure_id: str) -> str:
     if not sep or not union_id or not rest:
         raise NotFound("NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id})
     return union_id
+
+
+class RecordedEventOut(BaseModel):
+    type: str = Field(description="The event's stored type name (past tense)")
+    version: int = Field(description="Its version in the union's stream")
+    position: int = Field(description="Its position in the whole log")
+    occurred_on: dt.date = Field(description="Business date")
+    recorded_at: dt.datetime = Field(description="When the store recorded it")
+    data: dict[str, Any] = Field(description="The event's content, with the rule evidence that allowed it")
+
+
+class CommandAccepted(BaseModel):
+    """What a command wrote. The union's new version is also the response's ETag."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "union_id": "U1",
+                    "procedure_id": "U1:founding-1",
+                    "version": 9,
+                    "events": [
+                        {
+                            "type": "CongressHeld",
+                            "version": 9,
+                            "position": 1234,
+                            "occurred_on": "2019-03-01",
+                            "recorded_at": "2019-03-02T09:15:00Z",
+                            "data": {
+                                "procedure_id": "U1:founding-1",
+                                "due": 80,
+                                "present": 54,
+                                "evidence": [{"rule": "R-QUORUM", "due": 80, "present": 54, "needed": 54}],
+                            },
+                        }
+                    ],
+                    "links": {"union": "/unions/U1", "procedure": "/procedures/U1:founding-1"},
+                }
+            ]
+        }
+    )
+
+    union_id: str
+    procedure_id: str | None = Field(description="The procedure the command opened or moved, if any")
+    version: int
+    events: list[RecordedEventOut]
+    links: dict[str, str]
 
 
 def _result_body(result: CommandResult) -> dict[str, Any]:
@@ -262,7 +309,13 @@ def _add_command_route(
         summary=summary,
         tags=tags,
         status_code=status_code,
-        responses=COMMAND_RESPONSES,
+        responses={
+            status_code: {
+                "model": CommandAccepted,
+                "description": "Accepted: the events written (or, for a retried Idempotency-Key, first written)",
+            },
+            **COMMAND_RESPONSES,
+        },
         include_in_schema=include_in_schema,
         response_class=JSONResponse,
     )
@@ -341,9 +394,104 @@ def _command_routes(app: FastAPI) -> None:
 
 # --------------------------------------------------------------------------- read routes
 
+_UNION_EXAMPLE: dict[str, Any] = {
+    "org_id": "U1",
+    "version": 13,
+    "name": "江岸某科技有限公司工会",
+    "level": "grassroots",
+    "parent_id": "JA",
+    "unit": {
+        "unit_name": "江岸某科技有限公司",
+        "unit_type": "enterprise",
+        "employees": 120,
+        "members": 80,
+        "female_members": 12,
+        "has_party_org": True,
+    },
+    "founded_on": "2019-03-20",
+    "term": {
+        "number": 1,
+        "start": "2019-03-01",
+        "years": 5,
+        "end": "2024-03-01",
+        "deadline": "2024-03-01",
+        "started_by": "U1:founding-1",
+        "extension_procedure": None,
+        "early_reelection_procedure": None,
+        "early_congress_on": None,
+    },
+    "terms": 1,
+    "committee": ["赵", "钱", "孙", "李", "周", "吴", "郑"],
+    "chair": "赵",
+    "vice_chairs": ["钱"],
+    "funds_review": ["冯", "陈", "褚"],
+    "acting_chair": None,
+    "legal_person_no": None,
+    "last_congress_on": "2019-03-01",
+    "procedures": [
+        {
+            "procedure_id": "U1:founding-1",
+            "kind": "founding",
+            "state": "founded",
+            "opened_on": "2019-01-05",
+            "href": "/procedures/U1:founding-1",
+        }
+    ],
+    "as_of": None,
+    "recorded_at": None,
+}
+_PROCEDURE_EXAMPLE: dict[str, Any] = {
+    "procedure_id": "U1:founding-1",
+    "kind": "founding",
+    "union_id": "U1",
+    "state": "founded",
+    "version": 13,
+    "opened_on": "2019-01-05",
+    "last_moved_on": "2019-03-20",
+    "filed_on": None,
+    "waiting_on_approver": None,
+    "history": [
+        "requested",
+        "preparing",
+        "members_recruited",
+        "congress_type_decided",
+        "candidates_proposed",
+        "candidates_posted",
+        "candidates_filed",
+        "candidates_approved",
+        "congress_held",
+        "chair_elected",
+        "results_filed",
+        "founded",
+    ],
+    "profile": {"name": "national", "version": 1},
+    "allowed_steps": [
+        {
+            "step": "register-legal-person",
+            "trigger": "register_legal_person",
+            "label": "record the legal-person registration",
+            "command": "RegisterLegalPerson",
+            "href": "/procedures/U1:founding-1/steps/register-legal-person",
+        }
+    ],
+    "facts": {"members": 80, "female_members": 12, "employees": 120, "registration_no": None},
+    "as_of": None,
+    "recorded_at": None,
+}
+
+
+def _example(description: str, example: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    return {200: {"description": description, "content": {"application/json": {"example": example}}}}
+
 
 def _read_routes(app: FastAPI) -> None:
-    @app.get("/unions/{union_id}", tags=["reads"], summary="The union as its stream tells it", responses=READ_RESPONSES)
+    @app.get(
+        "/unions/{union_id}",
+        tags=["reads"],
+        summary="The union as its stream tells it",
+        responses=_example("The union now (ETag: its version), or as of `as_of` / `recorded_at`", _UNION_EXAMPLE)
+        | READ_RESPONSES,
+    )
     def get_union(
         request: Request,
         response: Response,
@@ -365,7 +513,8 @@ def _read_routes(app: FastAPI) -> None:
         "/procedures/{procedure_id}",
         tags=["reads"],
         summary="A procedure: its state, facts and the steps you may take now",
-        responses=READ_RESPONSES,
+        responses=_example("The procedure; `allowed_steps` only for now (null for a past moment)", _PROCEDURE_EXAMPLE)
+        | READ_RESPONSES,
     )
     def get_procedure(
         request: Request,
@@ -423,7 +572,25 @@ def _read_routes(app: FastAPI) -> None:
         "/procedure-kinds/{kind}",
         tags=["reads"],
         summary="A procedure kind's state machine, as data and as a Mermaid diagram (no token needed)",
-        responses=_problems(404),
+        responses=_example(
+            "States, transitions (trigger, source, destination, label, who decides) and the Mermaid text",
+            {
+                "kind": "extension",
+                "states": ["requested", "approved", "rejected", "withdrawn"],
+                "initial": "requested",
+                "terminal": ["approved", "rejected", "withdrawn"],
+                "transitions": [
+                    {
+                        "trigger": "approve",
+                        "source": "requested",
+                        "dest": "approved",
+                        "label": "approve the extension (higher union)",
+                    }
+                ],
+                "mermaid": "stateDiagram-v2\n    [*] --> requested\n    requested --> approved: approve",
+            },
+        )
+        | _problems(404),
     )
     def get_procedure_kind(kind: str) -> dict[str, Any]:
         definition = KINDS.get(kind.replace("-", "_"))
@@ -505,11 +672,22 @@ def create_app(runtime: Runtime) -> FastAPI:
         finally:
             request_id_var.reset(token)
 
-    @app.get("/health", tags=["operations"], summary="The process is up")
+    @app.get(
+        "/health",
+        tags=["operations"],
+        summary="The process is up",
+        responses=_example("Up", {"status": "ok"}),
+    )
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/ready", tags=["operations"], summary="The database is reachable and its schema current")
+    @app.get(
+        "/ready",
+        tags=["operations"],
+        summary="The database is reachable and its schema current",
+        responses=_example("Ready", {"status": "ready", "database": "sqlite", "log_position": 5688})
+        | {503: {"description": "Not ready: the database is unreachable or its schema not current"}},
+    )
     def ready(request: Request) -> Any:
         problem_text = runtime.readiness_problem()
         if problem_text:

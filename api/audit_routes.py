@@ -128,7 +128,31 @@ def add_audit_routes(app: FastAPI) -> None:
         summary="Check the hash chains of an organisation's streams (or its subtree's) against the database",
         description="Auditors and administrators of the organisation or above. `ok` is false and `broken` names "
         "the first broken link (kind, stream, version, position) when the stored events were tampered with.",
-        responses=_problems(401, 403, 404, 422, 503),
+        responses={
+            200: {
+                "description": "The chains checked; `broken` names the first broken link, if any",
+                "content": {
+                    "application/json": {
+                        "example": {
+                            "ok": False,
+                            "org_id": "JA",
+                            "subtree": True,
+                            "streams_checked": 41,
+                            "events_checked": 512,
+                            "log_head": {"position": 20931, "hash": "9f2c…"},
+                            "broken": {
+                                "kind": "edited",
+                                "stream_id": "org-U7",
+                                "version": 4,
+                                "position": 1810,
+                                "detail": "the stored hash does not match the event's content",
+                            },
+                        }
+                    }
+                },
+            },
+            **_problems(401, 403, 404, 422, 503),
+        },
     )
     def audit_verify(
         request: Request,
