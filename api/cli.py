@@ -22,6 +22,7 @@ app = typer.Typer(
     name="unionflow",
     help="Founding (建会) and re-election (换届) of grassroots trade unions, as event-sourced procedures.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
