@@ -359,52 +359,22 @@ class EventStore:
 
             # 2. Hash. recorded_at never goes backwards along the log, even if the clock
             # does, so "as recorded at T" is a prefix of the log.
-            recorded_at = _utcnow()
-            if head_recorded_at is not None:
-                if sqlite:
-                    head_recorded_at = _datetime_from_text(head_recorded_at)
-                if recorded_at < head_recorded_at:
-                    recorded_at = head_recorded_at
-            recorded_text = format_recorded_at(recorded_at)
-            stored_recorded_at: Any = _sqlite_datetime(recorded_at) if sqlite else recorded_at
-            prev = stream_head_hash if exists else schema.GENESIS_HASH
-            position = head_position
-            version = expected_version
-            rows: list[tuple[Any, ...]] = []
-            for event_type, schema_version, payload, occurred_on, _event in encoded:
-                position += 1
-                version += 1
-                occurred_text = occurred_on.isoformat()
-                digest = event_hash_text(
-                    prev,
-                    position,
-                    stream_id,
-                    version,
-                    event_type,
-                    schema_version,
-                    occurred_text,
-                    recorded_text,
-                    meta_text,
-                    payload,
-                )
-                rows.append(
-                    (
-                        position,
-                        stream_id,
-                        version,
-                        event_type,
-                        schema_version,
-                        payload,
-                        meta_text,
-                        occurred_text if sqlite else occurred_on,
-                        stored_recorded_at,
-                        idempotency_key,
-                        prev,
-                        digest,
-                    )
-                )
-                running = log_hash(running, digest)
-                prev = digest
+            recorded_at, recorded_text, stored_recorded_at = _recorded_now(head_recorded_at, sqlite)
+            rows = _chained_rows(
+                stream_id,
+                encoded,
+                prev=stream_head_hash if exists else schema.GENESIS_HASH,
+                position=head_position,
+                version=expected_version,
+                recorded_text=recorded_text,
+                stored_recorded_at=stored_recorded_at,
+                meta_text=meta_text,
+                idempotency_key=idempotency_key,
+                sqlite=sqlite,
+            )
+            for row in rows:
+                running = log_hash(running, row[_DIGEST])
+            position, version, prev = rows[-1][_POSITION], rows[-1][_VERSION], rows[-1][_DIGEST]
 
             result = AppendResult(
                 stream_id=stream_id,
@@ -533,14 +503,7 @@ class EventStore:
                     known[sid] = (int(ver), str(head_hash))
             existed = set(known)
 
-            recorded_at = _utcnow()
-            if head_recorded_at is not None:
-                if sqlite:
-                    head_recorded_at = _datetime_from_text(head_recorded_at)
-                if recorded_at < head_recorded_at:
-                    recorded_at = head_recorded_at
-            recorded_text = format_recorded_at(recorded_at)
-            stored_recorded_at: Any = _sqlite_datetime(recorded_at) if sqlite else recorded_at
+            recorded_at, recorded_text, stored_recorded_at = _recorded_now(head_recorded_at, sqlite)
             recorded_at_utc = recorded_at.replace(tzinfo=dt.UTC)
 
             position = head_position
@@ -553,56 +516,39 @@ class EventStore:
                 if version != part.expected_version:
                     raise ConcurrencyError(stream_id, part.expected_version, version)
                 first_position = position + 1
-                for event_type, schema_version, payload, occurred_on, event in encoded:
-                    position += 1
-                    version += 1
-                    occurred_text = occurred_on.isoformat()
-                    digest = event_hash_text(
-                        prev,
-                        position,
-                        stream_id,
-                        version,
-                        event_type,
-                        schema_version,
-                        occurred_text,
-                        recorded_text,
-                        meta_text,
-                        payload,
-                    )
-                    rows.append(
-                        (
-                            position,
-                            stream_id,
-                            version,
-                            event_type,
-                            schema_version,
-                            payload,
-                            meta_text,
-                            occurred_text if sqlite else occurred_on,
-                            stored_recorded_at,
-                            None,
-                            prev,
-                            digest,
-                        )
-                    )
+                chained = _chained_rows(
+                    stream_id,
+                    encoded,
+                    prev=prev,
+                    position=position,
+                    version=version,
+                    recorded_text=recorded_text,
+                    stored_recorded_at=stored_recorded_at,
+                    meta_text=meta_text,
+                    idempotency_key=None,
+                    sqlite=sqlite,
+                )
+                rows.extend(chained)
+                for row, (_, _, _, occurred_on, event) in zip(chained, encoded, strict=True):
                     if listener is not None:
                         written.append(
                             make_recorded_event(
-                                position,
+                                row[_POSITION],
                                 stream_id,
-                                version,
-                                event_type,
-                                schema_version,
+                                row[_VERSION],
+                                row[_TYPE],
+                                row[_SCHEMA_VERSION],
                                 event,
                                 part.metadata,
                                 occurred_on,
                                 recorded_at_utc,
-                                digest,
-                                prev,
+                                row[_DIGEST],
+                                row[_PREV],
                             )
                         )
-                    running = log_hash(running, digest)
-                    prev = digest
+                    running = log_hash(running, row[_DIGEST])
+                if chained:
+                    position, version, prev = chained[-1][_POSITION], chained[-1][_VERSION], chained[-1][_DIGEST]
                 known[stream_id] = (version, prev)
                 results.append(AppendResult(stream_id, part.expected_version + 1, version, first_position, position))
             try:
@@ -841,3 +787,72 @@ def request_fingerprint(stream_id: str, expected_version: int, encoded: Sequence
     """What makes two appends "the same request" for idempotency."""
     body = orjson.dumps([stream_id, expected_version, [[t, v, p, d.isoformat()] for t, v, p, d, _ in encoded]])
     return hashlib.sha256(body).hexdigest()
+
+
+# The columns of an event row as `_chained_rows` makes them (the order of `sql.insert_event`).
+_POSITION, _VERSION, _TYPE, _SCHEMA_VERSION, _PREV, _DIGEST = 0, 2, 3, 4, 10, 11
+
+
+def _recorded_now(head_recorded_at: Any, sqlite: bool) -> tuple[dt.datetime, str, Any]:
+    """The recording time of an append: now, but never before the log's last one (even if the clock
+    went back), so "as recorded at T" is a prefix of the log. Returns it as a datetime, as the text
+    the hash covers, and as the database stores it."""
+    recorded_at = _utcnow()
+    if head_recorded_at is not None:
+        if sqlite:
+            head_recorded_at = _datetime_from_text(head_recorded_at)
+        if recorded_at < head_recorded_at:
+            recorded_at = head_recorded_at
+    return recorded_at, format_recorded_at(recorded_at), _sqlite_datetime(recorded_at) if sqlite else recorded_at
+
+
+def _chained_rows(
+    stream_id: str,
+    encoded: Sequence[tuple[str, int, str, dt.date, Any]],
+    *,
+    prev: str,
+    position: int,
+    version: int,
+    recorded_text: str,
+    stored_recorded_at: Any,
+    meta_text: str,
+    idempotency_key: str | None,
+    sqlite: bool,
+) -> list[tuple[Any, ...]]:
+    """The rows of one stream's new events after `position` and `version`, each hashed onto the one
+    before it (the stream's SHA-256 chain, starting from `prev`)."""
+    rows: list[tuple[Any, ...]] = []
+    for event_type, schema_version, payload, occurred_on, _event in encoded:
+        position += 1
+        version += 1
+        occurred_text = occurred_on.isoformat()
+        digest = event_hash_text(
+            prev,
+            position,
+            stream_id,
+            version,
+            event_type,
+            schema_version,
+            occurred_text,
+            recorded_text,
+            meta_text,
+            payload,
+        )
+        rows.append(
+            (
+                position,
+                stream_id,
+                version,
+                event_type,
+                schema_version,
+                payload,
+                meta_text,
+                occurred_text if sqlite else occurred_on,
+                stored_recorded_at,
+                idempotency_key,
+                prev,
+                digest,
+            )
+        )
+        prev = digest
+    return rows
