@@ -333,35 +333,34 @@ def _command_routes(app: FastAPI) -> None:
         status_code=201,
         created=lambda r: f"/unions/{r.union_id}",
     )
-    _add_command_route(
-        app,
-        "/unions/{union_id}/facts",
-        UpdateUnitFactsRequest,
-        ids=lambda union_id: {"union_id": union_id},
-        path_params=("union_id",),
-        summary="Update the unit's facts (employees, members, Party organisation...)",
-        tags=["organisations"],
-    )
-    _add_command_route(
-        app,
-        "/unions/{union_id}/imported-term",
-        ImportTermRequest,
-        ids=lambda union_id: {"union_id": union_id},
-        path_params=("union_id",),
-        summary="Bring in the current term of a union founded before unionflow (administrators)",
-        tags=["organisations"],
-    )
-    _add_command_route(
-        app,
-        "/unions/{union_id}/congresses",
-        AnnualCongressRequest,
-        ids=lambda union_id: {"union_id": union_id},
-        path_params=("union_id",),
-        summary="Record the yearly congress held outside an election (R-ANNUAL, R-QUORUM)",
-        tags=["organisations"],
-        status_code=201,
-        created=lambda r: f"/unions/{r.union_id}",
-    )
+    # Commands on a union itself (not on one of its procedures): path, body, summary, status.
+    union_commands: list[tuple[str, type[CommandRequest], str, int]] = [
+        ("facts", UpdateUnitFactsRequest, "Update the unit's facts (employees, members, Party organisation...)", 200),
+        (
+            "imported-term",
+            ImportTermRequest,
+            "Bring in the current term of a union founded before unionflow (administrators)",
+            200,
+        ),
+        (
+            "congresses",
+            AnnualCongressRequest,
+            "Record the yearly congress held outside an election (R-ANNUAL, R-QUORUM)",
+            201,
+        ),
+    ]
+    for name, model, summary, status_code in union_commands:
+        _add_command_route(
+            app,
+            f"/unions/{{union_id}}/{name}",
+            model,
+            ids=lambda union_id: {"union_id": union_id},
+            path_params=("union_id",),
+            summary=summary,
+            tags=["organisations"],
+            status_code=status_code,
+            created=(lambda r: f"/unions/{r.union_id}") if status_code == 201 else None,
+        )
     for kind, model in OPEN_REQUESTS.items():
         aliases = [(kind, True)] + ([(kind.replace("_", "-"), False)] if "_" in kind else [])
         for name, visible in aliases:
