@@ -1101,18 +1101,20 @@ class DemoBuilder:
                     "by_election_consent_requested": today - days(30, 80),
                     "by_election_filled": today - days(150, 400),
                 }[situation]
-                self.vacancy(s, max(left, current_from + 30 * DAY), situation)
+                self.vacancy(s, max(left, current_from + 30 * DAY), situation, e)
             case _:
                 pass
 
-    def vacancy(self, s: Story, left: dt.date, situation: str) -> None:
+    def vacancy(self, s: Story, left: dt.date, situation: str, e: Election | None) -> None:
         rng, u = self.rng, s.union_id
         pid = s.pid("by_election")
         acting = s.committee[1] if len(s.committee) > 1 else s.people.names(1)[0]
         candidates = [n for n in s.committee[1:3]] or s.people.names(2)
         if len(candidates) < 2:
             candidates += s.people.names(1)
-        due = max(3, len(s.committee))
+        # The body that elected the chair holds the by-election, all of it due (R-VACANCY, R-QUORUM):
+        # here the congress, whose members or representatives vote; an imported term does not say.
+        due = (e.representatives or s.unit.members) if e is not None else max(3, len(s.committee))
         present = rng.randint(rules.quorum_needed(due), due)
         yes = rng.randint(rules.majority_needed(due), present)
         items = [

@@ -376,7 +376,11 @@ class HoldByElectionRequest(CommandRequest):
     )
     command = c.HoldByElection
 
-    due: int = Field(ge=1)
+    due: int = Field(
+        ge=1,
+        description="everyone with a vote in the body that elected the chair this term: the committee, the "
+        "representatives, or the members on record (R-VACANCY, R-QUORUM)",
+    )
     present: int = Field(ge=0)
     vote: BallotCount
 

@@ -95,6 +95,7 @@ DESTINATION: dict[str, dict[str, str]] = {
         "ByElectionHeld:undecided": "consented",
         "ByElectionApproved": "filled",
         "ByElectionRejected": "consented",
+        "ProcedureWithdrawn": "withdrawn",  # only once its vacancy is over (R-VACANCY)
     },
 }
 
@@ -103,7 +104,7 @@ TERMINAL: dict[str, frozenset[str]] = {
     REELECTION: frozenset({"plan_rejected", "reelected", "withdrawn"}),
     EXTENSION: frozenset({"approved", "rejected", "withdrawn"}),
     EARLY_REELECTION: frozenset({"approved", "rejected", "withdrawn"}),
-    BY_ELECTION: frozenset({"filled"}),
+    BY_ELECTION: frozenset({"filled", "withdrawn"}),
 }
 
 _ELECTION_AWAITING = {

@@ -3,7 +3,11 @@ and an acting chair; the by-election is due within `vacancy_months` (3) with the
 union's consent; it is held (R-QUORUM, R-ELECTED, R-BALLOTS) and its result approved.
 
 A vote that elects nobody is recorded too (it happened) and leaves the by-election to be held
-again; A-VACANCY-OVERDUE reports a vacancy that outlasts the deadline."""
+again; A-VACANCY-OVERDUE reports a vacancy that outlasts the deadline.
+
+A by-election can be withdrawn only once its vacancy is over (a re-election installed a chair):
+it is moot then and would otherwise stay open for ever. While the chair is vacant the by-election
+is what R-VACANCY requires, so withdrawing it is refused."""
 
 from __future__ import annotations
 
@@ -18,12 +22,13 @@ from events.catalogue import (
     ByElectionRequested,
     ChairVacancyRecorded,
     ProcedureEvent,
+    ProcedureWithdrawn,
 )
 from workflow import commands as c
 from workflow import rules
 from workflow.election import candidate_facts, check_ballots, outcome_of
 from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
-from workflow.kinds import ProcedureKind, not_applicable
+from workflow.kinds import ProcedureKind, not_applicable, withdraw
 from workflow.machine import ProcedureMachine, Step
 from workflow.profile import RuleProfile
 from workflow.state import ByElectionProcedure, Procedure, UnionState
@@ -35,10 +40,11 @@ CONSENT_REQUESTED = "consent_requested"
 CONSENTED = "consented"
 HELD = "held"
 FILLED = "filled"
+WITHDRAWN = "withdrawn"
 
 MACHINE = ProcedureMachine(
     KIND,
-    states=[VACANT, CONSENT_REQUESTED, CONSENTED, HELD, FILLED],
+    states=[VACANT, CONSENT_REQUESTED, CONSENTED, HELD, FILLED, WITHDRAWN],
     initial=VACANT,
     steps=[
         Step(
@@ -53,8 +59,14 @@ MACHINE = ProcedureMachine(
         Step("hold_by_election_undecided", CONSENTED, CONSENTED, "record a by-election that elected nobody"),
         Step("approve_result", HELD, FILLED, "approve the by-election result (higher union)"),
         Step("reject_result", HELD, CONSENTED, "reject the by-election result (higher union)"),
+        Step(
+            "withdraw",
+            [VACANT, CONSENT_REQUESTED, CONSENTED, HELD],
+            WITHDRAWN,
+            "withdraw a by-election whose vacancy is over (R-VACANCY)",
+        ),
     ],
-    terminal=[FILLED],
+    terminal=[FILLED, WITHDRAWN],
 )
 
 AWAITING_APPROVAL = {
@@ -126,6 +138,8 @@ def trigger_for(proc: Procedure, ev: ProcedureEvent) -> str | None:
             return "approve_result"
         case ByElectionRejected():
             return "reject_result"
+        case ProcedureWithdrawn():
+            return "withdraw"
     return None
 
 
@@ -158,6 +172,57 @@ def _require_still_vacant(union: UnionState, proc: ByElectionProcedure) -> None:
         )
 
 
+def electorate(union: UnionState) -> tuple[int, str] | None:
+    """Who votes at a by-election of the chair (R-VACANCY): the body that elected the chair this
+    term, with how many have a vote there now: the committee in office, the representatives of a
+    representative congress, or the members on record for a members' meeting. None when the term
+    was imported from a register that does not say."""
+    term = union.term
+    if term is None or term.chair_elected_by is None:
+        return None
+    if term.chair_elected_by == "committee":
+        return len(union.committee), "the committee"
+    if term.representatives is not None:
+        return term.representatives, "the representatives' congress"
+    return (union.unit.members if union.unit is not None else 0), "the members' meeting"
+
+
+def _check_electorate(union: UnionState, due: int) -> rules.Evidence:
+    """R-QUORUM counts against everyone with a vote in the electing body; a `due` that is not that
+    number would make the quorum and R-ELECTED's majority meaningless."""
+    found = electorate(union)
+    if found is None:
+        return {"electorate": None, "electing_body": "unknown (imported term)"}
+    voters, body = found
+    if due != voters:
+        raise RuleViolation(
+            "R-QUORUM",
+            f"{due} due to attend, but {body} that elected the chair has {voters} with a vote: "
+            "everyone with a vote is due to attend",
+            {"rule": "R-QUORUM", "due": due, "electorate": voters, "electing_body": body},
+        )
+    return {"electorate": voters, "electing_body": body}
+
+
+def _require_moot(union: UnionState, proc: ByElectionProcedure) -> None:
+    """R-VACANCY: while the chair this by-election is for is still vacant, the by-election is due
+    (within `vacancy_months`) and may not be withdrawn; once a chair is in office again it may."""
+    latest = union.procedures_of(KIND)[-1].procedure_id
+    if union.chair is None and latest == proc.procedure_id:
+        assert proc.vacant_since is not None and proc.by_election_due is not None  # set when opened
+        raise RuleViolation(
+            "R-VACANCY",
+            f"the chair of {union.org_id} is vacant since {proc.vacant_since} (acting chair: {union.acting_chair}): "
+            f"by-election {proc.procedure_id} is due by {proc.by_election_due} and cannot be withdrawn",
+            {
+                "procedure_id": proc.procedure_id,
+                "vacant_since": proc.vacant_since.isoformat(),
+                "by_election_due": proc.by_election_due.isoformat(),
+                "chair": None,
+            },
+        )
+
+
 def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, ByElectionProcedure)
     pid, unit_type = proc.procedure_id, union.unit.unit_type if union.unit else "other"
@@ -179,7 +244,8 @@ def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[
             MACHINE.advance(proc.state, "hold_by_election")
             if cmd.present > cmd.due:
                 raise RuleViolation("R-QUORUM", f"{cmd.present} present but only {cmd.due} due to attend", {})
-            checks = [rules.check_quorum(cmd.due, cmd.present)]
+            electing = _check_electorate(union, cmd.due)  # before the quorum: it says what `due` must be
+            checks = [rules.check_quorum(cmd.due, cmd.present) | electing]
             check_ballots(cmd.vote, cmd.present, 1, (x.name for x in proc.candidates), "by-election")
             result = rules.count_election(
                 1,
@@ -214,6 +280,9 @@ def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[
             ]
         case c.RejectFiling() if proc.state == HELD:
             return [ByElectionRejected(procedure_id=pid, reasons=cmd.reasons)]
+        case c.WithdrawProcedure():
+            _require_moot(union, proc)
+            return [withdraw(MACHINE, proc, cmd)]
     raise not_applicable(MACHINE, proc, cmd)
 
 

@@ -686,7 +686,9 @@ def apply_to_union(
             union.last_congress_on = occurred_on  # A-NO-ANNUAL-CONGRESS reads this
         case ResultsApproved():
             # R-FOUNDED / R-REELECTION: the approval starts the (new) term from the congress date.
-            union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=proc.procedure_id)
+            term = union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=proc.procedure_id)
+            term.chair_elected_by = e.chair_elected_by
+            term.representatives = e.representatives if e.congress_type == "representative_congress" else None
             if union.founded_on is None:
                 union.founded_on = occurred_on
             union.committee, union.funds_review = list(e.committee), list(e.funds_review)

@@ -21,6 +21,11 @@ class Term:
     extension_procedure: str | None = None
     early_reelection_procedure: str | None = None  # R-EARLY approval, if any
     early_congress_on: dt.date | None = None
+    # Who elected the chair this term ("congress" or "committee"; None for an imported term) and,
+    # at a representative congress, how many representatives: a by-election of the chair is held
+    # by the same body, and everyone in it with a vote is due to attend (R-VACANCY, R-QUORUM).
+    chair_elected_by: str | None = None
+    representatives: int | None = None
 
 
 @dataclass

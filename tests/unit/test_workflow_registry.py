@@ -13,6 +13,8 @@ from tests.unit.workflow_support import (
     World,
     admin,
     approver,
+    ballot,
+    candidates,
     event_types,
     evidence_of,
     found_union,
@@ -54,6 +56,45 @@ def test_import_starts_the_term_with_its_end_computed_and_the_evidence_recorded(
     assert (union.term.number, union.term.start, union.term.deadline) == (1, D(2020, 2, 29), D(2023, 2, 28))
     assert union.chair == "王芳" and union.last_congress_on == D(2020, 2, 29)
     assert result.events[0].metadata.actor_id == admin().person_id  # type: ignore[attr-defined]
+
+
+def test_by_election_after_an_import_takes_the_due_given_and_says_the_body_is_unknown(world: World) -> None:
+    """The register does not say who elected an imported term's chair (R-VACANCY): the by-election's
+    `due` is taken as given, still checked for quorum, and the evidence says so."""
+    given_union(world)
+    import_term(world)
+    opened = world.run(
+        c.RecordChairVacancy(union_id="U1", acting_chair="李", reason="退休", occurred_on=D(2026, 11, 2)), staff("U1")
+    )
+    pid = opened.procedure_id
+    assert pid is not None
+    ids = {"union_id": "U1", "procedure_id": pid}
+    world.run(
+        c.RequestByElection(
+            **ids, candidates=candidates(["孙", "李"]), planned_on=D(2026, 11, 20), occurred_on=D(2026, 11, 3)
+        ),
+        staff("U1"),
+    )
+    world.run(c.ApproveFiling(**ids, document_no="江工发〔2026〕9号", occurred_on=D(2026, 11, 4)), approver())
+    with pytest.raises(RuleViolation, match="R-QUORUM: 4 of 7 present"):
+        world.run(
+            c.HoldByElection(**ids, due=7, present=4, vote=ballot(1, 4, {"孙": 4}), occurred_on=D(2026, 11, 20)),
+            staff("U1"),
+        )
+    held = world.run(
+        c.HoldByElection(**ids, due=7, present=6, vote=ballot(1, 6, {"孙": 5, "李": 1}), occurred_on=D(2026, 11, 20)),
+        staff("U1"),
+    )
+    assert evidence_of(held, "R-QUORUM") == [
+        {
+            "rule": "R-QUORUM",
+            "due": 7,
+            "present": 6,
+            "needed": 5,
+            "electorate": None,
+            "electing_body": "unknown (imported term)",
+        }
+    ]
 
 
 def test_import_refuses_a_term_length_outside_the_profile_r_term(world: World) -> None:

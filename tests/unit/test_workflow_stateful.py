@@ -7,7 +7,9 @@ After every command: a refusal wrote nothing anywhere; an accepted command's eve
 the state known before, give exactly the state folded from the whole stream. After every step the
 invariants hold: versions are contiguous, every decision was taken by an approver of the union's
 direct parent (R-APPROVER), no union is founded and no term exists without an approved election
-(or an imported term), and every procedure is in a state of its machine."""
+(or an imported term), every procedure is in a state of its machine, and the read side's own table
+of procedure states (projections/kinds.py, kept apart from workflow/) puts every procedure in the
+same state, open or closed, as the workflow's machines do."""
 
 from __future__ import annotations
 
@@ -27,6 +29,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from events import ConcurrencyError, EventMetadata, IdempotencyKeyReused, NewEvent
 from events.catalogue import DECISION_EVENTS, ExistingTermImported, ResultsApproved, org_stream
+from projections.base import Folder
+from projections.feed import as_events
+from projections.models.procedures import COLUMNS as PROCEDURE_COLUMNS
+from projections.models.procedures import Procedures
+from projections.tree import Tree
 from tests.unit.workflow_support import (
     CITY,
     COMMITTEE,
@@ -45,8 +52,8 @@ from tests.unit.workflow_support import (
     tallies,
     unit,
 )
+from workflow import by_election, rules
 from workflow import commands as c
-from workflow import rules
 from workflow.authority import Actor
 from workflow.calendar import add_months
 from workflow.errors import DomainError, InvalidDate, NotAuthorised, RuleViolation
@@ -173,7 +180,10 @@ class WorkflowMachine(RuleBasedStateMachine):
                 )
                 return Step(cmd, me, must_pass=live)
             if proc.state == "consented":
-                cmd = c.HoldByElection(**pid, due=7, present=7, vote=ballot(1, 7, {"孙": 5, "李": 2}), occurred_on=on)
+                # the body that elected the chair holds it, all of it due (R-VACANCY, R-QUORUM)
+                due = (by_election.electorate(u) or (7, ""))[0]
+                vote = ballot(1, due, {"孙": due // 2 + 1, "李": due - due // 2 - 1})
+                cmd = c.HoldByElection(**pid, due=due, present=due, vote=vote, occurred_on=on)
                 return Step(cmd, me, must_pass=live)
             return Step(approve.cmd, parent, must_pass=live)
         if KINDS[proc.kind].waits_on_approver(proc.state):
@@ -456,6 +466,22 @@ class WorkflowMachine(RuleBasedStateMachine):
                 assert p.history[-1] == p.state and p.history[0] == machine.initial
             elections = [p for p in self.active(u) if p.kind in ("founding", "reelection") and p.state != "founded"]
             assert len(elections) <= 1
+            # the read side agrees with the machines on every procedure's state
+            assert _read_side_states(union_id, records) == {
+                p.procedure_id: (p.state, p.state in KINDS[p.kind].machine.terminal) for p in u.procedures.values()
+            }
+
+
+_AT = {c: PROCEDURE_COLUMNS.index(c) for c in ("procedure_id", "state", "closed")}
+
+
+def _read_side_states(union_id: str, records: list[Any]) -> dict[str, tuple[str, bool]]:
+    """Each procedure's (state, closed) as the procedures projection folds the stream."""
+    proj = Procedures(Tree())
+    state = proj.new(union_id)
+    Folder([proj]).fold([state], as_events(records))
+    rows = proj.render(state).get("proj_procedures", [])
+    return {r[_AT["procedure_id"]]: (r[_AT["state"]], r[_AT["closed"]]) for r in rows}
 
 
 def _profile(u: UnionState) -> RuleProfile:

@@ -130,6 +130,29 @@ def test_example_10_vacancy_overdue_the_day_after_three_months(world: World, eng
     assert projections.union(engine, "U1").chair == "李"  # type: ignore[union-attr]
 
 
+def test_by_election_made_moot_by_a_reelection_is_withdrawn_and_closed(world: World, engine: sa.Engine) -> None:
+    """R-VACANCY: the re-election installs a chair, which ends the vacancy (and its alert); the
+    by-election still open for it is then withdrawn and shows as closed, waiting on nobody."""
+    world.add_union("U1")
+    world.found("U1", legal_person_on=D(2019, 4, 1))  # term 2019-03-01 .. 2024-03-01
+    by = world.vacancy("U1", D(2023, 12, 1))
+    world.reelect("U1", D(2024, 2, 26))  # its approval installs a chair
+    assert "A-VACANCY-OVERDUE" not in fired(engine, D(2024, 3, 20))
+    before = projections.procedure_status(engine, by)
+    assert before is not None and (before.state, before.closed, before.waiting_on) == ("vacant", False, "U1")
+
+    world.step("U1", by, c.WithdrawProcedure, D(2024, 3, 20), reason="换届已选出主席")
+    after = projections.procedure_status(engine, by)
+    assert after is not None
+    assert (after.state, after.closed, after.waiting_on, after.last_moved_on) == (
+        "withdrawn",
+        True,
+        None,
+        D(2024, 3, 20),
+    )
+    assert "A-VACANCY-OVERDUE" not in fired(engine, D(2024, 3, 20))
+
+
 def test_approval_pending_after_the_reply_window(world: World, engine: sa.Engine) -> None:
     world.add_union("U1")
     pid = world.found("U1", until="prep")  # the founding request filed 2019-01-05
