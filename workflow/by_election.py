@@ -158,12 +158,22 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
             union.chair, union.acting_chair = ev.chair, None
 
 
+def _latest(union: UnionState) -> str:
+    """The union's current by-election: a vacancy opens one, and only while the chair is held."""
+    return union.procedures_of(KIND)[-1].procedure_id
+
+
+def _is_moot(union: UnionState, proc: ByElectionProcedure) -> bool:
+    """R-VACANCY: the vacancy this by-election was opened for is over: a chair was elected
+    otherwise (a re-election), or a later vacancy has its own by-election."""
+    return union.chair is not None or _latest(union) != proc.procedure_id
+
+
 def _require_still_vacant(union: UnionState, proc: ByElectionProcedure) -> None:
-    """R-VACANCY: a by-election fills the vacancy it was opened for. Once a chair has been elected
-    otherwise (a re-election), or a later vacancy has its own by-election, this one is moot and
-    may not replace anyone."""
-    latest = union.procedures_of(KIND)[-1].procedure_id
-    if union.chair is not None or latest != proc.procedure_id:
+    """R-VACANCY: a by-election fills the vacancy it was opened for; once moot it may not replace
+    anyone."""
+    if _is_moot(union, proc):
+        latest = _latest(union)
         now = f"{union.chair} is the chair now" if union.chair is not None else f"{latest} is the current by-election"
         raise StepOutOfOrder(
             "R-VACANCY",
@@ -207,8 +217,7 @@ def _check_electorate(union: UnionState, due: int) -> rules.Evidence:
 def _require_moot(union: UnionState, proc: ByElectionProcedure) -> None:
     """R-VACANCY: while the chair this by-election is for is still vacant, the by-election is due
     (within `vacancy_months`) and may not be withdrawn; once a chair is in office again it may."""
-    latest = union.procedures_of(KIND)[-1].procedure_id
-    if union.chair is None and latest == proc.procedure_id:
+    if not _is_moot(union, proc):
         assert proc.vacant_since is not None and proc.by_election_due is not None  # set when opened
         raise RuleViolation(
             "R-VACANCY",
