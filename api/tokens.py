@@ -121,7 +121,7 @@ class TokenStore:
                     api_tokens.c.issued_at, api_tokens.c.token_id
                 )
             )
-            return [_info(row._mapping) for row in rows]
+            return [token_info(row._mapping) for row in rows]
 
     def revoke(self, token_id: str) -> TokenInfo | None:
         """Revoke a token (idempotent); None when there is no such token."""
@@ -132,7 +132,7 @@ class TokenStore:
                 .values(revoked_at=self.now())
             )
             row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_id == token_id)).first()
-        return _info(row._mapping) if row is not None else None
+        return token_info(row._mapping) if row is not None else None
 
     def authenticate(self, token: str) -> TokenInfo | None:
         """The token's record if it is known, not revoked and not expired; otherwise None."""
@@ -142,11 +142,12 @@ class TokenStore:
             row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == hash_token(token))).first()
         if row is None:
             return None
-        info = _info(row._mapping)
+        info = token_info(row._mapping)
         return info if info.status(self.now()) == "active" else None
 
 
-def _info(m: Any) -> TokenInfo:
+def token_info(m: Any) -> TokenInfo:
+    """A token row (its mapping) as `TokenInfo`."""
     return TokenInfo(
         token_id=m["token_id"],
         person_id=m["person_id"],

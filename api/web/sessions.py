@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from fastapi import Request, Response
 from sqlalchemy.engine import Engine
 
-from api.tokens import TokenInfo, api_tokens, utcnow
+from api.tokens import TokenInfo, api_tokens, token_info, utcnow
 from workflow.authority import Actor
 
 SESSION_COOKIE = "uf_session"
@@ -88,17 +88,7 @@ class SessionTable:
             ).first()
         if row is None:
             return None
-        m = row._mapping
-        return TokenInfo(
-            token_id=m["token_id"],
-            person_id=m["person_id"],
-            role=m["role"],
-            org_id=m["org_id"],
-            issued_at=m["issued_at"],
-            expires_at=m["expires_at"],
-            revoked_at=m["revoked_at"],
-            note=m["note"],
-        )
+        return token_info(row._mapping)
 
 
 def _secure(request: Request) -> bool:
