@@ -29,6 +29,7 @@ import itertools
 import random
 import string
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from api.runtime import Runtime
-from events.catalogue import BallotCount, Candidate, PrepGroupMember, UnitFacts
+from events.catalogue import BallotCount, Candidate, PrepGroupMember, RemovalVote, UnitFacts
 from workflow import commands as c
 from workflow import rules
 from workflow.authority import Actor
@@ -109,6 +110,7 @@ AGENDAS = (
     "听取工会工作报告和经费审查报告；通报厂务公开和集体协商情况",
 )
 VACANCY_REASONS = ("原主席调离本单位", "原主席退休", "原主席工作调动", "原主席因病辞职")
+REMOVAL_REASON = "会员（代表）大会罢免原主席"
 REJECTIONS = {
     "request": "筹备组成员中缺少职工代表，请调整筹备组组成后重新报送",
     "candidates": "候选人名单中有单位行政负责人近亲属，请重新酝酿候选人",
@@ -1117,13 +1119,26 @@ class DemoBuilder:
         due = (e.representatives or s.unit.members) if e is not None else max(3, len(s.committee))
         present = rng.randint(rules.quorum_needed(due), due)
         yes = rng.randint(rules.majority_needed(due), present)
+        # Some chairs were removed by the congress (罢免): more than half of all its members or
+        # representatives voted yes (R-REMOVAL). Chosen from the union's id, not the seeded
+        # generator, so the rest of the demo stays as it was.
+        voters = (e.representatives or s.unit.members) if e is not None else 0
+        removal = None
+        if voters and zlib.crc32(u.encode()) % 4 == 0:
+            needed = rules.majority_needed(voters)
+            removal = RemovalVote(total=voters, yes=needed + zlib.crc32(pid.encode()) % (voters - needed + 1))
+
+        def reason() -> str:
+            drawn = rng.choice(VACANCY_REASONS)  # drawn either way, when the step is taken as before
+            return REMOVAL_REASON if removal is not None else drawn
+
         items = [
             s.step(
                 "vacant",
                 0,
                 0,
                 lambda on: c.RecordChairVacancy(
-                    union_id=u, acting_chair=acting, reason=rng.choice(VACANCY_REASONS), occurred_on=on
+                    union_id=u, acting_chair=acting, reason=reason(), removal=removal, occurred_on=on
                 ),
             )
         ]

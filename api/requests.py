@@ -18,6 +18,7 @@ from events.catalogue import (
     OrganisationForm,
     OrgLevel,
     PrepGroupMember,
+    RemovalVote,
     UnitFacts,
 )
 from workflow import commands as c
@@ -186,11 +187,25 @@ class EarlyReelectionRequest(CommandRequest):
 
 
 class ChairVacancyRequest(CommandRequest):
-    model_config = _examples({"acting_chair": "钱", "reason": "主席调离", "occurred_on": "2021-05-01"})
+    model_config = _examples(
+        {"acting_chair": "钱", "reason": "主席调离", "occurred_on": "2021-05-01"},
+        {
+            "acting_chair": "钱",
+            "reason": "会员大会罢免",
+            "removal": {"total": 80, "yes": 41},
+            "occurred_on": "2021-05-01",
+        },
+    )
     command = c.RecordChairVacancy
 
     acting_chair: str = Field(min_length=1)
     reason: str = Field(min_length=1)
+    removal: RemovalVote | None = Field(
+        default=None,
+        description="When the congress removed the chair (罢免): its vote. R-REMOVAL: more than half of all "
+        "members (members' meeting) or representatives (representative congress) voted yes; `total` is all of "
+        "them, present or not.",
+    )
 
 
 OPEN_REQUESTS: dict[str, type[CommandRequest]] = {

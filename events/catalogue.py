@@ -57,6 +57,14 @@ class Candidate(_Value):
     foreign_employee: bool = False
 
 
+class RemovalVote(_Value):
+    """The congress's vote removing the chair (罢免, R-REMOVAL): more than half of **all** members
+    (members' meeting) or representatives (representative congress) must vote yes."""
+
+    total: int = Field(ge=1, description="all members or representatives with a vote, present or not")
+    yes: int = Field(ge=0, description="yes votes for the removal")
+
+
 class PrepGroupMember(_Value):
     name: str = Field(min_length=1)
     affiliation: Literal["party_org", "worker_representative", "higher_union", "other"] = "worker_representative"
@@ -411,6 +419,9 @@ class ChairVacancyRecorded(ProcedureEvent, ProcedureOpenedMixin):
     acting_chair: str
     reason: str
     by_election_due: dt.date
+    # Set when the chair was removed by the congress (R-REMOVAL); absent in events recorded before
+    # the field existed, which read as a vacancy without a removal vote.
+    removal: RemovalVote | None = None
 
 
 @CATALOGUE.register

@@ -23,6 +23,7 @@ from events.catalogue import (
     ChairVacancyRecorded,
     ProcedureEvent,
     ProcedureWithdrawn,
+    RemovalVote,
 )
 from workflow import commands as c
 from workflow import rules
@@ -96,15 +97,34 @@ def decide_vacancy(
         acting_chair=cmd.acting_chair,
         reason=cmd.reason,
         by_election_due=due,
+        removal=cmd.removal,
         evidence=[
             {
                 "rule": "R-VACANCY",
                 "left_on": cmd.occurred_on.isoformat(),
                 "months": profile.vacancy_months,
                 "by_election_due": due.isoformat(),
-            }
+            },
+            *([_check_removal(union, cmd.removal)] if cmd.removal is not None else []),
         ],
     )
+
+
+def _check_removal(union: UnionState, vote: RemovalVote) -> rules.Evidence:
+    """R-REMOVAL: a chair removed by the congress needs yes votes from more than half of *all*
+    its members or representatives, so the total counted must be everyone with a vote there."""
+    found = congress_electorate(union)
+    if found is None:
+        return rules.check_removal(vote.total, vote.yes) | {"congress": "unknown (imported term)"}
+    voters, body = found
+    if vote.total != voters:
+        raise RuleViolation(
+            "R-REMOVAL",
+            f"the removal vote counted {vote.total} with a vote, but {body} has {voters}: more than half "
+            "of all of them must vote yes",
+            {"rule": "R-REMOVAL", "total": vote.total, "yes": vote.yes, "electorate": voters, "congress": body},
+        )
+    return rules.check_removal(vote.total, vote.yes) | {"congress": body}
 
 
 def open_procedure(
@@ -188,10 +208,18 @@ def electorate(union: UnionState) -> tuple[int, str] | None:
     representative congress, or the members on record for a members' meeting. None when the term
     was imported from a register that does not say."""
     term = union.term
+    if term is not None and term.chair_elected_by == "committee":
+        return len(union.committee), "the committee"
+    return congress_electorate(union)
+
+
+def congress_electorate(union: UnionState) -> tuple[int, str] | None:
+    """Everyone with a vote at the union's congress this term: the representatives of a
+    representative congress, else the members on record. None when the term was imported from a
+    register that does not say how its congress was made up."""
+    term = union.term
     if term is None or term.chair_elected_by is None:
         return None
-    if term.chair_elected_by == "committee":
-        return len(union.committee), "the committee"
     if term.representatives is not None:
         return term.representatives, "the representatives' congress"
     return (union.unit.members if union.unit is not None else 0), "the members' meeting"

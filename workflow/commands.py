@@ -19,6 +19,7 @@ from events.catalogue import (
     OrganisationForm,
     OrgLevel,
     PrepGroupMember,
+    RemovalVote,
     UnitFacts,
 )
 
@@ -214,6 +215,7 @@ class RequestEarlyReelection(UnionCommand):
 class RecordChairVacancy(UnionCommand):
     acting_chair: str = Field(min_length=1)
     reason: str = Field(min_length=1)
+    removal: RemovalVote | None = None  # when the congress removed the chair (罢免, R-REMOVAL)
 
 
 class RequestByElection(ProcedureCommand):

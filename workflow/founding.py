@@ -158,6 +158,7 @@ def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[
     match cmd:
         case c.ResubmitFoundingRequest():
             MACHINE.advance(proc.state, "resubmit_request")
+            rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
             size = rules.check_prep_group(len(cmd.prep_group), profile)
             return [
                 FoundingRequestResubmitted(
@@ -170,6 +171,7 @@ def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[
             ]
         case c.RecordMembersRecruited():
             MACHINE.advance(proc.state, "record_members")
+            rules.check_unit_counts(cmd.employees, cmd.members, cmd.female_members)
             return [
                 MembersRecruited(
                     procedure_id=pid,
@@ -214,6 +216,7 @@ def decide_request(
             f"union {union.org_id} is already founded or has a founding under way",
             {"union": union.org_id},
         )
+    rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     size = rules.check_prep_group(len(cmd.prep_group), profile)
     return FoundingRequested(
         procedure_id=procedure_id,

@@ -46,6 +46,8 @@ def decide_register(org: UnionState, parent: UnionState | None, cmd: c.RegisterO
         )
     if cmd.level in GRASSROOTS_LEVELS and cmd.unit is None:
         raise RuleViolation("R-FORM-25", f"a {cmd.level} union needs its unit facts", {})
+    if cmd.unit is not None:
+        rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     return OrganisationRegistered(
         org_id=cmd.org_id, name=cmd.name, level=cmd.level, parent_id=cmd.parent_id, unit=cmd.unit
     )
@@ -54,6 +56,7 @@ def decide_register(org: UnionState, parent: UnionState | None, cmd: c.RegisterO
 def decide_update_facts(org: UnionState, cmd: c.UpdateUnitFacts) -> UnitFactsUpdated:
     if org.level not in GRASSROOTS_LEVELS:
         raise StepOutOfOrder("ORG-LEVEL", f"{org.org_id} is a {org.level} organisation without unit facts", {})
+    rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     return UnitFactsUpdated(org_id=org.org_id, unit=cmd.unit, previous=org.unit)
 
 

@@ -87,6 +87,38 @@ def _band(bands: tuple[_Band, ...], members: int) -> _Band:
 
 
 # --------------------------------------------------------------------------------------------------
+# The unit's counts, which every rule below reads
+
+
+def check_unit_counts(employees: int, members: int, female_members: int) -> Evidence:
+    """UNIT-COUNTS: female members are counted among the members, and the members among the unit's
+    employees (RULES.md §7: the membership rate is members ÷ employees, at most 100 %). The counts
+    decide R-FORM-25, R-CONGRESS-TYPE, R-COMMITTEE-SIZE, R-WOMEN and every quorum: a mistyped one
+    is refused where it is entered, not found later as a wrong requirement. The same check as the
+    registry import's (api/importer.py)."""
+    _require_non_negative("UNIT-COUNTS", employees=employees, members=members, female_members=female_members)
+    evidence: Evidence = {
+        "rule": "UNIT-COUNTS",
+        "employees": employees,
+        "members": members,
+        "female_members": female_members,
+    }
+    if female_members > members:
+        _fail(
+            "UNIT-COUNTS",
+            f"{female_members} female members but only {members} members: female members are counted among the members",
+            evidence,
+        )
+    if members > employees:
+        _fail(
+            "UNIT-COUNTS",
+            f"{members} members but only {employees} employees: members are counted among the unit's employees",
+            evidence,
+        )
+    return evidence
+
+
+# --------------------------------------------------------------------------------------------------
 # §2 Form of organisation and congress type
 
 

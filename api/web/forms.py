@@ -155,7 +155,9 @@ def collect(fields: tuple[FormField, ...], form: Mapping[str, str]) -> dict[str,
         raw = form.get(f.name)
         text = raw.strip() if isinstance(raw, str) else ""
         if f.widget == "group":
-            data[f.key] = collect(f.children, form)
+            inner = collect(f.children, form)
+            if inner or f.required:  # an optional group left empty is left out
+                data[f.key] = inner
         elif f.widget == "checkbox":
             data[f.key] = raw is not None
         elif f.widget == "tristate":

@@ -142,3 +142,29 @@ def test_what_a_filing_is_reads_in_the_page_language(site: Api) -> None:
     site.client.cookies.set("uf_lang", "en")
     english = site.client.get("/ui/inbox").text
     assert "founding request and preparatory group (R-PREP-GROUP)" in english
+
+
+@pytest.mark.parametrize(
+    ("fields", "recorded"),
+    [({}, None), ({"removal.total": "80", "removal.yes": "41"}, {"total": 80, "yes": 41})],
+)
+def test_the_vacancy_form_leaves_an_empty_removal_vote_out(
+    site: Api, fields: dict[str, str], recorded: dict[str, int] | None
+) -> None:
+    """The removal vote is an optional group: left empty, the vacancy is recorded without one;
+    filled in, R-REMOVAL checks it and the event keeps it."""
+    drive(site, open_founding(site))
+    _sign_in(site, "staff", "U1")
+    page = site.client.get("/ui/unions/U1/open/by_election")
+    assert page.status_code == 200 and 'name="removal.total"' in page.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf
+    form = {"csrf": csrf.group(1), "acting_chair": "钱", "reason": "调离", "occurred_on": "2021-05-01", **fields}
+    done = site.client.post("/ui/unions/U1/open/by_election", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text[:2000]
+    union = site.rt.service.load("U1")
+    (proc,) = union.procedures_of("by_election")
+    assert (proc.state, union.chair, union.acting_chair) == ("vacant", None, "钱")
+    (vacancy,) = [r for r in site.rt.store.read_stream("org-U1") if r.event_type == "ChairVacancyRecorded"]
+    removal = getattr(vacancy.event, "removal", None)
+    assert (removal.model_dump() if removal is not None else None) == recorded

@@ -214,6 +214,18 @@ def test_update_facts(api: Api) -> None:
     assert api.client.get("/unions/U1", headers=api.staff()).json()["unit"]["employees"] == 130
 
 
+def test_update_facts_with_more_female_members_than_members_is_a_problem_naming_unit_counts(api: Api) -> None:
+    unit = request_body()["unit"] | {"employees": 130, "members": 80, "female_members": 81}
+    r = api.post("/unions/U1/facts", {"unit": unit, "occurred_on": "2019-01-01"}, api.staff())
+    assert r.status_code == 422, r.text
+    problem = r.json()
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert problem["rule"] == "UNIT-COUNTS"
+    assert "81 female members but only 80 members" in problem["detail"]
+    assert problem["evidence"] == {"rule": "UNIT-COUNTS", "employees": 130, "members": 80, "female_members": 81}
+    assert api.client.get("/unions/U1", headers=api.staff()).json()["unit"]["female_members"] != 81
+
+
 def test_reads_as_of_a_business_date_and_a_recording_time(api: Api) -> None:
     pid = open_founding(api)
     drive(api, pid, 2)
@@ -303,3 +315,21 @@ def test_union_before_it_was_recorded_is_404(api: Api) -> None:
     r = api.client.get("/unions/U1", params={"recorded_at": "2000-01-01T00:00:00Z"}, headers=api.staff())
     assert r.status_code == 404
     assert api.client.get("/unions/U1", params={"as_of": "2018-06-01"}, headers=api.staff()).status_code == 200
+
+
+def test_chair_removed_by_the_congress_needs_more_than_half_of_all_members_r_removal(api: Api) -> None:
+    """The founding's members' meeting had 80 members: 40 yes is exactly half and refused, the
+    problem naming R-REMOVAL and the numbers; 41 yes records the vacancy with the vote as evidence."""
+    drive(api, open_founding(api))
+    body = {"acting_chair": "钱", "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
+    refused = api.post("/unions/U1/procedures/by_election", body | {"removal": {"total": 80, "yes": 40}}, api.staff())
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["rule"] == "R-REMOVAL"
+    assert refused.json()["evidence"] == {"rule": "R-REMOVAL", "total": 80, "yes": 40, "needed": 41}
+    assert api.client.get("/unions/U1", headers=api.staff()).json()["chair"] == "赵"
+    opened = api.post("/unions/U1/procedures/by_election", body | {"removal": {"total": 80, "yes": 41}}, api.staff())
+    assert opened.status_code == 201, opened.text
+    history = api.client.get(f"{opened.headers['Location']}/history", headers=api.staff()).json()
+    (first,) = [e for e in history["items"] if e["event_type"] == "ChairVacancyRecorded"]
+    assert first["payload"]["removal"] == {"total": 80, "yes": 41}
+    assert [e["rule"] for e in first["payload"]["evidence"]] == ["R-VACANCY", "R-REMOVAL"]

@@ -1,0 +1,91 @@
+"""R-REMOVAL (Law §18): a chair removed by the congress (罢免) leaves a vacancy (R-VACANCY) only when
+more than half of **all** members or representatives voted yes, not of those present. The vote is
+given with the vacancy; its total must be everyone with a vote at the union's congress this term:
+the members on record for a members' meeting, the representatives of a representative congress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from events.catalogue import CATALOGUE, ChairVacancyRecorded, RemovalVote
+from tests.unit.workflow_support import D, Driver, Scenario, World, found_union
+from workflow import commands as c
+from workflow.errors import RuleViolation
+
+REMOVED_ON = D(2024, 5, 10)
+
+
+def _founded(world: World, **scenario: Any) -> Driver:
+    return found_union(world, scenario=Scenario(congress_on=D(2022, 3, 1), **scenario))
+
+
+def _remove(d: Driver, total: int, yes: int) -> Any:
+    return d.send(
+        c.RecordChairVacancy(
+            union_id="U1",
+            acting_chair="钱",
+            reason="会员大会罢免",
+            removal=RemovalVote(total=total, yes=yes),
+            occurred_on=REMOVED_ON,
+        )
+    )
+
+
+def test_removal_by_more_than_half_of_all_80_members_passes_and_is_recorded(world: World) -> None:
+    d = _founded(world)
+    result = _remove(d, total=80, yes=41)
+    event = result.events[0].event
+    assert isinstance(event, ChairVacancyRecorded)
+    assert event.removal == RemovalVote(total=80, yes=41)
+    assert event.evidence[1] == {
+        "rule": "R-REMOVAL",
+        "total": 80,
+        "yes": 41,
+        "needed": 41,
+        "congress": "the members' meeting",
+    }
+    assert (d.union.chair, d.union.acting_chair) == (None, "钱")
+
+
+def test_removal_by_exactly_half_of_all_members_is_refused_and_nothing_written(world: World) -> None:
+    """40 of 80 is not more than half, even if all 54 present voted and 40 of them said yes."""
+    d = _founded(world)
+    before = world.version("U1")
+    refusal = r"R-REMOVAL: 40 yes of all 80 members or representatives; more than half \(41\)"
+    with pytest.raises(RuleViolation, match=refusal):
+        _remove(d, total=80, yes=40)
+    assert world.version("U1") == before
+    assert d.union.chair == "赵"
+
+
+def test_removal_counted_against_those_present_is_refused(world: World) -> None:
+    """A majority of the 54 present (28) is not a majority of all 80 members."""
+    d = _founded(world)
+    with pytest.raises(
+        RuleViolation, match="R-REMOVAL: the removal vote counted 54 with a vote, but the members' meeting has 80"
+    ) as refused:
+        _remove(d, total=54, yes=28)
+    assert refused.value.evidence["electorate"] == 80
+
+
+def test_removal_at_a_representative_congress_counts_all_representatives(world: World) -> None:
+    d = _founded(world, members=600, congress_type="representative_congress", representatives=90)
+    with pytest.raises(RuleViolation, match="counted 600 with a vote, but the representatives' congress has 90"):
+        _remove(d, total=600, yes=301)
+    with pytest.raises(RuleViolation, match=r"45 yes of all 90 .* more than half \(46\)"):
+        _remove(d, total=90, yes=45)
+    event = _remove(d, total=90, yes=46).events[0].event
+    assert event.evidence[1]["congress"] == "the representatives' congress"
+
+
+def test_a_vacancy_without_a_removal_vote_checks_no_removal() -> None:
+    """Vacancies recorded before the removal vote existed read back without one."""
+    payload = (
+        '{"procedure_id":"U1:by-election-1","evidence":[],"profile_name":"national","profile_version":1,'
+        '"profile":{},"departed_chair":"赵","acting_chair":"钱","reason":"调离","by_election_due":"2024-08-10"}'
+    )
+    event = CATALOGUE.decode("ChairVacancyRecorded", 1, payload)
+    assert isinstance(event, ChairVacancyRecorded)
+    assert event.removal is None
