@@ -57,7 +57,7 @@ def founding_commands(union_id: str) -> Iterator[tuple[Callable[[str | None], c.
     """The twelve commands that found one union, each a function of the procedure id."""
     staff = Actor(person_id=f"staff-{union_id}", role="staff", org_id=union_id)
     unit = UnitFacts(
-        unit_name=union_id, unit_type="enterprise", employees=120, members=0, female_members=12, has_party_org=True
+        unit_name=union_id, unit_type="enterprise", employees=120, members=0, female_members=0, has_party_org=True
     )
     u = union_id
     yield (
@@ -195,7 +195,7 @@ class UnionflowLoop:
                         unit_type="enterprise",
                         employees=120,
                         members=0,
-                        female_members=12,
+                        female_members=0,
                         has_party_org=True,
                     ),
                 ),

@@ -635,6 +635,19 @@ def decide_results(
             {"rule": "R-WOMEN", "female_members": who.female_members, "required": e.women_organisation},
         )
     checks += rules.fulltime_chair_warning(who.employees, cmd.fulltime_chair, profile)
+    # R-RESULTS-FILED: what the higher-level union is asked to approve, as the auditor will see it.
+    checks.append(
+        {
+            "rule": "R-RESULTS-FILED",
+            "committee": len(e.committee),
+            "chair": e.chair,
+            "vice_chairs": len(e.vice_chairs),
+            "funds_review": len(e.funds_review),
+            "funds_review_director": cmd.funds_review_director,
+            "women_director": cmd.women_director,
+            "term_years": cmd.term_years,
+        }
+    )
     return ResultsFiled(
         procedure_id=proc.procedure_id,
         committee=e.committee,
@@ -731,7 +744,9 @@ def decide(
             machine.advance(state, "elect_chair")
             return [decide_chair(proc, e, cmd)]
         case c.FileResults():
-            machine.advance(state, "file_results")
+            # R-RESULTS-FILED: the results are filed once the congress (and any runoff) has seated
+            # the committee and the chair is elected, and only then.
+            machine.advance(state, "file_results", "R-RESULTS-FILED")
             return [decide_results(proc, e, cmd, who, profile)]
         case c.ApproveFiling() if state == CANDIDATES_FILED:
             # R-VETTING, the higher-level union's part.

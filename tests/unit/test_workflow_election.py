@@ -324,6 +324,52 @@ def test_funds_review_director_not_elected_refused_r_funds_review(world: World) 
     assert err.value.evidence["director"] == H
 
 
+# --------------------------------------------------------------------------- R-RESULTS-FILED
+
+
+@pytest.mark.parametrize("until", ["candidates_approved", "congress_held"])
+def test_results_filed_before_the_chair_is_elected_refused_r_results_filed(world: World, until: str) -> None:
+    """Step 7 follows the congress and the chair's election: filing earlier is refused with the
+    rule's ID and the steps allowed instead, and nothing is written."""
+    d = found_union(world, until=until)
+    before = world.version("U1")
+    with pytest.raises(StepOutOfOrder) as err:
+        d.file_results()
+    assert err.value.rule_id == "R-RESULTS-FILED"
+    assert err.value.evidence["state"] == until
+    assert "file_results" not in err.value.evidence["allowed"]
+    assert world.version("U1") == before
+
+
+def test_results_filed_twice_refused_r_results_filed(world: World) -> None:
+    d = found_union(world, until="results_filed")
+    with pytest.raises(StepOutOfOrder) as err:
+        d.file_results()
+    assert err.value.rule_id == "R-RESULTS-FILED"
+    assert d.state == "results_filed"
+
+
+def test_results_filing_records_what_is_filed_r_results_filed(world: World) -> None:
+    """The accepted filing's evidence lists what the higher-level union approves: the committee,
+    chair, vice-chairs, funds review committee and its director, women's director, term length."""
+    d = found_union(world, until="chair_elected")
+    r = d.file_results(term_years=5)
+    e = progress(d)
+    assert evidence_of(r, "R-RESULTS-FILED") == [
+        {
+            "rule": "R-RESULTS-FILED",
+            "committee": len(e.committee),
+            "chair": e.chair,
+            "vice_chairs": len(e.vice_chairs),
+            "funds_review": len(e.funds_review),
+            "funds_review_director": d.s.director,
+            "women_director": d.s.women_director,
+            "term_years": 5,
+        }
+    ]
+    assert e.chair in e.committee and len(e.committee) == d.s.seats
+
+
 # --------------------------------------------------------------------------- R-NOTICE
 
 
