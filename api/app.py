@@ -36,6 +36,7 @@ from api.requests import (
     ImportTermRequest,
     RegisterOrganisationRequest,
     UpdateUnitFactsRequest,
+    ViceChairRemovalRequest,
 )
 from api.runtime import Runtime
 from workflow.authority import Actor
@@ -346,6 +347,12 @@ def _command_routes(app: FastAPI) -> None:
             "congresses",
             AnnualCongressRequest,
             "Record the yearly congress held outside an election (R-ANNUAL, R-QUORUM)",
+            201,
+        ),
+        (
+            "vice-chair-removals",
+            ViceChairRemovalRequest,
+            "Record a vice-chair's removal by the congress (罢免, R-REMOVAL)",
             201,
         ),
     ]

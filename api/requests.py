@@ -137,6 +137,20 @@ class AnnualCongressRequest(CommandRequest):
     agenda: str = Field(min_length=1, max_length=2000)
 
 
+class ViceChairRemovalRequest(CommandRequest):
+    model_config = _examples(
+        {"vice_chair": "钱", "removal": {"total": 80, "yes": 41}, "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
+    )
+    command = c.RemoveViceChair
+
+    vice_chair: str = Field(min_length=1, description="A vice-chair in office (the union's `vice_chairs`)")
+    removal: RemovalVote = Field(
+        description="The congress's vote (罢免). R-REMOVAL: more than half of all members (members' meeting) or "
+        "representatives (representative congress) voted yes; `total` is all of them, present or not."
+    )
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 # --------------------------------------------------------------------------- opening a procedure
 
 

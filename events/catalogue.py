@@ -129,6 +129,20 @@ class AnnualCongressHeld(DomainEvent):
     evidence: Evidence = Field(default_factory=list)
 
 
+@CATALOGUE.register
+class ViceChairRemoved(DomainEvent):
+    """A vice-chair removed from the post by the congress (罢免, R-REMOVAL: more than half of all
+    members or representatives voted yes). Recorded on the union, not as a procedure: nothing waits
+    on the higher-level union, and no by-election is required for a vice-chair."""
+
+    event_type: ClassVar[str] = "ViceChairRemoved"
+    org_id: str
+    vice_chair: str
+    removal: RemovalVote
+    reason: str
+    evidence: Evidence = Field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- procedures (common)
 
 

@@ -155,6 +155,9 @@ class _Union:
         self.parent = parent
         self.rng = rng
         self.congress_rng = random.Random(key * 1_000_003 + start.toordinal())
+        # Vice-chairs removed at an annual congress (R-REMOVAL): a stream of their own too.
+        self.removal_rng = random.Random(key * 7_000_003 + start.toordinal())
+        self.vice_chairs: list[str] = []
         self.end = end
         self.stream = org_stream(self.org)
         self.rec = start.toordinal()
@@ -484,6 +487,7 @@ class _Union:
             )
             years = r.choice((3, 5, 5))
             on += dt.timedelta(days=self.days(1, 15))
+            self.vice_chairs = list(vice)
             yield self.item(
                 c.ResultsFiled(
                     procedure_id=pid,
@@ -694,6 +698,28 @@ class _Union:
                     held,
                     late_days=r.choice((0, 0, 0, 12)),
                 )
+                if self.vice_chairs and self.removal_rng.random() < 0.05:
+                    removed = self.vice_chairs.pop(0)
+                    yes = due // 2 + 1
+                    yield self.item(
+                        c.ViceChairRemoved(
+                            org_id=self.org,
+                            vice_chair=removed,
+                            removal=c.RemovalVote(total=due, yes=yes),
+                            reason="会员大会罢免",
+                            evidence=[
+                                {
+                                    "rule": "R-REMOVAL",
+                                    "total": due,
+                                    "yes": yes,
+                                    "needed": yes,
+                                    "congress": "the members' meeting",
+                                    "vice_chair": removed,
+                                }
+                            ],
+                        ),
+                        held,
+                    )
             held = add_months(held, 12) - dt.timedelta(days=r.randint(0, 30))
 
     def _reelection(

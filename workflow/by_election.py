@@ -105,12 +105,12 @@ def decide_vacancy(
                 "months": profile.vacancy_months,
                 "by_election_due": due.isoformat(),
             },
-            *([_check_removal(union, cmd.removal)] if cmd.removal is not None else []),
+            *([check_removal_vote(union, cmd.removal)] if cmd.removal is not None else []),
         ],
     )
 
 
-def _check_removal(union: UnionState, vote: RemovalVote) -> rules.Evidence:
+def check_removal_vote(union: UnionState, vote: RemovalVote) -> rules.Evidence:
     """R-REMOVAL: a chair removed by the congress needs yes votes from more than half of *all*
     its members or representatives, so the total counted must be everyone with a vote there."""
     found = congress_electorate(union)
@@ -176,6 +176,8 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
             proc.elected = None
         case ByElectionApproved():
             union.chair, union.acting_chair = ev.chair, None
+            # A vice-chair elected chair leaves the vice-chair's post.
+            union.vice_chairs = [v for v in union.vice_chairs if v != ev.chair]
 
 
 def _latest(union: UnionState) -> str:

@@ -77,6 +77,14 @@ class RecordCongress(UnionCommand):
     agenda: str = Field(min_length=1, max_length=2000)
 
 
+class RemoveViceChair(UnionCommand):
+    """Record that the congress removed a vice-chair from the post (罢免, R-REMOVAL)."""
+
+    vice_chair: str = Field(min_length=1)
+    removal: RemovalVote
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 # --------------------------------------------------------------------------- founding (建会)
 
 

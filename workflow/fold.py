@@ -17,6 +17,7 @@ from events.catalogue import (
     ProcedureEvent,
     ProcedureOpenedMixin,
     UnitFactsUpdated,
+    ViceChairRemoved,
 )
 from workflow import by_election, founding, reelection, term_change
 from workflow.kinds import ProcedureKind
@@ -76,6 +77,8 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
         case AnnualCongressHeld():
             if union.last_congress_on is None or r.occurred_on > union.last_congress_on:
                 union.last_congress_on = r.occurred_on  # R-ANNUAL: the latest congress, not the last recorded
+        case ViceChairRemoved():
+            union.vice_chairs = [v for v in union.vice_chairs if v != ev.vice_chair]
         case ProcedureEvent():
             _evolve_procedure(union, ev, r)
 

@@ -540,6 +540,8 @@ class WorkflowService:
                 return pid, [term_change.decide_early_request(union, pid, cmd, self._current_profile(union))]
             case c.RecordCongress():
                 return None, [congress.decide_annual_congress(union, cmd)]
+            case c.RemoveViceChair():
+                return None, [congress.decide_vice_chair_removal(union, cmd)]
             case c.RecordChairVacancy():
                 pid = self._next_id(union, by_election.KIND)
                 return pid, [by_election.decide_vacancy(union, pid, cmd, self._current_profile(union))]

@@ -114,6 +114,7 @@ class Alerts(Projection[UnionAlerts]):
     ignores = frozenset(
         {
             "UnitFactsUpdated",
+            "ViceChairRemoved",
             "MembersRecruited",
             "CongressTypeDecided",
             "RepresentativesElected",

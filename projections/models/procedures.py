@@ -78,7 +78,9 @@ _STATES: dict[tuple[str, str], tuple[str | None, bool, str | None]] = {
 class Procedures(Projection[UnionProcedures]):
     name = "procedures"
     table_names = ("proj_procedures",)
-    ignores = frozenset({"OrganisationRegistered", "UnitFactsUpdated", "ExistingTermImported", "AnnualCongressHeld"})
+    ignores = frozenset(
+        {"OrganisationRegistered", "UnitFactsUpdated", "ExistingTermImported", "AnnualCongressHeld", "ViceChairRemoved"}
+    )
 
     def _handlers(self) -> dict[str, Handler]:
         out: dict[str, Handler] = {t: self._step for t in kinds.PROCEDURE_EVENTS}

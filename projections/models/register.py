@@ -66,6 +66,7 @@ _HANDLED = frozenset(
         "ChairVacancyRecorded",
         "ByElectionApproved",
         "ProcedureWithdrawn",
+        "ViceChairRemoved",
     }
 )
 
@@ -95,6 +96,7 @@ class Register(Projection[RegisterState]):
             "ChairVacancyRecorded": self._vacancy,
             "ByElectionApproved": self._by_election,
             "ProcedureWithdrawn": self._withdrawn,
+            "ViceChairRemoved": self._vice_chair_removed,
         }
         return specific
 
@@ -224,7 +226,17 @@ class Register(Projection[RegisterState]):
 
     def _by_election(self, s: RegisterState, ev: Ev) -> None:
         row = _row(s, ev)
-        row["chair"], row["acting_chair"] = ev.data["chair"], None
+        chair = row["chair"] = ev.data["chair"]
+        row["acting_chair"] = None
+        # A vice-chair elected chair leaves the vice-chair's post (as workflow.by_election does).
+        if chair in (vice := loads(row["vice_chairs"] or "[]")):
+            row["vice_chairs"] = dumps([v for v in vice if v != chair])
+
+    def _vice_chair_removed(self, s: RegisterState, ev: Ev) -> None:
+        # R-REMOVAL: the congress removed a vice-chair from the post (the committee is unchanged).
+        row = _row(s, ev)
+        removed = ev.data["vice_chair"]
+        row["vice_chairs"] = dumps([v for v in loads(row["vice_chairs"] or "[]") if v != removed])
 
     def _withdrawn(self, s: RegisterState, ev: Ev) -> None:
         s.pending.pop(ev.pid, None)

@@ -144,6 +144,7 @@ POLICY: dict[tuple[str, str], Policy] = {
     ("POST", "/unions/{union_id}/facts"): facts,
     ("POST", "/unions/{union_id}/imported-term"): admin_manages,
     ("POST", "/unions/{union_id}/congresses"): staff_act,
+    ("POST", "/unions/{union_id}/vice-chair-removals"): staff_act,
     **{
         ("POST", f"/unions/{{union_id}}/procedures/{name}"): staff_act for kind in OPEN_KINDS for name in _aliases(kind)
     },

@@ -333,3 +333,40 @@ def test_chair_removed_by_the_congress_needs_more_than_half_of_all_members_r_rem
     (first,) = [e for e in history["items"] if e["event_type"] == "ChairVacancyRecorded"]
     assert first["payload"]["removal"] == {"total": 80, "yes": 41}
     assert [e["rule"] for e in first["payload"]["evidence"]] == ["R-VACANCY", "R-REMOVAL"]
+
+
+def test_vice_chair_removed_by_the_congress_r_removal(any_api: Api) -> None:
+    """On SQLite and PostgreSQL: the founding elected 钱 vice-chair at a members' meeting of 80.
+    40 yes is refused (R-REMOVAL) with nothing written; 41 yes empties the post, which the union and
+    the register (read-your-writes) show at once, and a rebuild of the read models agrees."""
+    from projections import Projections
+
+    api = any_api
+    drive(api, open_founding(api))
+    body = {"vice_chair": "钱", "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
+    before = api.version("U1")
+    refused = api.post("/unions/U1/vice-chair-removals", body | {"removal": {"total": 80, "yes": 40}}, api.staff())
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["rule"], refused.json()["evidence"]["needed"]) == ("R-REMOVAL", 41)
+    assert api.version("U1") == before
+    not_vice = api.post(
+        "/unions/U1/vice-chair-removals",
+        body | {"vice_chair": "赵", "removal": {"total": 80, "yes": 41}},
+        api.staff(),
+    )
+    assert not_vice.status_code == 422 and "赵 is not a vice-chair" in not_vice.json()["detail"]
+    by_auditor = api.post(
+        "/unions/U1/vice-chair-removals", body | {"removal": {"total": 80, "yes": 41}}, api.auth("auditor", "JA")
+    )
+    assert by_auditor.status_code == 403
+    done = api.post("/unions/U1/vice-chair-removals", body | {"removal": {"total": 80, "yes": 41}}, api.staff())
+    assert done.status_code == 201, done.text
+    union = api.client.get("/unions/U1", headers=api.staff()).json()
+    assert (union["chair"], union["vice_chairs"]) == ("赵", [])
+    (row,) = api.client.get("/organisations", params={"org": "U1"}, headers=api.staff()).json()["items"]
+    assert (row["chair"], row["vice_chairs"]) == ("赵", [])
+    history = api.client.get("/unions/U1/history", headers=api.staff()).json()["items"]
+    (removed,) = [e for e in history if e["event_type"] == "ViceChairRemoved"]
+    assert removed["payload"]["removal"] == {"total": 80, "yes": 41}
+    assert removed["payload"]["evidence"][0]["congress"] == "the members' meeting"
+    assert Projections(api.rt.engine).compare_with_rebuild().ok

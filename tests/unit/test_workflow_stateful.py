@@ -371,6 +371,20 @@ class WorkflowMachine(RuleBasedStateMachine):
                 me,
             ),
         ]
+        # R-REMOVAL: a vice-chair removed at a members' meeting, by exactly half or by a majority.
+        voters = u.unit.members if u.unit is not None else 80
+        choices.append(
+            Step(
+                c.RemoveViceChair(
+                    union_id=union_id,
+                    vice_chair=(u.vice_chairs or ["钱"])[0],
+                    removal=c.RemovalVote(total=max(voters, 1), yes=voters // 2 + data.draw(st.integers(0, 1))),
+                    reason="x",
+                    occurred_on=on,
+                ),
+                me,
+            )
+        )
         if procs:
             pid = data.draw(st.sampled_from(procs))
             redo = data.draw(st.sampled_from([None, "congress", "candidates", "congress_type"]))

@@ -266,6 +266,16 @@ def test_by_election_with_consent_held_and_approved_replaces_the_chair_r_vacancy
     assert d.state == "filled"
 
 
+def test_vice_chair_elected_chair_at_a_by_election_leaves_the_vice_chairs_post_r_vacancy(world: World) -> None:
+    d, _ = _vacancy(world)
+    assert d.union.vice_chairs == ["钱"]
+    d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["钱", "李"]), planned_on=D(2024, 7, 1))
+    d.approve(D(2024, 5, 25))
+    d.step(c.HoldByElection, D(2024, 7, 1), due=7, present=6, vote=ballot(1, 6, {"钱": 5, "李": 1}))
+    d.approve(D(2024, 7, 10))
+    assert (d.union.chair, d.union.vice_chairs) == ("钱", [])
+
+
 def test_by_election_electing_nobody_is_held_again_r_vacancy(world: World) -> None:
     d, _ = _vacancy(world)
     d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["孙", "李"]), planned_on=D(2024, 7, 1))
