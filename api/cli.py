@@ -16,6 +16,7 @@ from events import EventStoreError, database_url
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
+    from projections import Projections
     from workflow.state import Procedure, UnionState
 
 app = typer.Typer(
@@ -89,6 +90,7 @@ def serve(
     if rt.pending():
         revs = rt.upgrade()
         typer.echo(f"database upgraded to {', '.join(revs)}")
+    rebuild_outdated(rt)
     configure_logging()
     uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
 
@@ -676,11 +678,7 @@ def rebuild(
     only for the swap), showing progress, then the rate in events per second."""
     import time
 
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from projections import NAMES, Projections
-    from projections import Progress as Step
 
     unknown = [p for p in projection or [] if p not in NAMES]
     if unknown:
@@ -697,6 +695,29 @@ def rebuild(
             raise _fail(f"the rebuilt read models differ from the live ones ({len(report.differences) + report.more})")
         typer.echo(f"{report} in {seconds:.1f} s")
         return
+    _rebuild_with_progress(read_models, names)
+
+
+def rebuild_outdated(rt: Runtime) -> list[str]:
+    """Rebuild the read models whose stored tables were built by another version of their logic
+    (the live listener leaves those alone, so they would show stale rows): what `serve` does on
+    start, as it upgrades the schema. Returns their names."""
+    from projections import Projections
+
+    read_models = Projections(rt.engine)
+    outdated = [s.name for s in read_models.status() if s.needs_rebuild]
+    if outdated:
+        typer.echo(f"read models built by another version of their logic: {', '.join(outdated)}; rebuilding them")
+        _rebuild_with_progress(read_models, outdated)
+    return outdated
+
+
+def _rebuild_with_progress(read_models: Projections, names: list[str] | None) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from projections import Progress as Step
+
     bar = Progress(
         TextColumn("{task.description:>9}"),
         BarColumn(),

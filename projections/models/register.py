@@ -73,6 +73,9 @@ _HANDLED = frozenset(
 
 class Register(Projection[RegisterState]):
     name = "register"
+    # 2: vice-chairs follow removals (R-REMOVAL) and leave the post when a by-election elects them
+    # chair; registers built by logic 1 are rebuilt (`unionflow serve` does it before serving).
+    logic_version = 2
     table_names = ("proj_orgs", "proj_terms")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).

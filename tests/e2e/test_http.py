@@ -370,3 +370,26 @@ def test_vice_chair_removed_by_the_congress_r_removal(any_api: Api) -> None:
     assert removed["payload"]["removal"] == {"total": 80, "yes": 41}
     assert removed["payload"]["evidence"][0]["congress"] == "the members' meeting"
     assert Projections(api.rt.engine).compare_with_rebuild().ok
+
+
+def test_serve_rebuilds_a_read_model_built_by_older_logic(api: Api) -> None:
+    """A register built by an older version of its logic (the live listener leaves it alone, so its
+    rows go stale) is rebuilt when the server starts, as the schema is upgraded; a current one is not."""
+    import sqlalchemy as sa
+
+    from api.cli import rebuild_outdated
+    from projections import Projections, schema
+
+    drive(api, open_founding(api))
+    engine = api.rt.engine
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(schema.checkpoints).where(schema.checkpoints.c.name == "register").values(logic_version=1)
+        )
+        conn.execute(sa.update(schema.orgs).where(schema.orgs.c.org_id == "U1").values(vice_chairs='["旧"]'))
+    assert [s.name for s in Projections(engine).status() if s.needs_rebuild] == ["register"]
+    assert rebuild_outdated(api.rt) == ["register"]
+    assert not any(s.needs_rebuild for s in Projections(engine).status())
+    (row,) = api.client.get("/organisations", params={"org": "U1"}, headers=api.staff()).json()["items"]
+    assert row["vice_chairs"] == ["钱"]
+    assert rebuild_outdated(api.rt) == []
