@@ -115,6 +115,25 @@ class Alert:
 
 
 _A = schema.alerts
+_ALERT_COLUMNS = (
+    _A.c.org_id,
+    _A.c.kind,
+    _A.c.seq,
+    _A.c.path,
+    _A.c.deadline,
+    _A.c.rule,
+    _A.c.procedure_id,
+    _A.c.window,
+    _A.c.basis,
+    _A.c.fires_from,
+    _A.c.fires_until,
+)
+
+
+def _firing(conn: Connection, on: dt.date, subtree: str | None) -> list[sa.ColumnElement[bool]]:
+    """The alert periods that fire on `on` for unions in `subtree`: each stored period says when
+    it fires, so any date costs the same."""
+    return [_A.c.fires_from <= on, _A.c.fires_until >= on, *subtree_filter(conn, _A.c.path, subtree)]
 
 
 def alerts(
@@ -131,24 +150,7 @@ def alerts(
     on = on or dt.date.today()
     with _connect(bind) as conn:
         key = (_A.c.path, _A.c.kind, _A.c.seq)
-        q = sa.select(
-            _A.c.org_id,
-            _A.c.kind,
-            _A.c.seq,
-            _A.c.path,
-            _A.c.deadline,
-            _A.c.rule,
-            _A.c.procedure_id,
-            _A.c.window,
-            _A.c.basis,
-            _A.c.fires_from,
-            _A.c.fires_until,
-        ).where(
-            _A.c.fires_from <= on,
-            _A.c.fires_until >= on,
-            *subtree_filter(conn, _A.c.path, subtree),
-            *_after(key, cursor),
-        )
+        q = sa.select(*_ALERT_COLUMNS).where(*_firing(conn, on, subtree), *_after(key, cursor))
         if kinds:
             q = q.where(_A.c.kind.in_(list(kinds)))
         q = q.order_by(*key)
@@ -156,6 +158,19 @@ def alerts(
             q = q.limit(limit + 1)
         rows, nxt = _page(list(conn.execute(q)), limit, lambda r: (r.path, r.kind, r.seq))
     return Page([alert_record(r._mapping, on) for r in rows], nxt)
+
+
+def worst_alerts(bind: Bind, on: dt.date, subtree: str | None, *, limit: int = 10) -> list[Alert]:
+    """The `limit` alerts of `subtree` on `on` with the earliest deadlines (the most days
+    overdue): a dashboard's short list. The full list pages in tree order (`alerts`)."""
+    with _connect(bind) as conn:
+        q = (
+            sa.select(*_ALERT_COLUMNS)
+            .where(*_firing(conn, on, subtree))
+            .order_by(_A.c.deadline, _A.c.path, _A.c.kind, _A.c.seq)
+            .limit(limit)
+        )
+        return [alert_record(r._mapping, on) for r in conn.execute(q)]
 
 
 def alert_record(r: Mapping[Any, Any], on: dt.date) -> Alert:
@@ -186,11 +201,7 @@ def alert_counts(bind: Bind, on: dt.date | None = None, subtree: str | None = No
     """How many alerts of each kind fire on `on` in `subtree`."""
     on = on or dt.date.today()
     with _connect(bind) as conn:
-        q = (
-            sa.select(_A.c.kind, sa.func.count())
-            .where(_A.c.fires_from <= on, _A.c.fires_until >= on, *subtree_filter(conn, _A.c.path, subtree))
-            .group_by(_A.c.kind)
-        )
+        q = sa.select(_A.c.kind, sa.func.count()).where(*_firing(conn, on, subtree)).group_by(_A.c.kind)
         return {k: int(n) for k, n in conn.execute(q)}
 
 

@@ -177,7 +177,7 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
         case ByElectionApproved():
             union.chair, union.acting_chair = ev.chair, None
             # A vice-chair elected chair leaves the vice-chair's post.
-            union.vice_chairs = [v for v in union.vice_chairs if v != ev.chair]
+            union.leave_vice_chair(ev.chair)
 
 
 def _latest(union: UnionState) -> str:

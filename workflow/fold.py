@@ -78,7 +78,7 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
             if union.last_congress_on is None or r.occurred_on > union.last_congress_on:
                 union.last_congress_on = r.occurred_on  # R-ANNUAL: the latest congress, not the last recorded
         case ViceChairRemoved():
-            union.vice_chairs = [v for v in union.vice_chairs if v != ev.vice_chair]
+            union.leave_vice_chair(ev.vice_chair)
         case ProcedureEvent():
             _evolve_procedure(union, ev, r)
 

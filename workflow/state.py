@@ -170,5 +170,9 @@ class UnionState:
         self.term = Term(number=self.terms, start=start, years=years, end=end, deadline=end, started_by=started_by)
         return self.term
 
+    def leave_vice_chair(self, name: str) -> None:
+        """`name` no longer holds a vice-chair's post (removed, or elected chair)."""
+        self.vice_chairs = [v for v in self.vice_chairs if v != name]
+
     def procedures_of(self, kind: str) -> list[Procedure]:
         return [p for p in self.procedures.values() if p.kind == kind]

@@ -29,7 +29,7 @@ from api.auth import may_read
 from api.bundle import write_bundle
 from api.requests import OPEN_REQUESTS, STEP_REQUESTS, CommandRequest
 from api.runtime import Runtime
-from api.web import forms, i18n, pictures, reads, sessions
+from api.web import forms, i18n, pictures, sessions
 from events import ConcurrencyError
 from events.catalogue import org_stream
 from projections import queries, replay
@@ -319,7 +319,7 @@ def dashboard(request: Request, org: str | None = None) -> Response:
     # Three reads that each scan the subtree's rows: run side by side (the database does the work,
     # outside the GIL), so a national dashboard costs the slowest of them, not their sum.
     counts_f = _READS.submit(queries.alert_counts, rt.engine, today, org_id)
-    worst_f = _READS.submit(reads.worst_alerts, rt.engine, today, org_id, limit=10)
+    worst_f = _READS.submit(queries.worst_alerts, rt.engine, today, org_id, limit=10)
     coverage = queries.coverage(rt.engine, org_id, on=today)
     counts, worst = counts_f.result(), worst_f.result()
     return render(

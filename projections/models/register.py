@@ -30,6 +30,12 @@ _UNIT = ("unit_name", "unit_type", "employees", "members", "female_members", "ha
 _BLANK = dict.fromkeys(ORG_COLUMNS)
 
 
+def _leave_vice_chair(row: dict[str, Any], name: str) -> None:
+    vice = loads(row["vice_chairs"] or "[]")
+    if name in vice:
+        row["vice_chairs"] = dumps([v for v in vice if v != name])
+
+
 class RegisterState:
     __slots__ = ("org_id", "pending", "row", "terms")
 
@@ -229,17 +235,13 @@ class Register(Projection[RegisterState]):
 
     def _by_election(self, s: RegisterState, ev: Ev) -> None:
         row = _row(s, ev)
-        chair = row["chair"] = ev.data["chair"]
-        row["acting_chair"] = None
+        row["chair"], row["acting_chair"] = ev.data["chair"], None
         # A vice-chair elected chair leaves the vice-chair's post (as workflow.by_election does).
-        if chair in (vice := loads(row["vice_chairs"] or "[]")):
-            row["vice_chairs"] = dumps([v for v in vice if v != chair])
+        _leave_vice_chair(row, row["chair"])
 
     def _vice_chair_removed(self, s: RegisterState, ev: Ev) -> None:
         # R-REMOVAL: the congress removed a vice-chair from the post (the committee is unchanged).
-        row = _row(s, ev)
-        removed = ev.data["vice_chair"]
-        row["vice_chairs"] = dumps([v for v in loads(row["vice_chairs"] or "[]") if v != removed])
+        _leave_vice_chair(_row(s, ev), ev.data["vice_chair"])
 
     def _withdrawn(self, s: RegisterState, ev: Ev) -> None:
         s.pending.pop(ev.pid, None)

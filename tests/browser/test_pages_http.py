@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.web import reads
 from api.web.routes import safe_next
+from projections import queries
 from tests.e2e.conftest import Api, drive, make_api, open_founding
 from tests.unit.workflow_support import COUNTY, TODAY
 
@@ -58,11 +58,11 @@ def test_every_page_reads_on_both_databases(site: Api) -> None:
 def test_worst_alerts_come_first_within_the_subtree(site: Api) -> None:
     pid = open_founding(site)
     drive(site, pid)
-    worst = reads.worst_alerts(site.rt.engine, TODAY, COUNTY, limit=10)
+    worst = queries.worst_alerts(site.rt.engine, TODAY, COUNTY, limit=10)
     assert [a.kind for a in worst] == ["A-LEGAL-PERSON", "A-NO-ANNUAL-CONGRESS", "A-TERM-OVERDUE"]
     assert [a.days_overdue for a in worst] == sorted((a.days_overdue for a in worst), reverse=True)
-    assert reads.worst_alerts(site.rt.engine, TODAY, "QS") == []  # a sibling county: none of U1's
-    assert len(reads.worst_alerts(site.rt.engine, TODAY, COUNTY, limit=1)) == 1
+    assert queries.worst_alerts(site.rt.engine, TODAY, "QS") == []  # a sibling county: none of U1's
+    assert len(queries.worst_alerts(site.rt.engine, TODAY, COUNTY, limit=1)) == 1
 
 
 def test_a_step_posted_from_a_form_is_taken_on_both_databases(site: Api) -> None:
