@@ -31,12 +31,10 @@ from api.problems import PROBLEM_JSON, ApiProblem, install, problem
 from api.requests import (
     OPEN_REQUESTS,
     STEP_REQUESTS,
-    AnnualCongressRequest,
+    UNION_REQUESTS,
     CommandRequest,
     ImportTermRequest,
     RegisterOrganisationRequest,
-    UpdateUnitFactsRequest,
-    ViceChairRemovalRequest,
 )
 from api.runtime import Runtime
 from workflow.authority import Actor
@@ -336,7 +334,7 @@ def _command_routes(app: FastAPI) -> None:
     )
     # Commands on a union itself (not on one of its procedures): path, body, summary, status.
     union_commands: list[tuple[str, type[CommandRequest], str, int]] = [
-        ("facts", UpdateUnitFactsRequest, "Update the unit's facts (employees, members, Party organisation...)", 200),
+        ("facts", UNION_REQUESTS["facts"], "Update the unit's facts (employees, members, Party organisation...)", 200),
         (
             "imported-term",
             ImportTermRequest,
@@ -345,13 +343,13 @@ def _command_routes(app: FastAPI) -> None:
         ),
         (
             "congresses",
-            AnnualCongressRequest,
+            UNION_REQUESTS["congresses"],
             "Record the yearly congress held outside an election (R-ANNUAL, R-QUORUM)",
             201,
         ),
         (
             "vice-chair-removals",
-            ViceChairRemovalRequest,
+            UNION_REQUESTS["vice-chair-removals"],
             "Record a vice-chair's removal by the congress (罢免, R-REMOVAL)",
             201,
         ),

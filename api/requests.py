@@ -151,6 +151,15 @@ class ViceChairRemovalRequest(CommandRequest):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+# What a union's own staff record on the union itself (not on one of its procedures), by the
+# path segment the API and the web pages share: POST /unions/{id}/<name>, /ui/unions/{id}/record/<name>.
+UNION_REQUESTS: dict[str, type[CommandRequest]] = {
+    "facts": UpdateUnitFactsRequest,
+    "congresses": AnnualCongressRequest,
+    "vice-chair-removals": ViceChairRemovalRequest,
+}
+
+
 # --------------------------------------------------------------------------- opening a procedure
 
 

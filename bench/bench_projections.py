@@ -212,12 +212,13 @@ def bench_eventsourcing_fold(
     aggregates_by_id: dict[Any, Any] = {}
     n, start = 0, 1
     while True:
-        page = recorder.select_notifications(start=start, limit=5000)  # type: ignore[attr-defined]
+        page = recorder.select_notifications(start=start, limit=5000)
         if not page:
             break
         for note in page:
             agg_id = note.originator_id
-            aggregates_by_id[agg_id] = to_event(note).mutate(aggregates_by_id.get(agg_id))
+            event: Any = to_event(note)
+            aggregates_by_id[agg_id] = event.mutate(aggregates_by_id.get(agg_id))
         n += len(page)
         start = page[-1].id + 1
     seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu

@@ -167,12 +167,12 @@ class UnionflowLoop:
         if with_projections:
             import projections
 
-            projections.register_migrations()  # type: ignore[attr-defined]
+            projections.register_migrations()
         migrations.upgrade(self.engine)
         store = EventStore(self.engine, CATALOGUE)
         listener: Any = None
         if with_projections:
-            listener = projections.Projections(self.engine).listener  # type: ignore[attr-defined]
+            listener = projections.Projections(self.engine).listener
         self.service = service = WorkflowService(store, clock=lambda: D(2026, 11, 21), listener=listener)
         for org_id, level, parent in (("N", "national", None), ("P1", "province", "N"), ("C1", "city", "P1")):
             service.execute(
@@ -262,7 +262,7 @@ class EventsourcingLoop:
         app = self.app
         for agg_id in self.ids:
             t0 = time.perf_counter()
-            agg = app.repository.get(agg_id)
+            agg: Any = app.repository.get(agg_id)
             agg.step(n + 1)
             app.save(agg)
             latencies.append(time.perf_counter() - t0)

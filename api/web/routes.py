@@ -7,10 +7,11 @@ Every page renders without JavaScript; htmx only appends the next page of a long
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from api.audit_routes import AUDIT_ROLES, verify_scope
 from api.auth import may_read
 from api.bundle import write_bundle
-from api.requests import OPEN_REQUESTS, STEP_REQUESTS, CommandRequest
+from api.requests import OPEN_REQUESTS, STEP_REQUESTS, UNION_REQUESTS, CommandRequest
 from api.runtime import Runtime
 from api.web import forms, i18n, pictures, sessions
 from events import ConcurrencyError
@@ -35,8 +36,11 @@ from events.catalogue import org_stream
 from projections import queries, replay
 from projections.models import alerts as alert_model
 from workflow.authority import Actor
+from workflow.by_election import congress_electorate
 from workflow.errors import DomainError
 from workflow.fold import KINDS
+from workflow.organisations import GRASSROOTS_LEVELS
+from workflow.state import UnionState
 
 HERE = Path(__file__).parent
 STATIC_VERSION = "1"
@@ -385,8 +389,22 @@ def go_to_union(request: Request, org_id: str = "") -> Response:
     return _redirect(f"/ui/unions/{org_id}")
 
 
+def _union_actions(union: UnionState, actor: Actor) -> list[str]:
+    """What the union's own staff may record on its page now (the workflow decides again on post):
+    the unit's facts, and once founded the yearly congress (R-ANNUAL) and, while there are
+    vice-chairs, a vice-chair's removal (R-REMOVAL)."""
+    if actor.role != "staff" or actor.org_id != union.org_id or union.level not in GRASSROOTS_LEVELS:
+        return []
+    actions = ["facts"]
+    if union.founded:
+        actions.append("congresses")
+    if union.vice_chairs:
+        actions.append("vice-chair-removals")
+    return actions
+
+
 @router.get("/unions/{org_id}", response_class=HTMLResponse)
-def union_page(request: Request, org_id: str) -> Response:
+def union_page(request: Request, org_id: str, done: str = "") -> Response:
     user = _signed_in(request)
     rt = _runtime(request)
     _readable(request, user.actor, org_id)
@@ -405,6 +423,8 @@ def union_page(request: Request, org_id: str) -> Response:
             "timeline": pictures.terms_timeline(terms, t),
             "procedures": procs,
             "open_kinds": list(OPEN_REQUESTS) if may_open else [],
+            "union_actions": _union_actions(rt.service.load(org_id), user.actor),
+            "done": done if i18n.has(done) else "",
         },
         user=user,
     )
@@ -427,8 +447,8 @@ def _open_form(
     )
 
 
-def _unit_prefill(rt: Runtime, org_id: str) -> dict[str, str]:
-    unit = rt.service.load(org_id).unit
+def _unit_prefill(union: UnionState) -> dict[str, str]:
+    unit = union.unit
     if unit is None:
         return {}
     out = {}
@@ -446,39 +466,134 @@ def open_page(request: Request, org_id: str, kind: str) -> Response:
         raise PageNotFound()
     union = rt.service.load(org_id)
     model = OPEN_REQUESTS[kind]
-    values = _defaults(forms.fields_of(model), rt.service.clock()) | _unit_prefill(rt, org_id)
+    values = _defaults(forms.fields_of(model), rt.service.clock()) | _unit_prefill(union)
     view = _open_form(request, org_id, kind, union.version, values, forms.FormErrors())
     return render(request, "open.html", {"org_id": org_id, "kind": kind, "form": view}, user=user)
 
 
-@router.post("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
-async def open_procedure(request: Request, org_id: str, kind: str) -> Response:
+async def _union_command(
+    request: Request,
+    org_id: str,
+    model: type[CommandRequest] | None,
+    form_of: Callable[[UnionState, Mapping[str, str], forms.FormErrors], FormView],
+    done_url: Callable[[Outcome], str | None],
+) -> Response:
+    """A command posted from one of a union's forms: the CSRF check, the person's view of the
+    union, the request schema's checks and the workflow's decision. Done: on to `done_url`;
+    otherwise the form again with what was typed and the errors or the refusal (422), or the
+    notice that someone else moved the union on (409)."""
     posted = await _posted(request)
     if isinstance(posted, Response):
         return posted
     user, form = posted
     rt = _runtime(request)
     await run_in_threadpool(_readable, request, user.actor, org_id)
-    if kind not in OPEN_REQUESTS:
+    if model is None:
         raise PageNotFound()
-    lang = _lang(request)
-    command, errors = _validate(OPEN_REQUESTS[kind], form, lang, {"union_id": org_id})
+    command, errors = _validate(model, form, _lang(request), {"union_id": org_id})
     outcome = Outcome(errors=errors)
     if command is not None:
         outcome = await run_in_threadpool(
             _run, rt, user.actor, command, _expected_version(form), getattr(request.state, "request_id", None)
         )
-        if outcome.done and outcome.procedure_id:
-            return _redirect(f"/ui/procedures/{outcome.procedure_id}?done=open.{kind}")
-    union = rt.service.load(org_id)
-    view = _open_form(request, org_id, kind, union.version, _form_values(form), outcome.errors)
-    status = 409 if outcome.stale else 422
+        target = done_url(outcome) if outcome.done else None
+        if target is not None:
+            return _redirect(target)
+    union = await run_in_threadpool(rt.service.load, org_id)
     return render(
         request,
         "open.html",
-        {"org_id": org_id, "kind": kind, "form": view, "refusal": outcome.refusal, "stale": outcome.stale},
-        status=status,
+        {
+            "org_id": org_id,
+            "form": form_of(union, _form_values(form), outcome.errors),
+            "refusal": outcome.refusal,
+            "stale": outcome.stale,
+        },
+        status=409 if outcome.stale else 422,
         user=user,
+    )
+
+
+@router.post("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
+async def open_procedure(request: Request, org_id: str, kind: str) -> Response:
+    return await _union_command(
+        request,
+        org_id,
+        OPEN_REQUESTS.get(kind),
+        lambda union, values, errors: _open_form(request, org_id, kind, union.version, values, errors),
+        lambda done: f"/ui/procedures/{done.procedure_id}?done=open.{kind}" if done.procedure_id else None,
+    )
+
+
+def _union_action_fields(union: UnionState, action: str) -> tuple[forms.FormField, ...]:
+    fields = forms.fields_of(UNION_REQUESTS[action])
+    if action != "vice-chair-removals":
+        return fields
+    # The vice-chair is picked from those in office; the removal vote's label is not the chair's.
+    out = []
+    for f in fields:
+        if f.name == "vice_chair":
+            f = dataclasses.replace(f, widget="select", choices=tuple(union.vice_chairs))
+        elif f.name == "removal":
+            f = dataclasses.replace(f, key="vice_chair_removal")
+        out.append(f)
+    return tuple(out)
+
+
+def _union_action_prefill(union: UnionState, action: str, today: dt.date) -> dict[str, str]:
+    """Today, the unit's facts as on record, and everyone with a vote at the union's congress as
+    those due (R-QUORUM) or as the removal vote's total (R-REMOVAL): the numbers the workflow
+    will hold the form to."""
+    values = _defaults(_union_action_fields(union, action), today)
+    if action == "facts":
+        values |= _unit_prefill(union)
+    found = congress_electorate(union)
+    if found is not None:
+        if action == "congresses":
+            values["due"] = str(found[0])
+        elif action == "vice-chair-removals":
+            values["removal.total"] = str(found[0])
+    return values
+
+
+def _union_action_form(
+    request: Request, union: UnionState, action: str, values: Mapping[str, str], errors: forms.FormErrors
+) -> FormView:
+    t = i18n.translator(_lang(request))
+    return FormView(
+        key=f"union-{action}",
+        action=f"/ui/unions/{union.org_id}/record/{action}",
+        title=t(f"act.{action}"),
+        fields=_union_action_fields(union, action),
+        values=values,
+        errors=errors.by_field,
+        version=union.version,
+        danger=action == "vice-chair-removals",
+    )
+
+
+@router.get("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
+def union_action_page(request: Request, org_id: str, action: str) -> Response:
+    user = _signed_in(request)
+    rt = _runtime(request)
+    _readable(request, user.actor, org_id)
+    if action not in UNION_REQUESTS:
+        raise PageNotFound()
+    union = rt.service.load(org_id)
+    view = _union_action_form(
+        request, union, action, _union_action_prefill(union, action, rt.service.clock()), forms.FormErrors()
+    )
+    return render(request, "open.html", {"org_id": org_id, "form": view}, user=user)
+
+
+@router.post("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
+async def record_union_action(request: Request, org_id: str, action: str) -> Response:
+    return await _union_command(
+        request,
+        org_id,
+        UNION_REQUESTS.get(action),
+        lambda union, values, errors: _union_action_form(request, union, action, values, errors),
+        lambda _: f"/ui/unions/{org_id}?done=act.{action}",
     )
 
 

@@ -4,9 +4,11 @@ document number (R-APPROVER); then the results approved and the term started (R-
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
+from projections import queries
 from tests.browser.conftest import Site, shot, shot_of, sign_in
 from tests.browser.pages import assert_accessible, decide_from_inbox, fill, step, submit
 from tests.unit.workflow_support import CHAIRS, COMMITTEE, FUNDS
@@ -225,3 +227,32 @@ def test_a_stale_form_says_someone_else_moved_the_union_on(site: Site, new_page:
     assert _state(second) == "members_recruited"
     assert site.rt.service.load("U1").procedures[PID].members == 80  # type: ignore[attr-defined]
     shot(second, "13-stale-form")
+
+
+def test_staff_record_the_yearly_congress_from_the_union_page(site: Site, new_page: Any) -> None:
+    """R-ANNUAL: the founded union's staff record a congress held between elections from its own
+    page; the form offers the members' meeting of 80 as those due (R-QUORUM), and once recorded
+    A-NO-ANNUAL-CONGRESS no longer fires for the months it covers."""
+    site.driver().found()
+    june = dt.date(2020, 6, 1)  # 15 months after the founding congress of 2019-03-01
+
+    def annual_alert() -> bool:
+        page = queries.alerts(site.rt.engine, on=june, subtree="U1", kinds=["A-NO-ANNUAL-CONGRESS"])
+        return bool(page.items)
+
+    assert annual_alert()
+    staff = new_page()
+    sign_in(staff, site, site.token("staff", "U1"), then="/ui/unions/U1")
+    with staff.expect_navigation():
+        staff.get_by_role("link", name="登记年度会员（代表）大会").click()
+    form = staff.locator("#union-congresses")
+    assert form.locator('[name="due"]').input_value() == "80"
+    assert_accessible(staff)
+    fill(form, {"occurred_on": "2020-05-01", "present": 54, "agenda": "工会工作报告；经费审查报告"})
+    shot(staff, "30-record-yearly-congress")
+    submit(staff, form)
+    assert staff.url.endswith("/ui/unions/U1?done=act.congresses")
+    assert "登记年度会员（代表）大会" in staff.locator("#done").inner_text()
+    assert re.search(r"最近一次大会\s*2020-05-01", staff.locator("dl.facts").first.inner_text())
+    assert not annual_alert()
+    shot(staff, "31-yearly-congress-recorded")

@@ -3,6 +3,7 @@ browser needed): every query the pages run, on both databases."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -168,3 +169,105 @@ def test_the_vacancy_form_leaves_an_empty_removal_vote_out(
     (vacancy,) = [r for r in site.rt.store.read_stream("org-U1") if r.event_type == "ChairVacancyRecorded"]
     removal = getattr(vacancy.event, "removal", None)
     assert (removal.model_dump() if removal is not None else None) == recorded
+
+
+def _form_of(page: str) -> dict[str, str]:
+    """The hidden fields and prefilled values of the one form on a page."""
+    values = dict(re.findall(r'<input[^>]*name="([^"]+)" value="([^"]*)"', page))
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        values[name] = chosen.group(1) if chosen else ""
+    return values
+
+
+def test_only_the_unions_own_staff_are_offered_its_records(site: Api) -> None:
+    drive(site, open_founding(site))
+    _sign_in(site, "staff", "U1")
+    page = site.client.get("/ui/unions/U1").text
+    links = re.findall(r'href="/ui/unions/U1/record/([a-z-]+)"', page)
+    assert links == ["facts", "congresses", "vice-chair-removals"]
+    _sign_in(site, "approver", COUNTY)
+    assert "/record/" not in site.client.get("/ui/unions/U1").text
+    # A page reached anyway posts to the workflow, which checks authority again.
+    form = _form_of(site.client.get("/ui/unions/U1/record/congresses").text)
+    refused = site.client.post("/ui/unions/U1/record/congresses", data=form | {"present": "54", "agenda": "报告"})
+    assert refused.status_code == 422 and "AUTH-ROLE" in refused.text
+
+
+def test_the_yearly_congress_is_recorded_from_the_union_page(site: Api) -> None:
+    """R-ANNUAL with R-QUORUM on worked example 1's members' meeting of 80: the form offers the 80
+    with a vote as those due; 53 present is refused and nothing is written, 54 (exactly 2/3) is
+    recorded and the union's page shows it at once."""
+    drive(site, open_founding(site))
+    _sign_in(site, "staff", "U1")
+    form = _form_of(site.client.get("/ui/unions/U1/record/congresses").text)
+    assert form["due"] == "80" and form["occurred_on"] == TODAY.isoformat()
+    version = site.rt.store.stream_version("org-U1")
+    held_on = {"occurred_on": "2020-12-20", "agenda": "工会工作报告；经费审查报告"}
+    refused = site.client.post("/ui/unions/U1/record/congresses", data=form | held_on | {"present": "53"})
+    assert refused.status_code == 422
+    assert "R-QUORUM" in refused.text and "53 of 80" in refused.text
+    assert site.rt.store.stream_version("org-U1") == version
+    done = site.client.post(
+        "/ui/unions/U1/record/congresses", data=form | held_on | {"present": "54"}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/ui/unions/U1?done=act.congresses"
+    page = site.client.get(done.headers["location"]).text
+    assert 'id="done"' in page and "2020-12-20" in page
+    record = queries.union(site.rt.engine, "U1")
+    assert record is not None and record.last_congress_on == dt.date(2020, 12, 20)
+
+
+def test_a_vice_chairs_removal_is_recorded_from_the_union_page(site: Api) -> None:
+    """R-REMOVAL: more than half of all 80 members; 40 is refused, 41 removes 钱, whom the form
+    offered as the one vice-chair in office."""
+    drive(site, open_founding(site))
+    _sign_in(site, "staff", "U1")
+    page = site.client.get("/ui/unions/U1/record/vice-chair-removals").text
+    assert re.findall(r'<option value="([^"]+)"', page) == ["钱"]
+    form = _form_of(page) | {"vice_chair": "钱", "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
+    assert form["removal.total"] == "80"
+    refused = site.client.post("/ui/unions/U1/record/vice-chair-removals", data=form | {"removal.yes": "40"})
+    assert refused.status_code == 422 and "R-REMOVAL" in refused.text
+    assert site.rt.service.load("U1").vice_chairs == ["钱"]
+    done = site.client.post(
+        "/ui/unions/U1/record/vice-chair-removals", data=form | {"removal.yes": "41"}, follow_redirects=False
+    )
+    assert done.status_code == 303, done.text[:2000]
+    assert site.rt.service.load("U1").vice_chairs == []
+    record = queries.union(site.rt.engine, "U1")
+    assert record is not None and record.vice_chairs == []
+    # No vice-chair left: the union page no longer offers a removal.
+    assert "vice-chair-removals" not in site.client.get("/ui/unions/U1").text
+
+
+def test_the_units_facts_are_updated_from_the_union_page(site: Api) -> None:
+    """The form starts from the facts on record; UNIT-COUNTS refuses more female members than
+    members, naming the rule, and a consistent update shows on the page."""
+    drive(site, open_founding(site))  # the founding recorded 80 members of 120 employees
+    _sign_in(site, "staff", "U1")
+    form = _form_of(site.client.get("/ui/unions/U1/record/facts").text)
+    assert form["unit.members"] == "80" and form["unit.employees"] == "120"
+    refused = site.client.post("/ui/unions/U1/record/facts", data=form | {"unit.female_members": "81"})
+    assert refused.status_code == 422 and "UNIT-COUNTS" in refused.text
+    done = site.client.post("/ui/unions/U1/record/facts", data=form | {"unit.members": "95"}, follow_redirects=False)
+    assert done.status_code == 303
+    assert site.rt.service.load("U1").unit.members == 95  # type: ignore[union-attr]
+    record = queries.union(site.rt.engine, "U1")
+    assert record is not None and record.members == 95
+
+
+def test_every_form_field_has_a_label_in_both_languages() -> None:
+    from api.requests import OPEN_REQUESTS, STEP_REQUESTS, UNION_REQUESTS
+    from api.web import forms, i18n
+    from api.web.routes import _union_action_fields
+    from workflow.state import UnionState
+
+    def keys(fields: tuple[forms.FormField, ...]) -> set[str]:
+        return {k for f in fields for k in {f.key} | keys(f.children)}
+
+    models = [*OPEN_REQUESTS.values(), *STEP_REQUESTS.values(), *UNION_REQUESTS.values()]
+    wanted = set().union(*(keys(forms.fields_of(m)) for m in models))
+    wanted |= keys(_union_action_fields(UnionState(org_id="U1"), "vice-chair-removals"))
+    missing = sorted(k for k in wanted if not i18n.has(f"field.{k}"))
+    assert missing == []

@@ -125,7 +125,7 @@ def test_a_valid_registry_is_imported_through_the_workflow_and_its_terms_raise_a
     assert [type(x.event) for x in records] == [OrganisationRegistered, ExistingTermImported]
     assert {x.metadata.actor_id for x in records} == {"alice"}
     assert records[0].metadata.correlation_id == records[1].metadata.correlation_id
-    assert records[0].metadata.correlation_id.startswith("import-")
+    assert (records[0].metadata.correlation_id or "").startswith("import-")
     imported = records[1].event
     assert isinstance(imported, ExistingTermImported) and imported.source == "import"
     assert rt.store.verify().ok

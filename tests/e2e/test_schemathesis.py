@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -52,6 +53,8 @@ def test_generated_requests_get_no_5xx_and_conforming_answers(fuzzed: Api) -> No
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
+        # A schema error in any operation fails the test here rather than being skipped.
+        assert isinstance(result, Ok), f"invalid OpenAPI operation: {result.err()}"
         operation = result.ok()
         operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

@@ -4,6 +4,7 @@ idempotency, reading a stream and the log, recording times, types and metadata."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import ClassVar
 
 import pytest
@@ -142,7 +143,7 @@ def test_listener_runs_in_the_append_transaction_and_its_failure_writes_nothing(
     head = store.head()
     seen: list[RecordedEvent] = []
 
-    def failing(conn: sa.Connection, events: list[RecordedEvent]) -> None:
+    def failing(conn: sa.Connection, events: Sequence[RecordedEvent]) -> None:
         seen.extend(events)
         # The listener's connection is the append's: it sees the uncommitted events.
         in_tx = conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
@@ -159,7 +160,7 @@ def test_listener_runs_in_the_append_transaction_and_its_failure_writes_nothing(
     assert fetch(engine, "SELECT * FROM probe") == []
     assert store.verify().ok
 
-    def working(conn: sa.Connection, events: list[RecordedEvent]) -> None:
+    def working(conn: sa.Connection, events: Sequence[RecordedEvent]) -> None:
         in_tx = conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one()
         for e in events:
             conn.execute(sa.text("INSERT INTO probe VALUES (:p, :n)"), {"p": e.position, "n": in_tx})
@@ -292,7 +293,7 @@ def test_idempotency_key_is_stored_in_the_events_transaction(store: EventStore) 
     """An append that fails keeps no key, so retrying it writes; an append that succeeded keeps
     its key, so retrying it does not."""
 
-    def boom(_conn: sa.Connection, _events: list[RecordedEvent]) -> None:
+    def boom(_conn: sa.Connection, _events: Sequence[RecordedEvent]) -> None:
         raise RuntimeError("crash before commit")
 
     with pytest.raises(RuntimeError):

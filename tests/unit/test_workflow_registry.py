@@ -138,9 +138,9 @@ def test_import_refuses_a_term_starting_after_the_import_and_a_non_grassroots_or
     with pytest.raises(InvalidDate) as refused:
         import_term(world, start=D(2026, 11, 2))
     assert refused.value.rule_id == "DATE-ORDER"
-    with pytest.raises(StepOutOfOrder) as refused:
+    with pytest.raises(StepOutOfOrder) as refused_level:
         import_term(world, COUNTY)
-    assert refused.value.rule_id == "ORG-LEVEL"
+    assert refused_level.value.rule_id == "ORG-LEVEL"
 
 
 # --------------------------------------------------------------------------- RecordCongress (R-ANNUAL)

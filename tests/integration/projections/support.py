@@ -100,7 +100,7 @@ class World:
             self.run(
                 c.RegisterOrganisation(
                     org_id=org_id, name=f"{org_id}总工会", level=level, parent_id=parent, occurred_on=TREE_ON
-                ),  # type: ignore[arg-type]
+                ),
                 Actor(person_id="admin", role="admin", org_id="ACFTU"),
             )
 

@@ -12,11 +12,12 @@ from sqlalchemy.engine import Connection
 
 import projections
 from events import RecordedEvent
+from events.store import AppendListener
 from projections import Projections
 from tests.integration.projections.support import D, World
 
 
-def _twin(world: World, listener: object = None) -> World:
+def _twin(world: World, listener: AppendListener | None = None) -> World:
     """Another writer on the same database, with its own Projections (its own cache)."""
     other = World.__new__(World)
     other.__dict__.update(world.__dict__)

@@ -17,6 +17,7 @@ import projections
 from events import EventStore, NewEvent
 from events.catalogue import CATALOGUE
 from projections import Projections, synthetic
+from projections.models import alerts as alert_model
 from projections.synthetic import Item, Shape
 
 SHAPE = Shape(provinces=2, cities=2, counties=3, townships=3)
@@ -55,7 +56,7 @@ def test_rebuild_equals_live_on_a_history_of_thousands_of_unions(engine: sa.Engi
     assert report.rows_compared["proj_orgs"] == 2500 + 1 + 2 + 4 + 12 + 36
     assert report.rows_compared["proj_alerts"] > 10_000  # every alert kind, past and present
     kinds = {a.kind for a in projections.alerts(engine, dt.date(2026, 6, 30), limit=None).items}
-    assert kinds == set(projections.models.alerts.KINDS)
+    assert kinds == set(alert_model.KINDS)
     assert EventStore(engine, CATALOGUE).verify().ok  # the bulk writer kept the hash chains
     # After a rebuild the tables still equal a rebuild of themselves.
     runner.rebuild()

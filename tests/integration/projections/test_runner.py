@@ -5,7 +5,7 @@ an event type they do not know."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -108,9 +108,10 @@ def test_the_listener_leaves_a_long_gap_to_catch_up(engine: sa.Engine) -> None:
     _history(quiet)
     runner = Projections(engine, max_inline_lag=5)
     store = quiet.store
+    withdrawn: Any = CATALOGUE.class_for("ProcedureWithdrawn")
     store.append(
         org_stream("U3"),
-        [NewEvent(CATALOGUE.class_for("ProcedureWithdrawn")(procedure_id="U3:founding-1", reason="x"), D(2019, 2, 1))],
+        [NewEvent(withdrawn(procedure_id="U3:founding-1", reason="x"), D(2019, 2, 1))],
         expected_version=store.stream_version(org_stream("U3")),
         metadata=EventMetadata(actor_id="t", role="staff", acting_org="U3"),
         listener=runner.listener,
@@ -210,9 +211,10 @@ def test_corrupt_history_is_an_error_not_a_skip(engine: sa.Engine) -> None:
     world.add_union("U1")
     store = world.store
     stream = org_stream("U1")
+    posted: Any = CATALOGUE.class_for("CandidatesPosted")
     store.append(
         stream,
-        [NewEvent(CATALOGUE.class_for("CandidatesPosted")(procedure_id="U1:founding-7"), D(2019, 1, 1))],
+        [NewEvent(posted(procedure_id="U1:founding-7"), D(2019, 1, 1))],
         expected_version=store.stream_version(stream),
         metadata=EventMetadata(actor_id="t", role="staff"),
     )
