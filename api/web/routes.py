@@ -35,6 +35,7 @@ from events import ConcurrencyError
 from events.catalogue import org_stream
 from projections import queries, replay
 from projections.models import alerts as alert_model
+from projections.tree import SEPARATOR
 from workflow.authority import Actor
 from workflow.by_election import congress_electorate
 from workflow.errors import DomainError
@@ -870,6 +871,24 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def alert_action(alert: queries.Alert, actor: Actor | None, today: dt.date | None) -> tuple[str, str] | None:
+    """What the signed-in person can do about an alert firing today, as (link, label key): the
+    union's own staff record the yearly congress (A-NO-ANNUAL-CONGRESS, R-ANNUAL); the approvers
+    of the union's parent decide the waiting filing from their inbox (A-APPROVAL-PENDING,
+    R-APPROVER). An alert on another date is history. (A term's alerts keep firing while its
+    re-election is under way, so they link to the union's page, not to opening another.)"""
+    if actor is None or alert.on != today:
+        return None
+    if alert.kind == "A-NO-ANNUAL-CONGRESS" and actor.role == "staff" and actor.org_id == alert.org_id:
+        return f"/ui/unions/{alert.org_id}/record/congresses", "act.congresses"
+    if alert.kind == "A-APPROVAL-PENDING" and actor.role == "approver":
+        parent = alert.path.rstrip(SEPARATOR).split(SEPARATOR)[-2:-1]
+        if parent == [actor.org_id]:
+            return "/ui/inbox", "inbox.title"
+    return None
+
+
+templates.env.globals["alert_action"] = alert_action
 templates.env.filters["v"] = _value
 templates.env.filters["reject_evidence"] = lambda d: {k: v for k, v in d.items() if k != "evidence"}
 templates.env.globals["STEP_REQUESTS"] = STEP_REQUESTS

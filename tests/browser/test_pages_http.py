@@ -12,7 +12,7 @@ import pytest
 from api.web.routes import safe_next
 from projections import queries
 from tests.e2e.conftest import Api, drive, make_api, open_founding
-from tests.unit.workflow_support import COUNTY, TODAY
+from tests.unit.workflow_support import CITY, COUNTY, TODAY
 
 
 @pytest.fixture
@@ -271,3 +271,35 @@ def test_every_form_field_has_a_label_in_both_languages() -> None:
     wanted |= keys(_union_action_fields(UnionState(org_id="U1"), "vice-chair-removals"))
     missing = sorted(k for k in wanted if not i18n.has(f"field.{k}"))
     assert missing == []
+
+
+def _acts(page: str) -> list[tuple[str, str]]:
+    return re.findall(r'<a class="act" href="([^"]+)">([^<]+)</a>', page)
+
+
+def test_staff_are_sent_from_a_no_annual_congress_alert_to_the_form_that_records_one(site: Api) -> None:
+    """A-NO-ANNUAL-CONGRESS (R-ANNUAL): only the union's own staff get the link, and only for
+    today's alerts (an alert on another date is history)."""
+    drive(site, open_founding(site))  # founded in 2019; by TODAY years without a congress
+    _sign_in(site, "staff", "U1")
+    assert _acts(site.client.get("/ui/").text) == [("/ui/unions/U1/record/congresses", "登记年度会员（代表）大会")]
+    assert "A-NO-ANNUAL-CONGRESS" in site.client.get("/ui/alerts?on=2021-06-01").text
+    assert _acts(site.client.get("/ui/alerts?on=2021-06-01").text) == []
+    _sign_in(site, "approver", COUNTY)
+    assert "A-NO-ANNUAL-CONGRESS" in site.client.get("/ui/").text
+    assert _acts(site.client.get("/ui/").text) == []
+
+
+def test_approvers_are_sent_from_an_approval_pending_alert_to_their_inbox(site: Api) -> None:
+    """A-APPROVAL-PENDING (R-APPROVER): the founding request of 2019 still waits on JA's approvers
+    on TODAY. They get their inbox; the union's staff and the city's approvers, who see the alert
+    too, do not."""
+    pid = open_founding(site)
+    pending = "/ui/alerts?kind=A-APPROVAL-PENDING&org=" + COUNTY
+    _sign_in(site, "approver", COUNTY)
+    page = site.client.get(pending).text
+    assert pid in page and _acts(page) == [("/ui/inbox", "待批事项")]
+    for role, org in (("staff", "U1"), ("approver", CITY)):
+        _sign_in(site, role, org)
+        page = site.client.get(pending.replace(COUNTY, org)).text
+        assert pid in page and _acts(page) == []
