@@ -50,6 +50,7 @@ _ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 # The step (URL name) for each command, to link the allowed steps to their endpoints.
 _STEP_OF_COMMAND: dict[str, str] = {req.command.__name__: step for step, req in STEP_REQUESTS.items()}
+_UNION_PATH_OF_COMMAND: dict[str, str] = {req.command.__name__: name for name, req in UNION_REQUESTS.items()}
 
 
 class Problem(BaseModel):
@@ -441,6 +442,11 @@ _UNION_EXAMPLE: dict[str, Any] = {
             "href": "/procedures/U1:founding-1",
         }
     ],
+    "allowed_commands": [
+        {"command": "UpdateUnitFacts", "href": "/unions/U1/facts"},
+        {"command": "RecordCongress", "href": "/unions/U1/congresses"},
+        {"command": "RemoveViceChair", "href": "/unions/U1/vice-chair-removals"},
+    ],
     "as_of": None,
     "recorded_at": None,
 }
@@ -493,7 +499,11 @@ def _read_routes(app: FastAPI) -> None:
         "/unions/{union_id}",
         tags=["reads"],
         summary="The union as its stream tells it",
-        responses=_example("The union now (ETag: its version), or as of `as_of` / `recorded_at`", _UNION_EXAMPLE)
+        responses=_example(
+            "The union now (ETag: its version), or as of `as_of` / `recorded_at`; `allowed_commands` (what you may "
+            "record on the union itself) only for now (null for a past moment)",
+            _UNION_EXAMPLE,
+        )
         | READ_RESPONSES,
     )
     def get_union(
@@ -505,10 +515,16 @@ def _read_routes(app: FastAPI) -> None:
         recorded_at: RecordedAt = None,
     ) -> dict[str, Any]:
         union = _readable_union(request, actor, union_id, as_of, recorded_at)
+        allowed: list[dict[str, str]] | None = None
         if as_of is None and recorded_at is None:
             response.headers["ETag"] = f'"{union.version}"'
+            allowed = [
+                {"command": name, "href": f"/unions/{union.org_id}/{_UNION_PATH_OF_COMMAND[name]}"}
+                for name in _runtime(request).service.allowed_union_commands(union, actor)
+            ]
         body = _dataclass_dict(union, skip=("procedures",))
         body["procedures"] = [_procedure_summary(p) for p in union.procedures.values()]
+        body["allowed_commands"] = allowed
         body["as_of"], body["recorded_at"] = as_of, recorded_at
         result: dict[str, Any] = jsonable_encoder(body)
         return result

@@ -240,6 +240,26 @@ class WorkflowService:
             )
         return list(steps.values())
 
+    def allowed_union_commands(self, union: UnionState, actor: Actor) -> list[str]:
+        """The commands `actor` may record on the union itself now, by its state and authority
+        (the rules are checked when one is taken): its unit's facts (its staff, or an
+        administrator over it), and for its staff once it is founded the yearly congress
+        (R-ANNUAL) and, while it has vice-chairs, a vice-chair's removal (R-REMOVAL)."""
+        if not union.exists or union.level not in organisations.GRASSROOTS_LEVELS:
+            return []
+        staff = _permitted(lambda: require_staff_of(actor, union))
+        allowed: list[str] = []
+        if staff or (
+            actor.role == "admin"
+            and _permitted(lambda: require_admin_over(actor, union.org_id, self._ancestors(union.parent_id)))
+        ):
+            allowed.append(c.UpdateUnitFacts.__name__)
+        if staff and union.founded:
+            allowed.append(c.RecordCongress.__name__)
+            if union.vice_chairs:
+                allowed.append(c.RemoveViceChair.__name__)
+        return allowed
+
     # ------------------------------------------------------------------ writing
 
     def execute(
@@ -603,3 +623,11 @@ class _BatchDecider(WorkflowService):
         if to_version is None and recorded_until is None and as_of is None:
             return self._view.load(org_id)
         return super().load(org_id, to_version=to_version, recorded_until=recorded_until, as_of=as_of)
+
+
+def _permitted(check: Callable[[], None]) -> bool:
+    try:
+        check()
+    except NotAuthorised:
+        return False
+    return True

@@ -40,7 +40,6 @@ from workflow.authority import Actor
 from workflow.by_election import congress_electorate
 from workflow.errors import DomainError
 from workflow.fold import KINDS
-from workflow.organisations import GRASSROOTS_LEVELS
 from workflow.state import UnionState
 
 HERE = Path(__file__).parent
@@ -51,6 +50,7 @@ _READS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ui-reads")
 INBOX_PAGE_SIZE = 20
 _SAFE_NEXT = re.compile(r"^/ui(/[A-Za-z0-9._~:@!$&'()*+,;=%/-]*)?(\?[A-Za-z0-9._~:@!$&'()*+,;=%/?-]*)?$")
 _STEP_OF_COMMAND: dict[str, str] = {req.command.__name__: step for step, req in STEP_REQUESTS.items()}
+_UNION_ACTION_OF_COMMAND: dict[str, str] = {req.command.__name__: name for name, req in UNION_REQUESTS.items()}
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 # Pages hold personal data and forms: not cached, not framed by another site (clickjacking), and
@@ -390,18 +390,10 @@ def go_to_union(request: Request, org_id: str = "") -> Response:
     return _redirect(f"/ui/unions/{org_id}")
 
 
-def _union_actions(union: UnionState, actor: Actor) -> list[str]:
-    """What the union's own staff may record on its page now (the workflow decides again on post):
-    the unit's facts, and once founded the yearly congress (R-ANNUAL) and, while there are
-    vice-chairs, a vice-chair's removal (R-REMOVAL)."""
-    if actor.role != "staff" or actor.org_id != union.org_id or union.level not in GRASSROOTS_LEVELS:
-        return []
-    actions = ["facts"]
-    if union.founded:
-        actions.append("congresses")
-    if union.vice_chairs:
-        actions.append("vice-chair-removals")
-    return actions
+def _union_actions(rt: Runtime, union: UnionState, actor: Actor) -> list[str]:
+    """The forms for what the person may record on the union itself now (the workflow says which;
+    it decides again on post)."""
+    return [_UNION_ACTION_OF_COMMAND[name] for name in rt.service.allowed_union_commands(union, actor)]
 
 
 @router.get("/unions/{org_id}", response_class=HTMLResponse)
@@ -424,7 +416,7 @@ def union_page(request: Request, org_id: str, done: str = "") -> Response:
             "timeline": pictures.terms_timeline(terms, t),
             "procedures": procs,
             "open_kinds": list(OPEN_REQUESTS) if may_open else [],
-            "union_actions": _union_actions(rt.service.load(org_id), user.actor),
+            "union_actions": _union_actions(rt, rt.service.load(org_id), user.actor),
             "done": done if i18n.has(done) else "",
         },
         user=user,

@@ -51,6 +51,39 @@ def test_allowed_steps_depend_on_the_caller(api: Api) -> None:
     assert "approve" not in {s["step"] for s in as_staff["allowed_steps"]}
 
 
+def test_allowed_commands_on_a_union_depend_on_its_state_and_the_caller(api: Api) -> None:
+    """Before the founding only the unit's facts; once founded the yearly congress (R-ANNUAL) and,
+    with a vice-chair in office, a removal (R-REMOVAL); the approver may record none of them, an
+    administrator over the union its facts; each names the endpoint that takes it."""
+
+    def allowed(headers: dict[str, str], **params: str) -> list[str] | None:
+        body = api.client.get("/unions/U1", headers=headers, params=params).json()
+        found = body["allowed_commands"]
+        if found is None:
+            return None
+        assert all(a["href"].startswith("/unions/U1/") for a in found)
+        return [a["command"] for a in found]
+
+    assert allowed(api.staff()) == ["UpdateUnitFacts"]
+    drive(api, open_founding(api))
+    assert allowed(api.staff()) == ["UpdateUnitFacts", "RecordCongress", "RemoveViceChair"]
+    assert allowed(api.approver()) == []
+    assert allowed(api.auth("admin", "ACFTU")) == ["UpdateUnitFacts"]
+    assert allowed(api.staff(), as_of="2019-02-01") is None  # a past moment: nothing to do then
+    removed = api.post(
+        "/unions/U1/vice-chair-removals",
+        {"vice_chair": "钱", "removal": {"total": 80, "yes": 41}, "reason": "罢免", "occurred_on": "2021-05-01"},
+        api.staff(),
+    )
+    assert removed.status_code == 201, removed.text
+    assert allowed(api.staff()) == ["UpdateUnitFacts", "RecordCongress"]
+    body = api.client.get("/unions/U1", headers=api.staff()).json()
+    assert {a["command"]: a["href"] for a in body["allowed_commands"]} == {
+        "UpdateUnitFacts": "/unions/U1/facts",
+        "RecordCongress": "/unions/U1/congresses",
+    }
+
+
 def test_refused_step_is_422_naming_the_rule_and_the_numbers(any_api: Api) -> None:
     api = any_api
     pid = open_founding(api)
