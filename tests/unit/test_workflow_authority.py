@@ -199,6 +199,24 @@ def test_unit_facts_updated_by_own_staff_or_admin_above(world: World) -> None:
         )
 
 
+def test_what_may_be_recorded_on_a_union_follows_its_state_and_the_actor(world: World) -> None:
+    """The commands on the union itself that the workflow offers now: the unit's facts to its
+    staff and to administrators above it (as the test above decides them); once founded the yearly
+    congress (R-ANNUAL) and, with a vice-chair in office (worked example 1: 钱), a removal
+    (R-REMOVAL), to its staff only. Nobody else, and nothing on a county federation's own record."""
+    given_union(world, "U1")
+    offered = world.svc.allowed_union_commands
+    assert offered(world.load("U1"), staff("U1")) == ["UpdateUnitFacts"]
+    found_union(world, "U2")
+    union = world.load("U2")
+    assert union.vice_chairs == ["钱"]
+    assert offered(union, staff("U2")) == ["UpdateUnitFacts", "RecordCongress", "RemoveViceChair"]
+    assert offered(union, admin(CITY)) == ["UpdateUnitFacts"]
+    for outsider in (staff("U1"), approver(COUNTY), auditor(COUNTY), admin(OTHER_PROVINCE)):
+        assert offered(union, outsider) == []
+    assert offered(world.load(COUNTY), admin(ROOT)) == []  # a county: no unit facts (ORG-LEVEL)
+
+
 def test_command_for_an_unknown_union_not_found(world: World) -> None:
     with pytest.raises(NotFound):
         world.run(
