@@ -450,18 +450,33 @@ def _unit_prefill(union: UnionState) -> dict[str, str]:
     return out
 
 
-@router.get("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
-def open_page(request: Request, org_id: str, kind: str) -> Response:
+def _union_form_page(
+    request: Request,
+    org_id: str,
+    known: bool,
+    form_of: Callable[[UnionState, Mapping[str, str], forms.FormErrors], FormView],
+    values_of: Callable[[UnionState, dt.date], dict[str, str]],
+) -> Response:
+    """One of a union's forms, filled in with what it starts from (`_union_command` takes the post)."""
     user = _signed_in(request)
     rt = _runtime(request)
     _readable(request, user.actor, org_id)
-    if kind not in OPEN_REQUESTS:
+    if not known:
         raise PageNotFound()
     union = rt.service.load(org_id)
-    model = OPEN_REQUESTS[kind]
-    values = _defaults(forms.fields_of(model), rt.service.clock()) | _unit_prefill(union)
-    view = _open_form(request, org_id, kind, union.version, values, forms.FormErrors())
-    return render(request, "open.html", {"org_id": org_id, "kind": kind, "form": view}, user=user)
+    view = form_of(union, values_of(union, rt.service.clock()), forms.FormErrors())
+    return render(request, "open.html", {"org_id": org_id, "form": view}, user=user)
+
+
+@router.get("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
+def open_page(request: Request, org_id: str, kind: str) -> Response:
+    return _union_form_page(
+        request,
+        org_id,
+        kind in OPEN_REQUESTS,
+        lambda union, values, errors: _open_form(request, org_id, kind, union.version, values, errors),
+        lambda union, today: _defaults(forms.fields_of(OPEN_REQUESTS[kind]), today) | _unit_prefill(union),
+    )
 
 
 async def _union_command(
@@ -535,8 +550,8 @@ def _union_action_fields(union: UnionState, action: str) -> tuple[forms.FormFiel
 
 def _union_action_prefill(union: UnionState, action: str, today: dt.date) -> dict[str, str]:
     """Today, the unit's facts as on record, and everyone with a vote at the union's congress as
-    those due (R-QUORUM) or as the removal vote's total (R-REMOVAL): the numbers the workflow
-    will hold the form to."""
+    those due (R-QUORUM counts the present against them) or as the removal vote's total (which
+    R-REMOVAL holds to exactly that number)."""
     values = _defaults(_union_action_fields(union, action), today)
     if action == "facts":
         values |= _unit_prefill(union)
@@ -567,16 +582,13 @@ def _union_action_form(
 
 @router.get("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
 def union_action_page(request: Request, org_id: str, action: str) -> Response:
-    user = _signed_in(request)
-    rt = _runtime(request)
-    _readable(request, user.actor, org_id)
-    if action not in UNION_REQUESTS:
-        raise PageNotFound()
-    union = rt.service.load(org_id)
-    view = _union_action_form(
-        request, union, action, _union_action_prefill(union, action, rt.service.clock()), forms.FormErrors()
+    return _union_form_page(
+        request,
+        org_id,
+        action in UNION_REQUESTS,
+        lambda union, values, errors: _union_action_form(request, union, action, values, errors),
+        lambda union, today: _union_action_prefill(union, action, today),
     )
-    return render(request, "open.html", {"org_id": org_id, "form": view}, user=user)
 
 
 @router.post("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
@@ -873,10 +885,12 @@ def alert_action(alert: queries.Alert, actor: Actor | None, today: dt.date | Non
         return None
     if alert.kind == "A-NO-ANNUAL-CONGRESS" and actor.role == "staff" and actor.org_id == alert.org_id:
         return f"/ui/unions/{alert.org_id}/record/congresses", "act.congresses"
-    if alert.kind == "A-APPROVAL-PENDING" and actor.role == "approver":
-        parent = alert.path.rstrip(SEPARATOR).split(SEPARATOR)[-2:-1]
-        if parent == [actor.org_id]:
-            return "/ui/inbox", "inbox.title"
+    # The path's last two ids: the union's direct higher-level union, then the union (a leading
+    # separator, so that the root's own id matches whole).
+    direct_child = f"{SEPARATOR}{actor.org_id}{SEPARATOR}{alert.org_id}{SEPARATOR}"
+    waits_on_actor = (SEPARATOR + alert.path).endswith(direct_child)
+    if alert.kind == "A-APPROVAL-PENDING" and actor.role == "approver" and waits_on_actor:
+        return "/ui/inbox", "inbox.title"
     return None
 
 
