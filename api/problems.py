@@ -110,12 +110,21 @@ _DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
 ]
 
 
-def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
-    status, slug, title = 422, "refused", "Refused"
-    for cls, s, sl, t in _DOMAIN:
+def _domain_kind(exc: DomainError) -> tuple[int, str, str]:
+    for cls, status, slug, title in _DOMAIN:
         if isinstance(exc, cls):
-            status, slug, title = s, sl, t
-            break
+            return status, slug, title
+    return 422, "refused", "Refused"
+
+
+def domain_status(exc: DomainError) -> int:
+    """The HTTP status of a refusal, the same for the API and the web pages (AUTH-ROLE, AUTH-ORG
+    and R-APPROVER refusals are 403; a rule's or a step's 422)."""
+    return _domain_kind(exc)[0]
+
+
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
+    status, slug, title = _domain_kind(exc)
     return problem(status, slug, title, exc.message, request=request, rule=exc.rule_id, evidence=exc.evidence)
 
 

@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from api.audit_routes import AUDIT_ROLES, verify_scope
 from api.auth import may_read
 from api.bundle import write_bundle
+from api.problems import domain_status
 from api.requests import OPEN_REQUESTS, STEP_REQUESTS, UNION_REQUESTS, CommandRequest
 from api.runtime import Runtime
 from api.web import forms, i18n, pictures, sessions
@@ -215,6 +216,13 @@ class Outcome:
     errors: forms.FormErrors = field(default_factory=forms.FormErrors)
     refusal: Refusal | None = None
     stale: tuple[int, int] | None = None
+    refusal_status: int = 422
+
+    @property
+    def status(self) -> int:
+        """The page's status when the command was not done, as the API would answer: a stale form
+        409, a refusal its own (403 for authority), a form's errors 422."""
+        return 409 if self.stale else self.refusal_status
 
 
 def _run(rt: Runtime, actor: Actor, command: Any, expected: int | None, request_id: str | None) -> Outcome:
@@ -223,7 +231,7 @@ def _run(rt: Runtime, actor: Actor, command: Any, expected: int | None, request_
     except ConcurrencyError as exc:
         return Outcome(stale=(exc.expected_version, exc.actual_version))
     except DomainError as exc:
-        return Outcome(refusal=Refusal(exc.rule_id, exc.message, exc.evidence))
+        return Outcome(refusal=Refusal(exc.rule_id, exc.message, exc.evidence), refusal_status=domain_status(exc))
     return Outcome(done=True, procedure_id=result.procedure_id)
 
 
@@ -517,7 +525,7 @@ async def _union_command(
             "refusal": outcome.refusal,
             "stale": outcome.stale,
         },
-        status=409 if outcome.stale else 422,
+        status=outcome.status,
         user=user,
     )
 
@@ -724,7 +732,7 @@ async def take_step(request: Request, procedure_id: str, step: str) -> Response:
         request,
         "procedure.html",
         context | {"done": "", "failed_step": step},
-        status=409 if outcome.stale else 422,
+        status=outcome.status,
         user=user,
     )
 

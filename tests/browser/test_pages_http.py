@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from api.web.routes import safe_next
@@ -89,6 +90,34 @@ def test_a_step_posted_from_a_form_is_taken_on_both_databases(site: Api) -> None
     again = site.client.post(f"/ui/procedures/{pid}/steps/record-members", data=form)
     assert again.status_code == 409
     assert 'id="stale"' in again.text
+
+
+def test_an_approval_posted_by_the_grandparents_approver_is_refused_as_the_api_refuses_it(site: Api) -> None:
+    """R-APPROVER: only the approvers of the union's direct higher-level union (the county) decide
+    its filings. The city's approver posting the county's decision gets the API's answer, 403
+    naming the rule, and nothing is written; the county's approver is then heard."""
+    pid = open_founding(site)
+    before = site.rt.service.load("U1").procedures[pid]
+
+    def approve_as(org: str) -> httpx.Response:
+        _sign_in(site, "approver", org)
+        # The city's approver is offered no decision here: post what the county's would.
+        csrf = re.search(r'name="csrf" value="([^"]+)"', site.client.get(f"/ui/procedures/{pid}").text)
+        assert csrf
+        form = {
+            "csrf": csrf.group(1),
+            "expected_version": str(site.rt.service.load("U1").version),
+            "occurred_on": "2019-01-10",
+            "document_no": "江工发〔2019〕1号",
+        }
+        return site.client.post(f"/ui/procedures/{pid}/steps/approve", data=form, follow_redirects=False)
+
+    refused = approve_as(CITY)
+    assert refused.status_code == 403 and "R-APPROVER" in refused.text
+    assert site.rt.service.load("U1").procedures[pid] == before
+    approved = approve_as(COUNTY)
+    assert approved.status_code == 303
+    assert site.rt.service.load("U1").procedures[pid].state == "preparing"
 
 
 @pytest.mark.parametrize(
@@ -191,7 +220,7 @@ def test_only_the_unions_own_staff_are_offered_its_records(site: Api) -> None:
     # A page reached anyway posts to the workflow, which checks authority again.
     form = _form_of(site.client.get("/ui/unions/U1/record/congresses").text)
     refused = site.client.post("/ui/unions/U1/record/congresses", data=form | {"present": "54", "agenda": "报告"})
-    assert refused.status_code == 422 and "AUTH-ROLE" in refused.text
+    assert refused.status_code == 403 and "AUTH-ROLE" in refused.text  # as the API answers
 
 
 def test_the_yearly_congress_is_recorded_from_the_union_page(site: Api) -> None:
