@@ -85,3 +85,29 @@ def test_projections_bench_rebuilds_and_queries(tmp_path: Path) -> None:
     assert rebuild["events"] > 40
     assert rebuild["rows"]["proj_orgs"] > 40  # the unions and the federation tree above them
     assert result["alerts"]["queries"] == 3
+
+
+@pytest.mark.postgres
+def test_national_bench_loads_copies_of_a_rebuilt_read_side_and_times_the_dashboard(tmp_path: Path) -> None:
+    require_postgres()
+    run_bench("bench_projections", "--unions", "40", "--dir", str(tmp_path), "--queries", "3", "--quiet")
+    (source,) = tmp_path.glob("projections-40-*.db")
+    report = tmp_path / "national.json"
+    url = PG_BASE.rsplit("/", 1)[0] + "/unionflow_test_national"
+    run_bench(
+        "bench_national",
+        "--source",
+        str(source),
+        "--url",
+        url,
+        "--copies",
+        "3",
+        "--queries",
+        "2",
+        "--json",
+        str(report),
+    )
+    result = json.loads(report.read_text())
+    assert result["unions"] == 3 * 40  # every copy has the source's unions, under the same provinces
+    for where in ("country", "province", "city", "county"):
+        assert result[f"{where} coverage"]["p50"] > 0

@@ -1,0 +1,237 @@
+"""The dashboard's reads at national scale on PostgreSQL: 2.8 million grassroots unions.
+
+    .venv/bin/python -m bench.bench_projections --unions 40000     # first: the rebuilt read side
+    .venv/bin/python -m bench.bench_national --copies 70           # 40,000 x 70 = 2.8 million
+
+Generating and replaying a log of 2.8 million unions (about 85 million events) takes hours on this
+machine, and what these reads cost depends only on the read-model rows they scan. So the read side
+that `bench_projections` rebuilt from its generated log (SQLite, kept in `--source`) is loaded into a
+PostgreSQL database `--copies` times, each copy under the same provinces but with its own cities,
+counties, townships and unions (ids and paths rewritten: `P01-C03` becomes `P01-K7C03`, `U0000001`
+becomes `K7U0000001`), with the registrations of the federations in the log so that a subtree can be
+looked up. The tables and indexes are the live ones (`projections.schema`), analysed after loading.
+
+Then, for random dates of 2013-2028, each dashboard read (`projections.coverage`, `alert_counts`,
+`worst_alerts` and the first page of `alerts`) is timed over the whole country, a province (a
+quarter of the country here, more than the largest real province), a city and a county; p50/p99 ms.
+The loaded database is kept and reused (`--reload` loads it again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+import projections
+from events import make_engine
+from events import schema as event_schema
+from projections import queries, schema
+
+DEFAULT_SOURCE = Path("/tmp/unionflow-bench/projections-40000-7-2012-01-01.db")
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/unionflow_national"
+_TABLES = ("proj_orgs", "proj_terms", "proj_procedures", "proj_alert_facts", "proj_alerts")
+# Columns that hold an organisation's id, a path or a procedure id, rewritten for each copy.
+_REWRITTEN = {"org_id", "parent_id", "path", "procedure_id", "inbox_org"}
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def rewrite(value: str | None, copy: int) -> str | None:
+    """An id, path or procedure id of the source as it is in copy `copy` (copy 0: unchanged). The
+    national union and the provinces are shared by every copy; everything below a province is the
+    copy's own."""
+    if value is None or copy == 0:
+        return value
+    tag = f"K{copy}"
+    value = value.replace("-C", f"-{tag}C")
+    if value.startswith("U"):
+        value = tag + value
+    return value.replace("/U", f"/{tag}U")
+
+
+def _copy_rows(raw: Any, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """COPY the rows into `table` (psycopg 3), in chunks."""
+    n = 0
+    names = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cur, cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+            n += 1
+    return n
+
+
+def load(source: Path, url: str, copies: int) -> None:
+    engine = make_engine(url)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    with engine.begin() as conn:
+        for t in reversed(schema.metadata.sorted_tables):
+            t.drop(conn, checkfirst=True)
+        event_schema.metadata.drop_all(conn)
+        event_schema.metadata.create_all(conn)
+        # Tables first, indexes after loading (as a rebuild does): faster, and the same indexes.
+        md = sa.MetaData()
+        for name in _TABLES:
+            schema.SPECS[name].build(md, name, indexes=False)
+        md.create_all(conn)
+    raw = engine.raw_connection()
+    try:
+        for name in _TABLES:
+            columns = [c.name for c in schema.LIVE[name].columns]
+            at = [i for i, c in enumerate(columns) if c in _REWRITTEN]
+            org_at = columns.index("org_id")
+            rows = src.execute(f'SELECT {", ".join(columns)} FROM "{name}"').fetchall()
+            started = time.perf_counter()
+
+            def copied(rows: list[tuple[Any, ...]] = rows, at: list[int] = at, org_at: int = org_at) -> Any:
+                for k in range(copies):
+                    for row in rows:
+                        if k and rewrite(row[org_at], k) == row[org_at]:
+                            continue  # the national union and the provinces: shared by every copy
+                        if k:
+                            row = tuple(rewrite(v, k) if i in at else v for i, v in enumerate(row))
+                        yield row
+
+            n = _copy_rows(raw, name, columns, copied())
+            raw.commit()
+            _log(f"  {name}: {n:,} rows in {time.perf_counter() - started:.0f}s")
+        # The federations' registrations (what `Tree.info` reads to place a subtree).
+        ev_cols = [c.name for c in event_schema.events.columns]
+        regs = src.execute(
+            f"SELECT {', '.join(ev_cols)} FROM events WHERE event_type = 'OrganisationRegistered'"
+            " AND stream_id NOT LIKE 'org-U%'"
+        ).fetchall()
+        pos_at, stream_at, payload_at = ev_cols.index("position"), ev_cols.index("stream_id"), ev_cols.index("payload")
+        key_at = ev_cols.index("idempotency_key")
+
+        def registrations() -> Any:
+            seen: set[str] = set()
+            for k in range(copies):
+                for row in regs:
+                    r = list(row)
+                    r[stream_at] = "org-" + (rewrite(r[stream_at][4:], k) or "")
+                    if r[stream_at] in seen:
+                        continue
+                    seen.add(r[stream_at])
+                    r[pos_at] = r[pos_at] + k * 1_000_000_000
+                    r[payload_at] = r[payload_at].replace("-C", f"-K{k}C") if k else r[payload_at]
+                    r[key_at] = None
+                    yield tuple(r)
+
+        _copy_rows(raw, "events", ev_cols, registrations())
+        raw.commit()
+    finally:
+        raw.close()
+        src.close()
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        for name in _TABLES:
+            for ix in schema.LIVE[name].indexes:
+                ix.create(conn)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
+    _log(f"  indexes and ANALYZE in {time.perf_counter() - started:.0f}s")
+    engine.dispose()
+
+
+def _percentiles(ms: list[float]) -> dict[str, float]:
+    qs = statistics.quantiles(ms, n=100, method="inclusive")
+    return {"p50": round(qs[49], 1), "p99": round(qs[98], 1), "max": round(max(ms), 1)}
+
+
+def measure(url: str, copies: int, dates: int, seed: int) -> dict[str, Any]:
+    engine = make_engine(url)
+    rng = random.Random(seed)
+    reads: dict[str, Callable[[Any, dt.date, str | None], Any]] = {
+        "coverage": lambda c, on, s: projections.coverage(c, s, on=on),
+        "alert_counts": lambda c, on, s: projections.alert_counts(c, on, s),
+        "worst_alerts": lambda c, on, s: queries.worst_alerts(c, on, s, limit=10),
+        "alerts_first_page": lambda c, on, s: projections.alerts(c, on, s, limit=100),
+    }
+    # The last copy's city and county (any copy's would do: they all have the source's shape).
+    last = copies - 1
+    subtrees: dict[str, str | None] = {
+        "country": None,
+        "province": "P02",
+        "city": rewrite("P02-C03", last),
+        "county": rewrite("P02-C03-K02", last),
+    }
+    out: dict[str, Any] = {}
+    with engine.connect() as conn:
+        unions = conn.execute(sa.text("SELECT count(*) FROM proj_orgs WHERE level = 'grassroots'")).scalar()
+        alert_rows = conn.execute(sa.text("SELECT count(*) FROM proj_alerts")).scalar()
+        out["unions"], out["alert_periods"] = unions, alert_rows
+        for where, subtree in subtrees.items():
+            for read_name, read in reads.items():
+                times: list[float] = []
+                for i in range(dates + 3):
+                    on = dt.date(2013, 1, 1) + dt.timedelta(days=rng.randrange(16 * 365))
+                    started = time.perf_counter()
+                    read(conn, on, subtree)
+                    conn.rollback()
+                    if i >= 3:  # warm-up
+                        times.append((time.perf_counter() - started) * 1000)
+                out[f"{where} {read_name}"] = _percentiles(times)
+                _log(f"  {where:8} {read_name:18} {out[f'{where} {read_name}']}")
+    engine.dispose()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="SQLite file with the rebuilt read side")
+    p.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL database (created if missing)")
+    p.add_argument("--copies", type=int, default=70, help="copies of the source's unions")
+    p.add_argument("--queries", type=int, default=30, help="dates per read and subtree")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--reload", action="store_true", help="load the database again even if loaded")
+    p.add_argument("--json", type=Path, help="also write the results here")
+    args = p.parse_args(argv)
+    if not args.source.exists():
+        p.error(f"--source {args.source} does not exist: run bench.bench_projections first")
+    url = sa.make_url(args.url)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+    marker = f"{args.source.resolve()}x{args.copies}"
+    engine = make_engine(args.url)
+    with engine.connect() as conn:
+        loaded = (
+            conn.execute(sa.text("SELECT obj_description('proj_orgs'::regclass)")).scalar()
+            if (sa.inspect(conn).has_table("proj_orgs"))
+            else None
+        )
+    engine.dispose()
+    if args.reload or loaded != marker:
+        _log(f"loading {args.copies} copies of {args.source} into {url.database} ...")
+        load(args.source, args.url, args.copies)
+        engine = make_engine(args.url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"COMMENT ON TABLE proj_orgs IS '{marker}'"))
+        engine.dispose()
+    _log("dashboard reads ...")
+    result = measure(args.url, args.copies, args.queries, args.seed)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
