@@ -42,7 +42,7 @@ DEFAULT_SOURCE = Path("/tmp/unionflow-bench/projections-40000-7-2012-01-01.db")
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/unionflow_national"
 _TABLES = ("proj_orgs", "proj_terms", "proj_procedures", "proj_alert_facts", "proj_alerts")
 # Columns that hold an organisation's id, a path or a procedure id, rewritten for each copy.
-_REWRITTEN = {"org_id", "parent_id", "path", "procedure_id", "inbox_org"}
+_REWRITTEN = {"org_id", "parent_id", "path", "procedure_id", "approver_org", "inbox_org"}
 
 
 def _log(message: str) -> None:
@@ -208,21 +208,22 @@ def main(argv: list[str] | None = None) -> int:
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
-    marker = f"{args.source.resolve()}x{args.copies}"
+    # What the database holds, kept as the table's comment: a regenerated source is loaded again.
+    source = args.source.resolve()
+    marker = f"{source} ({source.stat().st_mtime_ns}) x{args.copies}"
     engine = make_engine(args.url)
     with engine.connect() as conn:
-        loaded = (
-            conn.execute(sa.text("SELECT obj_description('proj_orgs'::regclass)")).scalar()
-            if (sa.inspect(conn).has_table("proj_orgs"))
-            else None
-        )
+        loaded = None
+        if sa.inspect(conn).has_table("proj_orgs"):
+            loaded = conn.execute(sa.text("SELECT obj_description('proj_orgs'::regclass)")).scalar()
     engine.dispose()
     if args.reload or loaded != marker:
         _log(f"loading {args.copies} copies of {args.source} into {url.database} ...")
         load(args.source, args.url, args.copies)
         engine = make_engine(args.url)
         with engine.begin() as conn:
-            conn.execute(sa.text(f"COMMENT ON TABLE proj_orgs IS '{marker}'"))
+            quoted = marker.replace("'", "''")  # COMMENT takes no parameters
+            conn.execute(sa.text(f"COMMENT ON TABLE proj_orgs IS '{quoted}'"))
         engine.dispose()
     _log("dashboard reads ...")
     result = measure(args.url, args.copies, args.queries, args.seed)
