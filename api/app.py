@@ -30,7 +30,9 @@ from api.logs import request_id_var
 from api.problems import PROBLEM_JSON, ApiProblem, install, problem
 from api.requests import (
     OPEN_REQUESTS,
+    STEP_OF_COMMAND,
     STEP_REQUESTS,
+    UNION_PATH_OF_COMMAND,
     UNION_REQUESTS,
     CommandRequest,
     ImportTermRequest,
@@ -47,10 +49,6 @@ log = logging.getLogger("unionflow.api")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
-
-# The step (URL name) for each command, to link the allowed steps to their endpoints.
-_STEP_OF_COMMAND: dict[str, str] = {req.command.__name__: step for step, req in STEP_REQUESTS.items()}
-_UNION_PATH_OF_COMMAND: dict[str, str] = {req.command.__name__: name for name, req in UNION_REQUESTS.items()}
 
 
 class Problem(BaseModel):
@@ -519,7 +517,7 @@ def _read_routes(app: FastAPI) -> None:
         if as_of is None and recorded_at is None:
             response.headers["ETag"] = f'"{union.version}"'
             allowed = [
-                {"command": name, "href": f"/unions/{union.org_id}/{_UNION_PATH_OF_COMMAND[name]}"}
+                {"command": name, "href": f"/unions/{union.org_id}/{UNION_PATH_OF_COMMAND[name]}"}
                 for name in _runtime(request).service.allowed_union_commands(union, actor)
             ]
         body = _dataclass_dict(union, skip=("procedures",))
@@ -554,7 +552,7 @@ def _read_routes(app: FastAPI) -> None:
             response.headers["ETag"] = f'"{union.version}"'
             allowed = []
             for s in _runtime(request).service.allowed_steps(union, proc, actor):
-                step = _STEP_OF_COMMAND.get(s.command, s.trigger.replace("_", "-"))
+                step = STEP_OF_COMMAND.get(s.command, s.trigger.replace("_", "-"))
                 allowed.append(
                     {
                         "step": step,

@@ -468,3 +468,9 @@ STEP_REQUESTS: dict[str, type[CommandRequest]] = {
 
 # The machine's trigger names (snake case) for the URL's step names; allowed steps link to these.
 TRIGGER_STEPS: dict[str, str] = {name.replace("-", "_"): name for name in STEP_REQUESTS}
+
+# The URL name of each command, so that what the workflow allows links to where it is taken: a
+# procedure's step (/procedures/{id}/steps/<name>) and a union's record (/unions/{id}/<name>, and
+# /ui/unions/{id}/record/<name> on the web pages).
+STEP_OF_COMMAND: dict[str, str] = {req.command.__name__: step for step, req in STEP_REQUESTS.items()}
+UNION_PATH_OF_COMMAND: dict[str, str] = {req.command.__name__: name for name, req in UNION_REQUESTS.items()}

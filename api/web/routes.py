@@ -29,7 +29,14 @@ from api.audit_routes import AUDIT_ROLES, verify_scope
 from api.auth import may_read
 from api.bundle import write_bundle
 from api.problems import domain_status
-from api.requests import OPEN_REQUESTS, STEP_REQUESTS, UNION_REQUESTS, CommandRequest
+from api.requests import (
+    OPEN_REQUESTS,
+    STEP_OF_COMMAND,
+    STEP_REQUESTS,
+    UNION_PATH_OF_COMMAND,
+    UNION_REQUESTS,
+    CommandRequest,
+)
 from api.runtime import Runtime
 from api.web import forms, i18n, pictures, sessions
 from events import ConcurrencyError
@@ -50,8 +57,6 @@ ALERT_KINDS = alert_model.KINDS
 _READS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ui-reads")
 INBOX_PAGE_SIZE = 20
 _SAFE_NEXT = re.compile(r"^/ui(/[A-Za-z0-9._~:@!$&'()*+,;=%/-]*)?(\?[A-Za-z0-9._~:@!$&'()*+,;=%/?-]*)?$")
-_STEP_OF_COMMAND: dict[str, str] = {req.command.__name__: step for step, req in STEP_REQUESTS.items()}
-_UNION_ACTION_OF_COMMAND: dict[str, str] = {req.command.__name__: name for name, req in UNION_REQUESTS.items()}
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 # Pages hold personal data and forms: not cached, not framed by another site (clickjacking), and
@@ -401,7 +406,7 @@ def go_to_union(request: Request, org_id: str = "") -> Response:
 def _union_actions(rt: Runtime, union: UnionState, actor: Actor) -> list[str]:
     """The forms for what the person may record on the union itself now (the workflow says which;
     it decides again on post)."""
-    return [_UNION_ACTION_OF_COMMAND[name] for name in rt.service.allowed_union_commands(union, actor)]
+    return [UNION_PATH_OF_COMMAND[name] for name in rt.service.allowed_union_commands(union, actor)]
 
 
 @router.get("/unions/{org_id}", response_class=HTMLResponse)
@@ -496,8 +501,8 @@ async def _union_command(
 ) -> Response:
     """A command posted from one of a union's forms: the CSRF check, the person's view of the
     union, the request schema's checks and the workflow's decision. Done: on to `done_url`;
-    otherwise the form again with what was typed and the errors or the refusal (422), or the
-    notice that someone else moved the union on (409)."""
+    otherwise the form again with what was typed and the errors or the refusal (the API's status
+    for it: `Outcome.status`), or the notice that someone else moved the union on (409)."""
     posted = await _posted(request)
     if isinstance(posted, Response):
         return posted
@@ -630,7 +635,7 @@ def _step_forms(
     views: list[FormView] = []
     seen: set[str] = set()
     for allowed in rt.service.allowed_steps(union, proc, actor):
-        step = _STEP_OF_COMMAND.get(allowed.command, allowed.trigger.replace("_", "-"))
+        step = STEP_OF_COMMAND.get(allowed.command, allowed.trigger.replace("_", "-"))
         if step in seen or step not in STEP_REQUESTS:
             continue
         seen.add(step)
