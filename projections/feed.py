@@ -284,25 +284,51 @@ def read_after(conn: Connection, after: int, to: int | None, limit: int) -> list
     return _events(conn, q.order_by(_E.c.position).limit(limit))
 
 
-def read_streams_page(
-    conn: Connection,
-    after: tuple[str, int] | None,
-    to_position: int,
-    limit: int,
-    *,
-    low: str | None = None,
-    high: str | None = None,
-) -> list[Ev]:
-    """Up to `limit` events in stream order ((stream_id, version), keyset after `after`), only
-    those at or before `to_position`, of streams in [low, high) when given."""
-    q = sa.select(*select_columns(conn)).where(_E.c.position <= to_position)
-    if after is not None:
-        q = q.where(sa.tuple_(_E.c.stream_id, _E.c.version) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
-    elif low is not None:
-        q = q.where(_E.c.stream_id >= low)
-    if high is not None:
-        q = q.where(_E.c.stream_id < high)
-    return _events(conn, q.order_by(_E.c.stream_id, _E.c.version).limit(limit))
+class StreamPages:
+    """The log in stream order ((stream_id, version)), page by page (keyset after the last
+    event of the page before), only events at or before `to_position`, of streams in
+    [low, high) when given: a rebuild's replay reads the whole log this way.
+
+    The two statements (the first page, the pages after) are written once and run as text
+    (`exec_driver_sql`): a rebuild asks for thousands of pages, and small ones, because a page's
+    events and parsed payloads are then still in the CPU's cache when the handlers fold them
+    (measured on the bench log of 1.2 million events, one replay process over half of it: 7.5 s
+    of CPU with pages of 200 to 500, 9.5 s with pages of 5,000; medians of 5). Building and
+    compiling the SELECT for each page through SQLAlchemy cost about 145 µs, as much as
+    fetching 70 rows."""
+
+    def __init__(self, conn: Connection, to_position: int, *, low: str | None = None, high: str | None = None) -> None:
+        self.conn = conn
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        if conn.dialect.name == "sqlite":
+            payload = "CAST(payload AS BLOB), CAST(metadata AS BLOB)"  # bytes: see _SQLITE_COLUMNS
+        else:
+            payload = "payload, metadata"
+        head = (
+            "SELECT position, stream_id, version, event_type, schema_version, "
+            f"{payload}, occurred_on FROM events WHERE position <= {mark}"
+        )
+        upper = f" AND stream_id < {mark}" if high is not None else ""
+        tail = f"{upper} ORDER BY stream_id, version LIMIT {mark}"
+        lower = f" AND stream_id >= {mark}" if low is not None else ""
+        self._first = (head + lower + tail, (to_position, *((low,) if low is not None else ())))
+        self._next = (f"{head} AND (stream_id, version) > ({mark}, {mark}){tail}", (to_position,))
+        self._high: tuple[str, ...] = (high,) if high is not None else ()
+
+    def after(self, last: tuple[str, int] | None, limit: int) -> list[Ev]:
+        """Up to `limit` events after the event `last` ((stream_id, version); None: from the
+        first)."""
+        if last is None:
+            sql, params = self._first
+        else:
+            sql, params = self._next[0], (*self._next[1], *last)
+        # exec_driver_sql: the text as is, in the connection's transaction (ended by the caller)
+        result = self.conn.exec_driver_sql(sql, (*params, *self._high, limit))
+        try:
+            rows = result.cursor.fetchall()  # the driver's tuples, as `_events` takes them
+        finally:
+            result.close()
+        return [Ev(*r) for r in rows]
 
 
 def read_stream(conn: Connection, stream_id: str) -> list[Ev]:

@@ -70,7 +70,7 @@ from projections import schema
 from projections.base import Folder, Projection, Rows, Writer
 from projections.calendar import iso
 from projections.errors import ProjectionError, ProjectionOutdated, UnknownEvent
-from projections.feed import Ev, head_position, read_after, read_streams_page
+from projections.feed import Ev, StreamPages, head_position, read_after
 from projections.models.alerts import Alerts
 from projections.models.procedures import Procedures
 from projections.models.register import Register
@@ -175,7 +175,7 @@ class Projections:
         *,
         page_size: int = 2000,
         batch_events: int = 10_000,
-        rebuild_page_size: int = 5000,
+        rebuild_page_size: int = 500,
         flush_rows: int = 50_000,
         max_inline_lag: int = 10_000,
         workers: int | None = None,
@@ -1016,8 +1016,9 @@ def replay_streams(
             stream: str | None = None
             states: list[Any] = []
             version = 0
+            pages = StreamPages(read, to_position, low=low, high=high)
             while True:
-                page = read_streams_page(read, after, to_position, page_size, low=low, high=high)
+                page = pages.after(after, page_size)
                 read.rollback()  # end the read transaction: never hold a snapshot across pages
                 if not page:
                     break

@@ -14,9 +14,11 @@ from alembic.runtime.migration import MigrationContext
 
 import projections
 from events import DomainEvent, EventMetadata, EventRegistry, EventStore, NewEvent
+from events import schema as event_schema
 from events.catalogue import CATALOGUE, org_stream
 from projections import CorruptHistory, Progress, ProjectionOutdated, Projections, UnknownEvent
 from projections import schema as proj_schema
+from projections.feed import StreamPages
 from projections.runner import CLASSES
 from tests.integration.projections.support import D, World
 
@@ -155,13 +157,47 @@ def test_rebuild_one_projection_alone(world: World, engine: sa.Engine) -> None:
 
 
 @pytest.mark.slow
-def test_parallel_rebuild_over_stream_ranges(engine: sa.Engine) -> None:
+@pytest.mark.parametrize("page", [500, 4])  # 4: each worker pages through its range, keyset after keyset
+def test_parallel_rebuild_over_stream_ranges(engine: sa.Engine, page: int) -> None:
     world = World(engine)
     _history(world)
     before = _snapshot(engine)
-    report = Projections(engine, workers=2, parallel_from=0).rebuild()
+    report = Projections(engine, workers=2, parallel_from=0, rebuild_page_size=page).rebuild()
     assert report.events == world.store.last_position()
     assert _snapshot(engine) == before
+
+
+@pytest.mark.parametrize("page", [1, 3, 1000])
+def test_stream_pages_read_each_event_of_a_range_once_in_stream_order(engine: sa.Engine, page: int) -> None:
+    """The rebuild's reader: every event at or before the cut, of the streams in [low, high),
+    once, ordered by (stream, version), whatever the page size."""
+    world = World(engine)
+    _history(world)
+    cut = world.store.last_position() - 5  # the later events are past the replay's head
+    ev = event_schema.events
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(ev.c.stream_id, ev.c.version, ev.c.position).order_by(ev.c.stream_id, ev.c.version)
+        ).all()
+        streams = sorted({r.stream_id for r in stored})
+        low, high = streams[1], streams[-2]
+        for lo, hi in ((None, None), (low, None), (None, high), (low, high)):
+            expected = [
+                (r.stream_id, r.version, r.position)
+                for r in stored
+                if r.position <= cut and (lo is None or r.stream_id >= lo) and (hi is None or r.stream_id < hi)
+            ]
+            pages = StreamPages(conn, cut, low=lo, high=hi)
+            got: list[tuple[str, int, int]] = []
+            last: tuple[str, int] | None = None
+            while batch := pages.after(last, page):
+                assert len(batch) <= page
+                got += [(e.stream_id, e.version, e.position) for e in batch]
+                last = (batch[-1].stream_id, batch[-1].version)
+                conn.rollback()
+            assert got == expected, (lo, hi)
+            assert all(isinstance(e.on, str) and e.data is not None for e in pages.after(None, 3))
+            conn.rollback()
 
 
 def test_an_unknown_event_type_stops_the_runner_with_its_name(engine: sa.Engine) -> None:
