@@ -70,6 +70,13 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
+        # Debian's SQLite is built with secure_delete ON: every page a statement frees is
+        # overwritten with zeros and written out. Nothing here needs that: the log is append-only
+        # and the read models are derived from it. FAST still zeroes deleted rows inside the
+        # pages a statement writes anyway; it only stops writing whole freed pages, which made a
+        # rebuild's swap (dropping the old read-model tables) write all of them to the WAL:
+        # 1.0-1.2 s, now 0.4 s (bench/README.md).
+        cur.execute("PRAGMA secure_delete=FAST")
         cur.close()
 
     @event.listens_for(engine, "begin")

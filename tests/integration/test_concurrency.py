@@ -188,6 +188,31 @@ def test_sqlite_runs_in_wal_mode_with_full_sync_and_a_busy_timeout(sqlite_url: s
     store.engine.dispose()
 
 
+def test_sqlite_does_not_write_out_the_pages_a_dropped_table_frees(sqlite_url: str) -> None:
+    """secure_delete=FAST (events.db): dropping a table (a rebuild's swap drops the old read
+    models) puts its pages on the free list without writing each one to the WAL."""
+    store = store_for(sqlite_url)
+    raw = store.engine.raw_connection()  # autocommit (events.db): each statement commits
+    try:
+        sql = raw.cursor()
+        assert sql.execute("PRAGMA secure_delete").fetchone()[0] == 2  # FAST
+        empty = sql.execute("PRAGMA page_count").fetchone()[0]
+        sql.execute("CREATE TABLE scratch (n INTEGER PRIMARY KEY, filler TEXT)")
+        sql.execute(
+            "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 4000) "
+            "INSERT INTO scratch SELECT n, printf('%.2000c', 'x') FROM k"
+        )
+        pages = sql.execute("PRAGMA page_count").fetchone()[0] - empty
+        sql.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        sql.execute("DROP TABLE scratch")
+        frames = sql.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+    finally:
+        raw.close()
+    assert pages > 2000
+    assert frames < 20, f"dropping a table of {pages} pages wrote {frames} pages to the WAL"
+    store.engine.dispose()
+
+
 def test_threads_queue_for_the_write_lock(db_url: str) -> None:
     """Eight threads, each with its own engine (as separate processes would have), append to
     their own streams and to a shared one: nothing but retried conflicts on the shared stream."""
