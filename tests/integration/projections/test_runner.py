@@ -5,6 +5,7 @@ an event type they do not know."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any, ClassVar
 
 import pytest
@@ -16,7 +17,8 @@ import projections
 from events import DomainEvent, EventMetadata, EventRegistry, EventStore, NewEvent
 from events import schema as event_schema
 from events.catalogue import CATALOGUE, org_stream
-from projections import CorruptHistory, Progress, ProjectionOutdated, Projections, UnknownEvent
+from events.db import make_engine
+from projections import CorruptHistory, Progress, ProjectionOutdated, Projections, UnknownEvent, runner
 from projections import schema as proj_schema
 from projections.feed import StreamPages
 from projections.runner import CLASSES
@@ -157,14 +159,62 @@ def test_rebuild_one_projection_alone(world: World, engine: sa.Engine) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", [500, 4])  # 4: each worker pages through its range, keyset after keyset
-def test_parallel_rebuild_over_stream_ranges(engine: sa.Engine, page: int) -> None:
+@pytest.mark.parametrize(
+    ("page", "flush"),
+    [
+        (500, 50_000),  # the defaults: one page and one write per process
+        (4, 50_000),  # each process pages through its range, keyset after keyset
+        (4, 5),  # and the two race for SQLite's write lock, every few pages
+    ],
+)
+def test_parallel_rebuild_over_stream_ranges(engine: sa.Engine, page: int, flush: int) -> None:
     world = World(engine)
     _history(world)
     before = _snapshot(engine)
-    report = Projections(engine, workers=2, parallel_from=0, rebuild_page_size=page).rebuild()
+    report = Projections(engine, workers=2, parallel_from=0, rebuild_page_size=page, flush_rows=flush).rebuild()
     assert report.events == world.store.last_position()
     assert _snapshot(engine) == before
+
+
+def test_a_replay_folds_on_while_another_writer_holds_the_sqlite_write_lock(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replay process whose buffers are full tries to write without waiting: while the other
+    process holds SQLite's write lock it keeps folding (up to `hold_rows` buffered), and writes
+    once the lock is free; the tables come out the same."""
+    engine = make_engine(sqlite_url)
+    world = World(engine)
+    _history(world)
+    expected = _snapshot(engine)
+    head = world.store.last_position()
+    md = sa.MetaData()
+    shadow = {t: proj_schema.SPECS[t].build(md, t + "__held", indexes=False) for t in proj_schema.LIVE}
+    with engine.begin() as conn:
+        for table in shadow.values():
+            table.create(conn)
+    monkeypatch.setattr(runner, "PROGRESS_EVERY", 1)  # a report after every page
+    blocker = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # the other process, writing
+    seen: list[tuple[int, int]] = []  # (events replayed, rows written) while the lock was held
+
+    def report(done: int) -> None:
+        if blocker.in_transaction:
+            written = blocker.execute('SELECT count(*) FROM "proj_orgs__held"').fetchone()[0]
+            seen.append((done, written))
+            if done >= head // 2:
+                blocker.execute("COMMIT")  # the other process is done writing
+
+    done = runner.replay_streams(engine, runner.NAMES, shadow, head, report, 1, 1, hold_rows=10**6)
+    blocker.close()
+    assert done == head
+    # It went on folding, event after event, past the point where its buffer was due a write,
+    # and wrote nothing while the lock was held.
+    assert len(seen) >= head // 2 and all(written == 0 for _, written in seen)
+    with engine.connect() as conn:
+        for name, table in shadow.items():
+            keys = [table.c[k] for k in proj_schema.SPECS[name].primary_key]
+            assert [tuple(r) for r in conn.execute(sa.select(table).order_by(*keys))] == expected[name], name
+    engine.dispose()
 
 
 @pytest.mark.parametrize("page", [1, 3, 1000])
