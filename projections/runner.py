@@ -30,7 +30,10 @@ cannot interleave with the listener.
 `rebuild` replays from zero into shadow tables (``<table>__rebuild``) created from the table specs
 without secondary indexes: stream by stream (each union's events in version order, up to the head
 position read at the start), so each union's rows are written once, with bulk inserts, and memory
-holds one union at a time. Then it catches the shadow tables up in position order, and swaps: under
+holds one union at a time (plus a page of events and the rows not yet written). On a long log the
+streams are split between processes (`workers`), each writing its own unions' rows; on SQLite a
+process does not wait for the write lock while the other holds it, but folds on (`replay_streams`).
+Then it catches the shadow tables up in position order, and swaps: under
 the log-head lock (appends wait), it applies the last events, drops the live tables, renames the
 shadow ones into place, creates (SQLite) or renames (PostgreSQL, built beforehand) the indexes, and
 sets the checkpoints, in one transaction. Readers see the old tables or the new ones, never a mix.
