@@ -713,6 +713,8 @@ def rebuild_outdated(rt: Runtime) -> list[str]:
 
 
 def _rebuild_with_progress(read_models: Projections, names: list[str] | None) -> None:
+    import time
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -726,12 +728,21 @@ def _rebuild_with_progress(read_models: Projections, names: list[str] | None) ->
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=False,
+        # Redrawn when progress comes (every 10,000 events a replay process), not by a thread
+        # of its own: with a second thread running, the rebuild must spawn its replay processes
+        # (fork is only safe single-threaded), and each spawned one imports everything again.
+        auto_refresh=False,
     )
+    drawn = [0.0]
     with bar:
         task = bar.add_task("replay", total=None)
 
         def show(step: Step) -> None:
             bar.update(task, description=step.phase, completed=step.done, total=max(step.total, step.done))
+            now = time.monotonic()
+            if now - drawn[0] >= 0.2 or step.phase != "replay":  # the parent shares the replay's cores
+                drawn[0] = now
+                bar.refresh()
 
         done = read_models.rebuild(names, progress=show)
     rows = ", ".join(f"{n:,} {t}" for t, n in done.rows.items())
