@@ -976,7 +976,8 @@ from api.cli_io import register_io  # noqa: E402  (the import and export command
 register_io(app)
 
 
-# Typer (0.2x) vendors click as `typer._click`; older releases use click itself.
+# Recent typer releases vendor click as `typer._click`; older ones use click itself. Abort is not
+# among these exceptions in every release: it is caught as `typer.Abort`, which all of them export.
 _CLICK: Any = importlib.import_module(
     "typer._click.exceptions" if importlib.util.find_spec("typer._click") else "click.exceptions"
 )
@@ -994,7 +995,7 @@ def main() -> None:
         where = ctx.command_path if ctx is not None else "unionflow"
         typer.secho(f"error: {where}: {exc.format_message()} (see --help)", fg=typer.colors.RED, err=True)
         sys.exit(exc.exit_code)
-    except _CLICK.Abort:
+    except typer.Abort:  # Ctrl-C or end of input at a prompt (typer.Abort in every release)
         typer.secho("error: aborted", fg=typer.colors.RED, err=True)
         sys.exit(130)
     except EventStoreError as exc:

@@ -176,3 +176,18 @@ def test_usage_errors_are_one_line_with_exit_2(args: list[str], says: str) -> No
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {says}"), done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_store_error_is_one_line_with_exit_1(tmp_path: Path) -> None:
+    """Through the installed entry point: a database without the schema is refused in one line
+    (EventStoreError), whatever typer release vends click's exceptions (typer 0.29 has no
+    `typer._click.exceptions.Abort`: looking it up there turned this into a traceback)."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("unionflow")
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    done = subprocess.run([str(script), "verify", "--database-url", url], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == "error: the database has no unionflow schema: run `unionflow db upgrade`"
+    assert done.stdout == ""
