@@ -108,6 +108,10 @@ def verify(
     if bundle is not None:
         from api.bundle import verify_bundle
 
+        if not bundle.is_file():  # a usage error, not a tampered bundle
+            raise _fail(
+                f"--bundle: {bundle} is not a file" if bundle.exists() else f"--bundle: no such file {bundle}", 2
+            )
         checked = verify_bundle(bundle)
         if checked.broken:
             raise _fail(f"bundle {bundle}: tampering detected: {checked.broken}")

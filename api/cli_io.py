@@ -166,8 +166,13 @@ def export_bundle(
     target = out.resolve()
     if not target.parent.is_dir():
         raise _fail(f"--out: no such directory {target.parent}", 2)
+    if target.is_dir():
+        raise _fail(f"--out: {target} is a directory; name the bundle file to write", 2)
     # Write beside the target and rename at the end: never a half-written bundle under its name.
-    fd, tmp = tempfile.mkstemp(prefix=".unionflow-bundle-", suffix=".zip", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".unionflow-bundle-", suffix=".zip", dir=target.parent)
+    except OSError as exc:
+        raise _fail(f"--out: cannot write in {target.parent}: {exc.strerror}", 2) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             manifest = write_bundle(rt, org, subtree=subtree, out=fh, exported_by=who)
@@ -177,6 +182,8 @@ def export_bundle(
         os.replace(tmp, target)
     except BundleScopeError as exc:
         raise _fail(f"--org: {exc}", 2) from exc
+    except OSError as exc:  # the disk filled up, the directory went away, ...: nothing is left behind
+        raise _fail(f"--out: cannot write {target}: {exc.strerror or exc}", 1) from exc
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -252,3 +252,40 @@ def test_a_file_that_is_not_a_bundle_is_one_line(tmp_path: Path) -> None:
     empty.seek(0)
     report = verify_bundle(empty)
     assert report.broken is not None and report.broken.kind == "missing-file" and report.broken.file == MANIFEST
+
+
+def test_a_bundle_path_that_is_not_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    """A missing file or a directory is the caller's mistake, not tampering: exit 2, naming the option."""
+    missing = tmp_path / "nope.zip"
+    r = runner.invoke(cli, ["verify", "--bundle", str(missing)])
+    assert (r.exit_code, r.stderr.strip()) == (2, f"error: --bundle: no such file {missing}")
+    r = runner.invoke(cli, ["verify", "--bundle", str(tmp_path)])
+    assert (r.exit_code, r.stderr.strip()) == (2, f"error: --bundle: {tmp_path} is not a file")
+
+
+def test_export_where_it_cannot_write_is_one_line_and_leaves_nothing(any_api: Api, tmp_path: Path) -> None:
+    founded_union(any_api)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    r = export(any_api, out_dir, "--org", "JA")
+    assert (r.exit_code, r.stderr.strip()) == (
+        2,
+        f"error: --out: {out_dir} is a directory; name the bundle file to write",
+    )
+    blocker = out_dir / "blocker"  # a file where the bundle's directory should be
+    blocker.write_text("x")
+    r = export(any_api, blocker / "b.zip", "--org", "JA")
+    assert (r.exit_code, r.stderr.strip()) == (2, f"error: --out: no such directory {blocker}")
+    assert sorted(p.name for p in out_dir.iterdir()) == ["blocker"]
+
+
+@pytest.mark.skipif(
+    not Path("/sys/kernel").is_dir(), reason="needs Linux's sysfs: a directory no one can create files in"
+)
+def test_export_into_a_directory_it_cannot_write_in_is_one_line(any_api: Api) -> None:
+    """Root ignores permission bits, so a read-only directory is taken from sysfs, where even root
+    cannot create a file: before, this ended in a traceback from tempfile."""
+    founded_union(any_api)
+    r = export(any_api, Path("/sys/kernel/unionflow-bundle.zip"), "--org", "JA")
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert r.stderr.strip().startswith("error: --out: cannot write in /sys/kernel: ")
