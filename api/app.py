@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.auth import current_actor, may_read
 from api.logs import request_id_var
 from api.problems import PROBLEM_JSON, ApiProblem, install, problem
+from api.query import only_known_query
 from api.requests import (
     OPEN_REQUESTS,
     STEP_OF_COMMAND,
@@ -637,6 +638,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         description="Founding (建会) and re-election on term (换届) of grassroots trade unions, "
         "as event-sourced procedures. Errors are RFC 9457 problem details; refusals name the rule "
         "(RULES.md ID) and the numbers checked.",
+        dependencies=[Depends(only_known_query)],
     )
     app.state.runtime = runtime
     install(app)

@@ -7,12 +7,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import unauthorised
+from api.query import checks_query, refuse_unknown_query
 from workflow.authority import Actor
 from workflow.service import WorkflowService
 
 bearer = HTTPBearer(auto_error=False, description="A token from `unionflow token issue`")
 
 
+@checks_query
 def current_actor(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthorised("a bearer token is required (Authorization: Bearer ...)", invalid=False)
@@ -20,6 +22,7 @@ def current_actor(request: Request, credentials: HTTPAuthorizationCredentials | 
     if info is None:
         raise unauthorised("the token is unknown, revoked or expired", invalid=True)
     request.state.token_id = info.token_id
+    refuse_unknown_query(request)  # only now: a caller without a valid token learns nothing but 401
     return info.actor
 
 

@@ -160,7 +160,8 @@ POLICY: dict[tuple[str, str], Policy] = {
     },
 }
 
-# Query parameters naming the organisation a read is about.
+# Query parameters naming the organisation a read is about (reads only: POST /organisations takes
+# none, and a parameter an endpoint does not take is 422).
 ORG_QUERY = {"/organisations", "/procedures", "/alerts", "/alerts/counts", "/inbox", "/coverage"}
 ORG_QUERY_REQUIRED = {"/audit/verify", "/audit/bundle"}
 
@@ -194,7 +195,7 @@ def call_for(method: str, template: str, route: Route) -> Call:
     """A well-formed request about U1 (path, query and a schema-valid body: the first example of
     the route's request schema), so that only authorisation and the rules decide the answer."""
     path = template.format(union_id=UNION, procedure_id=PROCEDURE, kind="founding")
-    params = {"org": UNION} if template in ORG_QUERY | ORG_QUERY_REQUIRED else {}
+    params = {"org": UNION} if method == "GET" and template in ORG_QUERY | ORG_QUERY_REQUIRED else {}
     body: dict[str, Any] | None = None
     if method == "POST":
         assert isinstance(route, APIRoute) and route.body_field is not None, template

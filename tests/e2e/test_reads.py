@@ -282,6 +282,27 @@ def test_alerts_scoping_and_bad_input(seeded: Api) -> None:
     ]
 
 
+def test_a_query_parameter_the_endpoint_does_not_take_is_422_not_ignored(seeded: Api) -> None:
+    """`/alerts?on=...` used to answer for today, silently: an auditor could read those alerts as
+    the ones of the date asked for. Every unknown name is listed, with the ones the route takes."""
+    api = seeded
+    auditor = api.auth("auditor", "JA")
+    r = get(api, "/alerts", auditor, on="2024-05-01")
+    assert (r.status_code, r.headers["content-type"]) == (422, PROBLEM)
+    assert r.json()["detail"] == (
+        "query.on: not a parameter of GET /alerts; it takes: as_of, cursor, kind, limit, org, recorded_at"
+    )
+    r = get(api, "/unions/U1", auditor, as_of="2024-05-01", date="2024-05-01", org="JA")
+    assert fields_of(r) == ["query.date", "query.org"]
+    assert get(api, "/health", {}, verbose="1").status_code == 422  # an endpoint open to all
+    # without a valid token, the answer is 401 whatever the query: the check comes after it
+    assert get(api, "/alerts", {}, on="2024-05-01").status_code == 401
+    assert get(api, "/alerts", {"Authorization": "Bearer uf_nope"}, on="2024-05-01").status_code == 401
+    # what the route takes still works, and the same date asked for properly answers for it
+    on_date = get(api, "/alerts", auditor, as_of="2024-05-01")
+    assert on_date.status_code == 200 and {a["on"] for a in on_date.json()["items"]} == {"2024-05-01"}
+
+
 # --------------------------------------------------------------------------- GET /coverage
 
 
