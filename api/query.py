@@ -34,17 +34,19 @@ def checks_query(dependency: F) -> F:
     return dependency
 
 
-# id(route) -> (the query parameters it takes, whether a dependency of it checks them itself)
-_ROUTES: dict[int, tuple[frozenset[str], bool]] = {}
+# id(route) -> (the route, the query parameters it takes, whether a dependency of it checks them
+# itself). The route is kept with its facts so that its id cannot be reused by another route while
+# the entry exists (tests build many applications).
+_ROUTES: dict[int, tuple[APIRoute, frozenset[str], bool]] = {}
 
 
 def _route_facts(route: APIRoute) -> tuple[frozenset[str], bool]:
-    facts = _ROUTES.get(id(route))
-    if facts is None:
+    entry = _ROUTES.get(id(route))
+    if entry is None:
         deps = list(_dependants(route.dependant))
         names = frozenset(p.alias for d in deps for p in d.query_params)
-        facts = _ROUTES[id(route)] = (names, any(d.call in _SELF_CHECKING for d in deps))
-    return facts
+        entry = _ROUTES[id(route)] = (route, names, any(d.call in _SELF_CHECKING for d in deps))
+    return entry[1], entry[2]
 
 
 def refuse_unknown_query(request: Request) -> None:
