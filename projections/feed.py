@@ -12,6 +12,7 @@ written, so reading it back as a dict loses nothing. Two guards keep this honest
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -182,7 +183,14 @@ class Ev:
         if pid is not None:
             return pid
         raw = self._raw
-        if raw is None:  # an event handed to the append listener: no text made yet
+        if isinstance(raw, bytes):
+            # A step's payload opens with it (its model's first field): one match costs a third
+            # of the general search below (measured: 1.0 µs an event against 2.7).
+            first = _PID_FIRST.match(raw)
+            if first is not None:
+                pid = self._pid = first.group(1).decode()
+                return pid
+        elif raw is None:  # an event handed to the append listener: no text made yet
             assert self._recorded is not None
             found = getattr(self._recorded.event, "procedure_id", None)
             if found is not None:
@@ -236,6 +244,9 @@ class _Marks:
 
 
 _TEXT, _BYTES = _Marks(str), _Marks(bytes)
+# `{"procedure_id":"...",` at the very start: a top-level key (nothing nested before it), its
+# value without a quote or a backslash, so exactly its text.
+_PID_FIRST = re.compile(rb'\{"procedure_id":"([^"\\]*)"')
 
 
 def _parse_opening(raw: str | bytes) -> dict[str, Any]:

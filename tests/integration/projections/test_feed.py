@@ -32,6 +32,9 @@ def _ev(raw: str | bytes, event_type: str = "CandidatesPosted", schema_version: 
         # the key's text inside a string value is escaped, so it cannot be mistaken for the key
         ('{"remarks":"\\"procedure_id\\":\\"no","procedure_id":"yes"}', "yes", False),
         ('{"procedure_id":"a\\"b"}', 'a"b', True),
+        # first key (one match, as SQLite's bytes): non-ASCII text decodes as UTF-8; any escape parses
+        ('{"procedure_id":"江岸-1:founding-1","evidence":[]}', "江岸-1:founding-1", False),
+        ('{"procedure_id":"a\\nb","evidence":[]}', "a\nb", True),
     ],
 )
 @pytest.mark.parametrize("as_bytes", [False, True])  # SQLite rows bring UTF-8 bytes
