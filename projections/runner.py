@@ -1018,23 +1018,20 @@ def replay_streams(
                 nothing, when `wait` is off and the other replay process holds SQLite's write
                 lock (it is writing its own buffers: fold on and try again after the next page,
                 rather than sleep in the busy handler; measured: up to 0.4 s a rebuild)."""
-                if not sqlite:
-                    with write.begin():
+                if wait or not sqlite:
+                    with write.begin():  # BEGIN IMMEDIATE on SQLite (write_connection)
                         write_buffers()
                     return True
+                # The same transaction, tried once: the busy handler off for BEGIN only.
                 driver = write.connection.driver_connection
                 assert driver is not None
-                if not wait:
-                    driver.execute("PRAGMA busy_timeout=0")
+                driver.execute("PRAGMA busy_timeout=0")
                 try:
                     driver.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError:
-                    if wait:
-                        raise
                     return False
                 finally:
-                    if not wait:
-                        driver.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+                    driver.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
                 try:
                     write_buffers()
                     driver.execute("COMMIT")
