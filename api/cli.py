@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from api import output
-from events import EventStoreError, database_url
+from api.settings import database_url
+from events import EventStoreError
 
 if TYPE_CHECKING:
     from api.runtime import Runtime

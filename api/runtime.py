@@ -3,13 +3,13 @@ workflow service. The composition root shared by the HTTP app and the CLI."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from api import register_migrations
+from api.settings import Settings, database_url
 from api.tokens import TokenStore
 from events import EventRegistry, EventStore, make_engine
 from events import migrate as migrations
@@ -19,8 +19,6 @@ from projections import register_migrations as register_projection_migrations
 from workflow.profile import ProfileRegistry, load_profile
 from workflow.service import Clock, WorkflowService, system_clock
 
-PROFILES_DIR_ENV = "UNIONFLOW_PROFILES_DIR"
-
 
 def build_registry() -> EventRegistry:
     registry = EventRegistry()
@@ -28,11 +26,11 @@ def build_registry() -> EventRegistry:
     return registry
 
 
-def build_profiles(directory: str | None = None) -> ProfileRegistry:
-    """The national default, plus every `*.json` profile in $UNIONFLOW_PROFILES_DIR (a local
-    profile such as Beijing's, with its name and version)."""
+def build_profiles(directory: str | Path | None = None) -> ProfileRegistry:
+    """The national default, plus every `*.json` profile in the profiles directory (a setting:
+    $UNIONFLOW_PROFILES_DIR), each a local profile such as Beijing's, with its name and version."""
     profiles = ProfileRegistry.with_defaults()
-    directory = directory or os.environ.get(PROFILES_DIR_ENV)
+    directory = directory or Settings().profiles_dir
     if directory:
         for path in sorted(Path(directory).glob("*.json")):
             profiles.register(load_profile(path))
@@ -48,7 +46,7 @@ class Runtime:
 
     @classmethod
     def open(cls, url: str | None = None, *, clock: Clock = system_clock) -> Runtime:
-        engine = make_engine(url)
+        engine = make_engine(database_url(url))
         store = EventStore(engine, build_registry())
         # Read-your-writes: the read models are updated inside each command's own transaction.
         read_models = Projections(engine)

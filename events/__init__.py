@@ -1,6 +1,6 @@
 """The append-only, tamper-evident event store. Imports nothing of the rest of the project."""
 
-from events.db import DEFAULT_DATABASE_URL, database_url, make_engine
+from events.db import make_engine
 from events.errors import (
     ConcurrencyError,
     EventStoreError,
@@ -21,7 +21,6 @@ from events.store import EventStore
 from events.verify import BrokenLink, VerificationReport
 
 __all__ = [
-    "DEFAULT_DATABASE_URL",
     "AppendResult",
     "BrokenLink",
     "ConcurrencyError",
@@ -37,6 +36,5 @@ __all__ = [
     "StoreBusy",
     "UnknownEventType",
     "VerificationReport",
-    "database_url",
     "make_engine",
 ]

@@ -4,7 +4,6 @@ PostgreSQL through psycopg 3 for national scale."""
 from __future__ import annotations
 
 import contextvars
-import os
 import sqlite3
 from typing import Any
 
@@ -12,16 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-DEFAULT_DATABASE_URL = "sqlite:///unionflow.db"
-DATABASE_URL_ENV = "UNIONFLOW_DATABASE_URL"
-
 # How long a SQLite writer waits for another process's write lock before giving up (seconds).
 SQLITE_BUSY_TIMEOUT_S = 30.0
-
-
-def database_url(explicit: str | None = None) -> str:
-    """The URL in force: an explicit one, else $UNIONFLOW_DATABASE_URL, else the SQLite default."""
-    return explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
 
 
 def normalise_url(url: str) -> str:
@@ -32,8 +23,8 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
-    url = normalise_url(database_url(url))
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)

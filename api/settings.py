@@ -1,0 +1,26 @@
+"""The deployment's settings, read once from the environment (UNIONFLOW_*) by pydantic-settings.
+
+The layers below `api/` take their configuration as arguments: `events.make_engine` is given a
+URL, the workflow is given its profiles; only the composition root reads the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///unionflow.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="UNIONFLOW_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    # Local rule profiles (a city's or province's *.json) beside the shipped national default.
+    profiles_dir: Path | None = None
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The URL in force: an explicit one (a --database-url), else $UNIONFLOW_DATABASE_URL, else the
+    SQLite default in the working directory."""
+    return explicit or Settings().database_url
