@@ -224,21 +224,20 @@ def _rules(evidence: list[dict[str, Any]]) -> list[str]:
 
 def _waiting_on(union: UnionState, proc: Procedure) -> str:
     """Who must act next on `proc`: the higher-level union (R-APPROVER), the union's staff, or nobody."""
-    from workflow.fold import KINDS
-    from workflow.service import command_for
+    from events.flows import FLOWS
 
-    kind = KINDS[proc.kind]
-    if proc.state in kind.machine.terminal:
+    flow = FLOWS[proc.kind]
+    if proc.state in flow.terminal:
         return f"nobody: closed ({proc.state})"
-    filing = kind.waits_on_approver(proc.state)
+    filing = flow.awaiting(proc.state)
     if filing is not None:
         since = f" since {proc.filed_on}" if proc.filed_on else ""
         return f"the higher-level union {union.parent_id} (approver): {filing}{since}"
     steps = [
-        kind.machine.label(t)
-        for t in kind.machine.triggers_from(proc.state)
+        s.label_en
+        for s in sorted(flow.steps_from(proc.state), key=lambda s: s.trigger)
         # Withdrawing is always open to the union, but it is not what the procedure waits for.
-        if not t.endswith("_undecided") and command_for(t) not in ("ApproveFiling", "RejectFiling", "WithdrawProcedure")
+        if s.decided_by == "staff" and s.name == s.trigger and s.command != "WithdrawProcedure"
     ]
     return f"the union {union.org_id} (staff): " + "; ".join(steps)
 

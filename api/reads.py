@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from api.app import PROBLEM_JSON, CurrentActor, Problem, union_of
 from api.runtime import Runtime
 from events.catalogue import OrgLevel
-from projections import kinds as procedure_kinds
+from events.flows import FLOWS
 from projections import queries, replay, schema
 from projections.models.alerts import KINDS as ALERT_KINDS
 from projections.tree import Tree
@@ -56,12 +56,10 @@ AlertKind = Literal[
 ]
 ProcedureKind = Literal["founding", "reelection", "extension", "early_reelection", "by_election"]
 assert set(get_args(AlertKind)) == set(ALERT_KINDS), "AlertKind must list projections.models.alerts.KINDS"
-assert set(get_args(ProcedureKind)) == set(procedure_kinds.INITIAL), "ProcedureKind must list the read side's kinds"
+assert set(get_args(ProcedureKind)) == set(FLOWS), "ProcedureKind must list the procedure kinds (events.flows)"
 
-# Every state a procedure of some kind can be in (the read side's table of the machines).
-PROCEDURE_STATES = frozenset(procedure_kinds.INITIAL.values()) | frozenset(
-    state for table in procedure_kinds.DESTINATION.values() for state in table.values()
-)
+# Every state a procedure of some kind can be in.
+PROCEDURE_STATES = frozenset(state for flow in FLOWS.values() for state in flow.state_names)
 
 OrgParam = Annotated[
     str | None,

@@ -22,58 +22,18 @@ from events.catalogue import (
     ByElectionRequested,
     ChairVacancyRecorded,
     ProcedureEvent,
-    ProcedureWithdrawn,
     RemovalVote,
 )
+from events.flows import BY_ELECTION_FLOW
 from workflow import commands as c
 from workflow import rules
 from workflow.election import candidate_facts, check_ballots, outcome_of
 from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
-from workflow.kinds import ProcedureKind, not_applicable, withdraw
-from workflow.machine import ProcedureMachine, Step
+from workflow.kinds import ProcedureKind, as_command, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import ByElectionProcedure, Procedure, UnionState
 
-KIND = "by_election"
-
-VACANT = "vacant"
-CONSENT_REQUESTED = "consent_requested"
-CONSENTED = "consented"
-HELD = "held"
-FILLED = "filled"
-WITHDRAWN = "withdrawn"
-
-MACHINE = ProcedureMachine(
-    KIND,
-    states=[VACANT, CONSENT_REQUESTED, CONSENTED, HELD, FILLED, WITHDRAWN],
-    initial=VACANT,
-    steps=[
-        Step(
-            "request_by_election",
-            VACANT,
-            CONSENT_REQUESTED,
-            "ask the higher union's consent to a by-election",
-        ),
-        Step("consent", CONSENT_REQUESTED, CONSENTED, "consent to the by-election (higher union)"),
-        Step("refuse_consent", CONSENT_REQUESTED, VACANT, "refuse the by-election (higher union)"),
-        Step("hold_by_election", CONSENTED, HELD, "record the by-election that elected a chair"),
-        Step("hold_by_election_undecided", CONSENTED, CONSENTED, "record a by-election that elected nobody"),
-        Step("approve_result", HELD, FILLED, "approve the by-election result (higher union)"),
-        Step("reject_result", HELD, CONSENTED, "reject the by-election result (higher union)"),
-        Step(
-            "withdraw",
-            [VACANT, CONSENT_REQUESTED, CONSENTED, HELD],
-            WITHDRAWN,
-            "withdraw a by-election whose vacancy is over (R-VACANCY)",
-        ),
-    ],
-    terminal=[FILLED, WITHDRAWN],
-)
-
-AWAITING_APPROVAL = {
-    CONSENT_REQUESTED: "consent to a by-election (R-VACANCY)",
-    HELD: "by-election result (R-VACANCY)",
-}
+KIND = BY_ELECTION_FLOW.kind
 
 
 def decide_vacancy(
@@ -133,7 +93,7 @@ def open_procedure(
     return ByElectionProcedure(
         procedure_id=ev.procedure_id,
         kind=KIND,
-        state=VACANT,
+        state=BY_ELECTION_FLOW.initial,
         profile=profile,
         opened_on=occurred_on,
         last_moved_on=occurred_on,
@@ -142,25 +102,6 @@ def open_procedure(
         vacant_since=occurred_on,
         by_election_due=ev.by_election_due,
     )
-
-
-def trigger_for(proc: Procedure, ev: ProcedureEvent) -> str | None:
-    match ev:
-        case ByElectionRequested():
-            return "request_by_election"
-        case ByElectionConsented():
-            return "consent"
-        case ByElectionConsentRefused():
-            return "refuse_consent"
-        case ByElectionHeld():
-            return "hold_by_election" if ev.outcome.elected else "hold_by_election_undecided"
-        case ByElectionApproved():
-            return "approve_result"
-        case ByElectionRejected():
-            return "reject_result"
-        case ProcedureWithdrawn():
-            return "withdraw"
-    return None
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
@@ -262,76 +203,86 @@ def _require_moot(union: UnionState, proc: ByElectionProcedure) -> None:
         )
 
 
-def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _precheck(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> None:
+    """R-VACANCY comes before the step's order: a by-election fills the vacancy it was opened for
+    and may be withdrawn only once that vacancy is over."""
     assert isinstance(proc, ByElectionProcedure)
-    pid, unit_type = proc.procedure_id, union.unit.unit_type if union.unit else "other"
     if isinstance(cmd, c.RequestByElection | c.HoldByElection | c.ApproveFiling):
         _require_still_vacant(union, proc)
-    match cmd:
-        case c.RequestByElection():
-            MACHINE.advance(proc.state, "request_by_election")
-            if cmd.planned_on < cmd.occurred_on:
-                raise InvalidDate("DATE-ORDER", f"the by-election ({cmd.planned_on}) is planned before the request", {})
-            checks = [rules.check_chair_competitive(unit_type, len(cmd.candidates), proc.profile)]
-            checks += [rules.check_ineligible(candidate_facts(x), "chair", unit_type) for x in cmd.candidates]
-            return [
-                ByElectionRequested(
-                    procedure_id=pid, candidates=cmd.candidates, planned_on=cmd.planned_on, evidence=checks
-                )
-            ]
-        case c.HoldByElection():
-            MACHINE.advance(proc.state, "hold_by_election")
-            if cmd.present > cmd.due:
-                raise RuleViolation("R-QUORUM", f"{cmd.present} present but only {cmd.due} due to attend", {})
-            electing = _check_electorate(union, cmd.due)  # before the quorum: it says what `due` must be
-            checks = [rules.check_quorum(cmd.due, cmd.present) | electing]
-            check_ballots(cmd.vote, cmd.present, 1, (x.name for x in proc.candidates), "by-election")
-            result = rules.count_election(
-                1,
-                cmd.due,
-                cmd.vote.tallies,
-                cmd.vote.ballots_issued,
-                cmd.vote.ballots_returned,
-                cmd.vote.invalid_ballots,
-                proc.profile,
-            )
-            checks.append(result.evidence)
-            return [
-                ByElectionHeld(
-                    procedure_id=pid,
-                    due=cmd.due,
-                    present=cmd.present,
-                    vote=cmd.vote,
-                    outcome=outcome_of(result),
-                    evidence=checks,
-                )
-            ]
-        case c.ApproveFiling() if proc.state == CONSENT_REQUESTED:
-            return [ByElectionConsented(procedure_id=pid, document_no=cmd.document_no, remarks=cmd.remarks)]
-        case c.RejectFiling() if proc.state == CONSENT_REQUESTED:
-            return [ByElectionConsentRefused(procedure_id=pid, reasons=cmd.reasons)]
-        case c.ApproveFiling() if proc.state == HELD:
-            assert proc.elected is not None
-            return [
-                ByElectionApproved(
-                    procedure_id=pid, document_no=cmd.document_no, remarks=cmd.remarks, chair=proc.elected
-                )
-            ]
-        case c.RejectFiling() if proc.state == HELD:
-            return [ByElectionRejected(procedure_id=pid, reasons=cmd.reasons)]
-        case c.WithdrawProcedure():
-            _require_moot(union, proc)
-            return [withdraw(MACHINE, proc, cmd)]
-    raise not_applicable(MACHINE, proc, cmd)
+    elif isinstance(cmd, c.WithdrawProcedure):
+        _require_moot(union, proc)
+
+
+def _request(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    cmd = as_command(cmd, c.RequestByElection)
+    if cmd.planned_on < cmd.occurred_on:
+        raise InvalidDate("DATE-ORDER", f"the by-election ({cmd.planned_on}) is planned before the request", {})
+    unit_type = union.unit.unit_type if union.unit else "other"
+    checks = [rules.check_chair_competitive(unit_type, len(cmd.candidates), proc.profile)]
+    checks += [rules.check_ineligible(candidate_facts(x), "chair", unit_type) for x in cmd.candidates]
+    return [
+        ByElectionRequested(
+            procedure_id=proc.procedure_id, candidates=cmd.candidates, planned_on=cmd.planned_on, evidence=checks
+        )
+    ]
+
+
+def _hold(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    assert isinstance(proc, ByElectionProcedure)
+    cmd = as_command(cmd, c.HoldByElection)
+    if cmd.present > cmd.due:
+        raise RuleViolation("R-QUORUM", f"{cmd.present} present but only {cmd.due} due to attend", {})
+    electing = _check_electorate(union, cmd.due)  # before the quorum: it says what `due` must be
+    checks = [rules.check_quorum(cmd.due, cmd.present) | electing]
+    check_ballots(cmd.vote, cmd.present, 1, (x.name for x in proc.candidates), "by-election")
+    vote = cmd.vote
+    result = rules.count_election(
+        1, cmd.due, vote.tallies, vote.ballots_issued, vote.ballots_returned, vote.invalid_ballots, proc.profile
+    )
+    checks.append(result.evidence)
+    return [
+        ByElectionHeld(
+            procedure_id=proc.procedure_id,
+            due=cmd.due,
+            present=cmd.present,
+            vote=cmd.vote,
+            outcome=outcome_of(result),
+            evidence=checks,
+        )
+    ]
+
+
+def _approve_result(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    assert isinstance(proc, ByElectionProcedure) and proc.elected is not None
+    cmd = as_command(cmd, c.ApproveFiling)
+    return [
+        ByElectionApproved(
+            procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, chair=proc.elected
+        )
+    ]
+
+
+def _consent(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    cmd = as_command(cmd, c.ApproveFiling)
+    return [ByElectionConsented(procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks)]
 
 
 DEFINITION = ProcedureKind(
-    kind=KIND,
-    machine=MACHINE,
-    opening_event=ChairVacancyRecorded,
-    awaiting_approval=AWAITING_APPROVAL,
+    flow=BY_ELECTION_FLOW,
     open_procedure=open_procedure,  # type: ignore[arg-type]
-    trigger_for=trigger_for,
     apply=apply,
-    decide=decide,
+    handlers={
+        "request_by_election": _request,
+        "consent": _consent,
+        "refuse_consent": lambda u, p, cmd: [
+            ByElectionConsentRefused(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
+        ],
+        "hold_by_election": _hold,
+        "approve_result": _approve_result,
+        "reject_result": lambda u, p, cmd: [
+            ByElectionRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
+        ],
+        "withdraw": withdraw,
+    },
+    precheck=_precheck,
 )

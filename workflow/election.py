@@ -35,112 +35,17 @@ from events.catalogue import (
 from workflow import commands as c
 from workflow import rules
 from workflow.errors import RuleViolation, StepOutOfOrder
-from workflow.kinds import not_applicable
-from workflow.machine import ProcedureMachine, Step
+from workflow.kinds import StepHandler
+from workflow.kinds import as_command as _as
 from workflow.profile import RuleProfile
-from workflow.state import ElectionProgress, PendingRunoff, Procedure, UnionState
-
-# States of the election phase, in order.
-CONGRESS_TYPE_DECIDED = "congress_type_decided"
-REPRESENTATIVES_ELECTED = "representatives_elected"
-CANDIDATES_PROPOSED = "candidates_proposed"
-CANDIDATES_POSTED = "candidates_posted"
-CANDIDATES_FILED = "candidates_filed"
-CANDIDATES_APPROVED = "candidates_approved"
-CANDIDATES_REJECTED = "candidates_rejected"
-RUNOFF_NEEDED = "runoff_needed"
-CONGRESS_HELD = "congress_held"
-CHAIR_ELECTED = "chair_elected"
-RESULTS_FILED = "results_filed"
-
-STATES = [
-    CONGRESS_TYPE_DECIDED,
-    REPRESENTATIVES_ELECTED,
-    CANDIDATES_PROPOSED,
-    CANDIDATES_POSTED,
-    CANDIDATES_FILED,
-    CANDIDATES_APPROVED,
-    CANDIDATES_REJECTED,
-    RUNOFF_NEEDED,
-    CONGRESS_HELD,
-    CHAIR_ELECTED,
-    RESULTS_FILED,
-]
-
-# Filings of this phase that wait on the higher-level union, by state.
-AWAITING_APPROVAL = {
-    CANDIDATES_FILED: "candidate list (R-VETTING)",
-    RESULTS_FILED: "election results (R-RESULTS-FILED)",
-}
-
-
-def steps(entry: str, done: str) -> list[Step]:
-    """The phase's transitions, entered from `entry` and leaving to `done` on approval."""
-    return [
-        Step(
-            "decide_congress_type",
-            [entry, CONGRESS_TYPE_DECIDED, REPRESENTATIVES_ELECTED],
-            CONGRESS_TYPE_DECIDED,
-            "decide the congress type and committee size",
-        ),
-        Step(
-            "elect_representatives",
-            [CONGRESS_TYPE_DECIDED, REPRESENTATIVES_ELECTED],
-            REPRESENTATIVES_ELECTED,
-            "record the member representatives elected",
-        ),
-        Step(
-            "propose_candidates",
-            [
-                CONGRESS_TYPE_DECIDED,
-                REPRESENTATIVES_ELECTED,
-                CANDIDATES_PROPOSED,
-                CANDIDATES_POSTED,
-                CANDIDATES_REJECTED,
-            ],
-            CANDIDATES_PROPOSED,
-            "propose the candidates",
-        ),
-        Step("post_candidates", CANDIDATES_PROPOSED, CANDIDATES_POSTED, "post the candidate list publicly"),
-        Step("file_candidates", CANDIDATES_POSTED, CANDIDATES_FILED, "file the candidates for vetting"),
-        Step(
-            "approve_candidates",
-            CANDIDATES_FILED,
-            CANDIDATES_APPROVED,
-            "approve the candidates (higher union)",
-        ),
-        Step("reject_candidates", CANDIDATES_FILED, CANDIDATES_REJECTED, "reject the candidates (higher union)"),
-        Step("hold_congress", CANDIDATES_APPROVED, CONGRESS_HELD, "record the congress and its votes"),
-        Step(
-            "hold_congress_undecided",
-            CANDIDATES_APPROVED,
-            RUNOFF_NEEDED,
-            "record the congress; seats left for a runoff",
-        ),
-        Step("hold_runoff", RUNOFF_NEEDED, CONGRESS_HELD, "record the runoff that decides the last seats"),
-        Step("hold_runoff_undecided", RUNOFF_NEEDED, RUNOFF_NEEDED, "record a runoff; seats still open"),
-        Step("elect_chair", CONGRESS_HELD, CHAIR_ELECTED, "record the chair and vice-chairs elected"),
-        Step("file_results", CHAIR_ELECTED, RESULTS_FILED, "file the election results"),
-        Step("approve_results", RESULTS_FILED, done, "approve the results (higher union)"),
-        Step(
-            "reject_results_redo_congress",
-            RESULTS_FILED,
-            CANDIDATES_APPROVED,
-            "reject the results: hold the congress again",
-        ),
-        Step(
-            "reject_results_redo_candidates",
-            RESULTS_FILED,
-            CANDIDATES_REJECTED,
-            "reject the results: propose candidates again",
-        ),
-        Step(
-            "reject_results_redo_congress_type",
-            RESULTS_FILED,
-            entry,
-            "reject the results: start the election again",
-        ),
-    ]
+from workflow.state import (
+    ElectionProgress,
+    FoundingProcedure,
+    PendingRunoff,
+    Procedure,
+    ReelectionProcedure,
+    UnionState,
+)
 
 
 @dataclass(frozen=True)
@@ -156,44 +61,6 @@ class Electorate:
 
 
 # --------------------------------------------------------------------------- fold
-
-
-def _still_open(outcome: ElectionOutcome) -> bool:
-    return bool(outcome.tied) or (outcome.shortfall_seats > 0 and outcome.shortfall_action != "reduce_seats")
-
-
-def trigger_for(proc: Procedure, e: ElectionProgress, ev: ProcedureEvent) -> str | None:
-    match ev:
-        case CongressTypeDecided():
-            return "decide_congress_type"
-        case RepresentativesElected():
-            return "elect_representatives"
-        case CandidatesProposed():
-            return "propose_candidates"
-        case CandidatesPosted():
-            return "post_candidates"
-        case CandidatesFiled():
-            return "file_candidates"
-        case CandidatesApproved():
-            return "approve_candidates"
-        case CandidatesRejected():
-            return "reject_candidates"
-        case CongressHeld():
-            undecided = _still_open(ev.committee) or _still_open(ev.funds_review)
-            return "hold_congress_undecided" if undecided else "hold_congress"
-        case RunoffHeld():
-            others = [r for r in e.runoffs if r.body != ev.body]
-            undecided = bool(others) or _still_open(ev.outcome)
-            return "hold_runoff_undecided" if undecided else "hold_runoff"
-        case ChairElected():
-            return "elect_chair"
-        case ResultsFiled():
-            return "file_results"
-        case ResultsApproved():
-            return "approve_results"
-        case ResultsRejected():
-            return f"reject_results_redo_{ev.redo_from}"
-    return None
 
 
 def _runoff_after(body: str, outcome: ElectionOutcome, candidates: Iterable[str]) -> PendingRunoff | None:
@@ -708,60 +575,62 @@ def apply_to_union(
             union.chair, union.vice_chairs, union.acting_chair = e.chair, list(e.vice_chairs), None
 
 
-def decide(
-    machine: ProcedureMachine,
-    proc: Procedure,
-    e: ElectionProgress,
-    cmd: c.ProcedureCommand,
-    who: Electorate,
-    profile: RuleProfile,
-) -> list[ProcedureEvent]:
-    """The election-phase commands, for a founding or a re-election in `machine`."""
-    state = proc.state
-    match cmd:
-        case c.DecideCongressType():
-            machine.advance(state, "decide_congress_type")
-            return [decide_congress_type(proc, cmd, who, profile)]
-        case c.ElectRepresentatives():
-            machine.advance(state, "elect_representatives")
-            return [decide_representatives(proc, e, cmd, profile)]
-        case c.ProposeCandidates():
-            machine.advance(state, "propose_candidates")
-            return [decide_candidates(proc, e, cmd, who, profile)]
-        case c.PostCandidates():
-            machine.advance(state, "post_candidates")
-            return [decide_post(proc, cmd)]
-        case c.FileCandidates():
-            machine.advance(state, "file_candidates")
-            return [decide_file_candidates(proc, cmd, who)]
-        case c.HoldCongress():
-            machine.advance(state, "hold_congress")
-            return [decide_congress(proc, e, cmd, who, profile)]
-        case c.HoldRunoff():
-            machine.advance(state, "hold_runoff")
-            return [decide_runoff(proc, e, cmd, profile)]
-        case c.ElectChair():
-            machine.advance(state, "elect_chair")
-            return [decide_chair(proc, e, cmd)]
-        case c.FileResults():
-            # R-RESULTS-FILED: the results are filed once the congress (and any runoff) has seated
-            # the committee and the chair is elected, and only then.
-            machine.advance(state, "file_results", "R-RESULTS-FILED")
-            return [decide_results(proc, e, cmd, who, profile)]
-        case c.ApproveFiling() if state == CANDIDATES_FILED:
-            # R-VETTING, the higher-level union's part.
-            return [
-                CandidatesApproved(
-                    procedure_id=proc.procedure_id,
-                    document_no=cmd.document_no,
-                    remarks=cmd.remarks,
-                    evidence=[{"rule": "R-VETTING", "higher_union": True}],
-                )
-            ]
-        case c.ApproveFiling() if state == RESULTS_FILED:
-            return [decide_approve_results(proc, e, cmd)]
-        case c.RejectFiling() if state == CANDIDATES_FILED:
-            return [CandidatesRejected(procedure_id=proc.procedure_id, reasons=cmd.reasons)]
-        case c.RejectFiling() if state == RESULTS_FILED:
-            return [decide_reject_results(proc, cmd)]
-    raise not_applicable(machine, proc, cmd)
+def electorate(union: UnionState, proc: Procedure) -> Electorate:
+    """The unit's facts the election reads: a founding's recruitment, or at a re-election the
+    union's facts as they stand (kept current with UpdateUnitFacts)."""
+    if isinstance(proc, FoundingProcedure):
+        assert proc.unit is not None
+        unit_type, party = proc.unit.unit_type, proc.unit.has_party_org
+        return Electorate(proc.members, proc.female_members, proc.employees, unit_type, party)
+    assert union.unit is not None
+    u = union.unit
+    return Electorate(u.members, u.female_members, u.employees, u.unit_type, u.has_party_org)
+
+
+def progress(proc: Procedure) -> ElectionProgress:
+    assert isinstance(proc, FoundingProcedure | ReelectionProcedure)
+    return proc.election
+
+
+def _approve_candidates(proc: Procedure, cmd: c.ApproveFiling) -> list[ProcedureEvent]:
+    # R-VETTING, the higher-level union's part.
+    evidence: list[dict[str, Any]] = [{"rule": "R-VETTING", "higher_union": True}]
+    return [
+        CandidatesApproved(
+            procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, evidence=evidence
+        )
+    ]
+
+
+# The election phase's step handlers (events.flows.election), for a founding or a re-election.
+HANDLERS: dict[str, StepHandler] = {
+    "decide_congress_type": lambda u, p, cmd: [
+        decide_congress_type(p, _as(cmd, c.DecideCongressType), electorate(u, p), p.profile)
+    ],
+    "elect_representatives": lambda u, p, cmd: [
+        decide_representatives(p, progress(p), _as(cmd, c.ElectRepresentatives), p.profile)
+    ],
+    "propose_candidates": lambda u, p, cmd: [
+        decide_candidates(p, progress(p), _as(cmd, c.ProposeCandidates), electorate(u, p), p.profile)
+    ],
+    "post_candidates": lambda u, p, cmd: [decide_post(p, _as(cmd, c.PostCandidates))],
+    "file_candidates": lambda u, p, cmd: [decide_file_candidates(p, _as(cmd, c.FileCandidates), electorate(u, p))],
+    "approve_candidates": lambda u, p, cmd: _approve_candidates(p, _as(cmd, c.ApproveFiling)),
+    "reject_candidates": lambda u, p, cmd: [
+        CandidatesRejected(procedure_id=p.procedure_id, reasons=_as(cmd, c.RejectFiling).reasons)
+    ],
+    "hold_congress": lambda u, p, cmd: [
+        decide_congress(p, progress(p), _as(cmd, c.HoldCongress), electorate(u, p), p.profile)
+    ],
+    "hold_runoff": lambda u, p, cmd: [decide_runoff(p, progress(p), _as(cmd, c.HoldRunoff), p.profile)],
+    "elect_chair": lambda u, p, cmd: [decide_chair(p, progress(p), _as(cmd, c.ElectChair))],
+    "file_results": lambda u, p, cmd: [
+        decide_results(p, progress(p), _as(cmd, c.FileResults), electorate(u, p), p.profile)
+    ],
+    "approve_results": lambda u, p, cmd: [decide_approve_results(p, progress(p), _as(cmd, c.ApproveFiling))],
+    # The person chooses where the redo starts (redo_from); each choice is a step of its own.
+    **dict.fromkeys(
+        ("reject_results_redo_congress", "reject_results_redo_candidates", "reject_results_redo_congress_type"),
+        lambda u, p, cmd: [decide_reject_results(p, _as(cmd, c.RejectFiling))],
+    ),
+}

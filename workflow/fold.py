@@ -34,7 +34,7 @@ KINDS: dict[str, ProcedureKind] = {
         by_election.DEFINITION,
     )
 }
-_OPENED_BY: dict[type, ProcedureKind] = {k.opening_event: k for k in KINDS.values()}
+_OPENED_BY: dict[str, ProcedureKind] = {k.flow.opened_by: k for k in KINDS.values()}
 
 
 class CorruptHistory(Exception):
@@ -84,7 +84,7 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
 
 
 def _evolve_procedure(union: UnionState, ev: ProcedureEvent, r: RecordedEvent) -> None:
-    opened_kind = _OPENED_BY.get(type(ev))
+    opened_kind = _OPENED_BY.get(r.event_type)
     if opened_kind is not None:
         assert isinstance(ev, ProcedureOpenedMixin)
         proc = opened_kind.open_procedure(union, ev, r.occurred_on, pinned_profile(ev))
@@ -96,7 +96,7 @@ def _evolve_procedure(union: UnionState, ev: ProcedureEvent, r: RecordedEvent) -
     if proc is None:
         raise CorruptHistory(f"{r.stream_id} v{r.version}: {r.event_type} for unknown procedure {ev.procedure_id}")
     kind = KINDS[proc.kind]
-    trigger = kind.trigger_for(proc, ev)
+    trigger = kind.trigger_for(proc, r.event_type, ev)
     dest = kind.machine.destination(proc.state, trigger) if trigger else None
     if dest is None:
         raise CorruptHistory(

@@ -15,68 +15,19 @@ from events.catalogue import (
     MembersRecruited,
     PreparatoryGroupApproved,
     ProcedureEvent,
-    ProcedureWithdrawn,
 )
+from events.flows import FOUNDING_FLOW
 from workflow import commands as c
 from workflow import election, rules
 from workflow.errors import StepOutOfOrder
-from workflow.kinds import ProcedureKind, withdraw
-from workflow.machine import ProcedureMachine, Step
+from workflow.kinds import ProcedureKind, StepHandler, as_command, withdraw
 from workflow.organisations import GRASSROOTS_LEVELS
 from workflow.profile import RuleProfile
 from workflow.state import FoundingProcedure, Procedure, UnionState
 
-KIND = "founding"
-
-REQUESTED = "requested"
-REQUEST_REJECTED = "request_rejected"
-PREPARING = "preparing"
-MEMBERS_RECRUITED = "members_recruited"
-FOUNDED = "founded"
-REGISTERED = "registered"
+KIND = FOUNDING_FLOW.kind
+REQUESTED = FOUNDING_FLOW.initial
 WITHDRAWN = "withdrawn"
-
-_BEFORE_APPROVAL = [REQUESTED, REQUEST_REJECTED, PREPARING, MEMBERS_RECRUITED, *election.STATES]
-
-MACHINE = ProcedureMachine(
-    KIND,
-    states=[
-        REQUESTED,
-        REQUEST_REJECTED,
-        PREPARING,
-        MEMBERS_RECRUITED,
-        *election.STATES,
-        FOUNDED,
-        REGISTERED,
-        WITHDRAWN,
-    ],
-    initial=REQUESTED,
-    steps=[
-        Step(
-            "approve_prep_group",
-            REQUESTED,
-            PREPARING,
-            "approve the request and preparatory group (higher union)",
-        ),
-        Step("reject_request", REQUESTED, REQUEST_REJECTED, "reject the founding request (higher union)"),
-        Step("resubmit_request", REQUEST_REJECTED, REQUESTED, "file the founding request again"),
-        Step(
-            "record_members",
-            [PREPARING, MEMBERS_RECRUITED],
-            MEMBERS_RECRUITED,
-            "record the members recruited",
-        ),
-        *election.steps(entry=MEMBERS_RECRUITED, done=FOUNDED),
-        Step("register_legal_person", FOUNDED, REGISTERED, "record the legal-person registration"),
-        Step("withdraw", _BEFORE_APPROVAL, WITHDRAWN, "withdraw the founding"),
-    ],
-    terminal=[REGISTERED, WITHDRAWN],
-)
-
-AWAITING_APPROVAL = {
-    REQUESTED: "founding request and preparatory group (R-PREP-GROUP)",
-    **election.AWAITING_APPROVAL,
-}
 
 
 def open_procedure(union: UnionState, ev: FoundingRequested, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
@@ -92,24 +43,6 @@ def open_procedure(union: UnionState, ev: FoundingRequested, occurred_on: dt.dat
         initiators=list(ev.initiators),
         prep_group=list(ev.prep_group),
     )
-
-
-def trigger_for(proc: Procedure, ev: ProcedureEvent) -> str | None:
-    assert isinstance(proc, FoundingProcedure)
-    match ev:
-        case FoundingRequestResubmitted():
-            return "resubmit_request"
-        case PreparatoryGroupApproved():
-            return "approve_prep_group"
-        case FoundingRequestRejected():
-            return "reject_request"
-        case MembersRecruited():
-            return "record_members"
-        case LegalPersonRegistered():
-            return "register_legal_person"
-        case ProcedureWithdrawn():
-            return "withdraw"
-    return election.trigger_for(proc, proc.election, ev)
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
@@ -141,62 +74,60 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
             election.apply_to_union(union, proc, proc.election, ev, occurred_on)
 
 
-def electorate(proc: FoundingProcedure) -> election.Electorate:
-    assert proc.unit is not None
-    return election.Electorate(
-        members=proc.members,
-        female_members=proc.female_members,
-        employees=proc.employees,
-        unit_type=proc.unit.unit_type,
-        has_party_org=proc.unit.has_party_org,
-    )
+def _resubmit(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    cmd = as_command(cmd, c.ResubmitFoundingRequest)
+    rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
+    size = rules.check_prep_group(len(cmd.prep_group), proc.profile)
+    return [
+        FoundingRequestResubmitted(
+            procedure_id=proc.procedure_id,
+            unit=cmd.unit,
+            initiators=cmd.initiators,
+            prep_group=cmd.prep_group,
+            evidence=[size],
+        )
+    ]
 
 
-def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _record_members(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    cmd = as_command(cmd, c.RecordMembersRecruited)
+    rules.check_unit_counts(cmd.employees, cmd.members, cmd.female_members)
+    return [
+        MembersRecruited(
+            procedure_id=proc.procedure_id,
+            members=cmd.members,
+            female_members=cmd.female_members,
+            employees=cmd.employees,
+        )
+    ]
+
+
+def _approve_prep_group(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, FoundingProcedure)
-    pid, profile = proc.procedure_id, proc.profile
-    match cmd:
-        case c.ResubmitFoundingRequest():
-            MACHINE.advance(proc.state, "resubmit_request")
-            rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
-            size = rules.check_prep_group(len(cmd.prep_group), profile)
-            return [
-                FoundingRequestResubmitted(
-                    procedure_id=pid,
-                    unit=cmd.unit,
-                    initiators=cmd.initiators,
-                    prep_group=cmd.prep_group,
-                    evidence=[size],
-                )
-            ]
-        case c.RecordMembersRecruited():
-            MACHINE.advance(proc.state, "record_members")
-            rules.check_unit_counts(cmd.employees, cmd.members, cmd.female_members)
-            return [
-                MembersRecruited(
-                    procedure_id=pid,
-                    members=cmd.members,
-                    female_members=cmd.female_members,
-                    employees=cmd.employees,
-                )
-            ]
-        case c.RegisterLegalPerson():
-            MACHINE.advance(proc.state, "register_legal_person")
-            return [LegalPersonRegistered(procedure_id=pid, registration_no=cmd.registration_no)]
-        case c.ApproveFiling():
-            if proc.state == REQUESTED:
-                size = rules.check_prep_group(len(proc.prep_group), profile)
-                return [
-                    PreparatoryGroupApproved(
-                        procedure_id=pid, document_no=cmd.document_no, remarks=cmd.remarks, evidence=[size]
-                    )
-                ]
-        case c.RejectFiling():
-            if proc.state == REQUESTED:
-                return [FoundingRequestRejected(procedure_id=pid, reasons=cmd.reasons)]
-        case c.WithdrawProcedure():
-            return [withdraw(MACHINE, proc, cmd)]
-    return election.decide(MACHINE, proc, proc.election, cmd, electorate(proc), profile)
+    cmd = as_command(cmd, c.ApproveFiling)
+    size = rules.check_prep_group(len(proc.prep_group), proc.profile)  # R-PREP-GROUP
+    return [
+        PreparatoryGroupApproved(
+            procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, evidence=[size]
+        )
+    ]
+
+
+HANDLERS: dict[str, StepHandler] = {
+    "approve_prep_group": _approve_prep_group,
+    "reject_request": lambda u, p, cmd: [
+        FoundingRequestRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
+    ],
+    "resubmit_request": _resubmit,
+    "record_members": _record_members,
+    **election.HANDLERS,
+    "register_legal_person": lambda u, p, cmd: [
+        LegalPersonRegistered(
+            procedure_id=p.procedure_id, registration_no=as_command(cmd, c.RegisterLegalPerson).registration_no
+        )
+    ],
+    "withdraw": withdraw,
+}
 
 
 def decide_request(
@@ -230,13 +161,4 @@ def decide_request(
     )
 
 
-DEFINITION = ProcedureKind(
-    kind=KIND,
-    machine=MACHINE,
-    opening_event=FoundingRequested,
-    awaiting_approval=AWAITING_APPROVAL,
-    open_procedure=open_procedure,  # type: ignore[arg-type]
-    trigger_for=trigger_for,
-    apply=apply,
-    decide=decide,
-)
+DEFINITION = ProcedureKind(flow=FOUNDING_FLOW, open_procedure=open_procedure, apply=apply, handlers=HANDLERS)  # type: ignore[arg-type]

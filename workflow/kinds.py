@@ -1,44 +1,95 @@
-"""What every procedure kind provides to the fold and to the command handler."""
+"""What every procedure kind provides to the fold and to the command handler: its declaration
+(`events.flows`, from which its machine is built), how its first event opens a procedure, how its
+events change the state, and one handler per step."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from events.catalogue import ProcedureEvent, ProcedureWithdrawn
+from events.flows import OUTCOME_EVENTS, Flow, Step, outcome_of
 from workflow import commands as c
 from workflow.errors import StepOutOfOrder
 from workflow.machine import ProcedureMachine
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, UnionState
 
+# A step's handler: checks the step's rules through the guards and returns the events recording it.
+StepHandler = Callable[[UnionState, Procedure, c.ProcedureCommand], list[ProcedureEvent]]
+APPROVER_COMMANDS = frozenset({c.ApproveFiling.__name__, c.RejectFiling.__name__})
+
 
 @dataclass(frozen=True)
 class ProcedureKind:
-    kind: str
-    machine: ProcedureMachine
-    opening_event: type[ProcedureEvent]
-    # state -> what filing waits there on the higher-level union
-    awaiting_approval: dict[str, str]
+    flow: Flow
     open_procedure: Callable[[UnionState, ProcedureEvent, dt.date, RuleProfile], Procedure]
-    trigger_for: Callable[[Procedure, ProcedureEvent], str | None]
     apply: Callable[[UnionState, Procedure, ProcedureEvent, dt.date], None]
-    decide: Callable[[UnionState, Procedure, c.ProcedureCommand], list[ProcedureEvent]]
+    handlers: Mapping[str, StepHandler]  # step name -> its handler
+    # Checks that come before the step's order (a by-election whose vacancy is over: R-VACANCY).
+    precheck: Callable[[UnionState, Procedure, c.ProcedureCommand], None] | None = None
+    machine: ProcedureMachine = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "machine", ProcedureMachine(self.flow))
+        missing = {s.name for s in self.flow.steps} - set(self.handlers)
+        if missing:
+            raise ValueError(f"{self.flow.kind}: no handler for the steps {sorted(missing)}")
+
+    @property
+    def kind(self) -> str:
+        return self.flow.kind
 
     def waits_on_approver(self, state: str) -> str | None:
-        return self.awaiting_approval.get(state)
+        return self.flow.awaiting(state)
+
+    def trigger_for(self, proc: Procedure, event_type: str, ev: ProcedureEvent) -> str | None:
+        """The trigger an event of this kind fires; its content decides between outcome variants."""
+        outcome = None
+        if event_type in OUTCOME_EVENTS:
+            outcome, _ = outcome_of(event_type, ev.model_dump(mode="json"), proc.pending_runoffs())
+        step = self.flow.step_of_event(event_type, outcome)
+        return step.trigger if step is not None else None
+
+    def decide(self, union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+        """Take `cmd` as the step the machine allows from the procedure's state, through its handler."""
+        if self.precheck is not None:
+            self.precheck(union, proc, cmd)
+        step = self._step_for(proc, cmd)
+        self.machine.advance(proc.state, step.trigger, step.out_of_order_rule)
+        return self.handlers[step.name](union, proc, cmd)
+
+    def _step_for(self, proc: Procedure, cmd: c.ProcedureCommand) -> Step:
+        command = type(cmd).__name__
+        steps = [s for s in self.flow.steps if s.command == command]
+        for step in steps:
+            if self.machine.destination(proc.state, step.trigger) is not None:
+                return step
+        if steps and command not in APPROVER_COMMANDS:
+            self.machine.advance(proc.state, steps[0].trigger, steps[0].out_of_order_rule)  # raises, naming the rule
+        raise not_applicable(self.machine, proc, cmd)
 
 
-def withdraw(machine: ProcedureMachine, proc: Procedure, cmd: c.WithdrawProcedure) -> ProcedureWithdrawn:
-    machine.advance(proc.state, "withdraw")
-    return ProcedureWithdrawn(procedure_id=proc.procedure_id, reason=cmd.reason)
+_C = TypeVar("_C", bound=c.ProcedureCommand)
+
+
+def as_command(cmd: c.ProcedureCommand, kind: type[_C]) -> _C:
+    """`cmd` as the command its step takes (the flow names it; the dispatch went by it)."""
+    assert isinstance(cmd, kind)
+    return cmd
+
+
+def withdraw(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    assert isinstance(cmd, c.WithdrawProcedure)
+    return [ProcedureWithdrawn(procedure_id=proc.procedure_id, reason=cmd.reason)]
 
 
 def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: c.ProcedureCommand) -> StepOutOfOrder:
     """The error for a command that this procedure cannot take now."""
     name = type(cmd).__name__
-    if isinstance(cmd, c.ApproveFiling | c.RejectFiling):
+    if name in APPROVER_COMMANDS:
         return StepOutOfOrder(
             "STEP-ORDER",
             f"{machine.kind} {proc.procedure_id} is '{proc.state}': nothing waits on the higher-level union",

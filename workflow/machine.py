@@ -8,22 +8,13 @@ steps while folding a stream costs a dictionary lookup per event."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from transitions import Machine
 from transitions.extensions.diagrams import GraphMachine
 
+from events.flows import Flow
 from workflow.errors import StepOutOfOrder
-
-
-@dataclass(frozen=True)
-class Step:
-    trigger: str
-    source: str | Sequence[str]
-    dest: str
-    label: str = ""  # what the step means to a person; shown in descriptions and diagrams
 
 
 class _DiagramModel:
@@ -31,23 +22,19 @@ class _DiagramModel:
 
 
 class ProcedureMachine:
-    def __init__(self, kind: str, states: Sequence[str], initial: str, steps: Iterable[Step], terminal: Sequence[str]):
-        self.kind = kind
-        self.states = tuple(states)
-        self.initial = initial
-        self.terminal = frozenset(terminal)
-        self.steps = tuple(steps)
+    """The `transitions` machine of one procedure kind, built from its declaration (events.flows)."""
+
+    def __init__(self, flow: Flow):
+        self.flow = flow
+        self.kind = flow.kind
+        self.states = tuple(flow.state_names)
+        self.initial = flow.initial
+        self.terminal = flow.terminal
+        self.steps = flow.steps
         self._definition: dict[str, Any] = {
             "states": list(self.states),
-            "transitions": [
-                {
-                    "trigger": s.trigger,
-                    "source": list(s.source) if not isinstance(s.source, str) else s.source,
-                    "dest": s.dest,
-                }
-                for s in self.steps
-            ],
-            "initial": initial,
+            "transitions": [{"trigger": s.trigger, "source": list(s.sources), "dest": s.dest} for s in self.steps],
+            "initial": flow.initial,
             "auto_transitions": False,
         }
         self.machine = Machine(model=None, **self._definition)
@@ -55,9 +42,9 @@ class ProcedureMachine:
         for name, event in self.machine.events.items():
             for source, transitions in event.transitions.items():
                 if len(transitions) != 1 or transitions[0].dest is None:
-                    raise ValueError(f"{kind}: trigger {name!r} from {source!r} must lead to exactly one state")
+                    raise ValueError(f"{self.kind}: trigger {name!r} from {source!r} must lead to exactly one state")
                 self._table[(source, name)] = str(transitions[0].dest)
-        self._labels = {s.trigger: s.label for s in self.steps}
+        self._labels = {s.trigger: s.label_en for s in self.steps}
 
     def destination(self, state: str, trigger: str) -> str | None:
         return self._table.get((state, trigger))
@@ -80,8 +67,8 @@ class ProcedureMachine:
 
     def steps_from(self, state: str) -> list[str]:
         """The steps a person can take from `state`, as they would name them: one name per step,
-        without the machine's outcome variants (`hold_congress_undecided` is `hold_congress`)."""
-        return sorted({t.removesuffix("_undecided") for t in self.triggers_from(state)})
+        without the outcome variants the count decides (`hold_congress_undecided` is `hold_congress`)."""
+        return sorted({self.flow.step(t).name for t in self.triggers_from(state)})
 
     def label(self, trigger: str) -> str:
         return self._labels.get(trigger, trigger)

@@ -16,43 +16,22 @@ from events.catalogue import (
     ReelectionPlanApproved,
     ReelectionPlanRejected,
 )
+from events.flows import REELECTION_FLOW
 from workflow import commands as c
 from workflow import election, rules
 from workflow.errors import InvalidDate, StepOutOfOrder
-from workflow.kinds import ProcedureKind, withdraw
-from workflow.machine import ProcedureMachine, Step
+from workflow.kinds import ProcedureKind, StepHandler, as_command, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, ReelectionProcedure, UnionState
 
-KIND = "reelection"
-
-PLAN_FILED = "plan_filed"
-PLAN_REJECTED = "plan_rejected"
-PLAN_APPROVED = "plan_approved"
-REELECTED = "reelected"
-WITHDRAWN = "withdrawn"
-
-MACHINE = ProcedureMachine(
-    KIND,
-    states=[PLAN_FILED, PLAN_REJECTED, PLAN_APPROVED, *election.STATES, REELECTED, WITHDRAWN],
-    initial=PLAN_FILED,
-    steps=[
-        Step("approve_plan", PLAN_FILED, PLAN_APPROVED, "approve the re-election plan (higher union)"),
-        Step("reject_plan", PLAN_FILED, PLAN_REJECTED, "reject the re-election plan (higher union)"),
-        *election.steps(entry=PLAN_APPROVED, done=REELECTED),
-        Step("withdraw", [PLAN_FILED, PLAN_APPROVED, *election.STATES], WITHDRAWN, "withdraw the re-election"),
-    ],
-    terminal=[PLAN_REJECTED, REELECTED, WITHDRAWN],
-)
-
-AWAITING_APPROVAL = {PLAN_FILED: "re-election plan (R-REELECTION)", **election.AWAITING_APPROVAL}
+KIND = REELECTION_FLOW.kind
 
 
 def open_procedure(union: UnionState, ev: ReelectionOpened, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
     return ReelectionProcedure(
         procedure_id=ev.procedure_id,
         kind=KIND,
-        state=PLAN_FILED,
+        state=REELECTION_FLOW.initial,
         profile=profile,
         opened_on=occurred_on,
         last_moved_on=occurred_on,
@@ -64,18 +43,6 @@ def open_procedure(union: UnionState, ev: ReelectionOpened, occurred_on: dt.date
     )
 
 
-def trigger_for(proc: Procedure, ev: ProcedureEvent) -> str | None:
-    assert isinstance(proc, ReelectionProcedure)
-    match ev:
-        case ReelectionPlanApproved():
-            return "approve_plan"
-        case ReelectionPlanRejected():
-            return "reject_plan"
-        case ProcedureWithdrawn():
-            return "withdraw"
-    return election.trigger_for(proc, proc.election, ev)
-
-
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
     assert isinstance(proc, ReelectionProcedure)
     if isinstance(ev, ReelectionPlanApproved | ReelectionPlanRejected | ProcedureWithdrawn):
@@ -84,35 +51,24 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
     election.apply_to_union(union, proc, proc.election, ev, occurred_on)
 
 
-def electorate(union: UnionState) -> election.Electorate:
-    # A re-election reads the union's facts as they stand (kept current with UpdateUnitFacts).
-    assert union.unit is not None
-    u = union.unit
-    return election.Electorate(
-        members=u.members,
-        female_members=u.female_members,
-        employees=u.employees,
-        unit_type=u.unit_type,
-        has_party_org=u.has_party_org,
-    )
-
-
-def decide(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
-    assert isinstance(proc, ReelectionProcedure)
-    match cmd:
-        case c.ApproveFiling() if proc.state == PLAN_FILED:
-            return [
-                ReelectionPlanApproved(procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks)
-            ]
-        case c.RejectFiling() if proc.state == PLAN_FILED:
-            return [ReelectionPlanRejected(procedure_id=proc.procedure_id, reasons=cmd.reasons)]
-        case c.WithdrawProcedure():
-            return [withdraw(MACHINE, proc, cmd)]
-    return election.decide(MACHINE, proc, proc.election, cmd, electorate(union), proc.profile)
+HANDLERS: dict[str, StepHandler] = {
+    "approve_plan": lambda u, p, cmd: [
+        ReelectionPlanApproved(
+            procedure_id=p.procedure_id,
+            document_no=as_command(cmd, c.ApproveFiling).document_no,
+            remarks=as_command(cmd, c.ApproveFiling).remarks,
+        )
+    ],
+    "reject_plan": lambda u, p, cmd: [
+        ReelectionPlanRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
+    ],
+    **election.HANDLERS,
+    "withdraw": withdraw,
+}
 
 
 def open_reelections(union: UnionState) -> list[Procedure]:
-    return [p for p in union.procedures_of(KIND) if p.state not in MACHINE.terminal]
+    return [p for p in union.procedures_of(KIND) if p.state not in REELECTION_FLOW.terminal]
 
 
 def decide_open(union: UnionState, procedure_id: str, cmd: c.OpenReelection, profile: RuleProfile) -> ReelectionOpened:
@@ -172,13 +128,4 @@ def decide_open(union: UnionState, procedure_id: str, cmd: c.OpenReelection, pro
     )
 
 
-DEFINITION = ProcedureKind(
-    kind=KIND,
-    machine=MACHINE,
-    opening_event=ReelectionOpened,
-    awaiting_approval=AWAITING_APPROVAL,
-    open_procedure=open_procedure,  # type: ignore[arg-type]
-    trigger_for=trigger_for,
-    apply=apply,
-    decide=decide,
-)
+DEFINITION = ProcedureKind(flow=REELECTION_FLOW, open_procedure=open_procedure, apply=apply, handlers=HANDLERS)  # type: ignore[arg-type]

@@ -19,8 +19,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Connection
-
 from events import (
     AppendResult,
     ConcurrencyError,
@@ -62,38 +60,6 @@ class AllowedStep:
     trigger: str
     label: str
     command: str
-
-
-# Which command takes each machine trigger, for "what may this person do now".
-_TRIGGER_COMMANDS: dict[str, str] = {
-    "resubmit_request": "ResubmitFoundingRequest",
-    "record_members": "RecordMembersRecruited",
-    "register_legal_person": "RegisterLegalPerson",
-    "withdraw": "WithdrawProcedure",
-    "decide_congress_type": "DecideCongressType",
-    "elect_representatives": "ElectRepresentatives",
-    "propose_candidates": "ProposeCandidates",
-    "post_candidates": "PostCandidates",
-    "file_candidates": "FileCandidates",
-    "hold_congress": "HoldCongress",
-    "hold_runoff": "HoldRunoff",
-    "elect_chair": "ElectChair",
-    "file_results": "FileResults",
-    "request_by_election": "RequestByElection",
-    "hold_by_election": "HoldByElection",
-}
-_APPROVER_COMMANDS = frozenset({"ApproveFiling", "RejectFiling"})
-
-
-def command_for(trigger: str) -> str:
-    """The command that fires `trigger` (decisions of the higher-level union are ApproveFiling or
-    RejectFiling, whatever the filing)."""
-    trigger = trigger.removesuffix("_undecided")
-    if trigger in _TRIGGER_COMMANDS:
-        return _TRIGGER_COMMANDS[trigger]
-    if trigger.startswith(("reject", "refuse")):
-        return "RejectFiling"
-    return "ApproveFiling"
 
 
 class RecentStreams:
@@ -224,20 +190,16 @@ class WorkflowService:
     def allowed_steps(self, union: UnionState, proc: Procedure, actor: Actor) -> list[AllowedStep]:
         """The steps `actor` may take on `proc` now (by state and authority; the rules are checked
         when the step is taken)."""
-        kind = KINDS[proc.kind]
+        machine = KINDS[proc.kind].machine
+        may = {
+            "approver": _permitted(lambda: require_approver_of(actor, union)),
+            "staff": _permitted(lambda: require_staff_of(actor, union)),
+        }
         steps: dict[str, AllowedStep] = {}
-        for trigger in kind.machine.triggers_from(proc.state):
-            command = command_for(trigger)
-            try:
-                if command in _APPROVER_COMMANDS:
-                    require_approver_of(actor, union)
-                else:
-                    require_staff_of(actor, union)
-            except NotAuthorised:
-                continue
-            steps.setdefault(
-                trigger.removesuffix("_undecided"), AllowedStep(trigger, kind.machine.label(trigger), command)
-            )
+        for trigger in machine.triggers_from(proc.state):
+            step = machine.flow.step(trigger)
+            if may[step.decided_by]:
+                steps.setdefault(step.name, AllowedStep(trigger, step.label_en, step.command))
         return list(steps.values())
 
     def allowed_union_commands(self, union: UnionState, actor: Actor) -> list[str]:
@@ -345,7 +307,7 @@ class WorkflowService:
         # (rather than reading the stream again) and pass them on to the read models, if any.
         written: list[RecordedEvent] = []
 
-        def on_appended(conn: Connection, recorded: Sequence[RecordedEvent]) -> None:
+        def on_appended(conn: Any, recorded: Sequence[RecordedEvent]) -> None:  # conn: the store's transaction
             written.extend(recorded)
             if self.listener is not None:
                 self.listener(conn, recorded)
@@ -464,7 +426,7 @@ class WorkflowService:
             return outcome
         written: list[RecordedEvent] = []
 
-        def on_appended(conn: Connection, recorded: Sequence[RecordedEvent]) -> None:
+        def on_appended(conn: Any, recorded: Sequence[RecordedEvent]) -> None:  # conn: the store's transaction
             written.extend(recorded)
             if self.listener is not None:
                 self.listener(conn, recorded)

@@ -89,6 +89,11 @@ class Procedure:
     filed_on: dt.date | None = None  # when the filing now waiting on the higher-level union was made
     history: list[str] = field(default_factory=list)  # states passed through, for the diagram's path
 
+    def pending_runoffs(self) -> list[str]:
+        """The bodies whose seats wait for a runoff (R-TIE, R-SHORTFALL): none outside an election."""
+        election: ElectionProgress | None = getattr(self, "election", None)
+        return [r.body for r in election.runoffs] if election is not None else []
+
 
 @dataclass
 class FoundingProcedure(Procedure):

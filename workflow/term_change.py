@@ -20,38 +20,16 @@ from events.catalogue import (
     ExtensionRejected,
     ExtensionRequested,
     ProcedureEvent,
-    ProcedureWithdrawn,
 )
+from events.flows import EARLY_REELECTION_FLOW, EXTENSION_FLOW
 from workflow import commands as c
 from workflow import rules
 from workflow.errors import StepOutOfOrder
-from workflow.kinds import ProcedureKind, not_applicable, withdraw
-from workflow.machine import ProcedureMachine, Step
+from workflow.kinds import ProcedureKind, as_command, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, Term, TermChangeProcedure, UnionState
 
 REQUESTED = "requested"
-APPROVED = "approved"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-
-
-def _machine(kind: str, what: str) -> ProcedureMachine:
-    return ProcedureMachine(
-        kind,
-        states=[REQUESTED, APPROVED, REJECTED, WITHDRAWN],
-        initial=REQUESTED,
-        steps=[
-            Step("approve", REQUESTED, APPROVED, f"approve the {what} (higher union)"),
-            Step("reject", REQUESTED, REJECTED, f"reject the {what} (higher union)"),
-            Step("withdraw", REQUESTED, WITHDRAWN, f"withdraw the {what} request"),
-        ],
-        terminal=[APPROVED, REJECTED, WITHDRAWN],
-    )
-
-
-EXTENSION_MACHINE = _machine("extension", "extension")
-EARLY_MACHINE = _machine("early_reelection", "early re-election")
 
 
 def _current_term(union: UnionState, rule: str) -> Term:
@@ -112,10 +90,6 @@ def _open_extension(union: UnionState, ev: ExtensionRequested, occurred_on: dt.d
     )
 
 
-def _extension_trigger(proc: Procedure, ev: ProcedureEvent) -> str | None:
-    return {ExtensionApproved: "approve", ExtensionRejected: "reject", ProcedureWithdrawn: "withdraw"}.get(type(ev))
-
-
 def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
     # The deadline moves only on approval (R-EXTENSION: an unapproved request changes nothing).
     if isinstance(ev, ExtensionApproved) and union.term is not None:
@@ -123,44 +97,40 @@ def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occ
         union.term.extension_procedure = proc.procedure_id
 
 
-def _decide_extension(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _approve_extension(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.new_deadline is not None and proc.term_end is not None
-    match cmd:
-        case c.ApproveFiling() if proc.state == REQUESTED:
-            term = _current_term(union, "R-EXTENSION")
-            if term.end != proc.term_end:
-                raise StepOutOfOrder(
-                    "R-EXTENSION",
-                    f"the request was for the term ending {proc.term_end}; the union has since "
-                    f"started a term ending {term.end}",
-                    {"requested_for": proc.term_end.isoformat()},
-                )
-            evidence = rules.check_extension(proc.term_end, proc.new_deadline, proc.profile)
-            return [
-                ExtensionApproved(
-                    procedure_id=proc.procedure_id,
-                    document_no=cmd.document_no,
-                    remarks=cmd.remarks,
-                    new_deadline=proc.new_deadline,
-                    evidence=[evidence],
-                )
-            ]
-        case c.RejectFiling() if proc.state == REQUESTED:
-            return [ExtensionRejected(procedure_id=proc.procedure_id, reasons=cmd.reasons)]
-        case c.WithdrawProcedure():
-            return [withdraw(EXTENSION_MACHINE, proc, cmd)]
-    raise not_applicable(EXTENSION_MACHINE, proc, cmd)
+    cmd = as_command(cmd, c.ApproveFiling)
+    term = _current_term(union, "R-EXTENSION")
+    if term.end != proc.term_end:
+        raise StepOutOfOrder(
+            "R-EXTENSION",
+            f"the request was for the term ending {proc.term_end}; the union has since "
+            f"started a term ending {term.end}",
+            {"requested_for": proc.term_end.isoformat()},
+        )
+    evidence = rules.check_extension(proc.term_end, proc.new_deadline, proc.profile)
+    return [
+        ExtensionApproved(
+            procedure_id=proc.procedure_id,
+            document_no=cmd.document_no,
+            remarks=cmd.remarks,
+            new_deadline=proc.new_deadline,
+            evidence=[evidence],
+        )
+    ]
 
 
 EXTENSION = ProcedureKind(
-    kind="extension",
-    machine=EXTENSION_MACHINE,
-    opening_event=ExtensionRequested,
-    awaiting_approval={REQUESTED: "extension of the term (R-EXTENSION)"},
+    flow=EXTENSION_FLOW,
     open_procedure=_open_extension,  # type: ignore[arg-type]
-    trigger_for=_extension_trigger,
     apply=_apply_extension,
-    decide=_decide_extension,
+    handlers={
+        "approve": _approve_extension,
+        "reject": lambda u, p, cmd: [
+            ExtensionRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
+        ],
+        "withdraw": withdraw,
+    },
 )
 
 
@@ -203,14 +173,6 @@ def _open_early(
     )
 
 
-def _early_trigger(proc: Procedure, ev: ProcedureEvent) -> str | None:
-    return {
-        EarlyReelectionApproved: "approve",
-        EarlyReelectionRejected: "reject",
-        ProcedureWithdrawn: "withdraw",
-    }.get(type(ev))
-
-
 def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
     if isinstance(ev, EarlyReelectionApproved) and union.term is not None:
         assert isinstance(proc, TermChangeProcedure)
@@ -218,42 +180,38 @@ def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurre
         union.term.early_congress_on = proc.planned_congress_on
 
 
-def _decide_early(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _approve_early(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.term_end is not None
-    match cmd:
-        case c.ApproveFiling() if proc.state == REQUESTED:
-            # The approval lets the *current* term be re-elected early: a request made for a term
-            # that has since been renewed is about another term and cannot be approved (R-EARLY).
-            term = _current_term(union, "R-EARLY")
-            if term.end != proc.term_end:
-                raise StepOutOfOrder(
-                    "R-EARLY",
-                    f"the request was for the term ending {proc.term_end}; the union has since "
-                    f"started a term ending {term.end}",
-                    {"requested_for": proc.term_end.isoformat(), "term_end": term.end.isoformat()},
-                )
-            return [
-                EarlyReelectionApproved(
-                    procedure_id=proc.procedure_id,
-                    document_no=cmd.document_no,
-                    remarks=cmd.remarks,
-                    evidence=[{"rule": "R-EARLY", "approved": True}],
-                )
-            ]
-        case c.RejectFiling() if proc.state == REQUESTED:
-            return [EarlyReelectionRejected(procedure_id=proc.procedure_id, reasons=cmd.reasons)]
-        case c.WithdrawProcedure():
-            return [withdraw(EARLY_MACHINE, proc, cmd)]
-    raise not_applicable(EARLY_MACHINE, proc, cmd)
+    cmd = as_command(cmd, c.ApproveFiling)
+    # The approval lets the *current* term be re-elected early: a request made for a term that has
+    # since been renewed is about another term and cannot be approved (R-EARLY).
+    term = _current_term(union, "R-EARLY")
+    if term.end != proc.term_end:
+        raise StepOutOfOrder(
+            "R-EARLY",
+            f"the request was for the term ending {proc.term_end}; the union has since "
+            f"started a term ending {term.end}",
+            {"requested_for": proc.term_end.isoformat(), "term_end": term.end.isoformat()},
+        )
+    return [
+        EarlyReelectionApproved(
+            procedure_id=proc.procedure_id,
+            document_no=cmd.document_no,
+            remarks=cmd.remarks,
+            evidence=[{"rule": "R-EARLY", "approved": True}],
+        )
+    ]
 
 
 EARLY_REELECTION = ProcedureKind(
-    kind="early_reelection",
-    machine=EARLY_MACHINE,
-    opening_event=EarlyReelectionRequested,
-    awaiting_approval={REQUESTED: "early re-election (R-EARLY)"},
+    flow=EARLY_REELECTION_FLOW,
     open_procedure=_open_early,  # type: ignore[arg-type]
-    trigger_for=_early_trigger,
     apply=_apply_early,
-    decide=_decide_early,
+    handlers={
+        "approve": _approve_early,
+        "reject": lambda u, p, cmd: [
+            EarlyReelectionRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
+        ],
+        "withdraw": withdraw,
+    },
 )

@@ -31,8 +31,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from events import flows
 from events.catalogue import DECISION_EVENTS, FILING_EVENTS
-from projections import kinds
 from projections.base import Handler, Projection, Rows, dumps, rows_by_org
 from projections.calendar import OPEN, add_days_iso, add_months_iso, day_after, day_before
 from projections.errors import CorruptHistory
@@ -126,7 +126,7 @@ class Alerts(Projection[UnionAlerts]):
     )
 
     def _handlers(self) -> dict[str, Handler]:
-        out: dict[str, Handler] = {t: self._opened for t in kinds.OPENED_BY}
+        out: dict[str, Handler] = {t: self._opened for t in flows.OPENED_BY}
         out.update({t: self._filed for t in _FILED})
         out.update({t: self._decided for t in DECISION_EVENTS})
         out.update(
@@ -156,15 +156,15 @@ class Alerts(Projection[UnionAlerts]):
 
     def _opened(self, s: UnionAlerts, ev: Ev) -> None:
         d, f = ev.data, s.facts
-        kind = kinds.OPENED_BY[ev.type]
+        kind = flows.OPENED_BY[ev.type].kind
         pid = d["procedure_id"]
         win = windows_of(d.get("profile"))
         f["k"][pid] = [kind, win]
-        if kind == kinds.BY_ELECTION:
+        if kind == flows.BY_ELECTION:
             # R-VACANCY: the by-election is due within `vacancy_months` of the chair leaving.
             f["v"].append([pid, ev.on, add_months_iso(ev.on, win[VACANCY]), f"{win[VACANCY]} months", None])
             return
-        if kind == kinds.REELECTION:
+        if kind == flows.REELECTION:
             f["r"].append([pid, ev.on, None])  # a re-election under way (A-TERM-DUE stops)
         f["w"].append([pid, ev.on, None, win[REPLY], FILING_EVENTS[ev.type]])
 
@@ -193,7 +193,7 @@ class Alerts(Projection[UnionAlerts]):
             f["p"].append([pid, on, add_months_iso(on, win[PREP]), f"{win[PREP]} months", None])
         elif t == "ResultsApproved":
             f["t"].append([on, ev.data["term_end"], [], win[DUE], pid])
-            if kind == kinds.FOUNDING:
+            if kind == flows.FOUNDING:
                 f["l"].append([pid, on, add_days_iso(on, win[LEGAL]), f"{win[LEGAL]} days", None])
             else:
                 _end(f["r"], pid, on)

@@ -6,8 +6,9 @@ union itself otherwise, nobody once closed. A filing waiting on the higher-level
 content (the filing event's payload as stored), who filed it and when; the inbox of an approving
 organisation is these rows with `inbox_org` = that organisation, oldest first.
 
-States come from `projections.kinds` (event type -> state, per kind). The approval window used by
-A-APPROVAL-PENDING is the one of the profile the procedure pinned in its first event."""
+States come from the procedures' declarations (`events.flows`: event type -> state, per kind).
+The approval window used by A-APPROVAL-PENDING is the one of the profile the procedure pinned in
+its first event."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from events.catalogue import FILING_EVENTS
-from projections import kinds, schema
+from events.flows import FLOWS, OPENED_BY, OUTCOME_EVENTS, PROCEDURE_EVENTS, outcome_of
+from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.errors import CorruptHistory
 from projections.feed import Ev
@@ -47,9 +49,10 @@ def advance(kind: str, state: str, runoffs: list[str], ev: Ev) -> tuple[str, lis
         return cached[3], cached[4]
     key = ev.type
     after = runoffs
-    if key in kinds.VARIANT_EVENTS:
-        key, after = kinds.variant(key, ev.data, runoffs)
-    dest = kinds.DESTINATION[kind].get(key)
+    if key in OUTCOME_EVENTS:
+        outcome, after = outcome_of(key, ev.data, runoffs)
+        key = f"{key}:{outcome}" if outcome else key
+    dest = _DESTINATION[kind].get(key)
     if dest is None:
         raise CorruptHistory(
             f"{ev.stream_id} v{ev.version}: {ev.type} does not fit {kind} procedure {ev.pid} in state {state!r}"
@@ -58,20 +61,17 @@ def advance(kind: str, state: str, runoffs: list[str], ev: Ev) -> tuple[str, lis
     return dest, after
 
 
+# kind -> event type (with its outcome where the content decides) -> the state it leads to
+_DESTINATION: dict[str, dict[str, str]] = {kind: flow.destinations() for kind, flow in FLOWS.items()}
+
 # kind -> the event types that can move a procedure of that kind
-_FITS: dict[str, frozenset[str]] = {
-    kind: frozenset(key.split(":")[0] for key in table) for kind, table in kinds.DESTINATION.items()
-}
+_FITS: dict[str, frozenset[str]] = {kind: frozenset(s.event for s in flow.steps) for kind, flow in FLOWS.items()}
 
 # (kind, state) -> (what waits on the approver or None, closed, the union's next step)
 _STATES: dict[tuple[str, str], tuple[str | None, bool, str | None]] = {
-    (kind, state): (
-        kinds.AWAITING[kind].get(state),
-        state in kinds.TERMINAL[kind],
-        None if state in kinds.TERMINAL[kind] else kinds.NEXT_STEP[kind].get(state, "the union's next step"),
-    )
-    for kind, table in kinds.DESTINATION.items()
-    for state in {*table.values(), kinds.INITIAL[kind]}
+    (kind, state): (flow.awaiting(state), state in flow.terminal, flow.next_step(state))
+    for kind, flow in FLOWS.items()
+    for state in flow.state_names
 }
 
 
@@ -83,9 +83,9 @@ class Procedures(Projection[UnionProcedures]):
     )
 
     def _handlers(self) -> dict[str, Handler]:
-        out: dict[str, Handler] = {t: self._step for t in kinds.PROCEDURE_EVENTS}
-        out.update({t: self._variant_step for t in kinds.VARIANT_EVENTS})
-        out.update({t: self._open for t in kinds.OPENED_BY})
+        out: dict[str, Handler] = {t: self._step for t in PROCEDURE_EVENTS}
+        out.update({t: self._variant_step for t in OUTCOME_EVENTS})
+        out.update({t: self._open for t in OPENED_BY})
         return out
 
     def new(self, org_id: str) -> UnionProcedures:
@@ -93,7 +93,8 @@ class Procedures(Projection[UnionProcedures]):
 
     def _open(self, s: UnionProcedures, ev: Ev) -> None:
         d = ev.data
-        kind = kinds.OPENED_BY[ev.type]
+        flow = OPENED_BY[ev.type]
+        kind = flow.kind
         info = self.tree.info(s.org_id)
         profile = d.get("profile") or {}
         pid = d["procedure_id"]
@@ -103,7 +104,7 @@ class Procedures(Projection[UnionProcedures]):
             "path": info.path if info is not None else s.org_id + "/",
             "approver_org": info.parent_id if info is not None else None,
             "kind": kind,
-            "state": kinds.INITIAL[kind],
+            "state": flow.initial,
             "opened_on": ev.on,
             "profile_name": d.get("profile_name", ""),
             "profile_version": d.get("profile_version", 0),
@@ -111,10 +112,10 @@ class Procedures(Projection[UnionProcedures]):
             "internal": [],  # runoffs pending (R-TIE, R-SHORTFALL); JSON in the table
             "inbox_org": None,
         }
-        s.last[pid] = (ev, kinds.INITIAL[kind])
+        s.last[pid] = (ev, flow.initial)
 
     def _step(self, s: UnionProcedures, ev: Ev) -> None:
-        # A step's destination depends only on its type and the procedure's kind (kinds.py), so
+        # A step's destination depends only on its type and the procedure's kind (events.flows), so
         # only the latest step matters for the row; each one is still checked against the kind.
         pid = ev.pid
         row = s.procs.get(pid)
@@ -125,7 +126,7 @@ class Procedures(Projection[UnionProcedures]):
         s.last[pid] = (ev, None)
 
     def _variant_step(self, s: UnionProcedures, ev: Ev) -> None:
-        # These lead where their content says (kinds.variant); runoffs carry over between them.
+        # These lead where their content says (flows.outcome_of); runoffs carry over between them.
         pid = ev.pid
         row = s.procs.get(pid)
         if row is None:
@@ -162,7 +163,7 @@ class Procedures(Projection[UnionProcedures]):
             return {}
         for pid, (ev, state) in s.last.items():
             row = s.procs[pid]
-            row["state"] = state if state is not None else kinds.DESTINATION[row["kind"]][ev.type]
+            row["state"] = state if state is not None else _DESTINATION[row["kind"]][ev.type]
             self._moved(row, ev)
         s.last.clear()
         out = []

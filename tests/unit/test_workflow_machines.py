@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from events.flows import FLOWS
 from tests.unit.workflow_support import CITY, COUNTY, D, World, approver, auditor, found_union, staff
 from workflow import commands as c
 from workflow.fold import KINDS
 from workflow.machine import ProcedureMachine
-from workflow.service import command_for
 
 MACHINES = {kind: k.machine for kind, k in KINDS.items()}
 
@@ -72,7 +72,7 @@ def test_mermaid_without_current_highlights_the_initial_state() -> None:
 @pytest.mark.parametrize("kind", sorted(MACHINES))
 def test_every_trigger_is_taken_by_an_existing_command(kind: str) -> None:
     for t in MACHINES[kind].describe()["transitions"]:
-        command = command_for(t["trigger"])
+        command = FLOWS[kind].step(t["trigger"]).command
         assert issubclass(getattr(c, command), c.ProcedureCommand), (kind, t["trigger"], command)
 
 

@@ -7,9 +7,9 @@ After every command: a refusal wrote nothing anywhere; an accepted command's eve
 the state known before, give exactly the state folded from the whole stream. After every step the
 invariants hold: versions are contiguous, every decision was taken by an approver of the union's
 direct parent (R-APPROVER), no union is founded and no term exists without an approved election
-(or an imported term), every procedure is in a state of its machine, and the read side's own table
-of procedure states (projections/kinds.py, kept apart from workflow/) puts every procedure in the
-same state, open or closed, as the workflow's machines do."""
+(or an imported term), every procedure is in a state of its machine, and the read side (which
+derives its states from the procedures' declarations in events.flows without the workflow's
+machines) puts every procedure in the same state, open or closed, as the workflow's machines do."""
 
 from __future__ import annotations
 

@@ -1,0 +1,97 @@
+"""Every procedure kind, declared once, as data: its states and its steps.
+
+A step says which trigger moves a procedure from which states to which state, the event that
+records it (by its stored type name), the command that takes it, who decides it (the union's
+staff, or the approvers of the higher-level union: R-APPROVER) and its labels in Chinese and
+English. A state says what waits there on the higher-level union, or what the union itself does
+next. Everything else is derived from this module: the workflow's `transitions` machines and the
+command for each step ("what may I do now"), the read side's destinations and inbox, the labels
+of the pages and of the command line.
+
+It lives in `events/` beside the catalogue for the same reason the catalogue does: the write side
+(`workflow/`) and the read side (`projections/`) both read it and may not import each other.
+
+Four events lead to different states depending on their content; their steps carry an `outcome`
+(see `outcome_of`): a congress or runoff that left seats open (R-TIE, R-SHORTFALL), a results
+rejection naming the step to redo, a by-election that elected nobody. Steps that differ only in
+outcome share a `name`: the step as a person takes it (one command), whatever it turns out to do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from events.flows.model import DecidedBy, Flow, State, Step
+from events.flows.procedures import (
+    BY_ELECTION,
+    BY_ELECTION_FLOW,
+    EARLY_REELECTION,
+    EARLY_REELECTION_FLOW,
+    EXTENSION,
+    EXTENSION_FLOW,
+    FOUNDING,
+    FOUNDING_FLOW,
+    REELECTION,
+    REELECTION_FLOW,
+)
+
+__all__ = [
+    "BY_ELECTION",
+    "BY_ELECTION_FLOW",
+    "EARLY_REELECTION",
+    "EARLY_REELECTION_FLOW",
+    "EXTENSION",
+    "EXTENSION_FLOW",
+    "FLOWS",
+    "FOUNDING",
+    "FOUNDING_FLOW",
+    "OPENED_BY",
+    "OUTCOME_EVENTS",
+    "PROCEDURE_EVENTS",
+    "REELECTION",
+    "REELECTION_FLOW",
+    "DecidedBy",
+    "Flow",
+    "State",
+    "Step",
+    "outcome_of",
+]
+
+FLOWS: dict[str, Flow] = {
+    f.kind: f for f in (FOUNDING_FLOW, REELECTION_FLOW, EXTENSION_FLOW, EARLY_REELECTION_FLOW, BY_ELECTION_FLOW)
+}
+OPENED_BY: dict[str, Flow] = {f.opened_by: f for f in FLOWS.values()}
+
+# Every event type that moves a procedure, its opening event included.
+PROCEDURE_EVENTS: frozenset[str] = frozenset({s.event for f in FLOWS.values() for s in f.steps} | set(OPENED_BY))
+
+# The events whose destination depends on their content (see `outcome_of`).
+OUTCOME_EVENTS: frozenset[str] = frozenset(s.event for f in FLOWS.values() for s in f.steps if s.outcome)
+
+
+def _still_open(outcome: Mapping[str, Any]) -> bool:
+    # R-TIE / R-SHORTFALL: seats stay open for a runoff unless the profile reduced the seats.
+    return bool(outcome.get("tied")) or (
+        (outcome.get("shortfall_seats") or 0) > 0 and outcome.get("shortfall_action") != "reduce_seats"
+    )
+
+
+def outcome_of(event_type: str, data: Mapping[str, Any], runoffs: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The outcome of an event whose destination depends on its content (None for the plain
+    step), and the bodies still waiting for a runoff after it (R-TIE, R-SHORTFALL): all the
+    election state a destination depends on. `data` is the event's payload as stored."""
+    if event_type == "CongressHeld":
+        pending = [b for b in ("committee", "funds_review") if _still_open(data[b])]
+        return ("undecided" if pending else None), pending
+    if event_type == "RunoffHeld":
+        body = data["body"]
+        pending = [b for b in runoffs if b != body]
+        if _still_open(data["outcome"]):
+            pending.append(body)
+        return ("undecided" if pending else None), pending
+    if event_type == "ResultsRejected":
+        # Every redo (congress, candidates, congress_type) starts the voting again: no runoff waits.
+        return data.get("redo_from") or "congress", []
+    if event_type == "ByElectionHeld":
+        return (None if data["outcome"]["elected"] else "undecided"), list(runoffs)
+    return None, list(runoffs)
