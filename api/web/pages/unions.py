@@ -1,0 +1,246 @@
+"""A union's page (its record, terms and procedures) and its forms: opening a procedure, and
+what staff record on the union itself (facts, congresses, removals of a vice-chair)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.requests import OPEN_REQUESTS, UNION_PATH_OF_COMMAND, UNION_REQUESTS, CommandRequest
+from api.runtime import Runtime
+from api.web import forms, i18n, pictures
+from api.web.access import PageNotFound, SignedInUser, posted, readable
+from api.web.posting import FormView, Outcome, defaults, form_values, submit
+from api.web.rendering import redirect, render, runtime_of, translator_of
+from api.web.sessions import SignedIn
+from projections import queries
+from workflow.authority import Actor
+from workflow.by_election import congress_electorate
+from workflow.state import UnionState
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+# A union form's view, built from the union (for its version), the values shown and the errors.
+FormOf = Callable[[UnionState, Mapping[str, str], forms.FormErrors], FormView]
+
+
+@router.get("/unions", response_class=HTMLResponse)
+def go_to_union(request: Request, user: SignedInUser, org_id: str = "") -> Response:
+    org_id = org_id.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", org_id):
+        raise PageNotFound()
+    return redirect(f"/ui/unions/{org_id}")
+
+
+def _union_actions(rt: Runtime, union: UnionState, actor: Actor) -> list[str]:
+    """The forms for what the person may record on the union itself now (the workflow says which;
+    it decides again on post)."""
+    return [UNION_PATH_OF_COMMAND[name] for name in rt.service.allowed_union_commands(union, actor)]
+
+
+@router.get("/unions/{org_id}", response_class=HTMLResponse)
+def union_page(request: Request, user: SignedInUser, org_id: str, done: str = "") -> Response:
+    rt = runtime_of(request)
+    readable(request, user.actor, org_id)
+    record = queries.union(rt.engine, org_id)
+    terms = queries.terms(rt.engine, org_id)
+    procs = queries.procedures(rt.engine, org_id=org_id, limit=None).items
+    may_open = user.actor.role == "staff" and user.actor.org_id == org_id
+    return render(
+        request,
+        "union.html",
+        {
+            "org_id": org_id,
+            "record": record,
+            "terms": terms,
+            "timeline": pictures.terms_timeline(terms, translator_of(request)),
+            "procedures": procs,
+            "open_kinds": list(OPEN_REQUESTS) if may_open else [],
+            "union_actions": _union_actions(rt, rt.service.load(org_id), user.actor),
+            "done": done if i18n.has(done) else "",
+        },
+        user=user,
+    )
+
+
+def _union_form_page(
+    request: Request,
+    user: SignedIn,
+    org_id: str,
+    known: bool,
+    form_of: FormOf,
+    values_of: Callable[[UnionState, dt.date], dict[str, str]],
+) -> Response:
+    """One of a union's forms, filled in with what it starts from (`_union_command` takes the post)."""
+    rt = runtime_of(request)
+    readable(request, user.actor, org_id)
+    if not known:
+        raise PageNotFound()
+    union = rt.service.load(org_id)
+    view = form_of(union, values_of(union, rt.service.clock()), forms.FormErrors())
+    return render(request, "open.html", {"org_id": org_id, "form": view}, user=user)
+
+
+async def _union_command(
+    request: Request,
+    org_id: str,
+    model: type[CommandRequest] | None,
+    form_of: FormOf,
+    done_url: Callable[[Outcome], str | None],
+) -> Response:
+    """A command posted from one of a union's forms: the CSRF check, the person's view of the
+    union, the request schema's checks and the workflow's decision. Done: on to `done_url`;
+    otherwise the form again with what was typed and the errors or the refusal (the API's status
+    for it: `Outcome.status`), or the notice that someone else moved the union on (409)."""
+    answer = await posted(request)
+    if isinstance(answer, Response):
+        return answer
+    user, form = answer
+    await run_in_threadpool(readable, request, user.actor, org_id)
+    if model is None:
+        raise PageNotFound()
+    outcome = await submit(request, user.actor, model, form, {"union_id": org_id})
+    target = done_url(outcome) if outcome.done else None
+    if target is not None:
+        return redirect(target)
+    union = await run_in_threadpool(runtime_of(request).service.load, org_id)
+    return render(
+        request,
+        "open.html",
+        {
+            "org_id": org_id,
+            "form": form_of(union, form_values(form), outcome.errors),
+            "refusal": outcome.refusal,
+            "stale": outcome.stale,
+        },
+        status=outcome.status,
+        user=user,
+    )
+
+
+# --------------------------------------------------------------------------- opening a procedure
+
+
+def _open_form(
+    request: Request, org_id: str, kind: str, version: int, values: Mapping[str, str], errors: forms.FormErrors
+) -> FormView:
+    return FormView(
+        key=f"open-{kind}",
+        action=f"/ui/unions/{org_id}/open/{kind}",
+        title=translator_of(request)(f"open.{kind}"),
+        fields=forms.fields_of(OPEN_REQUESTS[kind]),
+        values=values,
+        errors=errors.by_field,
+        version=version,
+    )
+
+
+def _unit_prefill(union: UnionState) -> dict[str, str]:
+    unit = union.unit
+    if unit is None:
+        return {}
+    out = {}
+    for k, v in unit.model_dump(mode="json").items():
+        out[f"unit.{k}"] = ("true" if v else "") if isinstance(v, bool) else str(v)
+    return out
+
+
+@router.get("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
+def open_page(request: Request, user: SignedInUser, org_id: str, kind: str) -> Response:
+    return _union_form_page(
+        request,
+        user,
+        org_id,
+        kind in OPEN_REQUESTS,
+        lambda union, values, errors: _open_form(request, org_id, kind, union.version, values, errors),
+        lambda union, today: defaults(forms.fields_of(OPEN_REQUESTS[kind]), today) | _unit_prefill(union),
+    )
+
+
+@router.post("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
+async def open_procedure(request: Request, org_id: str, kind: str) -> Response:
+    return await _union_command(
+        request,
+        org_id,
+        OPEN_REQUESTS.get(kind),
+        lambda union, values, errors: _open_form(request, org_id, kind, union.version, values, errors),
+        lambda done: f"/ui/procedures/{done.procedure_id}?done=open.{kind}" if done.procedure_id else None,
+    )
+
+
+# --------------------------------------------------------------------------- recording on the union
+
+
+def union_action_fields(union: UnionState, action: str) -> tuple[forms.FormField, ...]:
+    fields = forms.fields_of(UNION_REQUESTS[action])
+    if action != "vice-chair-removals":
+        return fields
+    # The vice-chair is picked from those in office; the removal vote's label is not the chair's.
+    out = []
+    for f in fields:
+        if f.name == "vice_chair":
+            f = dataclasses.replace(f, widget="select", choices=tuple(union.vice_chairs))
+        elif f.name == "removal":
+            f = dataclasses.replace(f, key="vice_chair_removal")
+        out.append(f)
+    return tuple(out)
+
+
+def _union_action_prefill(union: UnionState, action: str, today: dt.date) -> dict[str, str]:
+    """Today, the unit's facts as on record, and everyone with a vote at the union's congress as
+    those due (R-QUORUM counts the present against them) or as the removal vote's total (which
+    R-REMOVAL holds to exactly that number)."""
+    values = defaults(union_action_fields(union, action), today)
+    if action == "facts":
+        values |= _unit_prefill(union)
+    found = congress_electorate(union)
+    if found is not None:
+        if action == "congresses":
+            values["due"] = str(found[0])
+        elif action == "vice-chair-removals":
+            values["removal.total"] = str(found[0])
+    return values
+
+
+def _union_action_form(
+    request: Request, union: UnionState, action: str, values: Mapping[str, str], errors: forms.FormErrors
+) -> FormView:
+    return FormView(
+        key=f"union-{action}",
+        action=f"/ui/unions/{union.org_id}/record/{action}",
+        title=translator_of(request)(f"act.{action}"),
+        fields=union_action_fields(union, action),
+        values=values,
+        errors=errors.by_field,
+        version=union.version,
+        danger=action == "vice-chair-removals",
+    )
+
+
+@router.get("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
+def union_action_page(request: Request, user: SignedInUser, org_id: str, action: str) -> Response:
+    return _union_form_page(
+        request,
+        user,
+        org_id,
+        action in UNION_REQUESTS,
+        lambda union, values, errors: _union_action_form(request, union, action, values, errors),
+        lambda union, today: _union_action_prefill(union, action, today),
+    )
+
+
+@router.post("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
+async def record_union_action(request: Request, org_id: str, action: str) -> Response:
+    return await _union_command(
+        request,
+        org_id,
+        UNION_REQUESTS.get(action),
+        lambda union, values, errors: _union_action_form(request, union, action, values, errors),
+        lambda _: f"/ui/unions/{org_id}?done=act.{action}",
+    )
