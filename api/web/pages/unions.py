@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,9 +26,6 @@ from workflow.by_election import congress_electorate
 from workflow.state import UnionState
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
-
-# A union form's view, built from the union (for its version), the values shown and the errors.
-FormOf = Callable[[UnionState, Mapping[str, str], forms.FormErrors], FormView]
 
 
 @router.get("/unions", response_class=HTMLResponse)
@@ -69,44 +67,61 @@ def union_page(request: Request, user: SignedInUser, org_id: str, done: str = ""
     )
 
 
-def _union_form_page(
-    request: Request,
-    user: SignedIn,
-    org_id: str,
-    known: bool,
-    form_of: FormOf,
-    values_of: Callable[[UnionState, dt.date], dict[str, str]],
-) -> Response:
+@dataclass(frozen=True)
+class UnionForms:
+    """A family of a union's forms, one per request schema in `requests`, under
+    /ui/unions/{org_id}/{path}/{name}: how each is filled in, and where a done one leads."""
+
+    path: str
+    requests: Mapping[str, type[CommandRequest]]
+    title: str  # the catalogue's prefix for the forms' titles
+    key: str  # the prefix of the inputs' ids
+    fields: Callable[[UnionState, str], tuple[forms.FormField, ...]]
+    prefill: Callable[[UnionState, str, dt.date], dict[str, str]]
+    done_url: Callable[[str, str, Outcome], str | None]
+    dangerous: frozenset[str] = frozenset()
+
+    def view(
+        self, request: Request, union: UnionState, name: str, values: Mapping[str, str], errors: forms.FormErrors
+    ) -> FormView:
+        return FormView(
+            key=f"{self.key}-{name}",
+            action=f"/ui/unions/{union.org_id}/{self.path}/{name}",
+            title=translator_of(request)(f"{self.title}.{name}"),
+            fields=self.fields(union, name),
+            values=values,
+            errors=errors.by_field,
+            version=union.version,
+            danger=name in self.dangerous,
+        )
+
+
+def _union_form_page(request: Request, user: SignedIn, org_id: str, family: UnionForms, name: str) -> Response:
     """One of a union's forms, filled in with what it starts from (`_union_command` takes the post)."""
     rt = runtime_of(request)
     readable(request, user.actor, org_id)
-    if not known:
+    if name not in family.requests:
         raise PageNotFound()
     union = rt.service.load(org_id)
-    view = form_of(union, values_of(union, rt.service.clock()), forms.FormErrors())
+    view = family.view(request, union, name, family.prefill(union, name, rt.service.clock()), forms.FormErrors())
     return render(request, "open.html", {"org_id": org_id, "form": view}, user=user)
 
 
-async def _union_command(
-    request: Request,
-    org_id: str,
-    model: type[CommandRequest] | None,
-    form_of: FormOf,
-    done_url: Callable[[Outcome], str | None],
-) -> Response:
+async def _union_command(request: Request, org_id: str, family: UnionForms, name: str) -> Response:
     """A command posted from one of a union's forms: the CSRF check, the person's view of the
-    union, the request schema's checks and the workflow's decision. Done: on to `done_url`;
-    otherwise the form again with what was typed and the errors or the refusal (the API's status
-    for it: `Outcome.status`), or the notice that someone else moved the union on (409)."""
+    union, the request schema's checks and the workflow's decision. Done: on to the family's
+    `done_url`; otherwise the form again with what was typed and the errors or the refusal (the
+    API's status for it: `Outcome.status`), or the notice that someone else moved the union on (409)."""
     answer = await posted(request)
     if isinstance(answer, Response):
         return answer
     user, form = answer
     await run_in_threadpool(readable, request, user.actor, org_id)
+    model = family.requests.get(name)
     if model is None:
         raise PageNotFound()
     outcome = await submit(request, user.actor, model, form, {"union_id": org_id})
-    target = done_url(outcome) if outcome.done else None
+    target = family.done_url(org_id, name, outcome) if outcome.done else None
     if target is not None:
         return redirect(target)
     union = await run_in_threadpool(runtime_of(request).service.load, org_id)
@@ -115,29 +130,12 @@ async def _union_command(
         "open.html",
         {
             "org_id": org_id,
-            "form": form_of(union, form_values(form), outcome.errors),
+            "form": family.view(request, union, name, form_values(form), outcome.errors),
             "refusal": outcome.refusal,
             "stale": outcome.stale,
         },
         status=outcome.status,
         user=user,
-    )
-
-
-# --------------------------------------------------------------------------- opening a procedure
-
-
-def _open_form(
-    request: Request, org_id: str, kind: str, version: int, values: Mapping[str, str], errors: forms.FormErrors
-) -> FormView:
-    return FormView(
-        key=f"open-{kind}",
-        action=f"/ui/unions/{org_id}/open/{kind}",
-        title=translator_of(request)(f"open.{kind}"),
-        fields=forms.fields_of(OPEN_REQUESTS[kind]),
-        values=values,
-        errors=errors.by_field,
-        version=version,
     )
 
 
@@ -151,27 +149,29 @@ def _unit_prefill(union: UnionState) -> dict[str, str]:
     return out
 
 
+# --------------------------------------------------------------------------- opening a procedure
+
+OPENING = UnionForms(
+    path="open",
+    requests=OPEN_REQUESTS,
+    title="open",
+    key="open",
+    fields=lambda _, kind: forms.fields_of(OPEN_REQUESTS[kind]),
+    prefill=lambda union, kind, today: defaults(forms.fields_of(OPEN_REQUESTS[kind]), today) | _unit_prefill(union),
+    done_url=lambda _, kind, done: (
+        f"/ui/procedures/{done.procedure_id}?done=open.{kind}" if done.procedure_id else None
+    ),
+)
+
+
 @router.get("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
 def open_page(request: Request, user: SignedInUser, org_id: str, kind: str) -> Response:
-    return _union_form_page(
-        request,
-        user,
-        org_id,
-        kind in OPEN_REQUESTS,
-        lambda union, values, errors: _open_form(request, org_id, kind, union.version, values, errors),
-        lambda union, today: defaults(forms.fields_of(OPEN_REQUESTS[kind]), today) | _unit_prefill(union),
-    )
+    return _union_form_page(request, user, org_id, OPENING, kind)
 
 
 @router.post("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
 async def open_procedure(request: Request, org_id: str, kind: str) -> Response:
-    return await _union_command(
-        request,
-        org_id,
-        OPEN_REQUESTS.get(kind),
-        lambda union, values, errors: _open_form(request, org_id, kind, union.version, values, errors),
-        lambda done: f"/ui/procedures/{done.procedure_id}?done=open.{kind}" if done.procedure_id else None,
-    )
+    return await _union_command(request, org_id, OPENING, kind)
 
 
 # --------------------------------------------------------------------------- recording on the union
@@ -208,39 +208,23 @@ def _union_action_prefill(union: UnionState, action: str, today: dt.date) -> dic
     return values
 
 
-def _union_action_form(
-    request: Request, union: UnionState, action: str, values: Mapping[str, str], errors: forms.FormErrors
-) -> FormView:
-    return FormView(
-        key=f"union-{action}",
-        action=f"/ui/unions/{union.org_id}/record/{action}",
-        title=translator_of(request)(f"act.{action}"),
-        fields=union_action_fields(union, action),
-        values=values,
-        errors=errors.by_field,
-        version=union.version,
-        danger=action == "vice-chair-removals",
-    )
+RECORDING = UnionForms(
+    path="record",
+    requests=UNION_REQUESTS,
+    title="act",
+    key="union",
+    fields=union_action_fields,
+    prefill=_union_action_prefill,
+    done_url=lambda org_id, action, _: f"/ui/unions/{org_id}?done=act.{action}",
+    dangerous=frozenset({"vice-chair-removals"}),
+)
 
 
 @router.get("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
 def union_action_page(request: Request, user: SignedInUser, org_id: str, action: str) -> Response:
-    return _union_form_page(
-        request,
-        user,
-        org_id,
-        action in UNION_REQUESTS,
-        lambda union, values, errors: _union_action_form(request, union, action, values, errors),
-        lambda union, today: _union_action_prefill(union, action, today),
-    )
+    return _union_form_page(request, user, org_id, RECORDING, action)
 
 
 @router.post("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
 async def record_union_action(request: Request, org_id: str, action: str) -> Response:
-    return await _union_command(
-        request,
-        org_id,
-        UNION_REQUESTS.get(action),
-        lambda union, values, errors: _union_action_form(request, union, action, values, errors),
-        lambda _: f"/ui/unions/{org_id}?done=act.{action}",
-    )
+    return await _union_command(request, org_id, RECORDING, action)
