@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from api.web.routes import safe_next
+from api.web.access import safe_next
 from projections import queries
 from tests.e2e.conftest import Api, drive, make_api, open_founding
 from tests.unit.workflow_support import CITY, COUNTY, TODAY
@@ -289,7 +289,7 @@ def test_the_units_facts_are_updated_from_the_union_page(site: Api) -> None:
 def test_every_form_field_has_a_label_in_both_languages() -> None:
     from api.requests import OPEN_REQUESTS, STEP_REQUESTS, UNION_REQUESTS
     from api.web import forms, i18n
-    from api.web.routes import _union_action_fields
+    from api.web.pages.unions import union_action_fields
     from workflow.state import UnionState
 
     def keys(fields: tuple[forms.FormField, ...]) -> set[str]:
@@ -297,7 +297,7 @@ def test_every_form_field_has_a_label_in_both_languages() -> None:
 
     models = [*OPEN_REQUESTS.values(), *STEP_REQUESTS.values(), *UNION_REQUESTS.values()]
     wanted = set().union(*(keys(forms.fields_of(m)) for m in models))
-    wanted |= keys(_union_action_fields(UnionState(org_id="U1"), "vice-chair-removals"))
+    wanted |= keys(union_action_fields(UnionState(org_id="U1"), "vice-chair-removals"))
     missing = sorted(k for k in wanted if not i18n.has(f"field.{k}"))
     assert missing == []
 

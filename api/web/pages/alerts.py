@@ -1,0 +1,67 @@
+"""The alerts of a day in a union's subtree, a page at a time (htmx appends the next page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.web.access import SignedInUser, readable
+from api.web.rendering import message, render, runtime_of
+from projections import queries
+from projections.models import alerts as alert_model
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+PAGE_SIZE = 50
+ALERT_KINDS = alert_model.KINDS
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """The date typed in a filter, or None when there is none or it is not a date."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request,
+    user: SignedInUser,
+    org: str | None = None,
+    kind: str = "",
+    on: str = "",
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
+) -> Response:
+    rt = runtime_of(request)
+    org_id = org or user.actor.org_id
+    readable(request, user.actor, org_id)
+    day = parse_date(on) or rt.service.clock()
+    try:
+        page = queries.alerts(
+            rt.engine, on=day, subtree=org_id, kinds=[kind] if kind else None, limit=limit, cursor=cursor
+        )
+    except ValueError as exc:
+        return message(request, "bad_input", text=str(exc), status=400, user=user)
+    params = {"org": org_id, "kind": kind, "on": day.isoformat(), "limit": str(limit)}
+    next_url = f"/ui/alerts?{urlencode(params | {'cursor': page.next_cursor})}" if page.next_cursor else None
+    return render(
+        request,
+        "alerts.html",
+        {
+            "org_id": org_id,
+            "kind": kind,
+            "on": day,
+            "page": page,
+            "kinds": ALERT_KINDS,
+            "next_url": next_url,
+            "first_url": f"/ui/alerts?{urlencode(params)}" if cursor else None,
+        },
+        user=user,
+    )

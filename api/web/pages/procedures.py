@@ -1,0 +1,170 @@
+"""A procedure's page (its state diagram, its history, what it waits on) and the forms of the
+steps the person may take now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.requests import STEP_OF_COMMAND, STEP_REQUESTS
+from api.runtime import Runtime
+from api.web import forms, pictures, sessions
+from api.web.access import PageNotFound, SignedInUser, posted, readable
+from api.web.posting import FormView, Outcome, defaults, form_values, submit
+from api.web.rendering import redirect, render, runtime_of, translator_of
+from projections import replay
+from workflow.authority import Actor
+from workflow.fold import KINDS
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+
+def _union_of(procedure_id: str) -> str:
+    union_id, sep, rest = procedure_id.partition(":")
+    if not sep or not union_id or not rest:
+        raise PageNotFound()
+    return union_id
+
+
+def step_form(
+    procedure_id: str,
+    step: str,
+    title: str,
+    version: int,
+    *,
+    key: str,
+    today: dt.date,
+    submitted: tuple[Mapping[str, str], dict[str, list[str]]] | None = None,
+    back: str = "",
+) -> FormView:
+    """The form of one step of a procedure, as its page and the approvers' inbox show it: new
+    (from the step's defaults), or as it was `submitted` (the values typed and their errors); a
+    step that ends the procedure (withdraw, reject) is marked as such."""
+    fields = forms.fields_of(STEP_REQUESTS[step])
+    values, errors = submitted if submitted is not None else (defaults(fields, today), {})
+    return FormView(
+        key=key,
+        action=f"/ui/procedures/{procedure_id}/steps/{step}",
+        title=title,
+        fields=fields,
+        values=values,
+        errors=errors,
+        version=version,
+        back=back,
+        danger=step in ("withdraw", "reject"),
+    )
+
+
+def _step_forms(
+    request: Request,
+    rt: Runtime,
+    actor: Actor,
+    union: Any,
+    proc: Any,
+    submitted: tuple[str, Mapping[str, str]] | None,
+    errors: forms.FormErrors,
+) -> list[FormView]:
+    t = translator_of(request)
+    views: list[FormView] = []
+    seen: set[str] = set()
+    for allowed in rt.service.allowed_steps(union, proc, actor):
+        step = STEP_OF_COMMAND.get(allowed.command, allowed.trigger.replace("_", "-"))
+        if step in seen or step not in STEP_REQUESTS:
+            continue
+        seen.add(step)
+        typed = (submitted[1], errors.by_field) if submitted is not None and submitted[0] == step else None
+        views.append(
+            step_form(
+                proc.procedure_id,
+                step,
+                t(f"step.{step}"),
+                union.version,
+                key=f"step-{step}",
+                today=rt.service.clock(),
+                submitted=typed,
+            )
+        )
+    return views
+
+
+def _procedure_context(
+    request: Request,
+    user: sessions.SignedIn,
+    procedure_id: str,
+    *,
+    submitted: tuple[str, Mapping[str, str]] | None = None,
+    outcome: Outcome | None = None,
+) -> dict[str, Any]:
+    rt = runtime_of(request)
+    union_id = _union_of(procedure_id)
+    readable(request, user.actor, union_id)
+    union = rt.service.load(union_id)
+    proc = union.procedures.get(procedure_id)
+    if proc is None:
+        raise PageNotFound()
+    t = translator_of(request)
+    kind = KINDS[proc.kind]
+    diagram = pictures.state_diagram(
+        kind.machine.describe(),
+        proc.state,
+        proc.history,
+        lambda s: t(f"state.{s}", s.replace("_", " ")),
+        lambda trig, label: t(f"trigger.{trig}", label),
+    )
+    history = replay.history(rt.store, procedure_id=procedure_id)
+    waiting = kind.waits_on_approver(proc.state)
+    filing = history[-1] if waiting and history else None
+    return {
+        "union": union,
+        "proc": proc,
+        "diagram": diagram,
+        "history": history,
+        "waiting": waiting,
+        "filing": filing,
+        "forms": _step_forms(
+            request, rt, user.actor, union, proc, submitted, outcome.errors if outcome else forms.FormErrors()
+        ),
+        "refusal": outcome.refusal if outcome else None,
+        "stale": outcome.stale if outcome else None,
+    }
+
+
+@router.get("/procedures/{procedure_id}", response_class=HTMLResponse)
+def procedure_page(request: Request, user: SignedInUser, procedure_id: str, done: str = "") -> Response:
+    context = _procedure_context(request, user, procedure_id)
+    return render(request, "procedure.html", context | {"done": done}, user=user)
+
+
+@router.post("/procedures/{procedure_id}/steps/{step}", response_class=HTMLResponse)
+async def take_step(request: Request, procedure_id: str, step: str) -> Response:
+    answer = await posted(request)
+    if isinstance(answer, Response):
+        return answer
+    user, form = answer
+    union_id = _union_of(procedure_id)
+    await run_in_threadpool(readable, request, user.actor, union_id)
+    if step not in STEP_REQUESTS:
+        raise PageNotFound()
+    outcome = await submit(
+        request, user.actor, STEP_REQUESTS[step], form, {"union_id": union_id, "procedure_id": procedure_id}
+    )
+    if outcome.done:
+        back = form.get("back", "")
+        target = back if back == "/ui/inbox" else f"/ui/procedures/{procedure_id}"
+        return redirect(f"{target}?{urlencode({'done': f'step.{step}', 'pid': procedure_id})}")
+    context = await run_in_threadpool(
+        lambda: _procedure_context(request, user, procedure_id, submitted=(step, form_values(form)), outcome=outcome)
+    )
+    return render(
+        request,
+        "procedure.html",
+        context | {"done": "", "failed_step": step},
+        status=outcome.status,
+        user=user,
+    )
