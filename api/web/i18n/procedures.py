@@ -1,46 +1,13 @@
-"""The procedures' words: their kinds, the states they pass through, the steps a person takes
-(the forms' titles) and the triggers that move them, and what each waits on."""
+"""The procedures' words: the steps a person takes (the forms' titles) and what each waits on.
+The kinds, their states and the triggers that move them are named where they are declared
+(events.flows), in both languages."""
 
 from __future__ import annotations
 
+from events.flows import FLOWS
+
 # key: (中文, English)
 WORDS: dict[str, tuple[str, str]] = {
-    # ------------------------------------------------------------------ procedure kinds
-    "kind.founding": ("建会", "founding"),
-    "kind.reelection": ("换届", "re-election"),
-    "kind.extension": ("延期换届", "extension"),
-    "kind.early_reelection": ("提前换届", "early re-election"),
-    "kind.by_election": ("补选主席", "by-election"),
-    # ------------------------------------------------------------------ states
-    "state.requested": ("已申请", "requested"),
-    "state.request_rejected": ("申请被驳回", "request rejected"),
-    "state.preparing": ("筹备中", "preparing"),
-    "state.members_recruited": ("已发展会员", "members recruited"),
-    "state.congress_type_decided": ("已确定大会形式", "congress type decided"),
-    "state.representatives_elected": ("已选出会员代表", "representatives elected"),
-    "state.candidates_proposed": ("已提出候选人", "candidates proposed"),
-    "state.candidates_posted": ("候选人已公示", "candidates posted"),
-    "state.candidates_filed": ("候选人已报审", "candidates filed"),
-    "state.candidates_approved": ("候选人已批复", "candidates approved"),
-    "state.candidates_rejected": ("候选人被驳回", "candidates rejected"),
-    "state.runoff_needed": ("需另行选举", "runoff needed"),
-    "state.congress_held": ("大会已召开", "congress held"),
-    "state.chair_elected": ("主席已选出", "chair elected"),
-    "state.results_filed": ("选举结果已报批", "results filed"),
-    "state.founded": ("已建会", "founded"),
-    "state.registered": ("已法人登记", "registered"),
-    "state.withdrawn": ("已撤回", "withdrawn"),
-    "state.plan_filed": ("换届请示已报", "plan filed"),
-    "state.plan_rejected": ("换届请示被驳回", "plan rejected"),
-    "state.plan_approved": ("换届请示已批复", "plan approved"),
-    "state.reelected": ("已换届", "re-elected"),
-    "state.approved": ("已批准", "approved"),
-    "state.rejected": ("已驳回", "rejected"),
-    "state.vacant": ("主席空缺", "chair vacant"),
-    "state.consent_requested": ("已请求同意补选", "consent requested"),
-    "state.consented": ("已同意补选", "consented"),
-    "state.held": ("补选已举行", "by-election held"),
-    "state.filled": ("已补选", "filled"),
     # ------------------------------------------------------------------ steps (forms) and triggers
     "step.record-members": ("登记发展会员", "Record the members recruited"),
     "step.decide-congress-type": ("确定大会形式和委员名额", "Decide the congress type and committee size"),
@@ -64,40 +31,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "open.extension": ("申请延期换届", "Request an extension"),
     "open.early_reelection": ("申请提前换届", "Request an early re-election"),
     "open.by_election": ("登记主席空缺", "Record a chair vacancy"),
-    "trigger.approve": ("批准", "approve"),
-    "trigger.approve_candidates": ("批复候选人", "approve the candidates"),
-    "trigger.approve_plan": ("批复换届请示", "approve the re-election plan"),
-    "trigger.approve_prep_group": ("批准建会申请和筹备组", "approve the request and preparatory group"),
-    "trigger.approve_result": ("批准补选结果", "approve the by-election result"),
-    "trigger.approve_results": ("批准选举结果", "approve the results"),
-    "trigger.consent": ("同意补选", "consent to the by-election"),
-    "trigger.decide_congress_type": ("确定大会形式", "decide the congress type"),
-    "trigger.elect_chair": ("登记主席", "record the chair"),
-    "trigger.elect_representatives": ("登记会员代表", "record the representatives"),
-    "trigger.file_candidates": ("候选人报审", "file the candidates"),
-    "trigger.file_results": ("选举结果报批", "file the results"),
-    "trigger.hold_by_election": ("补选选出主席", "by-election elects a chair"),
-    "trigger.hold_by_election_undecided": ("补选未选出", "by-election elects nobody"),
-    "trigger.hold_congress": ("召开大会", "hold the congress"),
-    "trigger.hold_congress_undecided": ("召开大会（尚有空缺名额）", "hold the congress (seats left)"),
-    "trigger.hold_runoff": ("另行选举", "hold the runoff"),
-    "trigger.hold_runoff_undecided": ("另行选举（仍有空缺）", "runoff (seats still open)"),
-    "trigger.post_candidates": ("公示候选人", "post the candidates"),
-    "trigger.propose_candidates": ("提出候选人", "propose the candidates"),
-    "trigger.record_members": ("登记会员", "record the members"),
-    "trigger.refuse_consent": ("不同意补选", "refuse the by-election"),
-    "trigger.register_legal_person": ("法人登记", "register as a legal person"),
-    "trigger.reject": ("驳回", "reject"),
-    "trigger.reject_candidates": ("驳回候选人", "reject the candidates"),
-    "trigger.reject_plan": ("驳回换届请示", "reject the re-election plan"),
-    "trigger.reject_request": ("驳回建会申请", "reject the founding request"),
-    "trigger.reject_result": ("驳回补选结果", "reject the by-election result"),
-    "trigger.reject_results_redo_candidates": ("驳回结果：重新提出候选人", "reject the results: candidates again"),
-    "trigger.reject_results_redo_congress": ("驳回结果：重新召开大会", "reject the results: congress again"),
-    "trigger.reject_results_redo_congress_type": ("驳回结果：重新开始选举", "reject the results: election again"),
-    "trigger.request_by_election": ("请求同意补选", "ask consent to a by-election"),
-    "trigger.resubmit_request": ("重新提交建会申请", "file the request again"),
-    "trigger.withdraw": ("撤回", "withdraw"),
 }
 
 # What a filing is and what a union does next, as the read models and the workflow say it (English,
@@ -131,3 +64,13 @@ _WAITING: tuple[tuple[str, str], ...] = (
     ("hold the by-election (R-VACANCY)", "进行补选（R-VACANCY）"),
 )
 WORDS.update({f"waiting.{en}": (zh, en) for en, zh in _WAITING})
+
+WORDS.update({f"kind.{flow.kind}": (flow.label_zh, flow.label_en) for flow in FLOWS.values()})
+WORDS.update({f"state.{st.name}": (st.label_zh, st.label_en) for flow in FLOWS.values() for st in flow.states})
+WORDS.update(
+    {
+        f"trigger.{flow.kind}.{step.trigger}": (step.label_zh, step.label_en)
+        for flow in FLOWS.values()
+        for step in flow.steps
+    }
+)

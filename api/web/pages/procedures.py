@@ -115,7 +115,7 @@ def _procedure_context(
         proc.state,
         proc.history,
         lambda s: t(f"state.{s}", s.replace("_", " ")),
-        lambda trig, label: t(f"trigger.{trig}", label),
+        lambda trig, label: t(f"trigger.{proc.kind}.{trig}", label),
     )
     history = replay.history(rt.store, procedure_id=procedure_id)
     waiting = kind.waits_on_approver(proc.state)
