@@ -1,12 +1,16 @@
-"""Problem details (RFC 9457, ``application/problem+json``) for every error the API returns.
+"""Problem details (RFC 9457, ``application/problem+json``) for every error the API returns, in one
+place: routes raise (a domain error, a store error, `ApiProblem`, `invalid`) and never build a
+problem response themselves.
 
 Domain refusals keep their rule ID and the numbers checked (``rule``, ``evidence``); store errors
 say what the client can do (retry, reload). Anything else is a bug: logged with the request id and
-answered with a bare 500 problem."""
+answered with a bare 500 problem (`unexpected_error`, from the request-id middleware)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -47,6 +51,10 @@ class ApiProblem(Exception):
         self.extra = extra
 
 
+class NotReady(Exception):
+    """The database is unreachable or its schema not current (`GET /ready`)."""
+
+
 def problem(
     status: int,
     slug: str,
@@ -79,6 +87,11 @@ def unauthorised(detail: str, *, invalid: bool) -> ApiProblem:
     )
 
 
+def invalid(field: str, message: str) -> RequestValidationError:
+    """A 422 naming the field, in the same shape as FastAPI's own validation errors."""
+    return RequestValidationError([{"loc": tuple(field.split(".")), "msg": message, "type": "value_error"}])
+
+
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(p) for p in loc)
 
@@ -101,31 +114,103 @@ def _validation_problem(request: Request, errors: list[dict[str, Any]]) -> JSONR
     )
 
 
-_DOMAIN: list[tuple[type[DomainError], int, str, str]] = [
-    (NotAuthorised, 403, "not-authorised", "Not authorised"),
-    (NotFound, 404, "not-found", "Not found"),
-    (RuleViolation, 422, "rule-violation", "Refused by a rule"),
-    (StepOutOfOrder, 422, "step-out-of-order", "Step out of order"),
-    (InvalidDate, 422, "invalid-date", "Invalid business date"),
+# --------------------------------------------------------------------------- the one error map
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    status: int
+    slug: str
+    title: str
+
+
+# Most specific first: the first class the error is an instance of decides.
+ERROR_MAP: list[tuple[type[Exception], ProblemKind]] = [
+    (NotAuthorised, ProblemKind(403, "not-authorised", "Not authorised")),
+    (NotFound, ProblemKind(404, "not-found", "Not found")),
+    (RuleViolation, ProblemKind(422, "rule-violation", "Refused by a rule")),
+    (StepOutOfOrder, ProblemKind(422, "step-out-of-order", "Step out of order")),
+    (InvalidDate, ProblemKind(422, "invalid-date", "Invalid business date")),
+    (DomainError, ProblemKind(422, "refused", "Refused")),
+    (ProfileError, ProblemKind(422, "profile", "Unknown or invalid rule profile")),
+    (ConcurrencyError, ProblemKind(409, "conflict", "Concurrent change")),
+    (IdempotencyKeyReused, ProblemKind(409, "idempotency-key-reused", "Idempotency key already used")),
+    (StoreBusy, ProblemKind(503, "store-busy", "Store busy")),
+    (SchemaNotReady, ProblemKind(503, "schema-not-ready", "Schema not ready")),
+    (NotReady, ProblemKind(503, "not-ready", "Not ready")),
 ]
+_PRECONDITION_FAILED = ProblemKind(412, "precondition-failed", "The union changed since you read it")
 
 
-def _domain_kind(exc: DomainError) -> tuple[int, str, str]:
-    for cls, status, slug, title in _DOMAIN:
+def kind_of(exc: Exception) -> ProblemKind:
+    for cls, kind in ERROR_MAP:
         if isinstance(exc, cls):
-            return status, slug, title
-    return 422, "refused", "Refused"
+            return kind
+    raise LookupError(f"{type(exc).__name__} is not in the error map")
 
 
 def domain_status(exc: DomainError) -> int:
     """The HTTP status of a refusal, the same for the API and the web pages (AUTH-ROLE, AUTH-ORG
     and R-APPROVER refusals are 403; a rule's or a step's 422)."""
-    return _domain_kind(exc)[0]
+    return kind_of(exc).status
 
 
-def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
-    status, slug, title = _domain_kind(exc)
-    return problem(status, slug, title, exc.message, request=request, rule=exc.rule_id, evidence=exc.evidence)
+def _mapped_problem(request: Request, exc: Exception) -> JSONResponse:
+    """The problem of a mapped error, with what the client needs to act on it: the rule and its
+    numbers for a refusal, the current version (ETag) for a concurrent change, Retry-After for a
+    busy store."""
+    kind = kind_of(exc)
+    if isinstance(exc, DomainError):
+        return problem(*_parts(kind), exc.message, request=request, rule=exc.rule_id, evidence=exc.evidence)
+    if isinstance(exc, ConcurrencyError):
+        return _concurrency_problem(request, exc, kind)
+    headers = {"Retry-After": "1"} if isinstance(exc, StoreBusy | SchemaNotReady) else None
+    return problem(*_parts(kind), str(exc), request=request, headers=headers)
+
+
+def _parts(kind: ProblemKind) -> tuple[int, str, str]:
+    return kind.status, kind.slug, kind.title
+
+
+def _concurrency_problem(request: Request, exc: ConcurrencyError, kind: ProblemKind) -> JSONResponse:
+    """409, or 412 when the caller made the command conditional (`If-Match`): then the union moved
+    on since they read it, and they reload and decide again."""
+    detail = str(exc)
+    if getattr(request.state, "if_match", None) is not None:
+        kind = _PRECONDITION_FAILED
+        detail = (
+            f"If-Match was version {exc.expected_version}; the union is at version {exc.actual_version}: "
+            "reload and decide again"
+        )
+    return problem(
+        *_parts(kind),
+        detail,
+        request=request,
+        headers={"ETag": f'"{exc.actual_version}"'},
+        expected_version=exc.expected_version,
+        actual_version=exc.actual_version,
+    )
+
+
+def nul_in_url(request: Request, where: str) -> JSONResponse:
+    """PostgreSQL text cannot hold U+0000: a URL carrying one is refused at the edge, naming where."""
+    message = "contains a NUL character (U+0000)"
+    return problem(
+        422,
+        "validation",
+        "The request is not valid",
+        f"{where}: {message}",
+        request=request,
+        fields=[where],
+        errors=[{"field": where, "message": message, "type": "nul_character"}],
+    )
+
+
+def unexpected_error(request: Request) -> JSONResponse:
+    """A bug's answer: no detail of the bug, only the request id to find it in the log."""
+    return problem(
+        500, "about:blank", "Internal Server Error", "an unexpected error; it has been logged", request=request
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -140,45 +225,8 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return _validation_problem(request, validation_errors(list(exc.errors())))
 
-    async def on_domain(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, DomainError)
-        return domain_problem(request, exc)
-
-    async def on_profile(request: Request, exc: Exception) -> JSONResponse:
-        return problem(422, "profile", "Unknown or invalid rule profile", str(exc), request=request)
-
-    async def on_concurrency(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, ConcurrencyError)
-        if getattr(request.state, "if_match", None) is not None:
-            return problem(
-                412,
-                "precondition-failed",
-                "The union changed since you read it",
-                f"If-Match was version {exc.expected_version}; the union is at version {exc.actual_version}: "
-                "reload and decide again",
-                request=request,
-                headers={"ETag": f'"{exc.actual_version}"'},
-                expected_version=exc.expected_version,
-                actual_version=exc.actual_version,
-            )
-        return problem(
-            409,
-            "conflict",
-            "Concurrent change",
-            str(exc),
-            request=request,
-            headers={"ETag": f'"{exc.actual_version}"'},
-            expected_version=exc.expected_version,
-            actual_version=exc.actual_version,
-        )
-
-    async def on_key_reused(request: Request, exc: Exception) -> JSONResponse:
-        return problem(409, "idempotency-key-reused", "Idempotency key already used", str(exc), request=request)
-
-    async def on_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        title = "Store busy" if isinstance(exc, StoreBusy) else "Schema not ready"
-        slug = "store-busy" if isinstance(exc, StoreBusy) else "schema-not-ready"
-        return problem(503, slug, title, str(exc), request=request, headers={"Retry-After": "1"})
+    async def on_mapped(request: Request, exc: Exception) -> JSONResponse:
+        return _mapped_problem(request, exc)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
@@ -189,18 +237,12 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(ApiProblem, on_api_problem)
     app.add_exception_handler(RequestValidationError, on_request_validation)
-    app.add_exception_handler(DomainError, on_domain)
-    app.add_exception_handler(ProfileError, on_profile)
-    app.add_exception_handler(ConcurrencyError, on_concurrency)
-    app.add_exception_handler(IdempotencyKeyReused, on_key_reused)
-    app.add_exception_handler(StoreBusy, on_unavailable)
-    app.add_exception_handler(SchemaNotReady, on_unavailable)
+    for cls, _ in ERROR_MAP:
+        app.add_exception_handler(cls, on_mapped)
     app.add_exception_handler(StarletteHTTPException, on_http)
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -1,0 +1,193 @@
+"""The FastAPI dependencies every route takes: the runtime, the calling actor (from the bearer
+token), the one read-scoping rule, the `If-Match` precondition and the `Idempotency-Key`.
+
+Reads are scoped to the caller's subtree, decided from the organisation's place in the tree (its
+materialised path, `projections.tree`, read from the organisations' own registration events so it
+is never behind the log): staff see their own organisation only; approvers, auditors and
+administrators see their organisation and everything below it. An organisation outside that
+answers 404 exactly like one that does not exist, and so does a list filter (`org`) naming one:
+never an empty list that would tell the two apart. Every read (lists, a union, a procedure,
+histories, the audit endpoints) goes through `readable_scope`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Connection
+
+from api.problems import ApiProblem, unauthorised
+from api.query import checks_query, refuse_unknown_query
+from api.runtime import Runtime
+from projections.tree import Tree
+from workflow.authority import Actor
+from workflow.errors import NotFound
+
+bearer = HTTPBearer(auto_error=False, description="A token from `unionflow token issue`")
+
+_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The composition root `create_app` was given (tests and the CLI choose the database)."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+@checks_query
+def current_actor(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    runtime: Runtime = Depends(get_runtime),
+) -> Actor:
+    """The token's person, role and organisation; recorded in every event the request writes."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthorised("a bearer token is required (Authorization: Bearer ...)", invalid=False)
+    info = runtime.tokens.authenticate(credentials.credentials)
+    if info is None:
+        raise unauthorised("the token is unknown, revoked or expired", invalid=True)
+    request.state.token_id = info.token_id
+    refuse_unknown_query(request)  # only now: a caller without a valid token learns nothing but 401
+    return info.actor
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def business_today(runtime: RuntimeDep) -> dt.date:
+    """Business "today" from the runtime's clock (tests fix it), never the machine's."""
+    return runtime.service.clock()
+
+
+Today = Annotated[dt.date, Depends(business_today)]
+
+
+# --------------------------------------------------------------------------- the read scope
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisation a read is about, once the caller may see it."""
+
+    org_id: str
+    path: str
+    level: str
+    own_only: bool  # staff: their own organisation, nothing below it
+
+
+def _within(actor: Actor, org_id: str, path: str) -> bool:
+    if org_id == actor.org_id:
+        return True
+    return actor.role != "staff" and actor.org_id in path.split("/")[:-1]
+
+
+def not_found(org_id: str) -> NotFound:
+    return NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id})
+
+
+def readable_scope(conn: Connection, actor: Actor, org: str | None) -> Scope:
+    """`org` (default: the caller's organisation) if it exists and the caller may read it, else
+    404 as if it did not exist. The one rule of who reads what."""
+    org_id = org or actor.org_id
+    tree = Tree()
+    tree.conn = conn
+    info = tree.info(org_id)
+    if info is None or not _within(actor, org_id, info.path):
+        raise not_found(org_id)
+    return Scope(org_id, info.path, info.level, own_only=actor.role == "staff")
+
+
+def is_readable(conn: Connection, actor: Actor, org_id: str) -> bool:
+    """`readable_scope` as a yes/no, for callers that answer their own way (the web pages)."""
+    try:
+        readable_scope(conn, actor, org_id)
+    except NotFound:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- command headers
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """The `If-Match` header as given. It is parsed when the command runs, after the body has been
+    validated, so that a request with a bad body and a bad header is answered for the body first."""
+
+    request: Request
+    if_match: str | None
+
+    def expected_version(self) -> int | None:
+        """The union version the caller read (None: unconditional); 422 if it is not an ETag.
+        Remembered on the request so that a stale one answers 412 rather than 409."""
+        value = self.if_match
+        expected: int | None = None
+        if value is not None and value.strip() != "*":
+            m = _ETAG.match(value.strip())
+            if m is None:
+                raise ApiProblem(
+                    422,
+                    "validation",
+                    "The request is not valid",
+                    f'If-Match: expected a version ETag such as "7", got {value!r}',
+                    fields=["header.If-Match"],
+                )
+            expected = int(m.group(1))
+        self.request.state.if_match = expected
+        return expected
+
+
+def precondition(
+    request: Request,
+    if_match: Annotated[
+        str | None,
+        Header(alias="If-Match", description='The union version you read (its ETag, e.g. "7"): 412 if it moved on'),
+    ] = None,
+) -> Precondition:
+    return Precondition(request, if_match)
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=200,
+            description="Makes a retry return the first answer and write nothing",
+        ),
+    ] = None,
+) -> str | None:
+    return key
+
+
+@dataclass(frozen=True)
+class CommandCall:
+    """Everything a command route needs besides its body and path: who, on which runtime, under
+    which precondition, with which retry key, for which request (the correlation id)."""
+
+    runtime: Runtime
+    actor: Actor
+    precondition: Precondition
+    idempotency_key: str | None
+    request_id: str | None
+
+
+def command_call(
+    request: Request,
+    runtime: RuntimeDep,
+    actor: CurrentActor,
+    condition: Annotated[Precondition, Depends(precondition)],
+    key: Annotated[str | None, Depends(idempotency_key)],
+) -> CommandCall:
+    return CommandCall(runtime, actor, condition, key, getattr(request.state, "request_id", None))
+
+
+CommandCallDep = Annotated[CommandCall, Depends(command_call)]

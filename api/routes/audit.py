@@ -1,0 +1,196 @@
+"""The auditor's HTTP endpoints: check the hash chains of a union's (or a subtree's) streams against
+the database, and download the audit bundle to check them offline (`api.bundle`).
+
+Who: auditors and administrators of the organisation or of one above it. Any other role gets 403
+(whatever the organisation, so a 403 tells nothing about what exists); an organisation outside the
+caller's subtree, or one that does not exist, gets 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from api.bundle import BundleScopeError, read_snapshot, scope_streams, write_bundle
+from api.deps import CurrentActor, RuntimeDep, readable_scope
+from api.routes.params import OrgQuery, SubtreeQuery
+from api.runtime import Runtime
+from api.schemas.audit import VERIFY_EXAMPLE
+from api.schemas.problem import problem_responses
+from events import BrokenLink, schema
+from events.verify import check_stream_chain
+from workflow.authority import Actor
+from workflow.errors import NotAuthorised, NotFound
+
+AUDIT_ROLES = ("auditor", "admin")
+_STREAMS_PER_QUERY = 500
+_SPOOL_BYTES = 32 * 1024 * 1024  # bundles up to this size stay in memory, larger ones go to a file
+
+router = APIRouter()
+
+
+def _authorise(rt: Runtime, actor: Actor, org_id: str) -> None:
+    if actor.role not in AUDIT_ROLES:
+        raise NotAuthorised(
+            "AUTH-ROLE",
+            f"only auditors and administrators may audit; {actor.person_id} acts as {actor.role}",
+            {"role": actor.role, "needed": list(AUDIT_ROLES)},
+        )
+    with rt.engine.connect() as conn:
+        readable_scope(conn, actor, org_id)
+
+
+def _link(broken: BrokenLink) -> dict[str, Any]:
+    return {
+        "kind": broken.kind,
+        "stream_id": broken.stream_id,
+        "version": broken.version,
+        "position": broken.position,
+        "detail": broken.detail,
+        "text": str(broken),
+    }
+
+
+def verify_scope(rt: Runtime, org_id: str, subtree: bool) -> dict[str, Any]:
+    """Check the chains of the organisation's stream (or of every stream in its subtree) against the
+    stream registry, in one read-only snapshot: versions without gaps, each `prev_hash` the previous
+    hash, each hash recomputed from the stored content, the last event equal to the registry's
+    head. Stops at the first broken link."""
+    ev = schema.events.c
+    st = schema.streams.c
+    cols = (
+        ev.position,
+        ev.stream_id,
+        ev.version,
+        ev.event_type,
+        ev.schema_version,
+        ev.payload,
+        ev.metadata,
+        ev.occurred_on,
+        ev.recorded_at,
+        ev.prev_hash,
+        ev.hash,
+    )
+    streams_checked = events_checked = 0
+    broken: BrokenLink | None = None
+    with read_snapshot(rt) as conn:
+        head = conn.execute(sa.select(schema.log_head.c.position, schema.log_head.c.hash)).one()
+        stream_ids = scope_streams(conn, org_id, subtree)
+        for i in range(0, len(stream_ids), _STREAMS_PER_QUERY):
+            chunk = stream_ids[i : i + _STREAMS_PER_QUERY]
+            registry = {
+                r.stream_id: (int(r.version), str(r.head_hash))
+                for r in conn.execute(sa.select(st.stream_id, st.version, st.head_hash).where(st.stream_id.in_(chunk)))
+            }
+            by_stream: dict[str, list[Any]] = {sid: [] for sid in chunk}
+            for r in conn.execute(sa.select(*cols).where(ev.stream_id.in_(chunk)).order_by(ev.stream_id, ev.version)):
+                by_stream[r.stream_id].append(r)
+            for sid in chunk:
+                count, broken = check_stream_chain(sid, by_stream[sid], registry.get(sid))
+                streams_checked += 1
+                events_checked += count
+                if broken is not None:
+                    break
+            if broken is not None:
+                break
+    return {
+        "ok": broken is None,
+        "org_id": org_id,
+        "subtree": subtree,
+        "streams_checked": streams_checked,
+        "events_checked": events_checked,
+        "log_head": {"position": int(head.position), "hash": str(head.hash)},
+        "broken": _link(broken) if broken is not None else None,
+    }
+
+
+@router.get(
+    "/audit/verify",
+    tags=["audit"],
+    summary="Check the hash chains of an organisation's streams (or its subtree's) against the database",
+    description="Auditors and administrators of the organisation or above. `ok` is false and `broken` names "
+    "the first broken link (kind, stream, version, position) when the stored events were tampered with.",
+    responses={
+        200: {
+            "description": "The chains checked; `broken` names the first broken link, if any",
+            "content": {"application/json": {"example": VERIFY_EXAMPLE}},
+        },
+        **problem_responses(401, 403, 404, 422, 503),
+    },
+)
+def audit_verify(
+    org: OrgQuery, actor: CurrentActor, runtime: RuntimeDep, subtree: SubtreeQuery = False
+) -> dict[str, Any]:
+    _authorise(runtime, actor, org)
+    try:
+        return verify_scope(runtime, org, subtree)
+    except BundleScopeError as exc:
+        raise NotFound("NOT-FOUND", str(exc), {"org_id": org}) from exc
+
+
+def _spooled_bundle(rt: Runtime, org: str, subtree: bool, actor: Actor) -> tuple[IO[bytes], dict[str, Any], str, int]:
+    """The bundle written to a spooled file (in memory while small), with its manifest, SHA-256
+    and size, so that the response can state its length and digest before streaming it."""
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115  (closed by the stream)
+    try:
+        manifest = write_bundle(rt, org, subtree=subtree, out=spool, exported_by=actor)  # type: ignore[arg-type]
+    except BundleScopeError as exc:
+        spool.close()
+        raise NotFound("NOT-FOUND", str(exc), {"org_id": org}) from exc
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    digest = hashlib.sha256()
+    for block in iter(lambda: spool.read(1 << 20), b""):
+        digest.update(block)
+    size = spool.tell()
+    spool.seek(0)
+    return spool, manifest, digest.hexdigest(), size
+
+
+@router.get(
+    "/audit/bundle",
+    tags=["audit"],
+    summary="Download the audit bundle (zip) of an organisation (or its subtree)",
+    description="The events with every stored field needed to recompute their hash chains, the rule "
+    "profiles the procedures pinned, and a manifest (counts, stream heads, log head, file SHA-256s). "
+    "Check it offline with `unionflow verify --bundle FILE`. Auditors and administrators of the "
+    "organisation or above.",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+        **problem_responses(401, 403, 404, 422, 503),
+    },
+)
+def audit_bundle(
+    org: OrgQuery, actor: CurrentActor, runtime: RuntimeDep, subtree: SubtreeQuery = False
+) -> StreamingResponse:
+    _authorise(runtime, actor, org)
+    spool, manifest, digest, size = _spooled_bundle(runtime, org, subtree, actor)
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from iter(lambda: spool.read(1 << 20), b"")
+        finally:
+            spool.close()
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    scope = "subtree" if subtree else "union"
+    head = manifest["log_head"]
+    return StreamingResponse(
+        body(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="unionflow-audit-{org}-{scope}-{stamp}.zip"',
+            "Content-Length": str(size),
+            "X-Bundle-SHA256": digest,
+            "X-Log-Head": f"{head['position']}:{head['hash']}",
+        },
+    )

@@ -1,0 +1,153 @@
+"""A union: as its stream folds (now, or at a past moment), what may be recorded on the union
+itself (its unit's facts, an imported term, the yearly congress, a vice-chair's removal), and its
+terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, fields
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.encoders import jsonable_encoder
+
+from api.deps import CurrentActor, RuntimeDep, readable_scope
+from api.requests import UNION_PATH_OF_COMMAND, UNION_REQUESTS, CommandRequest, ImportTermRequest
+from api.routes.commands import add_command_route
+from api.routes.params import AsOf, RecordedAt, UnionId
+from api.runtime import Runtime
+from api.schemas.problem import READ_PROBLEMS, example_response
+from api.schemas.unions import UNION_EXAMPLE, TermsTimeline
+from projections import queries
+from workflow.authority import Actor
+from workflow.errors import NotFound
+from workflow.state import Procedure, UnionState
+
+router = APIRouter()
+
+# Commands on a union itself (not on one of its procedures): path, body, summary, status.
+_UNION_COMMANDS: list[tuple[str, type[CommandRequest], str, int]] = [
+    ("facts", UNION_REQUESTS["facts"], "Update the unit's facts (employees, members, Party organisation...)", 200),
+    (
+        "imported-term",
+        ImportTermRequest,
+        "Bring in the current term of a union founded before unionflow (administrators)",
+        200,
+    ),
+    (
+        "congresses",
+        UNION_REQUESTS["congresses"],
+        "Record the yearly congress held outside an election (R-ANNUAL, R-QUORUM)",
+        201,
+    ),
+    (
+        "vice-chair-removals",
+        UNION_REQUESTS["vice-chair-removals"],
+        "Record a vice-chair's removal by the congress (罢免, R-REMOVAL)",
+        201,
+    ),
+]
+
+
+def _add_union_commands() -> None:
+    for name, model, summary, status_code in _UNION_COMMANDS:
+        add_command_route(
+            router,
+            f"/unions/{{union_id}}/{name}",
+            model,
+            ids=lambda union_id: {"union_id": union_id},
+            path_params=("union_id",),
+            summary=summary,
+            tags=["organisations"],
+            status_code=status_code,
+            created=(lambda r: f"/unions/{r.union_id}") if status_code == 201 else None,
+        )
+
+
+_add_union_commands()
+
+
+def readable_union(
+    runtime: Runtime, actor: Actor, union_id: str, as_of: dt.date | None, recorded_at: dt.datetime | None
+) -> UnionState:
+    """The union as its stream folds, now or at a past moment, once the caller may read it. Who
+    may read is decided from the register (`api.deps.readable_scope`, no fold), so the stream is
+    read and folded once per request, and the allowed steps are derived from that same state."""
+    with runtime.engine.connect() as conn:
+        readable_scope(conn, actor, union_id)
+    union = runtime.service.load(union_id, as_of=as_of, recorded_until=recorded_at)
+    if not union.exists:
+        raise NotFound("NOT-FOUND", f"no organisation {union_id} at that time", {"org_id": union_id})
+    return union
+
+
+def dataclass_dict(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in skip}
+
+
+def _procedure_summary(proc: Procedure) -> dict[str, Any]:
+    return {
+        "procedure_id": proc.procedure_id,
+        "kind": proc.kind,
+        "state": proc.state,
+        "opened_on": proc.opened_on,
+        "href": f"/procedures/{proc.procedure_id}",
+    }
+
+
+@router.get(
+    "/unions/{union_id}",
+    tags=["reads"],
+    summary="The union as its stream tells it",
+    responses=example_response(
+        "The union now (ETag: its version), or as of `as_of` / `recorded_at`; `allowed_commands` (what you may "
+        "record on the union itself) only for now (null for a past moment)",
+        UNION_EXAMPLE,
+    )
+    | READ_PROBLEMS,
+)
+def get_union(
+    response: Response,
+    union_id: str,
+    actor: CurrentActor,
+    runtime: RuntimeDep,
+    as_of: AsOf = None,
+    recorded_at: RecordedAt = None,
+) -> dict[str, Any]:
+    union = readable_union(runtime, actor, union_id, as_of, recorded_at)
+    allowed: list[dict[str, str]] | None = None
+    if as_of is None and recorded_at is None:
+        response.headers["ETag"] = f'"{union.version}"'
+        allowed = [
+            {"command": name, "href": f"/unions/{union.org_id}/{UNION_PATH_OF_COMMAND[name]}"}
+            for name in runtime.service.allowed_union_commands(union, actor)
+        ]
+    body = dataclass_dict(union, skip=("procedures",))
+    body["procedures"] = [_procedure_summary(p) for p in union.procedures.values()]
+    body["allowed_commands"] = allowed
+    body["as_of"], body["recorded_at"] = as_of, recorded_at
+    result: dict[str, Any] = jsonable_encoder(body)
+    return result
+
+
+@router.get(
+    "/unions/{union_id}/terms",
+    tags=["reads"],
+    summary="A union's terms and extensions, oldest first (R-TERM, R-TERM-END, R-EXTENSION)",
+    response_model=TermsTimeline,
+    responses=READ_PROBLEMS,
+)
+def union_terms(union_id: UnionId, actor: CurrentActor, runtime: RuntimeDep) -> Any:
+    with runtime.engine.connect() as conn:
+        readable_scope(conn, actor, union_id)
+        record = queries.union(conn, union_id)
+        terms = queries.terms(conn, union_id)
+    return {
+        "org_id": union_id,
+        "current_term": record.term_number if record is not None and record.term_start is not None else None,
+        "deadline": record.deadline if record is not None else None,
+        "extension_until": record.extension_until if record is not None else None,
+        "terms": [
+            asdict(t) | {"on_time": None if t.succeeded_on is None else t.succeeded_on <= t.deadline} for t in terms
+        ],
+    }

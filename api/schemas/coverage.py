@@ -1,0 +1,49 @@
+"""Coverage (RULES.md §7): founding, membership and on-time re-election rates of a subtree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CoverageBody(BaseModel):
+    """RULES.md §7 (`projections.queries.Coverage`); a rate is null when its denominator is 0."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "org": "JA",
+                    "as_of": "2024-05-01",
+                    "units": 10,
+                    "founded": 8,
+                    "units_25": 6,
+                    "founded_25": 6,
+                    "members": 640,
+                    "employees_unionised": 800,
+                    "terms_ended": 4,
+                    "terms_on_time": 3,
+                    "founding_rate": 0.8,
+                    "founding_rate_25": 1.0,
+                    "membership_rate": 0.8,
+                    "on_time_rate": 0.75,
+                }
+            ]
+        }
+    )
+
+    org: str
+    as_of: dt.date
+    units: int = Field(description="Employing units registered (grassroots-level organisations)")
+    founded: int
+    units_25: int = Field(description="Units with 25 or more employees")
+    founded_25: int
+    members: int
+    employees_unionised: int
+    terms_ended: int
+    terms_on_time: int = Field(description="Of those, re-elected by their deadline (R-ON-TIME)")
+    founding_rate: float | None
+    founding_rate_25: float | None
+    membership_rate: float | None
+    on_time_rate: float | None
