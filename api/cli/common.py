@@ -5,7 +5,7 @@ opens the runtime, and how it reads dates, times, formats and organisations give
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from api import output
 from api.settings import database_url
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
+
     from api.runtime import Runtime
 
 DatabaseUrl = Annotated[
@@ -90,3 +93,15 @@ def org_option(rt: Runtime, option: str, org_id: str | None) -> str | None:
     if org_id is not None and not rt.service.load(org_id).exists:
         raise fail(f"{option}: no organisation {org_id!r}", 2)
     return org_id
+
+
+def stderr_progress(label: str, unit: str | None = None, console: Console | None = None, **options: Any) -> Progress:
+    """A progress bar on stderr, so that stdout carries the command's output alone: `label` (a
+    column format), the bar, done/total, `unit` if given, and the time elapsed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+
+    columns: list[ProgressColumn] = [TextColumn(label), BarColumn(), MofNCompleteColumn()]
+    if unit is not None:
+        columns.append(TextColumn(unit))
+    return Progress(*columns, TimeElapsedColumn(), console=console or Console(stderr=True), **options)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from api import output
-from api.cli.common import DatabaseUrl, fail, open_runtime
+from api.cli.common import DatabaseUrl, fail, open_runtime, stderr_progress
 
 if TYPE_CHECKING:
     from api.demo import DemoBuilder, DemoResult
@@ -82,19 +82,9 @@ def _empty_or_refused(rt: Runtime, if_empty: bool) -> bool:
 
 
 def _load_with_progress(rt: Runtime, unions: int, seed: int) -> tuple[DemoBuilder, DemoResult]:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from api.demo import load_demo
 
-    bar = Progress(
-        TextColumn("loading the demo"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("commands"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-    )
+    bar = stderr_progress("loading the demo", "commands")
     with bar:
         task = bar.add_task("demo", total=None)
         return load_demo(rt, unions, seed, progress=lambda done, total: bar.update(task, completed=done, total=total))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from api.cli.common import DatabaseUrl, fail, ready_runtime
+from api.cli.common import DatabaseUrl, fail, ready_runtime, stderr_progress
 
 if TYPE_CHECKING:
     from api.importer import ImportPlan
@@ -23,17 +23,11 @@ if TYPE_CHECKING:
 def _progress(enabled: bool) -> Iterator[Any]:
     """A rich progress bar on stderr (only on a terminal: logs and pipes get the summary alone)."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+    from rich.progress import TaskID
 
     console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description:<9}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-        disable=not (enabled and console.is_terminal),
+    with stderr_progress(
+        "{task.description:<9}", console=console, transient=False, disable=not (enabled and console.is_terminal)
     ) as bar:
         tasks: dict[str, TaskID] = {}
 

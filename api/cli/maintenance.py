@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli.common import DatabaseUrl, fail, open_runtime, ready_runtime
+from api.cli.common import DatabaseUrl, fail, open_runtime, ready_runtime, stderr_progress
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -115,18 +115,11 @@ def rebuild_outdated(rt: Runtime) -> list[str]:
 def _rebuild_with_progress(read_models: Projections, names: list[str] | None) -> None:
     import time
 
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from projections import Progress as Step
 
-    bar = Progress(
-        TextColumn("{task.description:>9}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("events"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
+    bar = stderr_progress(
+        "{task.description:>9}",
+        "events",
         transient=False,
         # Redrawn when progress comes (every 10,000 events a replay process), not by a thread
         # of its own: with a second thread running, the rebuild must spawn its replay processes
