@@ -1,0 +1,66 @@
+"""What a bundle's check reports: counts, the manifest, and the first break found (its kind, file,
+stream, version and line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BundleBreak:
+    kind: str
+    file: str
+    detail: str
+    stream_id: str | None = None
+    version: int | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = [self.file + (f" line {self.line}" if self.line is not None else "")]
+        if self.stream_id is not None:
+            where.append(f"stream {self.stream_id}")
+        if self.version is not None:
+            where.append(f"version {self.version}")
+        return f"{self.kind} at {', '.join(where)}: {self.detail}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file": self.file,
+            "stream_id": self.stream_id,
+            "version": self.version,
+            "line": self.line,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class BundleReport:
+    streams_checked: int = 0
+    events_checked: int = 0
+    profiles_checked: int = 0
+    broken: BundleBreak | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest_sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+    @property
+    def log_head(self) -> dict[str, Any]:
+        head = self.manifest.get("log_head")
+        return head if isinstance(head, dict) else {}
+
+
+class Broken(Exception):
+    """The first break found: stops the check, and becomes the report's `broken`."""
+
+    def __init__(self, brk: BundleBreak) -> None:
+        super().__init__(str(brk))
+        self.brk = brk
+
+
+def broken(kind: str, file: str, detail: str, **where: Any) -> Broken:
+    return Broken(BundleBreak(kind, file, detail, **where))

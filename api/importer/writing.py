@@ -1,0 +1,118 @@
+"""Writing a checked plan (`write_import`): its rows as commands, parents first, a batch of whole
+rows per transaction; and the commands a batch of rows becomes (which the check decides too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+
+from api.importer.plan import ImportInterrupted, ImportPlan, ImportReport, PlannedRow
+from api.importer.rows import RowIssue
+from api.runtime import Runtime
+from workflow import commands as c
+from workflow.service import BatchRefusal
+
+# Rows per write transaction (each row: one or two commands, one or two events).
+DEFAULT_BATCH_ROWS = 2000
+
+ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
+
+# Which column a workflow refusal points at, by command and rule.
+_REGISTER_COLUMNS = {
+    "R-APPROVER": "level",
+    "ORG-PARENT": "parent_id",
+    "ORG-EXISTS": "org_id",
+    "R-FORM-25": "unit_name",
+    "DATE-FUTURE": "org_id",
+}
+_TERM_COLUMNS = {"R-TERM": "term_years", "ORG-LEVEL": "level", "AUTH-ORG": "org_id", "AUTH-ROLE": "org_id"}
+
+
+def refusal_issue(row: PlannedRow, kind: str, refusal: BatchRefusal) -> RowIssue:
+    """The workflow's refusal of a row's command (`kind`: register or term), as an issue of the row."""
+    err = refusal.error
+    if kind == "register":
+        column = _REGISTER_COLUMNS.get(err.rule_id, "org_id")
+    else:
+        column = _TERM_COLUMNS.get(err.rule_id, "term_start")
+    return RowIssue(row.line, row.data.org_id, column, err.message, err.rule_id)
+
+
+def row_commands(rows: Sequence[PlannedRow], on: dt.date) -> tuple[list[c.Command], list[tuple[PlannedRow, str]]]:
+    """The commands of these rows (registering the organisation, importing its term), and for each
+    command the row and kind it came from."""
+    cmds: list[c.Command] = []
+    owners: list[tuple[PlannedRow, str]] = []
+    for r in rows:
+        d = r.data
+        if r.register:
+            cmds.append(
+                c.RegisterOrganisation(
+                    org_id=d.org_id, name=d.name, level=d.level, parent_id=d.parent_id, unit=d.unit(), occurred_on=on
+                )
+            )
+            owners.append((r, "register"))
+        if r.import_term:
+            assert d.term_start is not None and d.term_years is not None
+            cmds.append(
+                c.ImportExistingTerm(
+                    union_id=d.org_id,
+                    occurred_on=on,
+                    term_start=d.term_start,
+                    term_years=d.term_years,
+                    chair=d.chair,
+                    source="import",
+                )
+            )
+            owners.append((r, "term"))
+    return cmds, owners
+
+
+def write_import(
+    rt: Runtime,
+    plan: ImportPlan,
+    *,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Write the plan's valid rows, parents first, `batch_rows` rows per transaction. Raises
+    ImportInterrupted (with what was written) if a batch fails; nothing of that batch is written."""
+    report = ImportReport(plan)
+    started = time.perf_counter()
+    total = len(plan.rows)
+    for start in range(0, total, batch_rows):
+        batch = plan.rows[start : start + batch_rows]
+        cmds, owners = row_commands(batch, plan.on)
+        try:
+            outcome = rt.service.execute_many(cmds, plan.actor, correlation_id=plan.correlation_id)
+        except Exception as exc:
+            report.write_seconds = time.perf_counter() - started
+            raise ImportInterrupted(_interrupted(report, f"{exc.__class__.__name__}: {exc}"), report) from exc
+        if outcome.refusals:
+            first = outcome.refusals[0]
+            row, kind = owners[first.index]
+            issue = refusal_issue(row, kind, first)
+            report.write_seconds = time.perf_counter() - started
+            raise ImportInterrupted(
+                _interrupted(report, f"the database changed since the check: {issue}"),
+                report,
+            )
+        report.batches += 1
+        report.rows_written += len(batch)
+        report.events_written += sum(len(r.events) for r in outcome.results)
+        report.last_line_written = batch[-1].line
+        if progress:
+            progress("writing", report.rows_written, total)
+    report.write_seconds = time.perf_counter() - started
+    return report
+
+
+def _interrupted(report: ImportReport, why: str) -> str:
+    done = report.rows_written
+    total = len(report.plan.rows)
+    return (
+        f"the import stopped after writing {done} of {total} rows ({report.batches} complete batches; "
+        f"a union and its term are always written together): {why}. Run the same import again to "
+        "resume: rows already written are recognised and skipped"
+    )
