@@ -44,7 +44,10 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
 
 def import_registry(
-    file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, with a header row; see `api/importer.py`).")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="The CSV file (UTF-8, with a header row; see api/importer/)."),
+    ],
     person: Annotated[str, typer.Option(help="The administrator recorded as importing (every event names them).")],
     org: Annotated[
         str | None,

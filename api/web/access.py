@@ -1,6 +1,6 @@
 """Who is asking: the signed-in person (from the session cookie), what they may read, and the
 CSRF check of what they post. A page never shows a union outside the person's subtree; it
-answers as if the union were not there (the API's rule, `api.auth.may_read`)."""
+answers as if the union were not there (the API's one rule, `api.deps.readable_scope`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import may_read
+from api.deps import is_readable
 from api.web import sessions
 from api.web.rendering import message, runtime_of
 from workflow.authority import Actor
@@ -51,8 +51,10 @@ SignedInUser = Annotated[sessions.SignedIn, Depends(signed_in)]
 
 def readable(request: Request, actor: Actor, org_id: str) -> None:
     """`PageNotFound` unless the union exists and lies in the person's subtree."""
-    service = runtime_of(request).service
-    if not may_read(service, actor, org_id) or not service.load(org_id).exists:
+    rt = runtime_of(request)
+    with rt.engine.connect() as conn:
+        may_read = is_readable(conn, actor, org_id)
+    if not may_read or not rt.service.load(org_id).exists:
         raise PageNotFound()
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import pytest
 import uvicorn
 
-from api.app import create_app
+from api.main import create_app
 from api.runtime import Runtime
 from tests.unit.workflow_support import COUNTY, TODAY, TREE, TREE_ON, Driver, World, admin, unit
 from workflow import commands as c

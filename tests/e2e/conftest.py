@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from api.main import create_app
 from api.runtime import Runtime
 from tests.unit.workflow_support import (
     CHAIRS,

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
 from api.cli import app as cli
+from api.main import create_app
 from api.runtime import Runtime
 from api.tokens import hash_token, utcnow
 from events import migrate

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import projections
-from api.app import create_app
 from api.cli import app as cli
 from api.demo import MIN_UNIONS, SITUATIONS
+from api.main import create_app
 from api.runtime import Runtime
 from events.catalogue import DECISION_EVENTS, FILING_EVENTS, OrganisationRegistered
 from projections.models.alerts import KINDS as ALERT_KINDS

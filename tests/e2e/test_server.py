@@ -11,7 +11,7 @@ import httpx
 import pytest
 import uvicorn
 
-from api.app import create_app
+from api.main import create_app
 from tests.e2e.conftest import Api, founding_steps, on, request_body
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from api.audit_routes import AUDIT_ROLES, verify_scope
 from api.bundle import write_bundle
+from api.routes.audit import AUDIT_ROLES, verify_scope
 from api.web import pictures, sessions
 from api.web.access import SignedInUser, readable
 from api.web.pages.alerts import PAGE_SIZE, parse_date
