@@ -3,9 +3,9 @@
     .venv/bin/python -m bench.bench_projections                 # 100,000 unions, ~2 million events
     .venv/bin/python -m bench.bench_projections --unions 40000  # about one million events
 
-1. A log is generated (projections.synthetic: realistic histories of `--unions` grassroots unions
+1. A log is generated (bench.synthetic: realistic histories of `--unions` grassroots unions
    under a federation tree of 1 + 4 + 16 + 80 + 400 organisations, every procedure and accident the
-   alerts are about) and written with valid hash chains into a SQLite file, which is kept in
+   alerts are about) and written through the event store's `append_many` into a SQLite file, kept in
    `--dir` and reused by the next run with the same parameters (generating takes a few minutes).
 2. Rebuild: `Projections(engine).rebuild()` of all projections, from an empty read side to the
    swapped-in tables with their indexes (written tables included), timed end to end; events/s is
@@ -41,9 +41,10 @@ from typing import Any
 import sqlalchemy as sa
 
 import projections
+from bench import synthetic
+from bench.synthetic import Shape, township_ids
 from events import make_engine, migrate, schema
-from projections import Projections, synthetic
-from projections.synthetic import Shape, township_ids
+from projections import Projections
 
 DEFAULT_DIR = Path(os.environ.get("UNIONFLOW_BENCH_DIR", "/tmp/unionflow-bench"))
 
@@ -79,7 +80,6 @@ def build_log(path: Path, unions: int, seed: int, start: dt.date, log: Callable[
         synthetic.generate(unions, seed=seed, start=start),
         batch=50_000,
         on_batch=progress,
-        durable=False,
     )
     engine.dispose()  # checkpoints the WAL into the file
     done.write_text(f"{written}\n")

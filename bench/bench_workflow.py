@@ -431,7 +431,7 @@ class _Breakdown:
         ("events.store", "EventStore", "append", "  append (transaction, commit included)"),
         ("events.store", "EventStore", "_append_locked", "    statements under the log lock"),
         ("projections.runner", "Projections", "listener", "      projections (inline listener)"),
-        ("projections.runner", "Projections", "_fold_inline", "        load, fold and render"),
+        ("projections.apply", "BatchPlan", "fold", "        load, fold and render"),
         ("projections.base", "Writer", "replace_changed", "        write changed rows"),
         ("sqlalchemy.engine.default", "DefaultDialect", "do_commit", "    commit"),
     )

@@ -10,9 +10,9 @@ import orjson
 import pytest
 from pydantic import Field
 
+from bench import synthetic
 from events import DomainEvent, EventRegistry
 from events.catalogue import CATALOGUE
-from projections import synthetic
 from projections.calendar import OPEN, add_months, add_months_iso, day_after, day_before
 from projections.feed import Ev
 from projections.tree import Tree, subtree_range

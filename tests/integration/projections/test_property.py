@@ -1,5 +1,5 @@
 """Property: the read models kept live (the append listener, catch-up in pages of any size) equal
-the ones rebuilt from zero, on randomly generated histories (projections.synthetic: every
+the ones rebuilt from zero, on randomly generated histories (bench.synthetic: every
 procedure, with rejections, runoffs, late and backdated entries, extensions, vacancies, imports)."""
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import projections
+from bench import synthetic
+from bench.synthetic import Item, Shape
 from events import EventStore, NewEvent
 from events.catalogue import CATALOGUE
-from projections import Projections, synthetic
+from projections import Projections
 from projections.models import alerts as alert_model
-from projections.synthetic import Item, Shape
 
 SHAPE = Shape(provinces=2, cities=2, counties=3, townships=3)
 

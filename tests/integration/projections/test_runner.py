@@ -18,10 +18,11 @@ from events import DomainEvent, EventMetadata, EventRegistry, EventStore, NewEve
 from events import schema as event_schema
 from events.catalogue import CATALOGUE, org_stream
 from events.db import make_engine
-from projections import CorruptHistory, Progress, ProjectionOutdated, Projections, UnknownEvent, runner
+from projections import CorruptHistory, Progress, ProjectionOutdated, Projections, UnknownEvent
 from projections import schema as proj_schema
+from projections.checkpoints import CLASSES, NAMES
 from projections.feed import StreamPages
-from projections.runner import CLASSES
+from projections.rebuild import streams
 from tests.integration.projections.support import D, World
 
 
@@ -192,7 +193,7 @@ def test_a_replay_folds_on_while_another_writer_holds_the_sqlite_write_lock(
     with engine.begin() as conn:
         for table in shadow.values():
             table.create(conn)
-    monkeypatch.setattr(runner, "PROGRESS_EVERY", 1)  # a report after every page
+    monkeypatch.setattr(streams, "PROGRESS_EVERY", 1)  # a report after every page
     blocker = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # the other process, writing
     seen: list[tuple[int, int]] = []  # (events replayed, rows written) while the lock was held
@@ -204,7 +205,7 @@ def test_a_replay_folds_on_while_another_writer_holds_the_sqlite_write_lock(
             if done >= head // 2:
                 blocker.execute("COMMIT")  # the other process is done writing
 
-    done = runner.replay_streams(engine, runner.NAMES, shadow, head, report, 1, 1, hold_rows=10**6)
+    done = streams.replay_streams(engine, NAMES, shadow, head, report, 1, 1, hold_rows=10**6)
     blocker.close()
     assert done == head
     # It went on folding, event after event, past the point where its buffer was due a write,

@@ -1,0 +1,60 @@
+"""Questions the read models answer, as plain functions over an engine or connection.
+
+Lists come in pages with a keyset cursor (opaque text: the last row's sort key), so page 1,000 costs
+what page 1 costs. `subtree` is an organisation id; its materialised path (from the log, see
+`projections.tree`) turns "everything under it" into an index range. Dates are business dates.
+
+By subject: `alert_reads` (RULES.md §6), `procedure_reads` (procedures and the approval inbox),
+`register_reads` (the register, terms and the coverage of RULES.md §7), over `paging`'s cursors."""
+
+from __future__ import annotations
+
+from projections.queries.alert_reads import Alert, AlertCounts, alert_counts, alert_record, alerts, worst_alerts
+from projections.queries.paging import OPEN_DATE, Bind, Page, subtree_filter
+from projections.queries.procedure_reads import (
+    InboxItem,
+    ProcedureStatus,
+    inbox,
+    procedure_record,
+    procedure_status,
+    procedures,
+)
+from projections.queries.register_reads import (
+    Coverage,
+    Term,
+    UnionRecord,
+    coverage,
+    register,
+    term_record,
+    terms,
+    union,
+    union_record,
+)
+
+__all__ = [
+    "OPEN_DATE",
+    "Alert",
+    "AlertCounts",
+    "Bind",
+    "Coverage",
+    "InboxItem",
+    "Page",
+    "ProcedureStatus",
+    "Term",
+    "UnionRecord",
+    "alert_counts",
+    "alert_record",
+    "alerts",
+    "coverage",
+    "inbox",
+    "procedure_record",
+    "procedure_status",
+    "procedures",
+    "register",
+    "subtree_filter",
+    "term_record",
+    "terms",
+    "union",
+    "union_record",
+    "worst_alerts",
+]
