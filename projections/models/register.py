@@ -18,7 +18,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from events.catalogue import CATALOGUE
 from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.errors import CorruptHistory
@@ -54,29 +53,6 @@ def _row(s: RegisterState, ev: Ev) -> dict[str, Any]:
     return row
 
 
-_HANDLED = frozenset(
-    {
-        "OrganisationRegistered",
-        "UnitFactsUpdated",
-        "ExistingTermImported",
-        "FoundingRequested",
-        "FoundingRequestResubmitted",
-        "MembersRecruited",
-        "LegalPersonRegistered",
-        "CongressTypeDecided",
-        "CongressHeld",
-        "AnnualCongressHeld",
-        "ResultsFiled",
-        "ResultsApproved",
-        "ExtensionApproved",
-        "ChairVacancyRecorded",
-        "ByElectionApproved",
-        "ProcedureWithdrawn",
-        "ViceChairRemoved",
-    }
-)
-
-
 class Register(Projection[RegisterState]):
     name = "register"
     # 2: vice-chairs follow removals (R-REMOVAL) and leave the post when a by-election elects them
@@ -85,7 +61,34 @@ class Register(Projection[RegisterState]):
     table_names = ("proj_orgs", "proj_terms")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
-    ignores = CATALOGUE.event_types - _HANDLED
+    ignores = frozenset(
+        {
+            "PreparatoryGroupApproved",
+            "FoundingRequestRejected",
+            "ReelectionOpened",
+            "ReelectionPlanApproved",
+            "ReelectionPlanRejected",
+            "RepresentativesElected",
+            "CandidatesProposed",
+            "CandidatesPosted",
+            "CandidatesFiled",
+            "CandidatesApproved",
+            "CandidatesRejected",
+            "RunoffHeld",
+            "ChairElected",
+            "ResultsRejected",
+            "ExtensionRequested",
+            "ExtensionRejected",
+            "EarlyReelectionRequested",
+            "EarlyReelectionApproved",
+            "EarlyReelectionRejected",
+            "ByElectionRequested",
+            "ByElectionConsented",
+            "ByElectionConsentRefused",
+            "ByElectionHeld",
+            "ByElectionRejected",
+        }
+    )
 
     def _handlers(self) -> dict[str, Handler]:
         specific: dict[str, Handler] = {
