@@ -38,10 +38,12 @@ from events.flows.procedures import (
 __all__ = [
     "BY_ELECTION",
     "BY_ELECTION_FLOW",
+    "DECISION_EVENTS",
     "EARLY_REELECTION",
     "EARLY_REELECTION_FLOW",
     "EXTENSION",
     "EXTENSION_FLOW",
+    "FILING_EVENTS",
     "FLOWS",
     "FOUNDING",
     "FOUNDING_FLOW",
@@ -64,6 +66,18 @@ OPENED_BY: dict[str, Flow] = {f.opened_by: f for f in FLOWS.values()}
 
 # Every event type that moves a procedure, its opening event included.
 PROCEDURE_EVENTS: frozenset[str] = frozenset({s.event for f in FLOWS.values() for s in f.steps} | set(OPENED_BY))
+
+# Events that put a filing before the higher-level union (R-APPROVER), with the filing's name, and
+# those that answer one: the approval inbox and A-APPROVAL-PENDING are built from these.
+FILING_EVENTS: dict[str, str] = {
+    event: filing
+    for f in FLOWS.values()
+    for event, state in [(f.opened_by, f.initial), *((s.event, s.dest) for s in f.steps)]
+    if (filing := f.state(state).filing) is not None
+}
+DECISION_EVENTS: frozenset[str] = frozenset(
+    s.event for f in FLOWS.values() for s in f.steps if s.decided_by == "approver"
+)
 
 # The events whose destination depends on their content (see `outcome_of`).
 OUTCOME_EVENTS: frozenset[str] = frozenset(s.event for f in FLOWS.values() for s in f.steps if s.outcome)

@@ -41,8 +41,10 @@ class State:
     name: str
     label_zh: str
     label_en: str
-    # What filing waits here on the higher-level union (R-APPROVER), with its rule.
+    # What filing waits here on the higher-level union (R-APPROVER), with its rule, and the
+    # filing's name (the inbox's and A-APPROVAL-PENDING's).
     awaiting: str | None = None
+    filing: str | None = None
     # What the union itself does next here, with the rules it meets (the read side's "waiting for").
     next: str | None = None
 

@@ -15,7 +15,13 @@ BY_ELECTION = "by_election"
 # --------------------------------------------------------------------------- founding (建会), RULES.md §3
 
 _FOUNDING_STATES = (
-    State("requested", "已申请", "requested", awaiting="founding request and preparatory group (R-PREP-GROUP)"),
+    State(
+        "requested",
+        "已申请",
+        "requested",
+        awaiting="founding request and preparatory group (R-PREP-GROUP)",
+        filing="founding_request",
+    ),
     State("request_rejected", "申请被驳回", "request rejected", next="file the founding request again (R-PREP-GROUP)"),
     State("preparing", "筹备中", "preparing", next="record the members recruited"),
     State("members_recruited", "已发展会员", "members recruited", next="decide the congress type (R-CONGRESS-TYPE)"),
@@ -94,7 +100,13 @@ REELECTION_FLOW = Flow(
     label_en="re-election",
     opened_by="ReelectionOpened",
     states=(
-        State("plan_filed", "换届请示已报", "plan filed", awaiting="re-election plan (R-REELECTION)"),
+        State(
+            "plan_filed",
+            "换届请示已报",
+            "plan filed",
+            awaiting="re-election plan (R-REELECTION)",
+            filing="reelection_plan",
+        ),
         State("plan_rejected", "换届请示被驳回", "plan rejected"),
         State("plan_approved", "换届请示已批复", "plan approved", next="decide the congress type (R-CONGRESS-TYPE)"),
         *ELECTION_STATES,
@@ -136,7 +148,7 @@ def _term_change(kind: str, prefix: str, label: tuple[str, str], what: str, awai
         label_en=label[1],
         opened_by=f"{prefix}Requested",
         states=(
-            State("requested", "已申请", "requested", awaiting=awaiting),
+            State("requested", "已申请", "requested", awaiting=awaiting, filing=kind),
             State("approved", "已批准", "approved"),
             State("rejected", "已驳回", "rejected"),
             WITHDRAWN,
@@ -179,10 +191,20 @@ BY_ELECTION_FLOW = Flow(
             next="ask the higher-level union's consent to a by-election (R-VACANCY)",
         ),
         State(
-            "consent_requested", "已请求同意补选", "consent requested", awaiting="consent to a by-election (R-VACANCY)"
+            "consent_requested",
+            "已请求同意补选",
+            "consent requested",
+            awaiting="consent to a by-election (R-VACANCY)",
+            filing="by_election_consent",
         ),
         State("consented", "已同意补选", "consented", next="hold the by-election (R-VACANCY)"),
-        State("held", "补选已举行", "by-election held", awaiting="by-election result (R-VACANCY)"),
+        State(
+            "held",
+            "补选已举行",
+            "by-election held",
+            awaiting="by-election result (R-VACANCY)",
+            filing="by_election_results",
+        ),
         State("filled", "已补选", "filled"),
         WITHDRAWN,
     ),

@@ -24,7 +24,7 @@ The days an alert is overdue on date D are D - deadline (negative for A-TERM-DUE
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from events import flows
-from events.catalogue import DECISION_EVENTS, FILING_EVENTS
+from events.flows import DECISION_EVENTS, FILING_EVENTS
 from projections.base import Handler, Projection, Rows, dumps, rows_by_org
 from projections.calendar import OPEN, add_days_iso, add_months_iso, day_after, day_before
 from projections.errors import CorruptHistory
@@ -270,128 +270,101 @@ def _subtract(a: str, b: str, cuts: Sequence[tuple[str, str]]) -> list[tuple[str
     return out
 
 
-def periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+Row = tuple[Any, ...]
+
+
+def periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[Row]:
     """Every period in which an alert fires for this union, as `proj_alerts` rows
     (org_id, kind, seq, path, fires_from, fires_until, deadline, rule, procedure_id, window, basis)."""
-    rows: list[tuple[Any, ...]] = []
-    add = rows.append
-    before, after = day_before, day_after
-
-    # A-TERM-DUE / A-TERM-OVERDUE (R-ON-TIME, R-EXTENSION). A term is current from the day its
-    # approval (or import) made it so until the day before the next one's; within it, the deadline
-    # is the term end until an extension's approval, then the extension's end. The reminder stops
-    # while a re-election is under way (opened, not yet approved, rejected or withdrawn).
-    terms = f["t"]
-    if terms:
-        started = sorted((opened, before(closed) if closed else OPEN) for _, opened, closed in f["r"])
-        due = over = 0
-        last = len(terms) - 1
-        for i, (became, end, extensions, due_months, by) in enumerate(terms):
-            term_until = before(terms[i + 1][0]) if i < last else OPEN
-            segments = [(became, end, False)]
-            segments += [(max(on, became), new, True) for on, new in extensions]
-            for j, (start, deadline, extended) in enumerate(segments):
-                until = min(term_until, before(segments[j + 1][0])) if j < len(segments) - 1 else term_until
-                if start > until:
-                    continue
-                basis = f"term {i + 1} {'extended to' if extended else 'ends'} {deadline}"
-                frm = max(start, after(deadline))
-                if frm <= until:
-                    over += 1
-                    rule = "R-EXTENSION" if extended else "R-ON-TIME"
-                    add((org_id, TERM_OVERDUE, over, path, frm, until, deadline, rule, by, "", basis))
-                opens = max(start, add_months_iso(deadline, -due_months))
-                closes = min(until, deadline)
-                if opens <= closes:
-                    window = f"{due_months} months"
-                    for a, b in _subtract(opens, closes, started) if started else ((opens, closes),):
-                        due += 1
-                        add((org_id, TERM_DUE, due, path, a, b, deadline, "R-ON-TIME", by, window, basis))
-
+    rows = _term_periods(org_id, path, f) if f["t"] else []
     # A-APPROVAL-PENDING (R-APPROVER): waited longer than the reply window.
-    n = 0
-    for pid, filed, decided, reply_days, filing in f["w"]:
-        deadline = add_days_iso(filed, reply_days)
-        frm, until = after(deadline), before(decided) if decided else OPEN
-        if frm <= until:
-            n += 1
-            basis = f"{filing} filed {filed}"
-            add(
-                (
-                    org_id,
-                    APPROVAL_PENDING,
-                    n,
-                    path,
-                    frm,
-                    until,
-                    deadline,
-                    "R-APPROVER",
-                    pid,
-                    f"{reply_days} days",
-                    basis,
-                )
-            )
-
+    waits = (
+        (pid, add_days_iso(filed, days), decided, f"{days} days", f"{filing} filed {filed}")
+        for pid, filed, decided, days, filing in f["w"]
+    )
+    rows += _overdue(org_id, path, APPROVAL_PENDING, "R-APPROVER", waits)
     # A-VACANCY-OVERDUE (R-VACANCY): no chair after the by-election's due date.
-    n = 0
-    for pid, since, deadline, window, filled in f["v"]:
-        frm, until = after(deadline), before(filled) if filled else OPEN
-        if frm <= until:
-            n += 1
-            basis = f"chair vacant since {since}"
-            add((org_id, VACANCY_OVERDUE, n, path, frm, until, deadline, "R-VACANCY", pid, window, basis))
-
-    # A-NO-ANNUAL-CONGRESS (R-ANNUAL): once founded, no congress within the window of the last one.
-    if terms:
-        founded = min(t[0] for t in terms)
-        congresses = sorted(f["c"])
-        # the next congress held on a later day, for each (one pass from the end)
-        later: list[str | None] = [None] * len(congresses)
-        nxt: str | None = None
-        for i in range(len(congresses) - 1, -1, -1):
-            later[i] = nxt
-            if i and congresses[i - 1][0] < congresses[i][0]:
-                nxt = congresses[i][0]
-        n = 0
-        for i, (held, months) in enumerate(congresses):
-            deadline = add_months_iso(held, months)
-            following = later[i]
-            frm, until = max(after(deadline), founded), before(following) if following else OPEN
-            if frm <= until:
-                n += 1
-                basis = f"last congress {held}"
-                add(
-                    (
-                        org_id,
-                        NO_ANNUAL_CONGRESS,
-                        n,
-                        path,
-                        frm,
-                        until,
-                        deadline,
-                        "R-ANNUAL",
-                        None,
-                        f"{months} months",
-                        basis,
-                    )
-                )
-
+    vacancies = (
+        (pid, due, filled, window, f"chair vacant since {since}") for pid, since, due, window, filled in f["v"]
+    )
+    rows += _overdue(org_id, path, VACANCY_OVERDUE, "R-VACANCY", vacancies)
+    if f["t"]:
+        rows += _annual_periods(org_id, path, f)
     # A-PREP-STALLED (R-PREP-GROUP): no congress within the window of the group's approval.
-    n = 0
-    for pid, approved, deadline, window, ended in f["p"]:
-        frm, until = after(deadline), before(ended) if ended else OPEN
-        if frm <= until:
-            n += 1
-            basis = f"preparatory group approved {approved}"
-            add((org_id, PREP_STALLED, n, path, frm, until, deadline, "R-PREP-GROUP", pid, window, basis))
-
+    stalls = ((pid, due, ended, window, f"preparatory group approved {on}") for pid, on, due, window, ended in f["p"])
+    rows += _overdue(org_id, path, PREP_STALLED, "R-PREP-GROUP", stalls)
     # A-LEGAL-PERSON (RULES.md §3 step 9, after R-FOUNDED): not registered within the window.
+    unregistered = ((pid, due, done, window, f"founded {on}") for pid, on, due, window, done in f["l"])
+    rows += _overdue(org_id, path, LEGAL_PERSON, "R-FOUNDED", unregistered)
+    return rows
+
+
+def _overdue(org_id: str, path: str, kind: str, rule: str, items: Iterable[tuple[Any, ...]]) -> list[Row]:
+    """The periods from the day after each deadline to the day before it was met (open while it
+    is not): `items` are (procedure id, deadline, met on or None, window, basis)."""
+    rows: list[Row] = []
     n = 0
-    for pid, founded_on, deadline, window, registered in f["l"]:
-        frm, until = after(deadline), before(registered) if registered else OPEN
+    for pid, deadline, met, window, basis in items:
+        frm, until = day_after(deadline), day_before(met) if met else OPEN
         if frm <= until:
             n += 1
-            add(
-                (org_id, LEGAL_PERSON, n, path, frm, until, deadline, "R-FOUNDED", pid, window, f"founded {founded_on}")
-            )
+            rows.append((org_id, kind, n, path, frm, until, deadline, rule, pid, window, basis))
+    return rows
+
+
+def _term_periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[Row]:
+    """A-TERM-DUE / A-TERM-OVERDUE (R-ON-TIME, R-EXTENSION). A term is current from the day its
+    approval (or import) made it so until the day before the next one's; within it, the deadline
+    is the term end until an extension's approval, then the extension's end. The reminder stops
+    while a re-election is under way (opened, not yet approved, rejected or withdrawn)."""
+    rows: list[Row] = []
+    add, before, after = rows.append, day_before, day_after
+    terms = f["t"]
+    started = sorted((opened, before(closed) if closed else OPEN) for _, opened, closed in f["r"])
+    due = over = 0
+    last = len(terms) - 1
+    for i, (became, end, extensions, due_months, by) in enumerate(terms):
+        term_until = before(terms[i + 1][0]) if i < last else OPEN
+        segments = [(became, end, False)]
+        segments += [(max(on, became), new, True) for on, new in extensions]
+        for j, (start, deadline, extended) in enumerate(segments):
+            until = min(term_until, before(segments[j + 1][0])) if j < len(segments) - 1 else term_until
+            if start > until:
+                continue
+            basis = f"term {i + 1} {'extended to' if extended else 'ends'} {deadline}"
+            frm = max(start, after(deadline))
+            if frm <= until:
+                over += 1
+                rule = "R-EXTENSION" if extended else "R-ON-TIME"
+                add((org_id, TERM_OVERDUE, over, path, frm, until, deadline, rule, by, "", basis))
+            opens = max(start, add_months_iso(deadline, -due_months))
+            closes = min(until, deadline)
+            if opens <= closes:
+                window = f"{due_months} months"
+                for a, b in _subtract(opens, closes, started) if started else ((opens, closes),):
+                    due += 1
+                    add((org_id, TERM_DUE, due, path, a, b, deadline, "R-ON-TIME", by, window, basis))
+    return rows
+
+
+def _annual_periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[Row]:
+    """A-NO-ANNUAL-CONGRESS (R-ANNUAL): once founded, no congress within the window of the last one."""
+    founded = min(t[0] for t in f["t"])
+    congresses = sorted(f["c"])
+    # the next congress held on a later day, for each (one pass from the end)
+    later: list[str | None] = [None] * len(congresses)
+    nxt: str | None = None
+    for i in range(len(congresses) - 1, -1, -1):
+        later[i] = nxt
+        if i and congresses[i - 1][0] < congresses[i][0]:
+            nxt = congresses[i][0]
+    rows: list[Row] = []
+    for i, (held, months) in enumerate(congresses):
+        deadline = add_months_iso(held, months)
+        following = later[i]
+        frm, until = max(day_after(deadline), founded), day_before(following) if following else OPEN
+        if frm <= until:
+            basis = f"last congress {held}"
+            row = (org_id, NO_ANNUAL_CONGRESS, len(rows) + 1, path, frm, until, deadline, "R-ANNUAL", None)
+            rows.append((*row, f"{months} months", basis))
     return rows

@@ -18,8 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from events.catalogue import FILING_EVENTS
-from events.flows import FLOWS, OPENED_BY, OUTCOME_EVENTS, PROCEDURE_EVENTS, outcome_of
+from events.flows import FILING_EVENTS, FLOWS, OPENED_BY, OUTCOME_EVENTS, PROCEDURE_EVENTS, outcome_of
 from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.errors import CorruptHistory

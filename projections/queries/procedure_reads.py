@@ -103,7 +103,7 @@ class InboxItem:
     org_id: str
     kind: str
     state: str
-    filing: str  # what waits: founding_request, results, extension, ... (events.catalogue.FILING_EVENTS)
+    filing: str  # what waits: founding_request, results, extension, ... (events.flows.FILING_EVENTS)
     waiting_for: str
     filing_event: str
     content: dict[str, Any]  # the filing event's payload, with its rule evidence

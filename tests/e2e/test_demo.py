@@ -18,7 +18,8 @@ from api.cli import app as cli
 from api.demo import MIN_UNIONS, SITUATIONS
 from api.main import create_app
 from api.runtime import Runtime
-from events.catalogue import DECISION_EVENTS, FILING_EVENTS, OrganisationRegistered
+from events.catalogue import OrganisationRegistered
+from events.flows import DECISION_EVENTS, FILING_EVENTS
 from projections.models.alerts import KINDS as ALERT_KINDS
 
 runner = CliRunner()

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from events import ConcurrencyError, EventMetadata, IdempotencyKeyReused, NewEvent
-from events.catalogue import DECISION_EVENTS, ExistingTermImported, ResultsApproved, org_stream
+from events.catalogue import ExistingTermImported, ResultsApproved, org_stream
+from events.flows import DECISION_EVENTS
 from projections.base import Folder
 from projections.feed import as_events
 from projections.models.procedures import COLUMNS as PROCEDURE_COLUMNS

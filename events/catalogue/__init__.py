@@ -1,0 +1,147 @@
+"""The domain events of unionflow: the published language that the workflow writes and the
+projections read. They live here, below both, because projections must decode them without
+importing `workflow/`.
+
+Streams: one per organisation, ``org-{org_id}``. A grassroots union's stream also carries its
+procedures (founding, re-election, extension, early re-election, by-election) as sub-entities:
+every procedure event names its ``procedure_id``. The union is the consistency boundary: its term,
+chair and open procedures change together, in one append, under one expected version.
+
+Every event that a rule allowed carries the rule's ``evidence`` (rule ID and the numbers checked),
+so an auditor later sees why the step was allowed. Stored type names are stable and past tense;
+a payload change bumps ``schema_version`` and registers an upcaster (see events.model)."""
+
+from __future__ import annotations
+
+from events.catalogue.base import (
+    CATALOGUE,
+    BallotCount,
+    Candidate,
+    CongressType,
+    ElectionOutcome,
+    Evidence,
+    FilingDecision,
+    FilingRejection,
+    OrganisationForm,
+    OrgLevel,
+    PrepGroupMember,
+    ProcedureEvent,
+    ProcedureKind,
+    ProcedureOpenedMixin,
+    RemovalVote,
+    UnitFacts,
+    UnitType,
+)
+from events.catalogue.election import (
+    CandidatesApproved,
+    CandidatesFiled,
+    CandidatesPosted,
+    CandidatesProposed,
+    CandidatesRejected,
+    ChairElected,
+    CongressHeld,
+    CongressTypeDecided,
+    RepresentativesElected,
+    ResultsApproved,
+    ResultsFiled,
+    ResultsRejected,
+    RunoffHeld,
+)
+from events.catalogue.organisations import (
+    AnnualCongressHeld,
+    ExistingTermImported,
+    OrganisationRegistered,
+    UnitFactsUpdated,
+    ViceChairRemoved,
+)
+from events.catalogue.procedures import (
+    ByElectionApproved,
+    ByElectionConsented,
+    ByElectionConsentRefused,
+    ByElectionHeld,
+    ByElectionRejected,
+    ByElectionRequested,
+    ChairVacancyRecorded,
+    EarlyReelectionApproved,
+    EarlyReelectionRejected,
+    EarlyReelectionRequested,
+    ExtensionApproved,
+    ExtensionRejected,
+    ExtensionRequested,
+    FoundingRequested,
+    FoundingRequestRejected,
+    FoundingRequestResubmitted,
+    LegalPersonRegistered,
+    MembersRecruited,
+    PreparatoryGroupApproved,
+    ProcedureWithdrawn,
+    ReelectionOpened,
+    ReelectionPlanApproved,
+    ReelectionPlanRejected,
+)
+
+__all__ = [
+    "CATALOGUE",
+    "AnnualCongressHeld",
+    "BallotCount",
+    "ByElectionApproved",
+    "ByElectionConsentRefused",
+    "ByElectionConsented",
+    "ByElectionHeld",
+    "ByElectionRejected",
+    "ByElectionRequested",
+    "Candidate",
+    "CandidatesApproved",
+    "CandidatesFiled",
+    "CandidatesPosted",
+    "CandidatesProposed",
+    "CandidatesRejected",
+    "ChairElected",
+    "ChairVacancyRecorded",
+    "CongressHeld",
+    "CongressType",
+    "CongressTypeDecided",
+    "EarlyReelectionApproved",
+    "EarlyReelectionRejected",
+    "EarlyReelectionRequested",
+    "ElectionOutcome",
+    "Evidence",
+    "ExistingTermImported",
+    "ExtensionApproved",
+    "ExtensionRejected",
+    "ExtensionRequested",
+    "FilingDecision",
+    "FilingRejection",
+    "FoundingRequestRejected",
+    "FoundingRequestResubmitted",
+    "FoundingRequested",
+    "LegalPersonRegistered",
+    "MembersRecruited",
+    "OrgLevel",
+    "OrganisationForm",
+    "OrganisationRegistered",
+    "PrepGroupMember",
+    "PreparatoryGroupApproved",
+    "ProcedureEvent",
+    "ProcedureKind",
+    "ProcedureOpenedMixin",
+    "ProcedureWithdrawn",
+    "ReelectionOpened",
+    "ReelectionPlanApproved",
+    "ReelectionPlanRejected",
+    "RemovalVote",
+    "RepresentativesElected",
+    "ResultsApproved",
+    "ResultsFiled",
+    "ResultsRejected",
+    "RunoffHeld",
+    "UnitFacts",
+    "UnitFactsUpdated",
+    "UnitType",
+    "ViceChairRemoved",
+    "org_stream",
+]
+
+
+def org_stream(org_id: str) -> str:
+    return f"org-{org_id}"
