@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from events import schema
 from events.hashing import event_hash, log_hash
+from events.rows import EventRow
 
 _PAGE = 1000
 
@@ -161,19 +162,8 @@ def _head_mismatch(
     return None
 
 
-_EVENT_COLS = (
-    schema.events.c.position,
-    schema.events.c.stream_id,
-    schema.events.c.version,
-    schema.events.c.event_type,
-    schema.events.c.schema_version,
-    schema.events.c.payload,
-    schema.events.c.metadata,
-    schema.events.c.occurred_on,
-    schema.events.c.recorded_at,
-    schema.events.c.prev_hash,
-    schema.events.c.hash,
-)
+# An event row's columns, named as `EventRow` names them.
+_EVENT_COLS = tuple(schema.events.c[name] for name in EventRow._fields)
 
 
 def verify(
