@@ -18,7 +18,7 @@ from events import schema
 from events.errors import ConcurrencyError, EventStoreError, IdempotencyKeyReused, SchemaNotReady
 from events.hashing import log_hash
 from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, RecordedEvent
-from events.rows import EncodedEvent, EventRow, RecordingTime, chain_rows, written_events
+from events.rows import EncodedEvent, EventRow, RecordingTime, chain_rows, new_encoded, written_events
 from events.sql import STREAMS_PER_QUERY, Statements
 
 # The locked `log_head` row: (last position, running log hash, last recording time as stored).
@@ -77,7 +77,7 @@ def encode_part(
         if ev.event_type not in registry:
             # Refuse now rather than write something no reader can decode.
             raise EventStoreError(f"event type {ev.event_type!r} is not registered with the store")
-        encoded.append(EncodedEvent(ev.event_type, ev.schema_version, registry.encode(ev), new.occurred_on, ev))
+        encoded.append(new_encoded((ev.event_type, ev.schema_version, registry.encode(ev), new.occurred_on, ev)))
     return StreamPart(stream_id, expected_version, metadata, metadata.model_dump_json(exclude_none=True), encoded)
 
 
@@ -194,11 +194,14 @@ class LogWriter:
         """The new rows, the streams' new heads, the idempotency key (for the first result, the
         only part of a write with a key) and the log head: one round trip on PostgreSQL."""
         sql = self._sql
-        key_text = None if key is None else key.key
         first = chained.results[0]
+        if key is None:
+            event_rows: list[tuple[Any, ...]] = chained.rows  # type: ignore[assignment]
+        else:
+            event_rows = [(*row, key.key) for row in chained.rows]
         try:
             with self._batch(dbapi_conn):
-                _run(cur, sql.insert_event, [(*row, key_text) for row in chained.rows])
+                _run(cur, sql.insert_event if key is None else sql.insert_keyed_event, event_rows)
                 _run(cur, sql.insert_stream, [(sid, v, h) for sid, (v, h) in heads.items() if sid not in existed])
                 _run(cur, sql.update_stream, [(v, h, sid) for sid, (v, h) in heads.items() if sid in existed])
                 if key is not None:

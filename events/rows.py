@@ -18,8 +18,9 @@ share theirs) and a date or time equal to the previous row's is not parsed again
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -65,6 +66,11 @@ class RecordingTime:
     text: str
     stored: Any
 
+
+# Rows and encoded events are made on the append path once per event: through tuple.__new__, as
+# NamedTuple._make does, rather than the Python-level __new__ that takes the fields by keyword.
+_new_row: Callable[[tuple[Any, ...]], EventRow] = partial(tuple.__new__, EventRow)
+new_encoded: Callable[[tuple[Any, ...]], EncodedEvent] = partial(tuple.__new__, EncodedEvent)
 
 _META = EventMetadata.__pydantic_validator__.validate_json
 _date_from_text = dt.date.fromisoformat
@@ -114,6 +120,7 @@ def chain_rows(
     """The rows of one stream's new events after `position` and `version`, each hashed onto the one
     before it (the stream's SHA-256 chain, starting from `prev`)."""
     rows: list[EventRow] = []
+    recorded_text, stored_recorded_at = recorded.text, recorded.stored
     for event_type, schema_version, payload, occurred_on, _event in encoded:
         position += 1
         version += 1
@@ -126,23 +133,25 @@ def chain_rows(
             event_type,
             schema_version,
             occurred_text,
-            recorded.text,
+            recorded_text,
             meta_text,
             payload,
         )
         rows.append(
-            EventRow(
-                position,
-                stream_id,
-                version,
-                event_type,
-                schema_version,
-                payload,
-                meta_text,
-                occurred_text if sqlite else occurred_on,
-                recorded.stored,
-                digest,
-                prev,
+            _new_row(
+                (
+                    position,
+                    stream_id,
+                    version,
+                    event_type,
+                    schema_version,
+                    payload,
+                    meta_text,
+                    occurred_text if sqlite else occurred_on,
+                    stored_recorded_at,
+                    digest,
+                    prev,
+                )
             )
         )
         prev = digest

@@ -25,7 +25,7 @@ from events.rows import EventRow
 
 # The JSON columns, read on SQLite as their UTF-8 bytes (see `events.rows`).
 _JSON_COLUMNS = frozenset({"payload", "metadata"})
-_INSERTED = (*EventRow._fields, "idempotency_key")
+_KEYED = (*EventRow._fields, "idempotency_key")
 
 # How many stream ids one `streams_in` statement looks up, well below every driver's limit on
 # bound parameters.
@@ -53,9 +53,9 @@ class Statements:
             "LEFT JOIN streams AS s ON s.stream_id = ? "
             'LEFT JOIN idempotency_keys AS k ON k."key" = ?'
         )
-        self.insert_event = q(
-            f"INSERT INTO events ({', '.join(_INSERTED)}) VALUES ({', '.join('?' for _ in _INSERTED)})"
-        )
+        # An EventRow as it is, or followed by the append's idempotency key.
+        self.insert_event = q(self._insert("events", EventRow._fields))
+        self.insert_keyed_event = q(self._insert("events", _KEYED))
         self.insert_stream = q("INSERT INTO streams (stream_id, version, head_hash) VALUES (?, ?, ?)")
         self.update_stream = q("UPDATE streams SET version = ?, head_hash = ? WHERE stream_id = ?")
         self.update_head = q("UPDATE log_head SET position = ?, hash = ?, recorded_at = ? WHERE id = 1")
@@ -67,6 +67,10 @@ class Statements:
         self.page_to = q(
             f"SELECT {self.row} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?"
         )
+
+    @staticmethod
+    def _insert(table: str, columns: tuple[str, ...]) -> str:
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
     def _in_style(self, text: str) -> str:
         return text.replace("?", self.placeholder)
