@@ -3,8 +3,9 @@ PostgreSQL through psycopg 3 for national scale."""
 
 from __future__ import annotations
 
-import contextvars
 import sqlite3
+import threading
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,23 +25,54 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine on `url`; on PostgreSQL its pool pings a connection before handing it out, so a
+    connection the server has dropped is replaced rather than failing the caller's statement."""
     url = normalise_url(url)
-    if url.startswith("sqlite"):
-        return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    engine = sa.create_engine(url, **kwargs)
-    if engine.pool._pre_ping:
-        # The pre-ping costs a round trip per checkout. The store's append path checks out
-        # without it (`unpinged_write_connection`) and instead retries its whole transaction once
-        # when the connection turns out dead before anything was committed; every other
-        # checkout keeps it. (The dialect instance belongs to this engine alone.)
-        ping = engine.dialect.do_ping
-
-        def do_ping(dbapi_conn: Any) -> bool:
-            return True if _SKIP_PING.get() else ping(dbapi_conn)
-
-        engine.dialect.do_ping = do_ping  # type: ignore[method-assign, assignment]
+    if not url.startswith("sqlite"):
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = _sqlite_engine(url, **kwargs) if url.startswith("sqlite") else sa.create_engine(url, **kwargs)
+    with _lock:
+        _made_with[engine] = (url, dict(kwargs))
     return engine
+
+
+def append_engine(engine: Engine) -> Engine:
+    """The engine the event store's appends check out from: one on the same database with the same
+    options as `engine` but without the pool's pre-ping, which costs a round trip per checkout on
+    PostgreSQL. The store retries an append once instead when its connection turns out dead before
+    the COMMIT was sent (the server has then rolled it back), so the ping buys it nothing.
+
+    Made once per engine and disposed of with it (`engine.dispose()`). `engine` itself is the answer
+    when its pool does not ping (SQLite from `make_engine`), when a second engine would open
+    another database (SQLite in memory) or share the pool (one given as `pool=`), or when `engine`
+    was not made by `make_engine` (its options are unknown)."""
+    with _lock:
+        writer = _append_engines.get(engine)
+        if writer is None:
+            writer = _append_engines[engine] = _unpinged_twin(engine)
+    return writer
+
+
+def _unpinged_twin(engine: Engine) -> Engine:
+    made = _made_with.get(engine)
+    if made is None or not made[1].get("pool_pre_ping") or "pool" in made[1]:
+        return engine
+    url, kwargs = made
+    if is_sqlite(engine) and (engine.url.database or ":memory:") == ":memory:":
+        return engine
+    twin = make_engine(url, **{**kwargs, "pool_pre_ping": False})
+
+    def dispose_twin(_engine: Engine) -> None:
+        twin.dispose()
+
+    event.listen(engine, "engine_disposed", dispose_twin)
+    return twin
+
+
+# How each engine of `make_engine` was made (URL and options), and each one's `append_engine`.
+_made_with: weakref.WeakKeyDictionary[Engine, tuple[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
+_append_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_lock = threading.RLock()
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
@@ -87,9 +119,6 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
 _BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
 
-# Set while the store checks out a connection for an append: the pool skips its pre-ping then.
-_SKIP_PING: contextvars.ContextVar[bool] = contextvars.ContextVar("unionflow_skip_ping", default=False)
-
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
@@ -101,13 +130,3 @@ def write_connection(engine: Engine) -> sa.Connection:
     if is_sqlite(engine):
         conn = conn.execution_options(sqlite_begin="IMMEDIATE")
     return conn
-
-
-def unpinged_write_connection(engine: Engine) -> sa.Connection:
-    """`write_connection` without the pool's pre-ping round trip (PostgreSQL). For a caller that
-    retries its transaction on a dead connection itself, as `EventStore.append` does."""
-    token = _SKIP_PING.set(True)
-    try:
-        return write_connection(engine)
-    finally:
-        _SKIP_PING.reset(token)

@@ -17,7 +17,7 @@ bundle's manifest) somewhere else and passing it back as `expected_head`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from events import schema
 from events.hashing import event_hash, log_hash
+from events.rows import EventRow
 
 _PAGE = 1000
 
@@ -89,77 +90,80 @@ def check_stream_chain(
     count = 0
     for r in rows:
         count += 1
-        if r.version != expected_version:
-            kind = "version-gap" if r.version > expected_version else "chain-broken"
-            return count, BrokenLink(
-                kind,
-                f"expected version {expected_version}, found {r.version} (an event was deleted, inserted or reordered)",
-                stream_id,
-                r.version,
-                r.position,
-            )
-        if r.prev_hash != prev:
-            return count, BrokenLink(
-                "chain-broken",
-                "prev_hash does not match the previous event's hash "
-                "(an event before it was deleted, inserted, edited or reordered)",
-                stream_id,
-                r.version,
-                r.position,
-            )
-        if _stored_row_hash(r, prev) != r.hash:
-            return count, BrokenLink(
-                "edited",
-                "the stored content (payload, metadata, type, dates or position) does not match its hash",
-                stream_id,
-                r.version,
-                r.position,
-            )
+        broken = _broken_link(stream_id, r, expected_version, prev)
+        if broken is not None:
+            return count, broken
         prev = r.hash
         expected_version += 1
-    last_version = expected_version - 1
+    return count, _head_mismatch(stream_id, count, expected_version - 1, prev, registered)
+
+
+def _broken_link(stream_id: str, r: Any, expected_version: int, prev: str) -> BrokenLink | None:
+    """What is wrong with row `r`, expected at `expected_version` after an event hashed `prev`."""
+    if r.version != expected_version:
+        kind = "version-gap" if r.version > expected_version else "chain-broken"
+        return BrokenLink(
+            kind,
+            f"expected version {expected_version}, found {r.version} (an event was deleted, inserted or reordered)",
+            stream_id,
+            r.version,
+            r.position,
+        )
+    if r.prev_hash != prev:
+        return BrokenLink(
+            "chain-broken",
+            "prev_hash does not match the previous event's hash "
+            "(an event before it was deleted, inserted, edited or reordered)",
+            stream_id,
+            r.version,
+            r.position,
+        )
+    if _stored_row_hash(r, prev) != r.hash:
+        return BrokenLink(
+            "edited",
+            "the stored content (payload, metadata, type, dates or position) does not match its hash",
+            stream_id,
+            r.version,
+            r.position,
+        )
+    return None
+
+
+def _head_mismatch(
+    stream_id: str, count: int, last_version: int, last_hash: str, registered: tuple[int, str] | None
+) -> BrokenLink | None:
+    """How a sound chain of `count` events disagrees with the stream's registry entry, if it does."""
     if registered is None:
         if count:
-            return count, BrokenLink("orphan", "events exist for a stream the registry does not know", stream_id, 1)
-        return count, None
+            return BrokenLink("orphan", "events exist for a stream the registry does not know", stream_id, 1)
+        return None
     reg_version, reg_hash = registered
     if count == 0:
-        return count, BrokenLink(
+        return BrokenLink(
             "missing-stream",
             f"the registry says version {reg_version} but the stream has no events",
             stream_id,
         )
     if last_version < reg_version:
-        return count, BrokenLink(
+        return BrokenLink(
             "truncated",
             f"the stream ends at version {last_version} but the registry says {reg_version}",
             stream_id,
             last_version + 1,
         )
-    if last_version > reg_version or prev != reg_hash:
-        return count, BrokenLink(
+    if last_version > reg_version or last_hash != reg_hash:
+        return BrokenLink(
             "chain-broken",
             f"the stream's last event (version {last_version}) does not match the registry's head "
             f"(version {reg_version})",
             stream_id,
             last_version,
         )
-    return count, None
+    return None
 
 
-_EVENT_COLS = (
-    schema.events.c.position,
-    schema.events.c.stream_id,
-    schema.events.c.version,
-    schema.events.c.event_type,
-    schema.events.c.schema_version,
-    schema.events.c.payload,
-    schema.events.c.metadata,
-    schema.events.c.occurred_on,
-    schema.events.c.recorded_at,
-    schema.events.c.prev_hash,
-    schema.events.c.hash,
-)
+# An event row's columns, named as `EventRow` names them.
+_EVENT_COLS = tuple(schema.events.c[name] for name in EventRow._fields)
 
 
 def verify(
@@ -247,6 +251,12 @@ def _verify_streams(conn: Connection, report: VerificationReport) -> None:
 
 
 def _verify_log(conn: Connection, report: VerificationReport, expected_head: tuple[int, str] | None = None) -> None:
+    anchor = expected_head if expected_head is not None else (0, "")
+    report.broken = _first_orphan(conn) or _walk_log(conn, report, anchor)
+
+
+def _first_orphan(conn: Connection) -> BrokenLink | None:
+    """The first event of a stream the registry does not know."""
     orphan = conn.execute(
         sa.select(schema.events.c.stream_id, schema.events.c.version, schema.events.c.position)
         .select_from(schema.events.outerjoin(schema.streams, schema.events.c.stream_id == schema.streams.c.stream_id))
@@ -254,21 +264,22 @@ def _verify_log(conn: Connection, report: VerificationReport, expected_head: tup
         .order_by(schema.events.c.position)
         .limit(1)
     ).one_or_none()
-    if orphan is not None:
-        report.broken = BrokenLink(
-            "orphan",
-            "events exist for a stream the registry does not know (inserted)",
-            orphan.stream_id,
-            orphan.version,
-            orphan.position,
-        )
-        return
-    anchor_position, anchor_hash = expected_head if expected_head is not None else (0, "")
-    running = schema.GENESIS_HASH
-    expected_position = 1
+    if orphan is None:
+        return None
+    return BrokenLink(
+        "orphan",
+        "events exist for a stream the registry does not know (inserted)",
+        orphan.stream_id,
+        orphan.version,
+        orphan.position,
+    )
+
+
+def _log_pages(conn: Connection) -> Iterator[Sequence[Any]]:
+    """(position, stream_id, version, hash) of every event in position order, a page at a time."""
+    ev = schema.events.c
     last = 0
     while True:
-        ev = schema.events.c
         rows = conn.execute(
             sa.select(ev.position, ev.stream_id, ev.version, ev.hash)
             .where(ev.position > last)
@@ -276,41 +287,49 @@ def _verify_log(conn: Connection, report: VerificationReport, expected_head: tup
             .limit(_PAGE * 10)
         ).all()
         if not rows:
-            break
+            return
+        yield rows
+        last = rows[-1].position
+
+
+def _walk_log(conn: Connection, report: VerificationReport, anchor: tuple[int, str]) -> BrokenLink | None:
+    """Positions 1..N without gaps, and the running hash equal to the log head's and, at the
+    anchor's position, to the anchor's."""
+    anchor_position, anchor_hash = anchor
+    running = schema.GENESIS_HASH
+    expected_position = 1
+    for rows in _log_pages(conn):
         for r in rows:
             if r.position != expected_position:
                 # What was there is gone, stream and all: name the gap, and what follows it.
-                report.broken = BrokenLink(
+                return BrokenLink(
                     "position-gap",
                     f"positions {expected_position}..{r.position - 1} are missing from the log, before "
                     f"{r.stream_id} version {r.version} (events or whole streams deleted)",
                     position=expected_position,
                 )
-                return
             running = log_hash(running, r.hash)
             if anchor_position == r.position and running != anchor_hash:
-                report.broken = BrokenLink(
+                return BrokenLink(
                     "log-head",
                     f"the log up to position {r.position} no longer matches the anchor kept outside "
                     "the database (history before it was rewritten)",
                     position=r.position,
                 )
-                return
             expected_position += 1
-        last = rows[-1].position
     last_position = expected_position - 1
     if last_position != report.head_position or running != report.head_hash:
-        report.broken = BrokenLink(
+        return BrokenLink(
             "log-head",
             f"the log ends at position {last_position} but its head says {report.head_position}, or the "
             "running hash differs (the log's tail was cut off or rewritten)",
             position=last_position + 1,
         )
-        return
     if anchor_position > last_position:
-        report.broken = BrokenLink(
+        return BrokenLink(
             "log-head",
             f"the log ends at position {last_position} but the anchor kept outside says {anchor_position} "
             "(the log's tail was cut off)",
             position=last_position + 1,
         )
+    return None

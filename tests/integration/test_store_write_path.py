@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from events import EventStore, EventStoreError, make_engine
+from events.db import append_engine
 from tests.integration.support import META, REG, notes
 
 
@@ -32,7 +33,7 @@ def test_append_survives_a_connection_killed_while_pooled(pg_url: str) -> None:
     try:
         store = EventStore(engine, REG)
         store.append("s", notes("one"), expected_version=0, metadata=META)
-        _terminate(pg_url, _backend_pid(engine))
+        _terminate(pg_url, _backend_pid(append_engine(engine)))
         # The pooled connection is dead; the append is not pre-pinged, fails on its first
         # statement, and runs again on a new connection.
         result = store.append("s", notes("two"), expected_version=1, metadata=META)
