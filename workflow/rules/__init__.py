@@ -43,7 +43,6 @@ from workflow.rules.candidates import (
     check_chair_competitive,
     check_ineligible,
     check_notice,
-    check_vetting,
     earliest_congress_on,
     require_chair_candidates_on_committee,
     require_distinct_names,
@@ -53,7 +52,6 @@ from workflow.rules.candidates import (
 )
 from workflow.rules.counting import (
     ElectionResult,
-    check_ballot_valid,
     check_ballots,
     count_election,
     require_runoff_waiting,
@@ -159,7 +157,6 @@ __all__ = [
     "WomenOrganisation",
     "annual_congress",
     "candidates_needed",
-    "check_ballot_valid",
     "check_ballots",
     "check_candidates",
     "check_chair_competitive",
@@ -179,7 +176,6 @@ __all__ = [
     "check_representative_count",
     "check_term_years",
     "check_unit_counts",
-    "check_vetting",
     "check_women_committee",
     "committee_size_range",
     "count_election",

@@ -180,28 +180,6 @@ def check_notice(
     return evidence
 
 
-def check_vetting(has_party_org: bool, party_approved: bool | None, higher_union_approved: bool) -> Evidence:
-    """R-VETTING (national): before the congress the candidates are approved by the same-level Party
-    organisation, where one exists, and by the higher-level union. ``party_approved`` is ``None``
-    while no decision has been recorded."""
-    evidence: Evidence = {
-        "rule": "R-VETTING",
-        "has_party_org": has_party_org,
-        "party_approved": party_approved,
-        "higher_union_approved": higher_union_approved,
-    }
-    missing = []
-    if has_party_org and party_approved is None:
-        missing.append("the Party organisation has not approved the candidates yet")
-    elif has_party_org and not party_approved:
-        missing.append("the Party organisation rejected the candidates")
-    if not higher_union_approved:
-        missing.append("the higher-level union has not approved the candidates")
-    if missing:
-        fail("R-VETTING", "; ".join(missing), evidence)
-    return evidence
-
-
 def require_party_vetting(has_party_org: bool, party_approved: bool | None, party_org: str | None) -> Evidence:
     """R-VETTING, the Party organisation's part: where the unit has one, it must have approved the
     list before the higher-level union is asked (the higher-level union's part is its approval of

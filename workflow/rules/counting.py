@@ -3,7 +3,7 @@ ties at the cut-off (R-TIE) and missing winners (R-SHORTFALL)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -42,15 +42,6 @@ def check_ballots(
             f"{body}: votes for {', '.join(unknown)}, who is not among {allowed}",
             {"rule": names_rule, "unknown": unknown},
         )
-
-
-def check_ballot_valid(marked_names: Collection[str], seats: int) -> Evidence:
-    """R-BALLOTS: a ballot marking more (distinct) names than there are seats is invalid."""
-    marked = len(set(marked_names))
-    evidence: Evidence = {"rule": "R-BALLOTS", "marked": marked, "seats": seats}
-    if marked > seats:
-        fail("R-BALLOTS", f"ballot marks {marked} names for {seats} seats; the ballot is invalid", evidence)
-    return evidence
 
 
 def require_runoff_waiting(body: str, waiting: list[str]) -> None:
