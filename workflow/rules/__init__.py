@@ -1,4 +1,4 @@
-"""Pure guard functions, one per rule of RULES.md, by subject:
+"""Pure guard functions for the rules of RULES.md, by subject:
 
 - `organisation`: the tree (R-APPROVER's levels, ORG-*), UNIT-COUNTS, founding (R-FOUNDED,
   R-PREP-GROUP), the registry import (TERM-EXISTS);
