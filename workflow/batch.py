@@ -21,7 +21,8 @@ from workflow import commands as c
 from workflow.authority import Actor
 from workflow.errors import DomainError
 from workflow.fold import evolve
-from workflow.handlers import decide, not_in_the_future, target_of
+from workflow.handlers import decide, target_of
+from workflow.rules import require_not_in_the_future
 from workflow.state import UnionState
 from workflow.unit_of_work import BatchUnitOfWork, collecting
 
@@ -81,7 +82,7 @@ def decide_batch(
     for index, cmd in enumerate(cmds):
         union = uow.load(target_of(cmd))
         try:
-            not_in_the_future(cmd.occurred_on, today)
+            require_not_in_the_future(cmd.occurred_on, today)
             procedure_id, new_events = decide(cmd, union, uow, actor)
         except DomainError as exc:
             refusals.append(BatchRefusal(index, cmd, exc))

@@ -27,8 +27,7 @@ from events.catalogue import (
 from events.flows import BY_ELECTION_FLOW
 from workflow import commands as c
 from workflow import rules
-from workflow.election import candidate_facts, check_ballots, outcome_of
-from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
+from workflow.election import candidate_facts, outcome_of
 from workflow.kinds import ProcedureKind, as_command, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import ByElectionProcedure, Procedure, UnionState
@@ -39,14 +38,7 @@ KIND = BY_ELECTION_FLOW.kind
 def decide_vacancy(
     union: UnionState, procedure_id: str, cmd: c.RecordChairVacancy, profile: RuleProfile
 ) -> ChairVacancyRecorded:
-    if not union.founded:
-        raise StepOutOfOrder("R-VACANCY", f"union {union.org_id} is not founded: it has no chair to replace", {})
-    if union.chair is None:
-        raise StepOutOfOrder(
-            "R-VACANCY",
-            f"the chair of {union.org_id} is already vacant (acting chair: {union.acting_chair})",
-            {},
-        )
+    rules.require_chair_to_replace(union.org_id, union.founded, union.chair, union.acting_chair)
     due = rules.vacancy_deadline(cmd.occurred_on, profile)
     return ChairVacancyRecorded(
         procedure_id=procedure_id,
@@ -72,19 +64,8 @@ def decide_vacancy(
 
 def check_removal_vote(union: UnionState, vote: RemovalVote) -> rules.Evidence:
     """R-REMOVAL: a chair removed by the congress needs yes votes from more than half of *all*
-    its members or representatives, so the total counted must be everyone with a vote there."""
-    found = congress_electorate(union)
-    if found is None:
-        return rules.check_removal(vote.total, vote.yes) | {"congress": "unknown (imported term)"}
-    voters, body = found
-    if vote.total != voters:
-        raise RuleViolation(
-            "R-REMOVAL",
-            f"the removal vote counted {vote.total} with a vote, but {body} has {voters}: more than half "
-            "of all of them must vote yes",
-            {"rule": "R-REMOVAL", "total": vote.total, "yes": vote.yes, "electorate": voters, "congress": body},
-        )
-    return rules.check_removal(vote.total, vote.yes) | {"congress": body}
+    its members or representatives, counted against the union's congress this term."""
+    return rules.check_removal_by_congress(vote.total, vote.yes, congress_electorate(union))
 
 
 def open_procedure(
@@ -126,25 +107,6 @@ def _latest(union: UnionState) -> str:
     return union.procedures_of(KIND)[-1].procedure_id
 
 
-def _is_moot(union: UnionState, proc: ByElectionProcedure) -> bool:
-    """R-VACANCY: the vacancy this by-election was opened for is over: a chair was elected
-    otherwise (a re-election), or a later vacancy has its own by-election."""
-    return union.chair is not None or _latest(union) != proc.procedure_id
-
-
-def _require_still_vacant(union: UnionState, proc: ByElectionProcedure) -> None:
-    """R-VACANCY: a by-election fills the vacancy it was opened for; once moot it may not replace
-    anyone."""
-    if _is_moot(union, proc):
-        latest = _latest(union)
-        now = f"{union.chair} is the chair now" if union.chair is not None else f"{latest} is the current by-election"
-        raise StepOutOfOrder(
-            "R-VACANCY",
-            f"by-election {proc.procedure_id} was for the vacancy from {proc.vacant_since}, which is over: {now}",
-            {"procedure_id": proc.procedure_id, "chair": union.chair, "current_by_election": latest},
-        )
-
-
 def electorate(union: UnionState) -> tuple[int, str] | None:
     """Who votes at a by-election of the chair (R-VACANCY): the body that elected the chair this
     term, with how many have a vote there now: the committee in office, the representatives of a
@@ -168,55 +130,19 @@ def congress_electorate(union: UnionState) -> tuple[int, str] | None:
     return (union.unit.members if union.unit is not None else 0), "the members' meeting"
 
 
-def _check_electorate(union: UnionState, due: int) -> rules.Evidence:
-    """R-QUORUM counts against everyone with a vote in the electing body; a `due` that is not that
-    number would make the quorum and R-ELECTED's majority meaningless."""
-    found = electorate(union)
-    if found is None:
-        return {"electorate": None, "electing_body": "unknown (imported term)"}
-    voters, body = found
-    if due != voters:
-        raise RuleViolation(
-            "R-QUORUM",
-            f"{due} due to attend, but {body} that elected the chair has {voters} with a vote: "
-            "everyone with a vote is due to attend",
-            {"rule": "R-QUORUM", "due": due, "electorate": voters, "electing_body": body},
-        )
-    return {"electorate": voters, "electing_body": body}
-
-
-def _require_moot(union: UnionState, proc: ByElectionProcedure) -> None:
-    """R-VACANCY: while the chair this by-election is for is still vacant, the by-election is due
-    (within `vacancy_months`) and may not be withdrawn; once a chair is in office again it may."""
-    if not _is_moot(union, proc):
-        assert proc.vacant_since is not None and proc.by_election_due is not None  # set when opened
-        raise RuleViolation(
-            "R-VACANCY",
-            f"the chair of {union.org_id} is vacant since {proc.vacant_since} (acting chair: {union.acting_chair}): "
-            f"by-election {proc.procedure_id} is due by {proc.by_election_due} and cannot be withdrawn",
-            {
-                "procedure_id": proc.procedure_id,
-                "vacant_since": proc.vacant_since.isoformat(),
-                "by_election_due": proc.by_election_due.isoformat(),
-                "chair": None,
-            },
-        )
-
-
 def _precheck(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> None:
     """R-VACANCY comes before the step's order: a by-election fills the vacancy it was opened for
     and may be withdrawn only once that vacancy is over."""
     assert isinstance(proc, ByElectionProcedure)
     if isinstance(cmd, c.RequestByElection | c.HoldByElection | c.ApproveFiling):
-        _require_still_vacant(union, proc)
+        rules.require_vacancy_open(proc, union.chair, _latest(union))
     elif isinstance(cmd, c.WithdrawProcedure):
-        _require_moot(union, proc)
+        rules.require_vacancy_over(union.org_id, proc, union.acting_chair, union.chair, _latest(union))
 
 
 def _request(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     cmd = as_command(cmd, c.RequestByElection)
-    if cmd.planned_on < cmd.occurred_on:
-        raise InvalidDate("DATE-ORDER", f"the by-election ({cmd.planned_on}) is planned before the request", {})
+    rules.require_by_election_planned_after_request(cmd.planned_on, cmd.occurred_on)
     unit_type = union.unit.unit_type if union.unit else "other"
     checks = [rules.check_chair_competitive(unit_type, len(cmd.candidates), proc.profile)]
     checks += [rules.check_ineligible(candidate_facts(x), "chair", unit_type) for x in cmd.candidates]
@@ -230,11 +156,11 @@ def _request(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> lis
 def _hold(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, ByElectionProcedure)
     cmd = as_command(cmd, c.HoldByElection)
-    if cmd.present > cmd.due:
-        raise RuleViolation("R-QUORUM", f"{cmd.present} present but only {cmd.due} due to attend", {})
-    electing = _check_electorate(union, cmd.due)  # before the quorum: it says what `due` must be
+    rules.require_present_within_due(cmd.due, cmd.present)
+    # Before the quorum: the electing body says what `due` must be.
+    electing = rules.require_electing_body_due(cmd.due, electorate(union))
     checks = [rules.check_quorum(cmd.due, cmd.present) | electing]
-    check_ballots(cmd.vote, cmd.present, 1, (x.name for x in proc.candidates), "by-election")
+    rules.check_ballots(cmd.vote, cmd.present, 1, (x.name for x in proc.candidates), "by-election")
     vote = cmd.vote
     result = rules.count_election(
         1, cmd.due, vote.tallies, vote.ballots_issued, vote.ballots_returned, vote.invalid_ballots, proc.profile

@@ -10,22 +10,14 @@ from events.catalogue import AnnualCongressHeld, ViceChairRemoved
 from workflow import commands as c
 from workflow import rules
 from workflow.by_election import check_removal_vote
-from workflow.calendar import add_months
-from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.state import UnionState
 
 
 def decide_annual_congress(union: UnionState, cmd: c.RecordCongress) -> AnnualCongressHeld:
-    if not union.founded:
-        raise StepOutOfOrder(
-            "R-ANNUAL", f"union {union.org_id} is not founded: its first congress is the founding congress", {}
-        )
+    rules.require_founded_for_congress(union.org_id, union.founded)
     # R-QUORUM: a congress is valid only with 2/3 of those due present (3 × present ≥ 2 × due).
     quorum = rules.check_quorum(cmd.due, cmd.present)
-    annual: dict[str, object] = {"rule": "R-ANNUAL", "held_on": cmd.occurred_on.isoformat()}
-    if union.last_congress_on is not None:
-        annual["previous_congress_on"] = union.last_congress_on.isoformat()
-        annual["within_12_months"] = cmd.occurred_on <= add_months(union.last_congress_on, 12)
+    annual = rules.annual_congress(cmd.occurred_on, union.last_congress_on)
     return AnnualCongressHeld(
         org_id=union.org_id,
         due=cmd.due,
@@ -36,17 +28,8 @@ def decide_annual_congress(union: UnionState, cmd: c.RecordCongress) -> AnnualCo
 
 
 def decide_vice_chair_removal(union: UnionState, cmd: c.RemoveViceChair) -> ViceChairRemoved:
-    if not union.founded or union.term is None:
-        raise StepOutOfOrder(
-            "R-REMOVAL", f"union {union.org_id} has no term in office: there is no vice-chair to remove", {}
-        )
-    if cmd.vice_chair not in union.vice_chairs:
-        raise RuleViolation(
-            "R-REMOVAL",
-            f"{cmd.vice_chair} is not a vice-chair of {union.org_id} (vice-chairs: "
-            f"{', '.join(union.vice_chairs) or 'none'})",
-            {"rule": "R-REMOVAL", "vice_chair": cmd.vice_chair, "vice_chairs": list(union.vice_chairs)},
-        )
+    rules.require_term_in_office(union.org_id, union.founded and union.term is not None)
+    rules.require_vice_chair(union.org_id, cmd.vice_chair, union.vice_chairs)
     # R-REMOVAL: more than half of *all* members or representatives, counted against the congress.
     evidence = check_removal_vote(union, cmd.removal) | {"vice_chair": cmd.vice_chair}
     return ViceChairRemoved(

@@ -18,10 +18,8 @@ from events.catalogue import (
 )
 from events.flows import FOUNDING_FLOW
 from workflow import commands as c
-from workflow import election, rules
-from workflow.errors import StepOutOfOrder
+from workflow import election, election_fold, rules
 from workflow.kinds import ProcedureKind, StepHandler, as_command, withdraw
-from workflow.organisations import GRASSROOTS_LEVELS
 from workflow.profile import RuleProfile
 from workflow.state import FoundingProcedure, Procedure, UnionState
 
@@ -70,8 +68,8 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
             proc.registration_no = ev.registration_no
             union.legal_person_no = ev.registration_no
         case _:
-            proc.election = election.apply(proc.election, ev, occurred_on)
-            election.apply_to_union(union, proc, proc.election, ev, occurred_on)
+            proc.election = election_fold.apply(proc.election, ev, occurred_on)
+            election_fold.apply_to_union(union, proc, proc.election, ev, occurred_on)
 
 
 def _resubmit(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
@@ -133,20 +131,9 @@ HANDLERS: dict[str, StepHandler] = {
 def decide_request(
     union: UnionState, procedure_id: str, cmd: c.RequestFounding, profile: RuleProfile
 ) -> FoundingRequested:
-    # RULES.md §1: federations of grassroots unions and joint grassroots unions are grassroots-level
-    # bodies too, founded (and re-elected) like a grassroots union.
-    if union.level not in GRASSROOTS_LEVELS:
-        raise StepOutOfOrder(
-            "R-FOUNDED",
-            f"{union.org_id} is a {union.level} organisation, not a grassroots-level union",
-            {"level": union.level},
-        )
-    if union.founded or any(p.state != WITHDRAWN for p in union.procedures_of(KIND)):
-        raise StepOutOfOrder(
-            "R-FOUNDED",
-            f"union {union.org_id} is already founded or has a founding under way",
-            {"union": union.org_id},
-        )
+    rules.require_grassroots_level(union.org_id, union.level)
+    under_way = any(p.state != WITHDRAWN for p in union.procedures_of(KIND))
+    rules.require_not_founded(union.org_id, union.founded or under_way)
     rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     size = rules.check_prep_group(len(cmd.prep_group), profile)
     return FoundingRequested(

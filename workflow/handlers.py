@@ -8,52 +8,20 @@ handler in the procedure's module decides it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from events import DomainEvent
 from events.flows import FLOWS
-from workflow import by_election, congress, founding, organisations, reelection, term_change
+from workflow import by_election, congress, founding, organisations, reelection, rules, term_change
 from workflow import commands as c
 from workflow.authority import Actor, require_admin_over, require_approver_of, require_staff_of
-from workflow.errors import InvalidDate, NotFound
+from workflow.errors import NotFound
 from workflow.fold import KINDS
 from workflow.profile import RuleProfile
-from workflow.state import Procedure, UnionState
+from workflow.state import UnionState
 from workflow.unit_of_work import Decision, UnitOfWork
 
 Handler = Callable[[c.Command, UnionState, UnitOfWork, Actor], Decision]
-
-
-def not_in_the_future(occurred_on: dt.date, today: dt.date) -> None:
-    """DATE-FUTURE: a fact is recorded once it has happened."""
-    if occurred_on > today:
-        raise InvalidDate(
-            "DATE-FUTURE",
-            f"occurred_on {occurred_on} is in the future (today is {today})",
-            {"occurred_on": occurred_on.isoformat(), "today": today.isoformat()},
-        )
-
-
-def _not_before_term(union: UnionState, occurred_on: dt.date) -> None:
-    """DATE-ORDER: a request about the current term cannot predate it (a vacancy, an extension...)."""
-    if union.term is not None and occurred_on < union.term.start:
-        raise InvalidDate(
-            "DATE-ORDER",
-            f"occurred_on {occurred_on} is before the current term began ({union.term.start})",
-            {"occurred_on": occurred_on.isoformat(), "term_start": union.term.start.isoformat()},
-        )
-
-
-def _not_before_previous_step(proc: Procedure, occurred_on: dt.date) -> None:
-    """DATE-ORDER: a procedure's steps happen in order."""
-    if occurred_on < proc.last_moved_on:
-        raise InvalidDate(
-            "DATE-ORDER",
-            f"occurred_on {occurred_on} is before the procedure's previous step ({proc.last_moved_on}): "
-            "steps happen in order",
-            {"occurred_on": occurred_on.isoformat(), "previous_step_on": proc.last_moved_on.isoformat()},
-        )
 
 
 def _existing(union: UnionState) -> UnionState:
@@ -112,7 +80,7 @@ def import_existing_term(cmd: c.Command, union: UnionState, uow: UnitOfWork, act
 
 def _staff_record(union: UnionState, cmd: c.Command, actor: Actor) -> None:
     require_staff_of(actor, _existing(union))
-    _not_before_term(union, cmd.occurred_on)
+    rules.require_not_before_term(cmd.occurred_on, union.term.start if union.term is not None else None)
 
 
 def request_founding(cmd: c.Command, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
@@ -177,7 +145,7 @@ def take_step(cmd: c.Command, union: UnionState, uow: UnitOfWork, actor: Actor) 
         require_approver_of(actor, union)
     else:
         require_staff_of(actor, union)
-    _not_before_previous_step(proc, cmd.occurred_on)
+    rules.require_not_before_previous_step(cmd.occurred_on, proc.last_moved_on)
     events: list[DomainEvent] = list(KINDS[proc.kind].decide(union, proc, cmd))
     return cmd.procedure_id, events
 

@@ -18,8 +18,7 @@ from events.catalogue import (
 )
 from events.flows import REELECTION_FLOW
 from workflow import commands as c
-from workflow import election, rules
-from workflow.errors import InvalidDate, StepOutOfOrder
+from workflow import election, election_fold, rules
 from workflow.kinds import ProcedureKind, StepHandler, as_command, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, ReelectionProcedure, UnionState
@@ -47,8 +46,8 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
     assert isinstance(proc, ReelectionProcedure)
     if isinstance(ev, ReelectionPlanApproved | ReelectionPlanRejected | ProcedureWithdrawn):
         return
-    proc.election = election.apply(proc.election, ev, occurred_on)
-    election.apply_to_union(union, proc, proc.election, ev, occurred_on)
+    proc.election = election_fold.apply(proc.election, ev, occurred_on)
+    election_fold.apply_to_union(union, proc, proc.election, ev, occurred_on)
 
 
 HANDLERS: dict[str, StepHandler] = {
@@ -72,25 +71,9 @@ def open_reelections(union: UnionState) -> list[Procedure]:
 
 
 def decide_open(union: UnionState, procedure_id: str, cmd: c.OpenReelection, profile: RuleProfile) -> ReelectionOpened:
-    term = union.term
-    if not union.founded or term is None:
-        raise StepOutOfOrder(
-            "R-REELECTION",
-            f"union {union.org_id} has no term to renew: found it first",
-            {"union": union.org_id},
-        )
-    if open_reelections(union):
-        raise StepOutOfOrder(
-            "R-REELECTION",
-            f"union {union.org_id} already has a re-election under way",
-            {"open": [p.procedure_id for p in open_reelections(union)]},
-        )
-    if cmd.planned_congress_on < cmd.occurred_on:
-        raise InvalidDate(
-            "DATE-ORDER",
-            f"the planned congress ({cmd.planned_congress_on}) is before the plan's date ({cmd.occurred_on})",
-            {"planned_congress_on": cmd.planned_congress_on.isoformat()},
-        )
+    term = rules.require_term_to_renew(union.org_id, union.founded, union.term)
+    rules.require_no_reelection_under_way(union.org_id, [p.procedure_id for p in open_reelections(union)])
+    rules.require_congress_planned_after_plan(cmd.planned_congress_on, cmd.occurred_on)
     window_opens = rules.term_due_from(term.deadline, profile)
     evidence: list[dict[str, object]] = [
         {
@@ -102,19 +85,7 @@ def decide_open(union: UnionState, procedure_id: str, cmd: c.OpenReelection, pro
     ]
     early = cmd.occurred_on < window_opens
     if early:
-        if term.early_reelection_procedure is None:
-            raise StepOutOfOrder(
-                "R-EARLY",
-                f"the term ends {term.end}; a re-election opened before {window_opens} is early (提前换届) "
-                "and needs the higher-level union's approval of an early re-election first",
-                {
-                    "rule": "R-EARLY",
-                    "term_end": term.end.isoformat(),
-                    "window_opens": window_opens.isoformat(),
-                    "opened_on": cmd.occurred_on.isoformat(),
-                },
-            )
-        evidence.append({"rule": "R-EARLY", "approved_by": term.early_reelection_procedure})
+        evidence.append(rules.require_early_reelection_approved(term, window_opens, cmd.occurred_on))
     return ReelectionOpened(
         procedure_id=procedure_id,
         profile_name=profile.name,

@@ -25,8 +25,9 @@ from workflow.affordances import AllowedStep
 from workflow.authority import Actor
 from workflow.batch import BatchOutcome, BatchRefusal, CommandResult, decide_batch, write_batch
 from workflow.fold import fold
-from workflow.handlers import decide, not_in_the_future, target_of
+from workflow.handlers import decide, target_of
 from workflow.profile import ProfileRegistry
+from workflow.rules import require_not_in_the_future
 from workflow.state import Procedure, UnionState
 from workflow.unit_of_work import BatchUnitOfWork, RecentStreams, StreamUnitOfWork, Write
 
@@ -107,7 +108,7 @@ class WorkflowService:
             done = self.store.find_idempotent(idempotency_key, fingerprint)
             if done is not None:
                 return self._replayed(done)
-        not_in_the_future(cmd.occurred_on, self.clock())
+        require_not_in_the_future(cmd.occurred_on, self.clock())
         command_id = str(uuid.uuid4())
         metadata = EventMetadata(
             actor_id=actor.person_id,

@@ -24,18 +24,11 @@ from events.catalogue import (
 from events.flows import EARLY_REELECTION_FLOW, EXTENSION_FLOW
 from workflow import commands as c
 from workflow import rules
-from workflow.errors import StepOutOfOrder
 from workflow.kinds import ProcedureKind, as_command, withdraw
 from workflow.profile import RuleProfile
-from workflow.state import Procedure, Term, TermChangeProcedure, UnionState
+from workflow.state import Procedure, TermChangeProcedure, UnionState
 
 REQUESTED = "requested"
-
-
-def _current_term(union: UnionState, rule: str) -> Term:
-    if union.term is None:
-        raise StepOutOfOrder(rule, f"union {union.org_id} has no current term", {"union": union.org_id})
-    return union.term
 
 
 def _open(union: UnionState, kind: str) -> list[Procedure]:
@@ -48,20 +41,10 @@ def _open(union: UnionState, kind: str) -> list[Procedure]:
 def decide_extension_request(
     union: UnionState, procedure_id: str, cmd: c.RequestExtension, profile: RuleProfile
 ) -> ExtensionRequested:
-    term = _current_term(union, "R-EXTENSION")
-    if _open(union, "extension"):
-        raise StepOutOfOrder("R-EXTENSION", f"union {union.org_id} already has an extension request waiting", {})
-    if term.extension_procedure is not None:
-        raise StepOutOfOrder(
-            "R-EXTENSION",
-            f"term {term.number} was already extended to {term.deadline}; the limit of "
-            f"{profile.extension_max_months} months bounds the total delay",
-            {
-                "rule": "R-EXTENSION",
-                "deadline": term.deadline.isoformat(),
-                "extended_by": term.extension_procedure,
-            },
-        )
+    term = rules.require_current_term("R-EXTENSION", union.org_id, union.term)
+    waiting = bool(_open(union, "extension"))
+    rules.require_no_request_waiting("R-EXTENSION", union.org_id, "an extension request", waiting)
+    rules.require_not_extended(term, profile)
     evidence = rules.check_extension(term.end, cmd.new_deadline, profile)
     return ExtensionRequested(
         procedure_id=procedure_id,
@@ -100,14 +83,8 @@ def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occ
 def _approve_extension(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.new_deadline is not None and proc.term_end is not None
     cmd = as_command(cmd, c.ApproveFiling)
-    term = _current_term(union, "R-EXTENSION")
-    if term.end != proc.term_end:
-        raise StepOutOfOrder(
-            "R-EXTENSION",
-            f"the request was for the term ending {proc.term_end}; the union has since "
-            f"started a term ending {term.end}",
-            {"requested_for": proc.term_end.isoformat()},
-        )
+    term = rules.require_current_term("R-EXTENSION", union.org_id, union.term)
+    rules.require_extension_for_current_term(proc.term_end, term.end)
     evidence = rules.check_extension(proc.term_end, proc.new_deadline, proc.profile)
     return [
         ExtensionApproved(
@@ -140,9 +117,9 @@ EXTENSION = ProcedureKind(
 def decide_early_request(
     union: UnionState, procedure_id: str, cmd: c.RequestEarlyReelection, profile: RuleProfile
 ) -> EarlyReelectionRequested:
-    term = _current_term(union, "R-EARLY")
-    if _open(union, "early_reelection"):
-        raise StepOutOfOrder("R-EARLY", f"union {union.org_id} already has an early re-election request waiting", {})
+    term = rules.require_current_term("R-EARLY", union.org_id, union.term)
+    waiting = bool(_open(union, "early_reelection"))
+    rules.require_no_request_waiting("R-EARLY", union.org_id, "an early re-election request", waiting)
     evidence = rules.check_early_reelection(term.end, cmd.planned_congress_on)
     return EarlyReelectionRequested(
         procedure_id=procedure_id,
@@ -183,16 +160,8 @@ def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurre
 def _approve_early(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.term_end is not None
     cmd = as_command(cmd, c.ApproveFiling)
-    # The approval lets the *current* term be re-elected early: a request made for a term that has
-    # since been renewed is about another term and cannot be approved (R-EARLY).
-    term = _current_term(union, "R-EARLY")
-    if term.end != proc.term_end:
-        raise StepOutOfOrder(
-            "R-EARLY",
-            f"the request was for the term ending {proc.term_end}; the union has since "
-            f"started a term ending {term.end}",
-            {"requested_for": proc.term_end.isoformat(), "term_end": term.end.isoformat()},
-        )
+    term = rules.require_current_term("R-EARLY", union.org_id, union.term)
+    rules.require_early_for_current_term(proc.term_end, term.end)
     return [
         EarlyReelectionApproved(
             procedure_id=proc.procedure_id,

@@ -1,4 +1,5 @@
-"""Candidates (RULES.md §4): R-CANDIDATES, R-CHAIR-COMPETITIVE, R-NOTICE, R-VETTING, R-INELIGIBLE."""
+"""Candidates (RULES.md §4): R-CANDIDATES, R-CHAIR-COMPETITIVE, R-NOTICE, R-INELIGIBLE. (R-VETTING is
+checked at its steps, the filing and the higher-level union's approval: tests/unit/test_workflow_election.py.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from workflow.rules import (
     check_chair_competitive,
     check_ineligible,
     check_notice,
-    check_vetting,
     earliest_congress_on,
 )
 
@@ -196,31 +196,6 @@ def test_enterprise_chair_list_exactly_seven_days_passes_r_notice() -> None:
 def test_notice_posted_after_congress_is_refused_r_notice() -> None:
     with pytest.raises(RuleViolation, match="after the congress"):
         check_notice(date(2024, 3, 12), date(2024, 3, 11), "enterprise", False, N)
-
-
-# --- R-VETTING ----------------------------------------------------------------------------------
-
-
-def test_vetting_passes_with_both_approvals_r_vetting() -> None:
-    assert check_vetting(True, True, True)["rule"] == "R-VETTING"
-    check_vetting(False, None, True)  # no Party organisation: only the higher union vets
-
-
-@pytest.mark.parametrize(
-    ("has_party_org", "party_approved", "higher", "fragment"),
-    [
-        (True, None, True, "Party organisation has not approved"),
-        (True, False, True, "Party organisation rejected"),
-        (False, None, False, "higher-level union has not approved"),
-        (True, True, False, "higher-level union has not approved"),
-    ],
-)
-def test_vetting_missing_approval_is_refused_r_vetting(
-    has_party_org: bool, party_approved: bool | None, higher: bool, fragment: str
-) -> None:
-    with pytest.raises(RuleViolation, match=fragment) as excinfo:
-        check_vetting(has_party_org, party_approved, higher)
-    assert excinfo.value.rule_id == "R-VETTING"
 
 
 # --- R-INELIGIBLE -------------------------------------------------------------------------------

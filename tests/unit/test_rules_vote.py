@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from workflow.errors import RuleViolation
 from workflow.profile import NATIONAL_DEFAULT, RuleProfile
 from workflow.rules import (
-    check_ballot_valid,
     check_elected,
     check_quorum,
     check_removal,
@@ -131,21 +130,6 @@ def test_removal_with_odd_total_r_removal() -> None:
         check_removal(101, 50)
     with pytest.raises(RuleViolation, match="102 yes votes"):
         check_removal(101, 102)
-
-
-# --- R-BALLOTS: one ballot ----------------------------------------------------------------------
-
-
-def test_ballot_marking_as_many_names_as_seats_is_valid_r_ballots() -> None:
-    assert check_ballot_valid(["a", "b", "c"], 3) == {"rule": "R-BALLOTS", "marked": 3, "seats": 3}
-    check_ballot_valid([], 3)  # a blank ballot is valid: it simply gives nobody a yes
-
-
-def test_ballot_marking_more_names_than_seats_is_invalid_r_ballots() -> None:
-    with pytest.raises(RuleViolation) as excinfo:
-        check_ballot_valid(["a", "b", "c", "d"], 3)
-    assert excinfo.value.rule_id == "R-BALLOTS"
-    assert "marks 4 names for 3 seats" in excinfo.value.message
 
 
 # --- count_election: R-BALLOTS, R-ELECTED, R-TIE, R-SHORTFALL ------------------------------------

@@ -1,0 +1,61 @@
+"""What every guard shares: the evidence type, the refusal, and the exact arithmetic of rates and
+bands (rates are exact decimals turned into fractions, never floats, so that ``ceil(0.14 × 50)``
+is 7 and not 8)."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, NoReturn, TypeVar, get_args
+
+from workflow.errors import RuleViolation
+from workflow.profile import CommitteeSizeBand, RepresentativeBand
+
+Evidence = dict[str, Any]
+
+# The Chair Measures (企业工会主席产生办法) govern enterprise unions only: they are the source of the
+# 7-day notice for chair lists (R-NOTICE) and of the chair bars in R-INELIGIBLE.
+ENTERPRISE = "enterprise"
+
+
+def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
+    raise RuleViolation(rule, message, evidence)
+
+
+def require_non_negative(rule: str, **counts: int) -> None:
+    """Impossible inputs are refused with the ID of the rule being checked, so a mistyped number is
+    reported where it was entered."""
+    for name, value in counts.items():
+        if value < 0:
+            fail(
+                rule,
+                f"{name.replace('_', ' ')} cannot be negative (got {value})",
+                {"rule": rule, name: value},
+            )
+
+
+def require_choice(value: str, allowed: Any, what: str) -> None:
+    # Literal types are not checked at run time; an unknown value must not slip through as "allowed".
+    if value not in get_args(allowed):
+        raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(get_args(allowed))}")
+
+
+def ceil_rate(rate: Decimal, n: int) -> int:
+    return math.ceil(Fraction(rate) * n)
+
+
+def floor_rate(rate: Decimal, n: int) -> int:
+    return math.floor(Fraction(rate) * n)
+
+
+def percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+Band = TypeVar("Band", RepresentativeBand, CommitteeSizeBand)
+
+
+def band_for(bands: tuple[Band, ...], members: int) -> Band:
+    # Profiles guarantee ordered bands ending with an open-ended one, so a band always fits.
+    return next(b for b in bands if b.max_members is None or members <= b.max_members)

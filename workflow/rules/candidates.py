@@ -1,0 +1,248 @@
+"""The candidates of an election (RULES.md §4): lists proposed (R-CANDIDATES,
+R-CHAIR-COMPETITIVE, R-FUNDS-REVIEW), posted (R-NOTICE), vetted (R-VETTING) and eligible
+(R-INELIGIBLE)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflow.calendar import add_working_days, working_days_between
+from workflow.errors import RuleViolation, StepOutOfOrder
+from workflow.profile import RuleProfile
+from workflow.rules.base import ENTERPRISE, Evidence, ceil_rate, fail, percent, require_choice, require_non_negative
+
+Position = Literal["committee", "chair"]
+
+
+def require_representatives_elected(congress_type: str | None, representatives: int | None) -> None:
+    """R-REP-BANDS: a representative congress proposes its candidates once its member
+    representatives are elected: they are the ones due to vote on them."""
+    if congress_type == "representative_congress" and not representatives:
+        raise StepOutOfOrder(
+            "R-REP-BANDS",
+            "a representative congress needs its member representatives elected before candidates are proposed",
+            {"congress_type": congress_type},
+        )
+
+
+def require_distinct_names(names: list[str], what: str) -> None:
+    """R-CANDIDATES: a list names each candidate once; a name twice would count as two candidates."""
+    seen = {n for n in names if names.count(n) > 1}
+    if seen:
+        raise RuleViolation(
+            "R-CANDIDATES",
+            f"{what} lists the same person twice: {', '.join(sorted(seen))}",
+            {"duplicates": sorted(seen)},
+        )
+
+
+def require_chair_candidates_on_committee(chair: list[str], committee: list[str]) -> None:
+    """R-CANDIDATES: the chair comes from the committee, so a chair candidate stands for it too."""
+    not_on_committee = sorted(set(chair) - set(committee))
+    if not_on_committee:
+        raise RuleViolation(
+            "R-CANDIDATES",
+            f"chair candidates must stand for the committee too: {', '.join(not_on_committee)} "
+            "is not on the committee list",
+            {"rule": "R-CANDIDATES", "not_on_committee": not_on_committee},
+        )
+
+
+def require_funds_review_candidates(seats: int, candidates: int) -> None:
+    """R-FUNDS-REVIEW: the congress elects the funds review committee, so every seat has a candidate."""
+    if candidates < seats:
+        raise RuleViolation(
+            "R-FUNDS-REVIEW",
+            f"{candidates} funds review candidates for {seats} seats: at least {seats} needed",
+            {"rule": "R-FUNDS-REVIEW", "seats": seats, "candidates": candidates},
+        )
+
+
+def candidates_needed(seats: int, profile: RuleProfile) -> int:
+    """R-CANDIDATES: ``seats + max(1, ceil(rate × seats))``, computed exactly."""
+    return seats + max(1, ceil_rate(profile.candidate_surplus_rate, seats))
+
+
+def check_candidates(seats: int, candidates: int, profile: RuleProfile) -> Evidence:
+    """R-CANDIDATES (national, read in a summary): committee candidates exceed seats by at least
+    ``candidate_surplus_rate`` (5 %) of the seats, and by at least one."""
+    require_non_negative("R-CANDIDATES", candidates=candidates)
+    if seats < 1:
+        fail("R-CANDIDATES", f"an election needs at least one seat (got {seats})", {"rule": "R-CANDIDATES"})
+    needed = candidates_needed(seats, profile)
+    rate = profile.candidate_surplus_rate
+    evidence: Evidence = {
+        "rule": "R-CANDIDATES",
+        "seats": seats,
+        "candidates": candidates,
+        "needed": needed,
+        "rate": str(rate),
+    }
+    if candidates < needed:
+        fail(
+            "R-CANDIDATES",
+            f"{candidates} candidates for {seats} seats; at least {needed} needed "
+            f"(seats + max(1, ceil({percent(rate)} × {seats})))",
+            evidence,
+        )
+    return evidence
+
+
+def check_chair_competitive(
+    unit_type: str, chair_candidates: int, profile: RuleProfile, chair_seats: int = 1
+) -> Evidence:
+    """R-CHAIR-COMPETITIVE (national): for the unit types in ``chair_competitive_unit_types``
+    (enterprises) the chair election has more candidates than seats (差额); elsewhere an unopposed
+    chair is allowed, but never fewer candidates than seats."""
+    require_non_negative("R-CHAIR-COMPETITIVE", chair_candidates=chair_candidates)
+    if chair_seats < 1:
+        fail(
+            "R-CHAIR-COMPETITIVE",
+            f"at least one chair seat is needed (got {chair_seats})",
+            {"rule": "R-CHAIR-COMPETITIVE"},
+        )
+    competitive = unit_type in profile.chair_competitive_unit_types
+    needed = chair_seats + 1 if competitive else chair_seats
+    evidence: Evidence = {
+        "rule": "R-CHAIR-COMPETITIVE",
+        "unit_type": unit_type,
+        "chair_seats": chair_seats,
+        "chair_candidates": chair_candidates,
+        "competitive": competitive,
+        "needed": needed,
+    }
+    if chair_candidates < needed:
+        reason = (
+            f"a {unit_type} union elects its chair competitively" if competitive else "every seat needs a candidate"
+        )
+        fail(
+            "R-CHAIR-COMPETITIVE",
+            f"{chair_candidates} chair candidates for {chair_seats} seat(s); at least {needed} needed ({reason})",
+            evidence,
+        )
+    return evidence
+
+
+def _chair_notice_applies(unit_type: str, is_chair_list: bool) -> bool:
+    return is_chair_list and unit_type == ENTERPRISE
+
+
+def earliest_congress_on(posted_on: date, unit_type: str, is_chair_list: bool, profile: RuleProfile) -> date:
+    """R-NOTICE: the first congress date the notice rules allow for a list posted on ``posted_on``
+    (``notice_working_days`` full working days strictly in between; for an enterprise chair list
+    also ``enterprise_chair_notice_days`` calendar days)."""
+    n = profile.notice_working_days
+    earliest = add_working_days(posted_on, n, profile.holidays) + timedelta(days=1) if n else posted_on
+    if _chair_notice_applies(unit_type, is_chair_list):
+        earliest = max(earliest, posted_on + timedelta(days=profile.enterprise_chair_notice_days))
+    return earliest
+
+
+def check_notice(
+    posted_on: date, congress_on: date, unit_type: str, is_chair_list: bool, profile: RuleProfile
+) -> Evidence:
+    """R-NOTICE (national): the candidate list is posted at least ``notice_working_days`` (5) working
+    days before the congress, counted as full working days strictly between the posting day and the
+    congress day (see :func:`workflow.calendar.working_days_between`). An enterprise chair list also
+    needs ``congress_on - posted_on >= enterprise_chair_notice_days`` (7) calendar days."""
+    working = working_days_between(posted_on, congress_on, profile.holidays)
+    calendar_days = (congress_on - posted_on).days
+    chair_rule = _chair_notice_applies(unit_type, is_chair_list)
+    earliest = earliest_congress_on(posted_on, unit_type, is_chair_list, profile)
+    evidence: Evidence = {
+        "rule": "R-NOTICE",
+        "posted_on": posted_on.isoformat(),
+        "congress_on": congress_on.isoformat(),
+        "working_days": working,
+        "working_days_needed": profile.notice_working_days,
+        "calendar_days": calendar_days,
+        "calendar_days_needed": profile.enterprise_chair_notice_days if chair_rule else None,
+        "earliest_congress_on": earliest.isoformat(),
+    }
+    if calendar_days < 0:
+        fail("R-NOTICE", f"list posted {posted_on} after the congress on {congress_on}", evidence)
+    problems = []
+    if working < profile.notice_working_days:
+        problems.append(f"{working} full working days in between; at least {profile.notice_working_days} needed")
+    if chair_rule and calendar_days < profile.enterprise_chair_notice_days:
+        problems.append(
+            f"{calendar_days} days for an enterprise chair list; at least {profile.enterprise_chair_notice_days} needed"
+        )
+    if problems:
+        fail(
+            "R-NOTICE",
+            f"list posted {posted_on}, congress {congress_on}: {'; '.join(problems)} (earliest congress {earliest})",
+            evidence,
+        )
+    return evidence
+
+
+def require_party_vetting(has_party_org: bool, party_approved: bool | None, party_org: str | None) -> Evidence:
+    """R-VETTING, the Party organisation's part: where the unit has one, it must have approved the
+    list before the higher-level union is asked (the higher-level union's part is its approval of
+    the filing, the next step of the flow)."""
+    if has_party_org and party_approved is not True:
+        raise RuleViolation(
+            "R-VETTING",
+            "the unit has a Party organisation: its approval of the candidates (party_approved) is needed "
+            "before the list is filed with the higher-level union",
+            {"rule": "R-VETTING", "has_party_org": True, "party_approved": party_approved},
+        )
+    if has_party_org and not party_org:
+        raise RuleViolation("R-VETTING", "name the Party organisation that vetted the list (party_org)", {})
+    return {"rule": "R-VETTING", "has_party_org": has_party_org, "party_approved": party_approved}
+
+
+class CandidateFacts(BaseModel):
+    """What R-INELIGIBLE reads about a candidate; every flag defaults to False."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    candidate: str = Field(min_length=1)
+    # Law §10: barred from the committee in any unit.
+    close_relative_of_principal_leader: bool = False
+    # Chair Measures §6: barred from chairing an enterprise union.
+    administrative_head_or_deputy: bool = False
+    partner_or_relative_of_partner: bool = False
+    hr_head: bool = False
+    foreign_employee: bool = False
+
+
+_COMMITTEE_BARS = {"close_relative_of_principal_leader": "close relative of the unit's principal leader"}
+_ENTERPRISE_CHAIR_BARS = {
+    "administrative_head_or_deputy": "administrative head or deputy",
+    "partner_or_relative_of_partner": "partner or close relative of a partner",
+    "hr_head": "head of the HR department",
+    "foreign_employee": "foreign employee",
+}
+
+
+def check_ineligible(facts: CandidateFacts, position: Position, unit_type: str) -> Evidence:
+    """R-INELIGIBLE (law / national): close relatives of the unit's principal leader may not be on
+    the committee (Law §10); an enterprise union's chair may not be an administrative head or deputy,
+    a partner or a partner's close relative, the HR department head or a foreign employee (Chair
+    Measures §6). The chair sits on the committee, so the committee bar applies to the chair too;
+    check vice-chairs and other members as ``"committee"``."""
+    require_choice(position, Position, "position")
+    bars = dict(_COMMITTEE_BARS)
+    if position == "chair" and unit_type == ENTERPRISE:
+        bars |= _ENTERPRISE_CHAIR_BARS
+    found = [flag for flag in bars if getattr(facts, flag)]
+    evidence: Evidence = {
+        "rule": "R-INELIGIBLE",
+        "candidate": facts.candidate,
+        "position": position,
+        "unit_type": unit_type,
+        "bars": found,
+    }
+    if found:
+        role = f"chair ({unit_type} union)" if position == "chair" else "on the committee"
+        fail(
+            "R-INELIGIBLE",
+            f"candidate {facts.candidate} may not be {role}: {', '.join(bars[f] for f in found)}",
+            evidence,
+        )
+    return evidence

@@ -1,0 +1,174 @@
+"""The organisation tree and the unit's counts (RULES.md §1), and who may be founded (§3): the
+levels that may sit below each other (R-APPROVER reads the tree), the counts every later rule
+reads (UNIT-COUNTS), the preparatory group (R-PREP-GROUP), and the registry import of a union
+founded before unionflow."""
+
+from __future__ import annotations
+
+from workflow.errors import RuleViolation, StepOutOfOrder
+from workflow.profile import RuleProfile
+from workflow.rules.base import Evidence, fail, require_non_negative
+from workflow.state import Term
+
+# Which level may sit directly below which (RULES.md §1). Grassroots-level bodies (grassroots
+# unions, federations of grassroots unions, joint grassroots unions) sit below a federation at
+# township, county, city or (for large employers) provincial level.
+PARENT_LEVELS: dict[str, frozenset[str | None]] = {
+    "national": frozenset({None}),
+    "province": frozenset({"national"}),
+    "city": frozenset({"province"}),
+    "county": frozenset({"city"}),
+    "township": frozenset({"county", "city"}),
+    "grassroots": frozenset({"province", "city", "county", "township", "federation"}),
+    "federation": frozenset({"city", "county", "township"}),
+    "joint": frozenset({"city", "county", "township"}),
+}
+
+# Levels that hold elections of their own (a union committee, a term).
+GRASSROOTS_LEVELS = frozenset({"grassroots", "federation", "joint"})
+
+
+# --------------------------------------------------------------------------------------------------
+# The tree
+
+
+def require_new_organisation(org_id: str, exists: bool) -> None:
+    """ORG-EXISTS: an organisation is registered once."""
+    if exists:
+        raise StepOutOfOrder("ORG-EXISTS", f"organisation {org_id} is already registered", {"org_id": org_id})
+
+
+def require_parent_exists(parent_id: str | None, parent_exists: bool) -> None:
+    """ORG-PARENT: an organisation is registered below one that exists (the root below none)."""
+    if parent_id is not None and not parent_exists:
+        raise StepOutOfOrder("ORG-PARENT", f"parent organisation {parent_id} does not exist", {})
+
+
+def require_parent_level(level: str, parent_level: str | None) -> None:
+    """R-APPROVER: the parent is the direct higher-level union that approves the organisation's
+    filings, so only the levels of RULES.md §1 may sit directly below each other."""
+    allowed = PARENT_LEVELS[level]
+    if parent_level not in allowed:
+        raise RuleViolation(
+            "R-APPROVER",
+            f"a {level} organisation cannot sit directly below "
+            f"{'nothing' if parent_level is None else 'a ' + parent_level + ' organisation'}; allowed parents: "
+            + ", ".join(sorted(x or "none (the root)" for x in allowed)),
+            {"level": level, "parent_level": parent_level},
+        )
+
+
+def require_unit_facts(level: str, has_unit: bool) -> None:
+    """R-FORM-25 and every count rule read the unit's facts: a grassroots-level union has them."""
+    if level in GRASSROOTS_LEVELS and not has_unit:
+        raise RuleViolation("R-FORM-25", f"a {level} union needs its unit facts", {})
+
+
+def require_unit_level(org_id: str, level: str | None) -> None:
+    """ORG-LEVEL: only grassroots-level unions sit in a unit with facts to keep current."""
+    if level not in GRASSROOTS_LEVELS:
+        raise StepOutOfOrder("ORG-LEVEL", f"{org_id} is a {level} organisation without unit facts", {})
+
+
+def check_unit_counts(employees: int, members: int, female_members: int) -> Evidence:
+    """UNIT-COUNTS: female members are counted among the members, and the members among the unit's
+    employees (RULES.md §7: the membership rate is members ÷ employees, at most 100 %). The counts
+    decide R-FORM-25, R-CONGRESS-TYPE, R-COMMITTEE-SIZE, R-WOMEN and every quorum: a mistyped one
+    is refused where it is entered, not found later as a wrong requirement. The same check as the
+    registry import's (api/importer.py)."""
+    require_non_negative("UNIT-COUNTS", employees=employees, members=members, female_members=female_members)
+    evidence: Evidence = {
+        "rule": "UNIT-COUNTS",
+        "employees": employees,
+        "members": members,
+        "female_members": female_members,
+    }
+    if female_members > members:
+        fail(
+            "UNIT-COUNTS",
+            f"{female_members} female members but only {members} members: female members are counted among the members",
+            evidence,
+        )
+    if members > employees:
+        fail(
+            "UNIT-COUNTS",
+            f"{members} members but only {employees} employees: members are counted among the unit's employees",
+            evidence,
+        )
+    return evidence
+
+
+# --------------------------------------------------------------------------------------------------
+# §3 Founding
+
+
+def require_grassroots_level(org_id: str, level: str | None) -> None:
+    """R-FOUNDED: federations of grassroots unions and joint grassroots unions are grassroots-level
+    bodies too (RULES.md §1), founded (and re-elected) like a grassroots union; no other level is."""
+    if level not in GRASSROOTS_LEVELS:
+        raise StepOutOfOrder(
+            "R-FOUNDED",
+            f"{org_id} is a {level} organisation, not a grassroots-level union",
+            {"level": level},
+        )
+
+
+def require_not_founded(org_id: str, founded_or_under_way: bool) -> None:
+    """R-FOUNDED: a union is founded once; a second founding may start only after a withdrawn one."""
+    if founded_or_under_way:
+        raise StepOutOfOrder(
+            "R-FOUNDED",
+            f"union {org_id} is already founded or has a founding under way",
+            {"union": org_id},
+        )
+
+
+def check_prep_group(size: int, profile: RuleProfile) -> Evidence:
+    """R-PREP-GROUP (national): the preparatory group has 3 to 7 people."""
+    evidence: Evidence = {
+        "rule": "R-PREP-GROUP",
+        "size": size,
+        "min": profile.prep_group_min,
+        "max": profile.prep_group_max,
+    }
+    if not profile.prep_group_min <= size <= profile.prep_group_max:
+        fail(
+            "R-PREP-GROUP",
+            f"preparatory group of {size}; {profile.prep_group_min} to {profile.prep_group_max} people required",
+            evidence,
+        )
+    return evidence
+
+
+# --------------------------------------------------------------------------------------------------
+# The registry import: a union founded before unionflow, brought in with its current term
+
+
+def require_term_holding_level(org_id: str, level: str | None) -> None:
+    """ORG-LEVEL: only grassroots-level unions hold terms (the levels above elect no committee here)."""
+    if level not in GRASSROOTS_LEVELS:
+        raise StepOutOfOrder(
+            "ORG-LEVEL", f"{org_id} is a {level} organisation: only grassroots-level unions hold terms", {}
+        )
+
+
+def require_no_term(org_id: str, term: Term | None) -> None:
+    """TERM-EXISTS: once unionflow knows a union's term, later terms come from re-election (R-REELECTION)."""
+    if term is not None:
+        raise StepOutOfOrder(
+            "TERM-EXISTS",
+            f"union {org_id} already has term {term.number} ({term.start} to {term.end}); "
+            "later terms come from re-election",
+            {"term_start": term.start.isoformat(), "term_end": term.end.isoformat()},
+        )
+
+
+def require_no_history(org_id: str, procedure_ids: list[str]) -> None:
+    """TERM-EXISTS: a union with procedures here has its term from them, not from an import."""
+    if procedure_ids:
+        raise StepOutOfOrder(
+            "TERM-EXISTS",
+            f"union {org_id} already has procedures in unionflow ({', '.join(sorted(procedure_ids))}): "
+            "its term comes from them, not from an import",
+            {"procedures": sorted(procedure_ids)},
+        )

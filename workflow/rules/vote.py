@@ -1,0 +1,190 @@
+"""The vote (RULES.md §4): who is due to attend and the quorum (R-QUORUM), the majority of those
+due (R-ELECTED), the chair and vice-chairs taken from the committee, and removal by a majority of
+all (R-REMOVAL). Counts are compared with integer arithmetic exactly as RULES.md writes the rule
+(``3 × present ≥ 2 × due``, ``2 × yes > due``).
+
+An electing body is given as ``(voters, name)``: how many have a vote there and what it is called
+("the committee", "the members' meeting", ...); ``None`` when an imported term does not say."""
+
+from __future__ import annotations
+
+from workflow.errors import RuleViolation, StepOutOfOrder
+from workflow.rules.base import Evidence, fail, require_non_negative
+
+ElectingBody = tuple[int, str]
+
+
+def quorum_needed(due: int) -> int:
+    """R-QUORUM: the fewest voters present for ``3 × present ≥ 2 × due``, i.e. ceil(2/3 × due)."""
+    return -(-2 * due // 3)
+
+
+def check_quorum(due: int, present: int) -> Evidence:
+    """R-QUORUM (national): voters present ≥ 2/3 of those due to attend (``3 × present ≥ 2 × due``;
+    exactly 2/3 passes)."""
+    require_non_negative("R-QUORUM", due=due, present=present)
+    needed = quorum_needed(due)
+    evidence: Evidence = {"rule": "R-QUORUM", "due": due, "present": present, "needed": needed}
+    if due == 0:
+        fail("R-QUORUM", "nobody is due to attend", evidence)
+    if present > due:
+        fail("R-QUORUM", f"{present} present but only {due} due to attend", evidence)
+    if 3 * present < 2 * due:
+        fail("R-QUORUM", f"{present} of {due} present; at least {needed} needed (2/3)", evidence)
+    return evidence
+
+
+def require_everyone_due(due: int, electorate: int, congress_type: str | None) -> None:
+    """R-QUORUM counts against everyone with a vote at the congress: its members, or its
+    representatives at a representative congress, as recorded; not a number typed at the congress."""
+    if due != electorate:
+        what = "representatives" if congress_type == "representative_congress" else "members"
+        raise RuleViolation(
+            "R-QUORUM",
+            f"{due} due to attend, but the congress has {electorate} {what} on record: everyone with a vote "
+            "is due to attend",
+            {"rule": "R-QUORUM", "due": due, "electorate": electorate},
+        )
+
+
+def require_present_within_due(due: int, present: int) -> None:
+    """R-QUORUM: nobody attends who is not due to."""
+    if present > due:
+        raise RuleViolation("R-QUORUM", f"{present} present but only {due} due to attend", {})
+
+
+def require_electing_body_due(due: int, electing: ElectingBody | None) -> Evidence:
+    """R-QUORUM counts against everyone with a vote in the electing body; a `due` that is not that
+    number would make the quorum and R-ELECTED's majority meaningless. Returns what was compared
+    (the body is unknown for an imported term, whose congress the register does not describe)."""
+    if electing is None:
+        return {"electorate": None, "electing_body": "unknown (imported term)"}
+    voters, body = electing
+    if due != voters:
+        raise RuleViolation(
+            "R-QUORUM",
+            f"{due} due to attend, but {body} that elected the chair has {voters} with a vote: "
+            "everyone with a vote is due to attend",
+            {"rule": "R-QUORUM", "due": due, "electorate": voters, "electing_body": body},
+        )
+    return {"electorate": voters, "electing_body": body}
+
+
+def majority_needed(due: int) -> int:
+    """R-ELECTED / R-REMOVAL: the fewest yes votes with ``2 × yes > due``."""
+    return due // 2 + 1
+
+
+def check_elected(due: int, yes: int) -> Evidence:
+    """R-ELECTED (national): elected with yes votes > half of those **due** to attend with a vote
+    (``2 × yes > due``), not half of those present."""
+    require_non_negative("R-ELECTED", due=due, yes=yes)
+    needed = majority_needed(due)
+    evidence: Evidence = {"rule": "R-ELECTED", "due": due, "yes": yes, "needed": needed}
+    if yes > due:
+        fail("R-ELECTED", f"{yes} yes votes but only {due} due to attend", evidence)
+    if 2 * yes <= due:
+        fail(
+            "R-ELECTED",
+            f"{yes} yes of {due} due to attend; more than half ({needed}) needed",
+            evidence,
+        )
+    return evidence
+
+
+# --------------------------------------------------------------------------------------------------
+# The chair and vice-chairs
+
+
+def require_vetted_chair(chair: str, chair_candidates: set[str]) -> None:
+    """R-VETTING: the chair elected is one of the vetted chair candidates."""
+    if chair not in chair_candidates:
+        raise RuleViolation(
+            "R-VETTING",
+            f"{chair} was not a vetted chair candidate",
+            {"chair_candidates": sorted(chair_candidates)},
+        )
+
+
+def require_officers_from_committee(chair: str, vice_chairs: list[str], committee: list[str]) -> None:
+    """R-ELECTED: the chair and vice-chairs come from the committee the congress elected."""
+    outside = [p for p in [chair, *vice_chairs] if p not in committee]
+    if outside:
+        raise RuleViolation(
+            "R-ELECTED",
+            f"{', '.join(outside)} was not elected to the committee; chair and vice-chairs come from it",
+            {"rule": "R-ELECTED", "not_on_committee": outside},
+        )
+
+
+def require_distinct_officers(chair: str, vice_chairs: list[str]) -> None:
+    """R-ELECTED: each post is held by one person, and nobody holds two."""
+    if chair in vice_chairs or len(set(vice_chairs)) != len(vice_chairs):
+        raise RuleViolation("R-ELECTED", "the chair and each vice-chair must be different people", {})
+
+
+def require_chair_electorate_due(due: int, expected: int, elected_by: str) -> None:
+    """R-ELECTED counts those due in the body that elects the chair: the congress directly
+    (Charter §27; Dalian's plan) or the new committee at its first meeting."""
+    if due != expected:
+        body = "the congress" if elected_by == "congress" else "the committee"
+        raise RuleViolation(
+            "R-ELECTED",
+            f"{due} due to vote, but {body} has {expected} with a vote",
+            {"rule": "R-ELECTED", "due": due, "expected": expected},
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Removal
+
+
+def check_removal(total_members_or_representatives: int, yes: int) -> Evidence:
+    """R-REMOVAL (law): removing a chair or vice-chair needs yes votes from more than half of
+    **all** members (or representatives), not of those present."""
+    total = total_members_or_representatives
+    require_non_negative("R-REMOVAL", total=total, yes=yes)
+    needed = majority_needed(total)
+    evidence: Evidence = {"rule": "R-REMOVAL", "total": total, "yes": yes, "needed": needed}
+    if yes > total:
+        fail("R-REMOVAL", f"{yes} yes votes but only {total} members or representatives", evidence)
+    if 2 * yes <= total:
+        fail(
+            "R-REMOVAL",
+            f"{yes} yes of all {total} members or representatives; more than half ({needed}) needed",
+            evidence,
+        )
+    return evidence
+
+
+def check_removal_by_congress(total: int, yes: int, congress: ElectingBody | None) -> Evidence:
+    """R-REMOVAL: a chair or vice-chair removed by the congress needs yes votes from more than half
+    of *all* its members or representatives, so the total counted must be everyone with a vote
+    there (``congress``; None for an imported term, whose congress the register does not describe)."""
+    if congress is None:
+        return check_removal(total, yes) | {"congress": "unknown (imported term)"}
+    voters, body = congress
+    if total != voters:
+        raise RuleViolation(
+            "R-REMOVAL",
+            f"the removal vote counted {total} with a vote, but {body} has {voters}: more than half "
+            "of all of them must vote yes",
+            {"rule": "R-REMOVAL", "total": total, "yes": yes, "electorate": voters, "congress": body},
+        )
+    return check_removal(total, yes) | {"congress": body}
+
+
+def require_term_in_office(org_id: str, has_term: bool) -> None:
+    """R-REMOVAL: vice-chairs are elected for a term; without one in office there is none to remove."""
+    if not has_term:
+        raise StepOutOfOrder("R-REMOVAL", f"union {org_id} has no term in office: there is no vice-chair to remove", {})
+
+
+def require_vice_chair(org_id: str, vice_chair: str, vice_chairs: list[str]) -> None:
+    """R-REMOVAL removes a vice-chair in office."""
+    if vice_chair not in vice_chairs:
+        raise RuleViolation(
+            "R-REMOVAL",
+            f"{vice_chair} is not a vice-chair of {org_id} (vice-chairs: {', '.join(vice_chairs) or 'none'})",
+            {"rule": "R-REMOVAL", "vice_chair": vice_chair, "vice_chairs": list(vice_chairs)},
+        )
