@@ -28,7 +28,7 @@ from events.flows import BY_ELECTION_FLOW
 from workflow import commands as c
 from workflow import rules
 from workflow.election import candidate_facts, outcome_of
-from workflow.kinds import ProcedureKind, as_command, withdraw
+from workflow.kinds import ProcedureKind, as_command, opened, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import ByElectionProcedure, Procedure, UnionState
 
@@ -71,13 +71,12 @@ def check_removal_vote(union: UnionState, vote: RemovalVote) -> rules.Evidence:
 def open_procedure(
     union: UnionState, ev: ChairVacancyRecorded, occurred_on: dt.date, profile: RuleProfile
 ) -> Procedure:
-    return ByElectionProcedure(
-        procedure_id=ev.procedure_id,
-        kind=KIND,
-        state=BY_ELECTION_FLOW.initial,
-        profile=profile,
-        opened_on=occurred_on,
-        last_moved_on=occurred_on,
+    return opened(
+        ByElectionProcedure,
+        BY_ELECTION_FLOW,
+        ev.procedure_id,
+        occurred_on,
+        profile,
         departed_chair=ev.departed_chair,
         acting_chair=ev.acting_chair,
         vacant_since=occurred_on,

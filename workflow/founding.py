@@ -19,7 +19,7 @@ from events.catalogue import (
 from events.flows import FOUNDING_FLOW
 from workflow import commands as c
 from workflow import election, election_fold, rules
-from workflow.kinds import ProcedureKind, StepHandler, as_command, withdraw
+from workflow.kinds import ProcedureKind, StepHandler, as_command, opened, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import FoundingProcedure, Procedure, UnionState
 
@@ -29,14 +29,12 @@ WITHDRAWN = "withdrawn"
 
 
 def open_procedure(union: UnionState, ev: FoundingRequested, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
-    return FoundingProcedure(
-        procedure_id=ev.procedure_id,
-        kind=KIND,
-        state=REQUESTED,
-        profile=profile,
-        opened_on=occurred_on,
-        last_moved_on=occurred_on,
-        filed_on=occurred_on,
+    return opened(
+        FoundingProcedure,
+        FOUNDING_FLOW,
+        ev.procedure_id,
+        occurred_on,
+        profile,
         unit=ev.unit,
         initiators=list(ev.initiators),
         prep_group=list(ev.prep_group),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from events.catalogue import ProcedureEvent, ProcedureWithdrawn
 from events.flows import OUTCOME_EVENTS, Flow, Step, outcome_of
@@ -73,6 +73,23 @@ class ProcedureKind:
 
 
 _C = TypeVar("_C", bound=c.ProcedureCommand)
+_P = TypeVar("_P", bound=Procedure)
+
+
+def opened(cls: type[_P], flow: Flow, procedure_id: str, on: dt.date, profile: RuleProfile, **facts: Any) -> _P:
+    """A procedure as its first event opens it: in its flow's first state, on that day, and filed
+    that day when the first state waits on the higher-level union (R-APPROVER)."""
+    filed_on = on if flow.awaiting(flow.initial) else None
+    return cls(
+        procedure_id=procedure_id,
+        kind=flow.kind,
+        state=flow.initial,
+        profile=profile,
+        opened_on=on,
+        last_moved_on=on,
+        filed_on=filed_on,
+        **facts,
+    )
 
 
 def as_command(cmd: c.ProcedureCommand, kind: type[_C]) -> _C:

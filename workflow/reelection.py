@@ -19,7 +19,7 @@ from events.catalogue import (
 from events.flows import REELECTION_FLOW
 from workflow import commands as c
 from workflow import election, election_fold, rules
-from workflow.kinds import ProcedureKind, StepHandler, as_command, withdraw
+from workflow.kinds import ProcedureKind, StepHandler, as_command, opened, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, ReelectionProcedure, UnionState
 
@@ -27,14 +27,12 @@ KIND = REELECTION_FLOW.kind
 
 
 def open_procedure(union: UnionState, ev: ReelectionOpened, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
-    return ReelectionProcedure(
-        procedure_id=ev.procedure_id,
-        kind=KIND,
-        state=REELECTION_FLOW.initial,
-        profile=profile,
-        opened_on=occurred_on,
-        last_moved_on=occurred_on,
-        filed_on=occurred_on,
+    return opened(
+        ReelectionProcedure,
+        REELECTION_FLOW,
+        ev.procedure_id,
+        occurred_on,
+        profile,
         plan=ev.plan,
         planned_congress_on=ev.planned_congress_on,
         early=ev.early,

@@ -24,7 +24,7 @@ from events.catalogue import (
 from events.flows import EARLY_REELECTION_FLOW, EXTENSION_FLOW
 from workflow import commands as c
 from workflow import rules
-from workflow.kinds import ProcedureKind, as_command, withdraw
+from workflow.kinds import ProcedureKind, as_command, opened, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, TermChangeProcedure, UnionState
 
@@ -59,14 +59,12 @@ def decide_extension_request(
 
 
 def _open_extension(union: UnionState, ev: ExtensionRequested, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
-    return TermChangeProcedure(
-        procedure_id=ev.procedure_id,
-        kind="extension",
-        state=REQUESTED,
-        profile=profile,
-        opened_on=occurred_on,
-        last_moved_on=occurred_on,
-        filed_on=occurred_on,
+    return opened(
+        TermChangeProcedure,
+        EXTENSION_FLOW,
+        ev.procedure_id,
+        occurred_on,
+        profile,
         reason=ev.reason,
         term_end=ev.term_end,
         new_deadline=ev.new_deadline,
@@ -136,14 +134,12 @@ def decide_early_request(
 def _open_early(
     union: UnionState, ev: EarlyReelectionRequested, occurred_on: dt.date, profile: RuleProfile
 ) -> Procedure:
-    return TermChangeProcedure(
-        procedure_id=ev.procedure_id,
-        kind="early_reelection",
-        state=REQUESTED,
-        profile=profile,
-        opened_on=occurred_on,
-        last_moved_on=occurred_on,
-        filed_on=occurred_on,
+    return opened(
+        TermChangeProcedure,
+        EARLY_REELECTION_FLOW,
+        ev.procedure_id,
+        occurred_on,
+        profile,
         reason=ev.reason,
         term_end=ev.term_end,
         planned_congress_on=ev.planned_congress_on,
