@@ -42,9 +42,7 @@ def decide_vacancy(
     due = rules.vacancy_deadline(cmd.occurred_on, profile)
     return ChairVacancyRecorded(
         procedure_id=procedure_id,
-        profile_name=profile.name,
-        profile_version=profile.version,
-        profile=profile.model_dump(mode="json"),
+        **profile.pinned(),
         departed_chair=union.chair,
         acting_chair=cmd.acting_chair,
         reason=cmd.reason,

@@ -136,9 +136,7 @@ def decide_request(
     size = rules.check_prep_group(len(cmd.prep_group), profile)
     return FoundingRequested(
         procedure_id=procedure_id,
-        profile_name=profile.name,
-        profile_version=profile.version,
-        profile=profile.model_dump(mode="json"),
+        **profile.pinned(),
         unit=cmd.unit,
         initiators=cmd.initiators,
         prep_group=cmd.prep_group,

@@ -254,6 +254,11 @@ class RuleProfile(_Frozen):
             raise ValueError(f"prep_group_max ({self.prep_group_max}) is below prep_group_min ({self.prep_group_min})")
         return self
 
+    def pinned(self) -> dict[str, Any]:
+        """The fields of a procedure's first event that pin this profile to it (by name and
+        version, and the whole settings, so later changes to the profile cannot reach it)."""
+        return {"profile_name": self.name, "profile_version": self.version, "profile": self.model_dump(mode="json")}
+
     @field_serializer("term_years_allowed", "chair_competitive_unit_types", "holidays", when_used="json")
     def _sorted_set(self, value: frozenset[Any]) -> list[Any]:
         # Sorted so that the JSON embedded in events and audit bundles does not depend on hashing.

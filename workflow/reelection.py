@@ -86,9 +86,7 @@ def decide_open(union: UnionState, procedure_id: str, cmd: c.OpenReelection, pro
         evidence.append(rules.require_early_reelection_approved(term, window_opens, cmd.occurred_on))
     return ReelectionOpened(
         procedure_id=procedure_id,
-        profile_name=profile.name,
-        profile_version=profile.version,
-        profile=profile.model_dump(mode="json"),
+        **profile.pinned(),
         plan=cmd.plan,
         planned_congress_on=cmd.planned_congress_on,
         term_end=term.end,

@@ -48,9 +48,7 @@ def decide_extension_request(
     evidence = rules.check_extension(term.end, cmd.new_deadline, profile)
     return ExtensionRequested(
         procedure_id=procedure_id,
-        profile_name=profile.name,
-        profile_version=profile.version,
-        profile=profile.model_dump(mode="json"),
+        **profile.pinned(),
         reason=cmd.reason,
         term_end=term.end,
         new_deadline=cmd.new_deadline,
@@ -121,9 +119,7 @@ def decide_early_request(
     evidence = rules.check_early_reelection(term.end, cmd.planned_congress_on)
     return EarlyReelectionRequested(
         procedure_id=procedure_id,
-        profile_name=profile.name,
-        profile_version=profile.version,
-        profile=profile.model_dump(mode="json"),
+        **profile.pinned(),
         reason=cmd.reason,
         term_end=term.end,
         planned_congress_on=cmd.planned_congress_on,
