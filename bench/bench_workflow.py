@@ -426,8 +426,8 @@ class _Breakdown:
 
     PARTS = (
         ("workflow.service", "WorkflowService", "execute", "command (execute)"),
-        ("workflow.service", None, "fold", "  fold the union's events"),
-        ("workflow.service", "WorkflowService", "_decide", "  decide: authority and rules"),
+        ("workflow.unit_of_work", None, "fold", "  fold the union's events"),
+        ("workflow.service", None, "decide", "  decide: authority and rules"),
         ("events.store", "EventStore", "append", "  append (transaction, commit included)"),
         ("events.store", "EventStore", "_append_locked", "    statements under the log lock"),
         ("projections.runner", "Projections", "listener", "      projections (inline listener)"),
