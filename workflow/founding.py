@@ -24,7 +24,6 @@ from workflow.profile import RuleProfile
 from workflow.state import FoundingProcedure, Procedure, UnionState
 
 KIND = FOUNDING_FLOW.kind
-REQUESTED = FOUNDING_FLOW.initial
 WITHDRAWN = "withdrawn"
 
 

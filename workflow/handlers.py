@@ -17,6 +17,7 @@ from workflow import commands as c
 from workflow.authority import Actor, require_admin_over, require_approver_of, require_staff_of
 from workflow.errors import NotFound
 from workflow.fold import KINDS
+from workflow.kinds import APPROVER_COMMANDS
 from workflow.profile import RuleProfile
 from workflow.state import UnionState
 from workflow.unit_of_work import Decision, UnitOfWork
@@ -141,7 +142,7 @@ def take_step(cmd: c.Command, union: UnionState, uow: UnitOfWork, actor: Actor) 
             "NOT-FOUND", f"union {union.org_id} has no procedure {cmd.procedure_id}", {"procedure_id": cmd.procedure_id}
         )
     # R-APPROVER: filings are decided by the higher-level union; every other step is the union's.
-    if isinstance(cmd, c.ApproveFiling | c.RejectFiling):
+    if type(cmd).__name__ in APPROVER_COMMANDS:
         require_approver_of(actor, union)
     else:
         require_staff_of(actor, union)

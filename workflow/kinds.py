@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from events.catalogue import ProcedureEvent, ProcedureWithdrawn
-from events.flows import OUTCOME_EVENTS, Flow, Step, outcome_of
+from events.flows import FLOWS, OUTCOME_EVENTS, Flow, Step, outcome_of
 from workflow import commands as c
 from workflow.errors import StepOutOfOrder
 from workflow.machine import ProcedureMachine
@@ -19,7 +19,8 @@ from workflow.state import Procedure, UnionState
 
 # A step's handler: checks the step's rules through the guards and returns the events recording it.
 StepHandler = Callable[[UnionState, Procedure, c.ProcedureCommand], list[ProcedureEvent]]
-APPROVER_COMMANDS = frozenset({c.ApproveFiling.__name__, c.RejectFiling.__name__})
+# The commands of the steps the higher-level union's approvers decide (R-APPROVER), by the flows.
+APPROVER_COMMANDS = frozenset(s.command for f in FLOWS.values() for s in f.steps if s.decided_by == "approver")
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ class ProcedureKind:
         """Take `cmd` as the step the machine allows from the procedure's state, through its handler."""
         if self.precheck is not None:
             self.precheck(union, proc, cmd)
-        step = self._step_for(proc, cmd)
-        self.machine.advance(proc.state, step.trigger, step.out_of_order_rule)
-        return self.handlers[step.name](union, proc, cmd)
+        return self.handlers[self._step_for(proc, cmd).name](union, proc, cmd)
 
     def _step_for(self, proc: Procedure, cmd: c.ProcedureCommand) -> Step:
+        """The step `cmd` takes: the first of its command's steps the machine allows from the
+        procedure's state; else the machine's refusal, naming what is allowed."""
         command = type(cmd).__name__
         steps = [s for s in self.flow.steps if s.command == command]
         for step in steps:

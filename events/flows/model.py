@@ -89,14 +89,6 @@ class Flow:
     def steps_from(self, state: str) -> list[Step]:
         return [s for s in self.steps if state in s.sources]
 
-    def steps_for(self, state: str, command: str) -> list[Step]:
-        """The steps that `command` may take from `state` (one name; its outcomes are decided by
-        what the command records)."""
-        return [s for s in self.steps_from(state) if s.command == command]
-
-    def commands(self) -> frozenset[str]:
-        return frozenset(s.command for s in self.steps)
-
     def awaiting(self, state: str) -> str | None:
         found = self._states.get(state)
         return found.awaiting if found is not None else None
