@@ -80,10 +80,24 @@ class ElectionOutcome(_Value):
     shortfall_action: Literal["supplementary_vote", "reduce_seats"] | None = None
 
 
-# --------------------------------------------------------------------------- procedures (common)
+# --------------------------------------------------------------------------- the events' common shape
 
 
-class ProcedureEvent(DomainEvent):
+class Event(DomainEvent):
+    """An event of the catalogue: its stored type name is its class name unless it says otherwise,
+    and declaring it registers it (stored names never change, so stored logs keep reading)."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.__module__ == __name__:  # the shapes below are not events themselves
+            return
+        if "event_type" not in cls.__dict__:
+            cls.event_type = cls.__name__
+        CATALOGUE.register(cls)
+
+
+class ProcedureEvent(Event):
     procedure_id: str
     evidence: Evidence = Field(default_factory=list)
 

@@ -8,6 +8,10 @@ next. Everything else is derived from this module: the workflow's `transitions` 
 command for each step ("what may I do now"), the read side's destinations and inbox, the labels
 of the pages and of the command line.
 
+Each kind's module (`founding`, `reelection`, `term_change`, `by_election`, and `election` for
+the phase founding and re-election share) declares its events beside its states and steps; the
+catalogue (`events.catalogue`) re-exports them under their stored names.
+
 It lives in `events/` beside the catalogue for the same reason the catalogue does: the write side
 (`workflow/`) and the read side (`projections/`) both read it and may not import each other.
 
@@ -21,19 +25,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+# The catalogue first: it re-exports the events the flows below declare (and they import its base).
+import events.catalogue  # noqa: F401
+from events.flows.by_election import BY_ELECTION_FLOW
+from events.flows.founding import FOUNDING_FLOW
 from events.flows.model import DecidedBy, Flow, State, Step
-from events.flows.procedures import (
-    BY_ELECTION,
-    BY_ELECTION_FLOW,
-    EARLY_REELECTION,
-    EARLY_REELECTION_FLOW,
-    EXTENSION,
-    EXTENSION_FLOW,
-    FOUNDING,
-    FOUNDING_FLOW,
-    REELECTION,
-    REELECTION_FLOW,
-)
+from events.flows.reelection import REELECTION_FLOW
+from events.flows.term_change import EARLY_REELECTION_FLOW, EXTENSION_FLOW
 
 __all__ = [
     "BY_ELECTION",
@@ -58,6 +56,9 @@ __all__ = [
     "Step",
     "outcome_of",
 ]
+
+FOUNDING, REELECTION, EXTENSION = FOUNDING_FLOW.kind, REELECTION_FLOW.kind, EXTENSION_FLOW.kind
+EARLY_REELECTION, BY_ELECTION = EARLY_REELECTION_FLOW.kind, BY_ELECTION_FLOW.kind
 
 FLOWS: dict[str, Flow] = {
     f.kind: f for f in (FOUNDING_FLOW, REELECTION_FLOW, EXTENSION_FLOW, EARLY_REELECTION_FLOW, BY_ELECTION_FLOW)

@@ -1,12 +1,150 @@
 """The election phase (RULES.md §3 steps 4–8), shared by founding and re-election (R-REELECTION):
 congress type, representatives, candidates (proposed, posted, filed, vetted), the congress and its
-counts, runoffs, the chair, the results filing and the higher-level union's reply."""
+counts, runoffs, the chair, the results filing and the higher-level union's reply. Its events, its
+states and its steps."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
+from typing import Literal
 
+from pydantic import Field
+
+from events.catalogue.base import (
+    BallotCount,
+    Candidate,
+    CongressType,
+    ElectionOutcome,
+    Evidence,
+    FilingDecision,
+    FilingRejection,
+    OrganisationForm,
+    ProcedureEvent,
+)
 from events.flows.model import State, Step, approve, reject, step
+
+__all__ = [
+    "CandidatesApproved",
+    "CandidatesFiled",
+    "CandidatesPosted",
+    "CandidatesProposed",
+    "CandidatesRejected",
+    "ChairElected",
+    "CongressHeld",
+    "CongressTypeDecided",
+    "RepresentativesElected",
+    "ResultsApproved",
+    "ResultsFiled",
+    "ResultsRejected",
+    "RunoffHeld",
+]
+
+
+class CongressTypeDecided(ProcedureEvent):
+    congress_type: CongressType
+    form: OrganisationForm
+    members: int
+    committee_seats: int
+    women_organisation: Literal["committee", "member", "none"]
+    warnings: Evidence = Field(default_factory=list)
+
+
+class RepresentativesElected(ProcedureEvent):
+    representatives: int
+
+
+class CandidatesProposed(ProcedureEvent):
+    committee_seats: int
+    committee_candidates: list[Candidate]
+    chair_candidates: list[Candidate]
+    funds_review_seats: int
+    funds_review_candidates: list[Candidate]
+    chair_elected_by: Literal["congress", "committee"]
+
+
+class CandidatesPosted(ProcedureEvent):
+    """The candidate list publicly posted (R-NOTICE counts from this business date)."""
+
+    where: str = ""
+
+
+class CandidatesFiled(ProcedureEvent):
+    """The posted list submitted to the higher-level union for vetting (R-VETTING), with the
+    same-level Party organisation's opinion where the unit has one."""
+
+    party_org: str | None = None
+    party_approved: bool | None = None
+    remarks: str = ""
+
+
+class CandidatesApproved(ProcedureEvent, FilingDecision):
+    pass
+
+
+class CandidatesRejected(ProcedureEvent, FilingRejection):
+    pass
+
+
+class CongressHeld(ProcedureEvent):
+    """The congress (its date is the event's occurred_on) with the vote counts of the committee and
+    the funds review committee (R-FUNDS-REVIEW: same congress, same term)."""
+
+    due: int
+    present: int
+    committee_vote: BallotCount
+    funds_review_vote: BallotCount
+    committee: ElectionOutcome
+    funds_review: ElectionOutcome
+
+
+class RunoffHeld(ProcedureEvent):
+    """A re-vote among the tied (R-TIE) or a supplementary vote for missing seats (R-SHORTFALL)."""
+
+    body: Literal["committee", "funds_review"]
+    reason: Literal["tie", "shortfall"]
+    due: int
+    present: int
+    vote: BallotCount
+    outcome: ElectionOutcome
+
+
+class ChairElected(ProcedureEvent):
+    """Chair and vice-chairs elected by the new committee at its first meeting (or recorded from
+    the congress's direct vote)."""
+
+    chair: str
+    vice_chairs: list[str]
+    by: Literal["congress", "committee"]
+    due: int
+    yes: int
+
+
+class ResultsFiled(ProcedureEvent):
+    committee: list[str]
+    chair: str
+    vice_chairs: list[str]
+    funds_review: list[str]
+    funds_review_director: str
+    finance_person: str | None = None
+    women_committee_formed: bool = False
+    women_director: str | None = None
+    fulltime_chair: bool = False
+    term_years: int
+
+
+class ResultsApproved(ProcedureEvent, FilingDecision):
+    """The higher-level union's reply (批复): the union is founded or re-elected; the term runs from
+    the congress date (R-FOUNDED, R-TERM-END)."""
+
+    term_start: dt.date
+    term_years: int
+    term_end: dt.date
+
+
+class ResultsRejected(ProcedureEvent, FilingRejection):
+    redo_from: str
+
 
 # RULES.md §3 steps 4–8, shared by founding and re-election (R-REELECTION).
 ELECTION_STATES: tuple[State, ...] = (
@@ -58,7 +196,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "decide_congress_type",
         [_entry, _decided, _reps],
         _decided,
-        "CongressTypeDecided",
+        CongressTypeDecided,
         "DecideCongressType",
         "decide the congress type and committee size",
         "确定大会形式",
@@ -67,7 +205,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "elect_representatives",
         [_decided, _reps],
         _reps,
-        "RepresentativesElected",
+        RepresentativesElected,
         "ElectRepresentatives",
         "record the member representatives elected",
         "登记会员代表",
@@ -76,7 +214,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "propose_candidates",
         [_decided, _reps, _proposed, _posted, _rejected],
         _proposed,
-        "CandidatesProposed",
+        CandidatesProposed,
         "ProposeCandidates",
         "propose the candidates",
         "提出候选人",
@@ -85,7 +223,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "post_candidates",
         _proposed,
         _posted,
-        "CandidatesPosted",
+        CandidatesPosted,
         "PostCandidates",
         "post the candidate list publicly",
         "公示候选人",
@@ -94,7 +232,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "file_candidates",
         _posted,
         _filed,
-        "CandidatesFiled",
+        CandidatesFiled,
         "FileCandidates",
         "file the candidates for vetting",
         "候选人报审",
@@ -104,7 +242,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "approve_candidates",
         _filed,
         _approved,
-        "CandidatesApproved",
+        CandidatesApproved,
         "approve the candidates (higher union)",
         "批复候选人",
     ),
@@ -112,7 +250,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "reject_candidates",
         _filed,
         _rejected,
-        "CandidatesRejected",
+        CandidatesRejected,
         "reject the candidates (higher union)",
         "驳回候选人",
     ),
@@ -120,7 +258,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "hold_congress",
         _approved,
         _held,
-        "CongressHeld",
+        CongressHeld,
         "HoldCongress",
         "record the congress and its votes",
         "召开大会",
@@ -130,7 +268,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "hold_congress_undecided",
         _approved,
         _runoff,
-        "CongressHeld",
+        CongressHeld,
         "HoldCongress",
         "record the congress; seats left for a runoff",
         "召开大会（尚有空缺名额）",
@@ -141,7 +279,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "hold_runoff",
         _runoff,
         _held,
-        "RunoffHeld",
+        RunoffHeld,
         "HoldRunoff",
         "record the runoff that decides the last seats",
         "另行选举",
@@ -150,7 +288,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "hold_runoff_undecided",
         _runoff,
         _runoff,
-        "RunoffHeld",
+        RunoffHeld,
         "HoldRunoff",
         "record a runoff; seats still open",
         "另行选举（仍有空缺）",
@@ -161,7 +299,7 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "elect_chair",
         _held,
         _chair,
-        "ChairElected",
+        ChairElected,
         "ElectChair",
         "record the chair and vice-chairs elected",
         "登记主席",
@@ -172,21 +310,19 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "file_results",
         _chair,
         _results,
-        "ResultsFiled",
+        ResultsFiled,
         "FileResults",
         "file the election results",
         "选举结果报批",
         rule="R-RESULTS-FILED",
     ),
-    approve(
-        "approve_results", _results, _done, "ResultsApproved", "approve the results (higher union)", "批准选举结果"
-    ),
+    approve("approve_results", _results, _done, ResultsApproved, "approve the results (higher union)", "批准选举结果"),
     *(
         reject(
             f"reject_results_redo_{redo}",
             _results,
             dest,
-            "ResultsRejected",
+            ResultsRejected,
             label_en,
             label_zh,
             outcome=redo,

@@ -1,11 +1,13 @@
 """The shape of a procedure declaration: states, steps and the flow that holds them (see
-`events.flows`)."""
+`events.flows`), and what every kind shares: the withdrawal, its event and its state."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from events.catalogue.base import ProcedureEvent
 
 DecidedBy = Literal["staff", "approver"]
 
@@ -109,7 +111,7 @@ def step(
     trigger: str,
     sources: str | Sequence[str],
     dest: str,
-    event: str,
+    event: type[ProcedureEvent],
     command: str,
     label_en: str,
     label_zh: str,
@@ -123,7 +125,7 @@ def step(
         trigger=trigger,
         sources=(sources,) if isinstance(sources, str) else tuple(sources),
         dest=dest,
-        event=event,
+        event=event.event_type,
         command=command,
         decided_by="approver" if approver else "staff",
         label_en=label_en,
@@ -134,16 +136,22 @@ def step(
     )
 
 
-def approve(trigger: str, source: str, dest: str, event: str, label_en: str, label_zh: str) -> Step:
+def approve(trigger: str, source: str, dest: str, event: type[ProcedureEvent], label_en: str, label_zh: str) -> Step:
     return step(trigger, source, dest, event, "ApproveFiling", label_en, label_zh, approver=True)
 
 
-def reject(trigger: str, source: str, dest: str, event: str, label_en: str, label_zh: str, **kw: Any) -> Step:
+def reject(
+    trigger: str, source: str, dest: str, event: type[ProcedureEvent], label_en: str, label_zh: str, **kw: Any
+) -> Step:
     return step(trigger, source, dest, event, "RejectFiling", label_en, label_zh, approver=True, **kw)
 
 
+class ProcedureWithdrawn(ProcedureEvent):
+    reason: str
+
+
 def withdraw(sources: Sequence[str], label_en: str) -> Step:
-    return step("withdraw", sources, "withdrawn", "ProcedureWithdrawn", "WithdrawProcedure", label_en, "撤回")
+    return step("withdraw", sources, "withdrawn", ProcedureWithdrawn, "WithdrawProcedure", label_en, "撤回")
 
 
 WITHDRAWN = State("withdrawn", "已撤回", "withdrawn")
