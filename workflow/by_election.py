@@ -12,8 +12,13 @@ is what R-VACANCY requires, so withdrawing it is refused."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from events.catalogue import (
+from pydantic import Field
+
+from events.catalogue import BallotCount, Candidate, ProcedureEvent, RemovalVote
+from events.flows.by_election import (
+    BY_ELECTION_FLOW,
     ByElectionApproved,
     ByElectionConsented,
     ByElectionConsentRefused,
@@ -21,22 +26,84 @@ from events.catalogue import (
     ByElectionRejected,
     ByElectionRequested,
     ChairVacancyRecorded,
-    ProcedureEvent,
-    RemovalVote,
 )
-from events.flows import BY_ELECTION_FLOW
-from workflow import commands as c
 from workflow import rules
+from workflow.command import ProcedureCommand, UnionCommand, handles
 from workflow.election import candidate_facts, outcome_of
-from workflow.kinds import ProcedureKind, as_command, opened, withdraw
+from workflow.kinds import (
+    ApproveFiling,
+    ProcedureKind,
+    WithdrawProcedure,
+    approved,
+    as_command,
+    opened,
+    opening,
+    rejected,
+    term_profile,
+    withdraw,
+)
 from workflow.profile import RuleProfile
 from workflow.state import ByElectionProcedure, Procedure, UnionState
 
+if TYPE_CHECKING:
+    from workflow.authority import Actor
+    from workflow.unit_of_work import Decision, UnitOfWork
+
 KIND = BY_ELECTION_FLOW.kind
+
+_VOTE = {"seats": 1, "ballots_issued": 6, "ballots_returned": 6, "invalid_ballots": 0, "tallies": {"钱": 6}}
+
+
+class RecordChairVacancy(UnionCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"acting_chair": "钱", "reason": "主席调离", "occurred_on": "2021-05-01"},
+        {
+            "acting_chair": "钱",
+            "reason": "会员大会罢免",
+            "removal": {"total": 80, "yes": 41},
+            "occurred_on": "2021-05-01",
+        },
+    ]
+
+    acting_chair: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    removal: RemovalVote | None = Field(
+        default=None,
+        description="When the congress removed the chair (罢免): its vote. R-REMOVAL: more than half of all "
+        "members (members' meeting) or representatives (representative congress) voted yes; `total` is all of "
+        "them, present or not.",
+    )
+
+
+class RequestByElection(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"candidates": [{"name": "钱"}], "planned_on": "2021-06-01", "occurred_on": "2021-05-10"}
+    ]
+
+    candidates: list[Candidate] = Field(min_length=1)
+    planned_on: dt.date
+
+
+class HoldByElection(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [{"due": 7, "present": 6, "vote": _VOTE, "occurred_on": "2021-06-01"}]
+
+    due: int = Field(
+        ge=1,
+        description="everyone with a vote in the body that elected the chair this term: the committee, the "
+        "representatives, or the members on record (R-VACANCY, R-QUORUM)",
+    )
+    present: int = Field(ge=0)
+    vote: BallotCount
+
+
+@handles(RecordChairVacancy)
+def record_chair_vacancy(cmd: RecordChairVacancy, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+    pid = opening(union, cmd, actor, KIND)
+    return pid, [decide_vacancy(union, pid, cmd, term_profile(union, uow))]
 
 
 def decide_vacancy(
-    union: UnionState, procedure_id: str, cmd: c.RecordChairVacancy, profile: RuleProfile
+    union: UnionState, procedure_id: str, cmd: RecordChairVacancy, profile: RuleProfile
 ) -> ChairVacancyRecorded:
     rules.require_chair_to_replace(union.org_id, union.founded, union.chair, union.acting_chair)
     due = rules.vacancy_deadline(cmd.occurred_on, profile)
@@ -127,18 +194,18 @@ def congress_electorate(union: UnionState) -> tuple[int, str] | None:
     return (union.unit.members if union.unit is not None else 0), "the members' meeting"
 
 
-def _precheck(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> None:
+def _precheck(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> None:
     """R-VACANCY comes before the step's order: a by-election fills the vacancy it was opened for
     and may be withdrawn only once that vacancy is over."""
     assert isinstance(proc, ByElectionProcedure)
-    if isinstance(cmd, c.RequestByElection | c.HoldByElection | c.ApproveFiling):
+    if isinstance(cmd, RequestByElection | HoldByElection | ApproveFiling):
         rules.require_vacancy_open(proc, union.chair, _latest(union))
-    elif isinstance(cmd, c.WithdrawProcedure):
+    elif isinstance(cmd, WithdrawProcedure):
         rules.require_vacancy_over(union.org_id, proc, union.acting_chair, union.chair, _latest(union))
 
 
-def _request(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
-    cmd = as_command(cmd, c.RequestByElection)
+def _request(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
+    cmd = as_command(cmd, RequestByElection)
     rules.require_by_election_planned_after_request(cmd.planned_on, cmd.occurred_on)
     unit_type = union.unit.unit_type if union.unit else "other"
     checks = [rules.check_chair_competitive(unit_type, len(cmd.candidates), proc.profile)]
@@ -150,9 +217,9 @@ def _request(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> lis
     ]
 
 
-def _hold(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _hold(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, ByElectionProcedure)
-    cmd = as_command(cmd, c.HoldByElection)
+    cmd = as_command(cmd, HoldByElection)
     rules.require_present_within_due(cmd.due, cmd.present)
     # Before the quorum: the electing body says what `due` must be.
     electing = rules.require_electing_body_due(cmd.due, electorate(union))
@@ -175,19 +242,14 @@ def _hold(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[P
     ]
 
 
-def _approve_result(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _approve_result(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, ByElectionProcedure) and proc.elected is not None
-    cmd = as_command(cmd, c.ApproveFiling)
+    cmd = as_command(cmd, ApproveFiling)
     return [
         ByElectionApproved(
             procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, chair=proc.elected
         )
     ]
-
-
-def _consent(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
-    cmd = as_command(cmd, c.ApproveFiling)
-    return [ByElectionConsented(procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks)]
 
 
 DEFINITION = ProcedureKind(
@@ -196,15 +258,11 @@ DEFINITION = ProcedureKind(
     apply=apply,
     handlers={
         "request_by_election": _request,
-        "consent": _consent,
-        "refuse_consent": lambda u, p, cmd: [
-            ByElectionConsentRefused(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
-        ],
+        "consent": approved(ByElectionConsented),
+        "refuse_consent": rejected(ByElectionConsentRefused),
         "hold_by_election": _hold,
         "approve_result": _approve_result,
-        "reject_result": lambda u, p, cmd: [
-            ByElectionRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
-        ],
+        "reject_result": rejected(ByElectionRejected),
         "withdraw": withdraw,
     },
     precheck=_precheck,

@@ -6,14 +6,62 @@ by-election (workflow.by_election)."""
 
 from __future__ import annotations
 
-from events.catalogue import AnnualCongressHeld, ViceChairRemoved
-from workflow import commands as c
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import Field
+
+from events.catalogue import AnnualCongressHeld, RemovalVote, ViceChairRemoved
 from workflow import rules
 from workflow.by_election import check_removal_vote
+from workflow.command import UnionCommand, handles
+from workflow.kinds import staff_record
 from workflow.state import UnionState
 
+if TYPE_CHECKING:
+    from workflow.authority import Actor
+    from workflow.unit_of_work import Decision, UnitOfWork
 
-def decide_annual_congress(union: UnionState, cmd: c.RecordCongress) -> AnnualCongressHeld:
+
+class RecordCongress(UnionCommand):
+    """Record the yearly congress held outside an election (R-ANNUAL), with its attendance."""
+
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"due": 80, "present": 54, "agenda": "工会工作报告；经费审查报告", "occurred_on": "2025-12-20"}
+    ]
+
+    due: int = Field(ge=1, description="Voters due to attend (members or representatives)")
+    present: int = Field(ge=0, description="Present; R-QUORUM needs 3 × present ≥ 2 × due")
+    agenda: str = Field(min_length=1, max_length=2000)
+
+
+class RemoveViceChair(UnionCommand):
+    """Record that the congress removed a vice-chair from the post (罢免, R-REMOVAL)."""
+
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"vice_chair": "钱", "removal": {"total": 80, "yes": 41}, "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
+    ]
+
+    vice_chair: str = Field(min_length=1, description="A vice-chair in office (the union's `vice_chairs`)")
+    removal: RemovalVote = Field(
+        description="The congress's vote (罢免). R-REMOVAL: more than half of all members (members' meeting) or "
+        "representatives (representative congress) voted yes; `total` is all of them, present or not."
+    )
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@handles(RecordCongress)
+def record_congress(cmd: RecordCongress, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+    staff_record(union, cmd, actor)
+    return None, [decide_annual_congress(union, cmd)]
+
+
+@handles(RemoveViceChair)
+def remove_vice_chair(cmd: RemoveViceChair, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+    staff_record(union, cmd, actor)
+    return None, [decide_vice_chair_removal(union, cmd)]
+
+
+def decide_annual_congress(union: UnionState, cmd: RecordCongress) -> AnnualCongressHeld:
     rules.require_founded_for_congress(union.org_id, union.founded)
     # R-QUORUM: a congress is valid only with 2/3 of those due present (3 × present ≥ 2 × due).
     quorum = rules.check_quorum(cmd.due, cmd.present)
@@ -27,7 +75,7 @@ def decide_annual_congress(union: UnionState, cmd: c.RecordCongress) -> AnnualCo
     )
 
 
-def decide_vice_chair_removal(union: UnionState, cmd: c.RemoveViceChair) -> ViceChairRemoved:
+def decide_vice_chair_removal(union: UnionState, cmd: RemoveViceChair) -> ViceChairRemoved:
     rules.require_term_in_office(union.org_id, union.founded and union.term is not None)
     rules.require_vice_chair(union.org_id, cmd.vice_chair, union.vice_chairs)
     # R-REMOVAL: more than half of *all* members or representatives, counted against the congress.

@@ -9,39 +9,32 @@ returns the event recording it, with the rule evidence; it never reads a clock o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Literal
 
-from events.catalogue import (
-    BallotCount,
-    Candidate,
+from pydantic import Field
+
+from events.catalogue import Candidate, CongressType, OrganisationForm, ProcedureEvent
+from events.flows.election import (
     CandidatesApproved,
     CandidatesFiled,
     CandidatesPosted,
     CandidatesProposed,
     CandidatesRejected,
     ChairElected,
-    CongressHeld,
     CongressTypeDecided,
-    ElectionOutcome,
-    ProcedureEvent,
     RepresentativesElected,
     ResultsApproved,
     ResultsFiled,
     ResultsRejected,
-    RunoffHeld,
 )
-from workflow import commands as c
 from workflow import rules
-from workflow.kinds import StepHandler
+from workflow.command import ProcedureCommand
+from workflow.election_vote import HoldCongress, HoldRunoff, decide_congress, decide_runoff
+from workflow.election_vote import outcome_of as outcome_of
+from workflow.kinds import ApproveFiling, RejectFiling, StepHandler, rejected
 from workflow.kinds import as_command as _as
 from workflow.profile import RuleProfile
-from workflow.state import (
-    ElectionProgress,
-    FoundingProcedure,
-    Procedure,
-    ReelectionProcedure,
-    UnionState,
-)
+from workflow.state import ElectionProgress, FoundingProcedure, Procedure, ReelectionProcedure, UnionState
 
 
 @dataclass(frozen=True)
@@ -56,11 +49,95 @@ class Electorate:
     has_party_org: bool
 
 
+# --------------------------------------------------------------------------- commands
+
+
+class DecideCongressType(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"congress_type": "members_meeting", "form": "committee", "committee_seats": 7, "occurred_on": "2019-01-25"}
+    ]
+
+    congress_type: CongressType
+    form: OrganisationForm = "committee"
+    committee_seats: int = Field(ge=1)
+
+
+class ElectRepresentatives(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [{"representatives": 60, "occurred_on": "2019-01-27"}]
+
+    representatives: int = Field(ge=1)
+
+
+class ProposeCandidates(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {
+            "committee_candidates": [{"name": n} for n in ("赵", "钱", "孙", "李", "周", "吴", "郑", "王")],
+            "chair_candidates": [{"name": "赵"}, {"name": "钱"}],
+            "funds_review_seats": 3,
+            "funds_review_candidates": [{"name": "冯"}, {"name": "陈"}, {"name": "褚"}],
+            "chair_elected_by": "congress",
+            "occurred_on": "2019-02-01",
+        }
+    ]
+
+    committee_candidates: list[Candidate] = Field(min_length=1)
+    chair_candidates: list[Candidate] = Field(min_length=1)
+    funds_review_seats: int = Field(ge=1)
+    funds_review_candidates: list[Candidate] = Field(min_length=1)
+    chair_elected_by: Literal["congress", "committee"] = "congress"
+
+
+class PostCandidates(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [{"where": "公告栏", "occurred_on": "2019-02-01"}]
+
+    where: str = ""
+
+
+class FileCandidates(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"party_org": "公司党支部", "party_approved": True, "occurred_on": "2019-02-05"}
+    ]
+
+    party_org: str | None = None
+    party_approved: bool | None = None
+    remarks: str = ""
+
+
+class ElectChair(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"chair": "赵", "vice_chairs": ["钱"], "due": 80, "yes": 41, "occurred_on": "2019-03-01"}
+    ]
+
+    chair: str = Field(min_length=1)
+    vice_chairs: list[str] = Field(default_factory=list)
+    due: int = Field(ge=1)
+    yes: int = Field(ge=0)
+
+
+class FileResults(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {
+            "funds_review_director": "冯",
+            "women_committee_formed": True,
+            "women_director": "孙",
+            "term_years": 5,
+            "occurred_on": "2019-03-05",
+        }
+    ]
+
+    funds_review_director: str = Field(min_length=1)
+    finance_person: str | None = None
+    women_committee_formed: bool = False
+    women_director: str | None = None
+    fulltime_chair: bool = False
+    term_years: int
+
+
 # --------------------------------------------------------------------------- decisions
 
 
 def decide_congress_type(
-    proc: Procedure, cmd: c.DecideCongressType, who: Electorate, profile: RuleProfile
+    proc: Procedure, cmd: DecideCongressType, who: Electorate, profile: RuleProfile
 ) -> CongressTypeDecided:
     checks = [
         rules.check_congress_type(who.members, cmd.congress_type, profile),
@@ -84,7 +161,7 @@ def decide_congress_type(
 
 
 def decide_representatives(
-    proc: Procedure, e: ElectionProgress, cmd: c.ElectRepresentatives, profile: RuleProfile
+    proc: Procedure, e: ElectionProgress, cmd: ElectRepresentatives, profile: RuleProfile
 ) -> RepresentativesElected:
     rules.require_representative_congress(e.congress_type)
     evidence = rules.check_representative_count(e.members, cmd.representatives, profile)
@@ -98,7 +175,7 @@ def candidate_facts(candidate: Candidate) -> rules.CandidateFacts:
 
 
 def decide_candidates(
-    proc: Procedure, e: ElectionProgress, cmd: c.ProposeCandidates, who: Electorate, profile: RuleProfile
+    proc: Procedure, e: ElectionProgress, cmd: ProposeCandidates, who: Electorate, profile: RuleProfile
 ) -> CandidatesProposed:
     rules.require_representatives_elected(e.congress_type, e.representatives)
     committee = [x.name for x in cmd.committee_candidates]
@@ -129,11 +206,11 @@ def decide_candidates(
     )
 
 
-def decide_post(proc: Procedure, cmd: c.PostCandidates) -> CandidatesPosted:
+def decide_post(proc: Procedure, cmd: PostCandidates) -> CandidatesPosted:
     return CandidatesPosted(procedure_id=proc.procedure_id, where=cmd.where)
 
 
-def decide_file_candidates(proc: Procedure, cmd: c.FileCandidates, who: Electorate) -> CandidatesFiled:
+def decide_file_candidates(proc: Procedure, cmd: FileCandidates, who: Electorate) -> CandidatesFiled:
     evidence = rules.require_party_vetting(who.has_party_org, cmd.party_approved, cmd.party_org)
     return CandidatesFiled(
         procedure_id=proc.procedure_id,
@@ -144,99 +221,7 @@ def decide_file_candidates(proc: Procedure, cmd: c.FileCandidates, who: Electora
     )
 
 
-def _check_electorate(due: int, present: int, e: ElectionProgress) -> list[rules.Evidence]:
-    rules.require_everyone_due(due, e.electorate, e.congress_type)
-    return [rules.check_quorum(due, present)]
-
-
-def outcome_of(result: rules.ElectionResult) -> ElectionOutcome:
-    return ElectionOutcome(
-        seats=result.seats,
-        elected=list(result.elected),
-        tied=list(result.tied),
-        tie_seats=result.tie_seats,
-        shortfall_seats=result.shortfall_seats,
-        shortfall_action=result.shortfall_action,
-    )
-
-
-def _count(
-    vote: BallotCount, due: int, profile: RuleProfile, members: int | None, seated: int = 0
-) -> rules.ElectionResult:
-    return rules.count_election(
-        vote.seats,
-        due,
-        vote.tallies,
-        vote.ballots_issued,
-        vote.ballots_returned,
-        vote.invalid_ballots,
-        profile,
-        committee_members=members,
-        seated=seated,
-    )
-
-
-def decide_congress(
-    proc: Procedure, e: ElectionProgress, cmd: c.HoldCongress, who: Electorate, profile: RuleProfile
-) -> CongressHeld:
-    assert e.posted_on is not None
-    checks = [rules.check_notice(e.posted_on, cmd.occurred_on, who.unit_type, True, profile)]
-    checks += _check_electorate(cmd.due, cmd.present, e)
-    rules.check_ballots(
-        cmd.committee_vote,
-        cmd.present,
-        e.committee_seats,
-        (x.name for x in e.committee_candidates),
-        "committee",
-    )
-    rules.check_ballots(
-        cmd.funds_review_vote,
-        cmd.present,
-        e.funds_review_seats,
-        (x.name for x in e.funds_review_candidates),
-        "funds review committee",
-    )
-    committee = _count(cmd.committee_vote, cmd.due, profile, e.members)
-    funds = _count(cmd.funds_review_vote, cmd.due, profile, None)
-    checks += [committee.evidence | {"body": "committee"}, funds.evidence | {"body": "funds_review"}]
-    return CongressHeld(
-        procedure_id=proc.procedure_id,
-        due=cmd.due,
-        present=cmd.present,
-        committee_vote=cmd.committee_vote,
-        funds_review_vote=cmd.funds_review_vote,
-        committee=outcome_of(committee),
-        funds_review=outcome_of(funds),
-        evidence=checks,
-    )
-
-
-def decide_runoff(proc: Procedure, e: ElectionProgress, cmd: c.HoldRunoff, profile: RuleProfile) -> RunoffHeld:
-    rules.require_runoff_waiting(cmd.body, [r.body for r in e.runoffs])
-    pending = next(r for r in e.runoffs if r.body == cmd.body)
-    checks = _check_electorate(cmd.due, cmd.present, e)
-    # R-TIE: the re-vote is among the tied only; R-SHORTFALL: for the missing seats only.
-    names_rule = "R-TIE" if pending.reason == "tie" else "R-SHORTFALL"
-    rules.check_ballots(cmd.vote, cmd.present, pending.seats, pending.candidates, cmd.body, names_rule)
-    committee = cmd.body == "committee"
-    # R-SHORTFALL: a reduction is judged on the whole body (those seated earlier and this round's
-    # winners), which for the committee must still satisfy R-COMMITTEE-SIZE.
-    seated = len(e.committee if committee else e.funds_review)
-    result = _count(cmd.vote, cmd.due, profile, e.members if committee else None, seated=seated)
-    checks.append(result.evidence | {"body": cmd.body, "runoff": pending.reason})
-    return RunoffHeld(
-        procedure_id=proc.procedure_id,
-        body=cmd.body,
-        reason=pending.reason,
-        due=cmd.due,
-        present=cmd.present,
-        vote=cmd.vote,
-        outcome=outcome_of(result),
-        evidence=checks,
-    )
-
-
-def decide_chair(proc: Procedure, e: ElectionProgress, cmd: c.ElectChair) -> ChairElected:
+def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> ChairElected:
     rules.require_vetted_chair(cmd.chair, {x.name for x in e.chair_candidates})
     rules.require_officers_from_committee(cmd.chair, cmd.vice_chairs, e.committee)
     rules.require_distinct_officers(cmd.chair, cmd.vice_chairs)
@@ -257,7 +242,7 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: c.ElectChair) -> Cha
 
 
 def decide_results(
-    proc: Procedure, e: ElectionProgress, cmd: c.FileResults, who: Electorate, profile: RuleProfile
+    proc: Procedure, e: ElectionProgress, cmd: FileResults, who: Electorate, profile: RuleProfile
 ) -> ResultsFiled:
     assert e.chair is not None
     checks: list[rules.Evidence] = [
@@ -297,7 +282,7 @@ def decide_results(
     )
 
 
-def decide_approve_results(proc: Procedure, e: ElectionProgress, cmd: c.ApproveFiling) -> ResultsApproved:
+def decide_approve_results(proc: Procedure, e: ElectionProgress, cmd: ApproveFiling) -> ResultsApproved:
     assert e.congress_on is not None and e.term_years is not None
     # R-FOUNDED / R-TERM-END: the term runs from the congress date, not from the reply's date.
     end = rules.term_end(e.congress_on, e.term_years)
@@ -319,7 +304,7 @@ def decide_approve_results(proc: Procedure, e: ElectionProgress, cmd: c.ApproveF
     )
 
 
-def decide_reject_results(proc: Procedure, cmd: c.RejectFiling) -> ResultsRejected:
+def decide_reject_results(proc: Procedure, cmd: RejectFiling) -> ResultsRejected:
     return ResultsRejected(procedure_id=proc.procedure_id, reasons=cmd.reasons, redo_from=cmd.redo_from or "congress")
 
 
@@ -340,7 +325,7 @@ def progress(proc: Procedure) -> ElectionProgress:
     return proc.election
 
 
-def _approve_candidates(proc: Procedure, cmd: c.ApproveFiling) -> list[ProcedureEvent]:
+def _approve_candidates(proc: Procedure, cmd: ApproveFiling) -> list[ProcedureEvent]:
     # R-VETTING, the higher-level union's part.
     evidence: list[dict[str, Any]] = [{"rule": "R-VETTING", "higher_union": True}]
     return [
@@ -353,32 +338,30 @@ def _approve_candidates(proc: Procedure, cmd: c.ApproveFiling) -> list[Procedure
 # The election phase's step handlers (events.flows.election), for a founding or a re-election.
 HANDLERS: dict[str, StepHandler] = {
     "decide_congress_type": lambda u, p, cmd: [
-        decide_congress_type(p, _as(cmd, c.DecideCongressType), electorate(u, p), p.profile)
+        decide_congress_type(p, _as(cmd, DecideCongressType), electorate(u, p), p.profile)
     ],
     "elect_representatives": lambda u, p, cmd: [
-        decide_representatives(p, progress(p), _as(cmd, c.ElectRepresentatives), p.profile)
+        decide_representatives(p, progress(p), _as(cmd, ElectRepresentatives), p.profile)
     ],
     "propose_candidates": lambda u, p, cmd: [
-        decide_candidates(p, progress(p), _as(cmd, c.ProposeCandidates), electorate(u, p), p.profile)
+        decide_candidates(p, progress(p), _as(cmd, ProposeCandidates), electorate(u, p), p.profile)
     ],
-    "post_candidates": lambda u, p, cmd: [decide_post(p, _as(cmd, c.PostCandidates))],
-    "file_candidates": lambda u, p, cmd: [decide_file_candidates(p, _as(cmd, c.FileCandidates), electorate(u, p))],
-    "approve_candidates": lambda u, p, cmd: _approve_candidates(p, _as(cmd, c.ApproveFiling)),
-    "reject_candidates": lambda u, p, cmd: [
-        CandidatesRejected(procedure_id=p.procedure_id, reasons=_as(cmd, c.RejectFiling).reasons)
-    ],
+    "post_candidates": lambda u, p, cmd: [decide_post(p, _as(cmd, PostCandidates))],
+    "file_candidates": lambda u, p, cmd: [decide_file_candidates(p, _as(cmd, FileCandidates), electorate(u, p))],
+    "approve_candidates": lambda u, p, cmd: _approve_candidates(p, _as(cmd, ApproveFiling)),
+    "reject_candidates": rejected(CandidatesRejected),
     "hold_congress": lambda u, p, cmd: [
-        decide_congress(p, progress(p), _as(cmd, c.HoldCongress), electorate(u, p), p.profile)
+        decide_congress(p, progress(p), _as(cmd, HoldCongress), electorate(u, p), p.profile)
     ],
-    "hold_runoff": lambda u, p, cmd: [decide_runoff(p, progress(p), _as(cmd, c.HoldRunoff), p.profile)],
-    "elect_chair": lambda u, p, cmd: [decide_chair(p, progress(p), _as(cmd, c.ElectChair))],
+    "hold_runoff": lambda u, p, cmd: [decide_runoff(p, progress(p), _as(cmd, HoldRunoff), p.profile)],
+    "elect_chair": lambda u, p, cmd: [decide_chair(p, progress(p), _as(cmd, ElectChair))],
     "file_results": lambda u, p, cmd: [
-        decide_results(p, progress(p), _as(cmd, c.FileResults), electorate(u, p), p.profile)
+        decide_results(p, progress(p), _as(cmd, FileResults), electorate(u, p), p.profile)
     ],
-    "approve_results": lambda u, p, cmd: [decide_approve_results(p, progress(p), _as(cmd, c.ApproveFiling))],
+    "approve_results": lambda u, p, cmd: [decide_approve_results(p, progress(p), _as(cmd, ApproveFiling))],
     # The person chooses where the redo starts (redo_from); each choice is a step of its own.
     **dict.fromkeys(
         ("reject_results_redo_congress", "reject_results_redo_candidates", "reject_results_redo_congress_type"),
-        lambda u, p, cmd: [decide_reject_results(p, _as(cmd, c.RejectFiling))],
+        lambda u, p, cmd: [decide_reject_results(p, _as(cmd, RejectFiling))],
     ),
 }

@@ -6,25 +6,89 @@ Withdrawal is possible at any step before the approval."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from events.catalogue import (
+from pydantic import Field
+
+from events.catalogue import PrepGroupMember, ProcedureEvent, UnitFacts
+from events.flows.founding import (
+    FOUNDING_FLOW,
     FoundingRequested,
     FoundingRequestRejected,
     FoundingRequestResubmitted,
     LegalPersonRegistered,
     MembersRecruited,
     PreparatoryGroupApproved,
-    ProcedureEvent,
 )
-from events.flows import FOUNDING_FLOW
-from workflow import commands as c
 from workflow import election, election_fold, rules
-from workflow.kinds import ProcedureKind, StepHandler, as_command, opened, withdraw
+from workflow.command import UNIT_EXAMPLE, ProcedureCommand, UnionCommand, handles
+from workflow.kinds import (
+    ApproveFiling,
+    ProcedureKind,
+    StepHandler,
+    as_command,
+    opened,
+    opening,
+    rejected,
+    withdraw,
+)
 from workflow.profile import RuleProfile
 from workflow.state import FoundingProcedure, Procedure, UnionState
 
+if TYPE_CHECKING:
+    from workflow.authority import Actor
+    from workflow.unit_of_work import Decision, UnitOfWork
+
 KIND = FOUNDING_FLOW.kind
 WITHDRAWN = "withdrawn"
+
+
+class RequestFounding(UnionCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {
+            "unit": UNIT_EXAMPLE,
+            "initiators": ["张三"],
+            "prep_group": [{"name": "甲"}, {"name": "乙", "affiliation": "party_org"}, {"name": "丙"}],
+            "occurred_on": "2019-01-05",
+        }
+    ]
+
+    unit: UnitFacts
+    initiators: list[str] = Field(min_length=1)
+    prep_group: list[PrepGroupMember]
+    profile_name: str | None = Field(default=None, description="Rule profile (default: national)")
+    profile_version: int | None = Field(default=None, description="Profile version (default: the latest)")
+
+
+class ResubmitFoundingRequest(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {
+            "unit": UNIT_EXAMPLE,
+            "initiators": ["张三"],
+            "prep_group": [{"name": "甲"}, {"name": "乙"}, {"name": "丙"}],
+            "occurred_on": "2019-01-20",
+        }
+    ]
+
+    unit: UnitFacts
+    initiators: list[str] = Field(min_length=1)
+    prep_group: list[PrepGroupMember]
+
+
+class RecordMembersRecruited(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"members": 80, "female_members": 12, "employees": 120, "occurred_on": "2019-01-20"}
+    ]
+
+    members: int = Field(ge=0)
+    female_members: int = Field(ge=0)
+    employees: int = Field(ge=0)
+
+
+class RegisterLegalPerson(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [{"registration_no": "工法人 420102-001", "occurred_on": "2019-04-01"}]
+
+    registration_no: str = Field(min_length=1)
 
 
 def open_procedure(union: UnionState, ev: FoundingRequested, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
@@ -69,8 +133,8 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
             election_fold.apply_to_union(union, proc, proc.election, ev, occurred_on)
 
 
-def _resubmit(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
-    cmd = as_command(cmd, c.ResubmitFoundingRequest)
+def _resubmit(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
+    cmd = as_command(cmd, ResubmitFoundingRequest)
     rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     size = rules.check_prep_group(len(cmd.prep_group), proc.profile)
     return [
@@ -84,8 +148,8 @@ def _resubmit(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> li
     ]
 
 
-def _record_members(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
-    cmd = as_command(cmd, c.RecordMembersRecruited)
+def _record_members(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
+    cmd = as_command(cmd, RecordMembersRecruited)
     rules.check_unit_counts(cmd.employees, cmd.members, cmd.female_members)
     return [
         MembersRecruited(
@@ -97,9 +161,9 @@ def _record_members(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand)
     ]
 
 
-def _approve_prep_group(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _approve_prep_group(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, FoundingProcedure)
-    cmd = as_command(cmd, c.ApproveFiling)
+    cmd = as_command(cmd, ApproveFiling)
     size = rules.check_prep_group(len(proc.prep_group), proc.profile)  # R-PREP-GROUP
     return [
         PreparatoryGroupApproved(
@@ -110,15 +174,13 @@ def _approve_prep_group(union: UnionState, proc: Procedure, cmd: c.ProcedureComm
 
 HANDLERS: dict[str, StepHandler] = {
     "approve_prep_group": _approve_prep_group,
-    "reject_request": lambda u, p, cmd: [
-        FoundingRequestRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
-    ],
+    "reject_request": rejected(FoundingRequestRejected),
     "resubmit_request": _resubmit,
     "record_members": _record_members,
     **election.HANDLERS,
     "register_legal_person": lambda u, p, cmd: [
         LegalPersonRegistered(
-            procedure_id=p.procedure_id, registration_no=as_command(cmd, c.RegisterLegalPerson).registration_no
+            procedure_id=p.procedure_id, registration_no=as_command(cmd, RegisterLegalPerson).registration_no
         )
     ],
     "withdraw": withdraw,
@@ -126,7 +188,7 @@ HANDLERS: dict[str, StepHandler] = {
 
 
 def decide_request(
-    union: UnionState, procedure_id: str, cmd: c.RequestFounding, profile: RuleProfile
+    union: UnionState, procedure_id: str, cmd: RequestFounding, profile: RuleProfile
 ) -> FoundingRequested:
     rules.require_grassroots_level(union.org_id, union.level)
     under_way = any(p.state != WITHDRAWN for p in union.procedures_of(KIND))
@@ -141,6 +203,12 @@ def decide_request(
         prep_group=cmd.prep_group,
         evidence=[size],
     )
+
+
+@handles(RequestFounding)
+def request_founding(cmd: RequestFounding, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+    pid = opening(union, cmd, actor, KIND)
+    return pid, [decide_request(union, pid, cmd, uow.profile(cmd.profile_name, cmd.profile_version))]
 
 
 DEFINITION = ProcedureKind(flow=FOUNDING_FLOW, open_procedure=open_procedure, apply=apply, handlers=HANDLERS)  # type: ignore[arg-type]

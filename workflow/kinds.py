@@ -1,24 +1,32 @@
 """What every procedure kind provides to the fold and to the command handler: its declaration
 (`events.flows`, from which its machine is built), how its first event opens a procedure, how its
-events change the state, and one handler per step."""
+events change the state, and one handler per step. With what the kinds share: the higher-level
+union's decisions and the withdrawal (commands and handlers), and opening a procedure."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+
+from pydantic import Field
 
 from events.catalogue import ProcedureEvent, ProcedureWithdrawn
 from events.flows import FLOWS, OUTCOME_EVENTS, Flow, Step, outcome_of
-from workflow import commands as c
-from workflow.errors import StepOutOfOrder
+from workflow import rules
+from workflow.authority import Actor, require_staff_of
+from workflow.command import Command, ProcedureCommand, UnionCommand
+from workflow.errors import NotFound, StepOutOfOrder
 from workflow.machine import ProcedureMachine
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, UnionState
 
+if TYPE_CHECKING:
+    from workflow.unit_of_work import UnitOfWork
+
 # A step's handler: checks the step's rules through the guards and returns the events recording it.
-StepHandler = Callable[[UnionState, Procedure, c.ProcedureCommand], list[ProcedureEvent]]
+StepHandler = Callable[[UnionState, Procedure, ProcedureCommand], list[ProcedureEvent]]
 # The commands of the steps the higher-level union's approvers decide (R-APPROVER), by the flows.
 APPROVER_COMMANDS = frozenset(s.command for f in FLOWS.values() for s in f.steps if s.decided_by == "approver")
 
@@ -30,7 +38,7 @@ class ProcedureKind:
     apply: Callable[[UnionState, Procedure, ProcedureEvent, dt.date], None]
     handlers: Mapping[str, StepHandler]  # step name -> its handler
     # Checks that come before the step's order (a by-election whose vacancy is over: R-VACANCY).
-    precheck: Callable[[UnionState, Procedure, c.ProcedureCommand], None] | None = None
+    precheck: Callable[[UnionState, Procedure, ProcedureCommand], None] | None = None
     machine: ProcedureMachine = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,13 +62,13 @@ class ProcedureKind:
         step = self.flow.step_of_event(event_type, outcome)
         return step.trigger if step is not None else None
 
-    def decide(self, union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+    def decide(self, union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
         """Take `cmd` as the step the machine allows from the procedure's state, through its handler."""
         if self.precheck is not None:
             self.precheck(union, proc, cmd)
         return self.handlers[self._step_for(proc, cmd).name](union, proc, cmd)
 
-    def _step_for(self, proc: Procedure, cmd: c.ProcedureCommand) -> Step:
+    def _step_for(self, proc: Procedure, cmd: ProcedureCommand) -> Step:
         """The step `cmd` takes: the first of its command's steps the machine allows from the
         procedure's state; else the machine's refusal, naming what is allowed."""
         command = type(cmd).__name__
@@ -73,7 +81,7 @@ class ProcedureKind:
         raise not_applicable(self.machine, proc, cmd)
 
 
-_C = TypeVar("_C", bound=c.ProcedureCommand)
+_C = TypeVar("_C", bound=ProcedureCommand)
 _P = TypeVar("_P", bound=Procedure)
 
 
@@ -93,18 +101,94 @@ def opened(cls: type[_P], flow: Flow, procedure_id: str, on: dt.date, profile: R
     )
 
 
-def as_command(cmd: c.ProcedureCommand, kind: type[_C]) -> _C:
+def as_command(cmd: ProcedureCommand, kind: type[_C]) -> _C:
     """`cmd` as the command its step takes (the flow names it; the dispatch went by it)."""
     assert isinstance(cmd, kind)
     return cmd
 
 
-def withdraw(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
-    assert isinstance(cmd, c.WithdrawProcedure)
-    return [ProcedureWithdrawn(procedure_id=proc.procedure_id, reason=cmd.reason)]
+# --------------------------------------------------------------------------- what every kind shares
 
 
-def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: c.ProcedureCommand) -> StepOutOfOrder:
+class ApproveFiling(ProcedureCommand):
+    """Approve whatever the procedure has filed and is waiting on (R-APPROVER): the founding request
+    and preparatory group, a re-election plan, a candidate list, election results, an extension,
+    an early re-election, a by-election's consent or results."""
+
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"document_no": "江工发〔2019〕1号", "remarks": "", "occurred_on": "2019-01-10"}
+    ]
+    step_name = "approve"
+
+    document_no: str = Field(min_length=1, description="批复文号: the higher-level union's reply number")
+    remarks: str = ""
+
+
+class RejectFiling(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [{"reasons": "材料不全", "occurred_on": "2019-01-10"}]
+    step_name = "reject"
+
+    reasons: str = Field(min_length=1)
+    redo_from: Literal["congress_type", "candidates", "congress"] | None = None
+
+
+class WithdrawProcedure(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [{"reason": "单位改制", "occurred_on": "2019-02-10"}]
+
+    reason: str = Field(min_length=1)
+
+
+def approved(event: Callable[..., ProcedureEvent], **facts: Any) -> StepHandler:
+    """The handler of an approval that records the reply (R-APPROVER) and checks nothing more."""
+
+    def handle(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
+        cmd = as_command(cmd, ApproveFiling)
+        return [event(procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, **facts)]
+
+    return handle
+
+
+def rejected(event: Callable[..., ProcedureEvent]) -> StepHandler:
+    """The handler of a rejection: the reasons are all it records."""
+    return lambda u, proc, cmd: [event(procedure_id=proc.procedure_id, reasons=as_command(cmd, RejectFiling).reasons)]
+
+
+def withdraw(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
+    return [ProcedureWithdrawn(procedure_id=proc.procedure_id, reason=as_command(cmd, WithdrawProcedure).reason)]
+
+
+def existing(union: UnionState) -> UnionState:
+    if not union.exists:
+        raise NotFound("NOT-FOUND", f"no organisation {union.org_id}", {"org_id": union.org_id})
+    return union
+
+
+def staff_record(union: UnionState, cmd: Command, actor: Actor) -> None:
+    """What the union's own staff record: on an existing union, not dated before its term."""
+    require_staff_of(actor, existing(union))
+    rules.require_not_before_term(cmd.occurred_on, union.term.start if union.term is not None else None)
+
+
+def next_id(union: UnionState, kind: str) -> str:
+    n = len(union.procedures_of(kind)) + 1
+    return f"{union.org_id}:{kind.replace('_', '-')}-{n}"
+
+
+def opening(union: UnionState, cmd: UnionCommand, actor: Actor, kind: str) -> str:
+    """The id of the procedure of `kind` that the union's staff open with `cmd`."""
+    staff_record(union, cmd, actor)
+    return next_id(union, kind)
+
+
+def term_profile(union: UnionState, uow: UnitOfWork) -> RuleProfile:
+    """A term's own procedures use the profile of the election that started the term, so the rules
+    of a term do not shift under it; imported terms use the default."""
+    if union.term is not None and union.term.started_by in union.procedures:
+        return union.procedures[union.term.started_by].profile
+    return uow.profile()
+
+
+def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: ProcedureCommand) -> StepOutOfOrder:
     """The error for a command that this procedure cannot take now."""
     name = type(cmd).__name__
     if name in APPROVER_COMMANDS:

@@ -8,22 +8,39 @@ deadline onward. Opening earlier is an early re-election (提前换届) and need
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from events.catalogue import (
-    ProcedureEvent,
-    ProcedureWithdrawn,
+from pydantic import Field
+
+from events.catalogue import ProcedureEvent, ProcedureWithdrawn
+from events.flows.reelection import (
+    REELECTION_FLOW,
     ReelectionOpened,
     ReelectionPlanApproved,
     ReelectionPlanRejected,
 )
-from events.flows import REELECTION_FLOW
-from workflow import commands as c
 from workflow import election, election_fold, rules
-from workflow.kinds import ProcedureKind, StepHandler, as_command, opened, withdraw
+from workflow.command import UnionCommand, handles
+from workflow.kinds import ProcedureKind, StepHandler, approved, opened, opening, rejected, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, ReelectionProcedure, UnionState
 
+if TYPE_CHECKING:
+    from workflow.authority import Actor
+    from workflow.unit_of_work import Decision, UnitOfWork
+
 KIND = REELECTION_FLOW.kind
+
+
+class OpenReelection(UnionCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"plan": "第二届换届方案", "planned_congress_on": "2024-03-01", "occurred_on": "2024-01-05"}
+    ]
+
+    plan: str = Field(min_length=1)
+    planned_congress_on: dt.date
+    profile_name: str | None = None
+    profile_version: int | None = None
 
 
 def open_procedure(union: UnionState, ev: ReelectionOpened, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
@@ -49,16 +66,8 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
 
 
 HANDLERS: dict[str, StepHandler] = {
-    "approve_plan": lambda u, p, cmd: [
-        ReelectionPlanApproved(
-            procedure_id=p.procedure_id,
-            document_no=as_command(cmd, c.ApproveFiling).document_no,
-            remarks=as_command(cmd, c.ApproveFiling).remarks,
-        )
-    ],
-    "reject_plan": lambda u, p, cmd: [
-        ReelectionPlanRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
-    ],
+    "approve_plan": approved(ReelectionPlanApproved),
+    "reject_plan": rejected(ReelectionPlanRejected),
     **election.HANDLERS,
     "withdraw": withdraw,
 }
@@ -68,7 +77,7 @@ def open_reelections(union: UnionState) -> list[Procedure]:
     return [p for p in union.procedures_of(KIND) if p.state not in REELECTION_FLOW.terminal]
 
 
-def decide_open(union: UnionState, procedure_id: str, cmd: c.OpenReelection, profile: RuleProfile) -> ReelectionOpened:
+def decide_open(union: UnionState, procedure_id: str, cmd: OpenReelection, profile: RuleProfile) -> ReelectionOpened:
     term = rules.require_term_to_renew(union.org_id, union.founded, union.term)
     rules.require_no_reelection_under_way(union.org_id, [p.procedure_id for p in open_reelections(union)])
     rules.require_congress_planned_after_plan(cmd.planned_congress_on, cmd.occurred_on)
@@ -93,6 +102,12 @@ def decide_open(union: UnionState, procedure_id: str, cmd: c.OpenReelection, pro
         early=early,
         evidence=evidence,
     )
+
+
+@handles(OpenReelection)
+def open_reelection(cmd: OpenReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+    pid = opening(union, cmd, actor, KIND)
+    return pid, [decide_open(union, pid, cmd, uow.profile(cmd.profile_name, cmd.profile_version))]
 
 
 DEFINITION = ProcedureKind(flow=REELECTION_FLOW, open_procedure=open_procedure, apply=apply, handlers=HANDLERS)  # type: ignore[arg-type]

@@ -11,22 +11,30 @@ One extension per term: the limit bounds the total delay, and a second request w
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from events.catalogue import (
+from pydantic import Field
+
+from events.catalogue import ProcedureEvent
+from events.flows.term_change import (
+    EARLY_REELECTION_FLOW,
+    EXTENSION_FLOW,
     EarlyReelectionApproved,
     EarlyReelectionRejected,
     EarlyReelectionRequested,
     ExtensionApproved,
     ExtensionRejected,
     ExtensionRequested,
-    ProcedureEvent,
 )
-from events.flows import EARLY_REELECTION_FLOW, EXTENSION_FLOW
-from workflow import commands as c
 from workflow import rules
-from workflow.kinds import ProcedureKind, as_command, opened, withdraw
+from workflow.command import ProcedureCommand, UnionCommand, handles
+from workflow.kinds import ApproveFiling, ProcedureKind, as_command, opened, opening, rejected, term_profile, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, TermChangeProcedure, UnionState
+
+if TYPE_CHECKING:
+    from workflow.authority import Actor
+    from workflow.unit_of_work import Decision, UnitOfWork
 
 REQUESTED = "requested"
 
@@ -38,8 +46,23 @@ def _open(union: UnionState, kind: str) -> list[Procedure]:
 # --------------------------------------------------------------------------- extension
 
 
+class RequestExtension(UnionCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"reason": "单位重组", "new_deadline": "2024-09-01", "occurred_on": "2024-01-05"}
+    ]
+
+    reason: str = Field(min_length=1)
+    new_deadline: dt.date
+
+
+@handles(RequestExtension)
+def request_extension(cmd: RequestExtension, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+    pid = opening(union, cmd, actor, EXTENSION_FLOW.kind)
+    return pid, [decide_extension_request(union, pid, cmd, term_profile(union, uow))]
+
+
 def decide_extension_request(
-    union: UnionState, procedure_id: str, cmd: c.RequestExtension, profile: RuleProfile
+    union: UnionState, procedure_id: str, cmd: RequestExtension, profile: RuleProfile
 ) -> ExtensionRequested:
     term = rules.require_current_term("R-EXTENSION", union.org_id, union.term)
     waiting = bool(_open(union, "extension"))
@@ -76,9 +99,9 @@ def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occ
         union.term.extension_procedure = proc.procedure_id
 
 
-def _approve_extension(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _approve_extension(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.new_deadline is not None and proc.term_end is not None
-    cmd = as_command(cmd, c.ApproveFiling)
+    cmd = as_command(cmd, ApproveFiling)
     term = rules.require_current_term("R-EXTENSION", union.org_id, union.term)
     rules.require_extension_for_current_term(proc.term_end, term.end)
     evidence = rules.check_extension(proc.term_end, proc.new_deadline, proc.profile)
@@ -99,9 +122,7 @@ EXTENSION = ProcedureKind(
     apply=_apply_extension,
     handlers={
         "approve": _approve_extension,
-        "reject": lambda u, p, cmd: [
-            ExtensionRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
-        ],
+        "reject": rejected(ExtensionRejected),
         "withdraw": withdraw,
     },
 )
@@ -110,8 +131,23 @@ EXTENSION = ProcedureKind(
 # --------------------------------------------------------------------------- early re-election
 
 
+class RequestEarlyReelection(UnionCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"reason": "主席调离", "planned_congress_on": "2023-06-01", "occurred_on": "2023-03-01"}
+    ]
+
+    reason: str = Field(min_length=1)
+    planned_congress_on: dt.date
+
+
+@handles(RequestEarlyReelection)
+def request_early_reelection(cmd: RequestEarlyReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+    pid = opening(union, cmd, actor, EARLY_REELECTION_FLOW.kind)
+    return pid, [decide_early_request(union, pid, cmd, term_profile(union, uow))]
+
+
 def decide_early_request(
-    union: UnionState, procedure_id: str, cmd: c.RequestEarlyReelection, profile: RuleProfile
+    union: UnionState, procedure_id: str, cmd: RequestEarlyReelection, profile: RuleProfile
 ) -> EarlyReelectionRequested:
     term = rules.require_current_term("R-EARLY", union.org_id, union.term)
     waiting = bool(_open(union, "early_reelection"))
@@ -149,9 +185,9 @@ def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurre
         union.term.early_congress_on = proc.planned_congress_on
 
 
-def _approve_early(union: UnionState, proc: Procedure, cmd: c.ProcedureCommand) -> list[ProcedureEvent]:
+def _approve_early(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.term_end is not None
-    cmd = as_command(cmd, c.ApproveFiling)
+    cmd = as_command(cmd, ApproveFiling)
     term = rules.require_current_term("R-EARLY", union.org_id, union.term)
     rules.require_early_for_current_term(proc.term_end, term.end)
     return [
@@ -170,9 +206,7 @@ EARLY_REELECTION = ProcedureKind(
     apply=_apply_early,
     handlers={
         "approve": _approve_early,
-        "reject": lambda u, p, cmd: [
-            EarlyReelectionRejected(procedure_id=p.procedure_id, reasons=as_command(cmd, c.RejectFiling).reasons)
-        ],
+        "reject": rejected(EarlyReelectionRejected),
         "withdraw": withdraw,
     },
 )

@@ -1,0 +1,87 @@
+"""What every command is, and how each finds its handler.
+
+A command is what a person asks the engine to do, in the imperative. It is not an event (which says
+what happened) and not an HTTP request body (the API derives its bodies from the commands). Every
+command names the union it acts on; a procedure's command also names the procedure. The business
+date of the fact (`occurred_on`: the congress date, the date of the reply...) is given by the caller
+and checked for sense; the recording time is the store's.
+
+Each kind's module (`workflow.founding`, `workflow.election`...) declares its commands beside their
+handlers: a command's handler is registered where it is written (`handles`), and a procedure's step
+commands go through `workflow.handlers.take_step`, so no central list names them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from workflow.authority import Actor
+from workflow.state import UnionState
+
+if TYPE_CHECKING:
+    from workflow.unit_of_work import Decision, UnitOfWork
+
+
+# The unit's facts as the examples of the API's documents give them.
+UNIT_EXAMPLE: dict[str, Any] = {
+    "unit_name": "江岸某科技有限公司",
+    "unit_type": "enterprise",
+    "employees": 120,
+    "members": 0,
+    "female_members": 0,
+    "has_party_org": True,
+}
+
+
+COMMANDS: dict[str, type[Command]] = {}  # every command by its class name, as the flows name them
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Examples of the command's own fields (the ids the API takes from the URL left out), for the
+    # API's documents and its tests.
+    examples: ClassVar[list[dict[str, Any]]] = []
+
+    occurred_on: dt.date
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        COMMANDS[cls.__name__] = cls
+
+
+class UnionCommand(Command):
+    union_id: str = Field(min_length=1)
+
+
+class ProcedureCommand(UnionCommand):
+    procedure_id: str = Field(min_length=1)
+
+    # The step's name in the API's URLs where the command takes steps of several names (the
+    # approvers' decisions); else the name of the one step it takes.
+    step_name: ClassVar[str] = ""
+
+
+
+_C = TypeVar("_C", bound=Command)
+Handler = Callable[[Command, UnionState, "UnitOfWork", Actor], "Decision"]
+# Every command that is not a procedure's step, with its handler, as each module registers it.
+HANDLERS: dict[type[Command], Handler] = {}
+
+
+def handles(command: type[_C]) -> Callable[[Callable[[_C, UnionState, UnitOfWork, Actor], Decision]], Handler]:
+    """Register the decorated function as the handler of `command`."""
+
+    def register(fn: Callable[[_C, UnionState, UnitOfWork, Actor], Decision]) -> Handler:
+        def handler(cmd: Command, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+            assert isinstance(cmd, command)
+            return fn(cmd, union, uow, actor)
+
+        HANDLERS[command] = handler
+        return handler
+
+    return register
