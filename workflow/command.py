@@ -66,7 +66,6 @@ class ProcedureCommand(UnionCommand):
     step_name: ClassVar[str] = ""
 
 
-
 _C = TypeVar("_C", bound=Command)
 Handler = Callable[[Command, UnionState, "UnitOfWork", Actor], "Decision"]
 # Every command that is not a procedure's step, with its handler, as each module registers it.
