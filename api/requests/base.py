@@ -1,30 +1,15 @@
-"""What every command's request body shares: the business date, the refusal of NUL characters,
-the mapping onto its command, and the examples the OpenAPI document shows."""
+"""What every command's request body shares: the business date, the refusal of NUL characters and
+the mapping onto its command; and how a body is derived from its command (`body_of`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from workflow import commands as c
-
-UNIT_EXAMPLE: dict[str, Any] = {
-    "unit_name": "江岸某科技有限公司",
-    "unit_type": "enterprise",
-    "employees": 120,
-    "members": 0,
-    "female_members": 0,
-    "has_party_org": True,
-}
-VOTE_EXAMPLE: dict[str, Any] = {
-    "seats": 3,
-    "ballots_issued": 54,
-    "ballots_returned": 54,
-    "invalid_ballots": 0,
-    "tallies": {"冯": 54, "陈": 53, "褚": 52},
-}
 
 
 def _nul_at(value: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -43,10 +28,6 @@ def _nul_at(value: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
             if found is not None:
                 return found
     return None
-
-
-def examples(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
 
 
 class CommandRequest(BaseModel):
@@ -69,3 +50,27 @@ class CommandRequest(BaseModel):
 
     def to_command(self, **ids: str) -> c.Command:
         return self.command.model_validate(self.model_dump() | ids)
+
+
+# What the URL and the bearer token give, never the body.
+FROM_THE_URL = frozenset({"union_id", "procedure_id"})
+
+
+def body_of(command: type[c.Command], name: str) -> type[CommandRequest]:
+    """The request body of `command`: its fields but those the URL gives, validated as the command
+    validates them, with the command's own examples for the OpenAPI document."""
+    fields: dict[str, Any] = {
+        key: (info.annotation, copy(info))
+        for key, info in command.model_fields.items()
+        if key not in FROM_THE_URL and key not in CommandRequest.model_fields
+    }
+    body = create_model(
+        name,
+        __base__=CommandRequest,
+        __module__=__name__,
+        __doc__=command.__doc__,
+        __cls_kwargs__={"json_schema_extra": {"examples": command.examples}},
+        **fields,
+    )
+    body.command = command
+    return body
