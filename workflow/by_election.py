@@ -36,7 +36,7 @@ from workflow.kinds import (
     WithdrawProcedure,
     approved,
     as_command,
-    opened,
+    opener,
     opening,
     rejected,
     term_profile,
@@ -131,22 +131,6 @@ def check_removal_vote(union: UnionState, vote: RemovalVote) -> rules.Evidence:
     """R-REMOVAL: a chair removed by the congress needs yes votes from more than half of *all*
     its members or representatives, counted against the union's congress this term."""
     return rules.check_removal_by_congress(vote.total, vote.yes, congress_electorate(union))
-
-
-def open_procedure(
-    union: UnionState, ev: ChairVacancyRecorded, occurred_on: dt.date, profile: RuleProfile
-) -> Procedure:
-    return opened(
-        ByElectionProcedure,
-        BY_ELECTION_FLOW,
-        ev.procedure_id,
-        occurred_on,
-        profile,
-        departed_chair=ev.departed_chair,
-        acting_chair=ev.acting_chair,
-        vacant_since=occurred_on,
-        by_election_due=ev.by_election_due,
-    )
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
@@ -254,7 +238,14 @@ def _approve_result(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -
 
 DEFINITION = ProcedureKind(
     flow=BY_ELECTION_FLOW,
-    open_procedure=open_procedure,  # type: ignore[arg-type]
+    open_procedure=opener(
+        ByElectionProcedure,
+        BY_ELECTION_FLOW,
+        "departed_chair",
+        "acting_chair",
+        "by_election_due",
+        vacant_since=lambda union, ev, on: on,
+    ),
     apply=apply,
     handlers={
         "request_by_election": _request,

@@ -27,7 +27,7 @@ from workflow.kinds import (
     ProcedureKind,
     StepHandler,
     as_command,
-    opened,
+    opener,
     opening,
     rejected,
     withdraw,
@@ -89,19 +89,6 @@ class RegisterLegalPerson(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [{"registration_no": "工法人 420102-001", "occurred_on": "2019-04-01"}]
 
     registration_no: str = Field(min_length=1)
-
-
-def open_procedure(union: UnionState, ev: FoundingRequested, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
-    return opened(
-        FoundingProcedure,
-        FOUNDING_FLOW,
-        ev.procedure_id,
-        occurred_on,
-        profile,
-        unit=ev.unit,
-        initiators=list(ev.initiators),
-        prep_group=list(ev.prep_group),
-    )
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
@@ -211,4 +198,9 @@ def request_founding(cmd: RequestFounding, union: UnionState, uow: UnitOfWork, a
     return pid, [decide_request(union, pid, cmd, uow.profile(cmd.profile_name, cmd.profile_version))]
 
 
-DEFINITION = ProcedureKind(flow=FOUNDING_FLOW, open_procedure=open_procedure, apply=apply, handlers=HANDLERS)  # type: ignore[arg-type]
+DEFINITION = ProcedureKind(
+    flow=FOUNDING_FLOW,
+    open_procedure=opener(FoundingProcedure, FOUNDING_FLOW, "unit", "initiators", "prep_group"),
+    apply=apply,
+    handlers=HANDLERS,
+)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 # A step's handler: checks the step's rules through the guards and returns the events recording it.
 StepHandler = Callable[[UnionState, Procedure, ProcedureCommand], list[ProcedureEvent]]
+# How a kind's first event opens a procedure (`opener`).
+OpenProcedure = Callable[[UnionState, ProcedureEvent, dt.date, RuleProfile], Procedure]
 # The commands of the steps the higher-level union's approvers decide (R-APPROVER), by the flows.
 APPROVER_COMMANDS = frozenset(s.command for f in FLOWS.values() for s in f.steps if s.decided_by == "approver")
 
@@ -34,7 +36,7 @@ APPROVER_COMMANDS = frozenset(s.command for f in FLOWS.values() for s in f.steps
 @dataclass(frozen=True)
 class ProcedureKind:
     flow: Flow
-    open_procedure: Callable[[UnionState, ProcedureEvent, dt.date, RuleProfile], Procedure]
+    open_procedure: OpenProcedure
     apply: Callable[[UnionState, Procedure, ProcedureEvent, dt.date], None]
     handlers: Mapping[str, StepHandler]  # step name -> its handler
     # Checks that come before the step's order (a by-election whose vacancy is over: R-VACANCY).
@@ -99,6 +101,24 @@ def opened(cls: type[_P], flow: Flow, procedure_id: str, on: dt.date, profile: R
         filed_on=filed_on,
         **facts,
     )
+
+
+def opener(
+    cls: type[Procedure], flow: Flow, *facts: str, **derived: Callable[[UnionState, Any, dt.date], Any]
+) -> OpenProcedure:
+    """A kind's `open_procedure`: the procedure `opened` with the `facts` its first event names
+    (lists copied, as the procedure's own) and those `derived` from the union, the event and its day."""
+
+    def open_procedure(union: UnionState, ev: ProcedureEvent, on: dt.date, profile: RuleProfile) -> Procedure:
+        values = {name: _own(getattr(ev, name)) for name in facts}
+        values |= {name: fn(union, ev, on) for name, fn in derived.items()}
+        return opened(cls, flow, ev.procedure_id, on, profile, **values)
+
+    return open_procedure
+
+
+def _own(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
 
 
 def as_command(cmd: ProcedureCommand, kind: type[_C]) -> _C:

@@ -21,9 +21,9 @@ from events.flows.reelection import (
 )
 from workflow import election, election_fold, rules
 from workflow.command import UnionCommand, handles
-from workflow.kinds import ProcedureKind, StepHandler, approved, opened, opening, rejected, withdraw
+from workflow.kinds import ProcedureKind, StepHandler, approved, opener, opening, rejected, withdraw
 from workflow.profile import RuleProfile
-from workflow.state import Procedure, ReelectionProcedure, UnionState
+from workflow.state import ElectionProgress, Procedure, ReelectionProcedure, UnionState
 
 if TYPE_CHECKING:
     from workflow.authority import Actor
@@ -41,20 +41,6 @@ class OpenReelection(UnionCommand):
     planned_congress_on: dt.date
     profile_name: str | None = None
     profile_version: int | None = None
-
-
-def open_procedure(union: UnionState, ev: ReelectionOpened, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
-    return opened(
-        ReelectionProcedure,
-        REELECTION_FLOW,
-        ev.procedure_id,
-        occurred_on,
-        profile,
-        plan=ev.plan,
-        planned_congress_on=ev.planned_congress_on,
-        early=ev.early,
-        election=election.ElectionProgress(members=union.unit.members if union.unit else 0),
-    )
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
@@ -110,4 +96,17 @@ def open_reelection(cmd: OpenReelection, union: UnionState, uow: UnitOfWork, act
     return pid, [decide_open(union, pid, cmd, uow.profile(cmd.profile_name, cmd.profile_version))]
 
 
-DEFINITION = ProcedureKind(flow=REELECTION_FLOW, open_procedure=open_procedure, apply=apply, handlers=HANDLERS)  # type: ignore[arg-type]
+DEFINITION = ProcedureKind(
+    flow=REELECTION_FLOW,
+    open_procedure=opener(
+        ReelectionProcedure,
+        REELECTION_FLOW,
+        "plan",
+        "planned_congress_on",
+        "early",
+        # The election reads the union's members as they stand when it opens.
+        election=lambda union, ev, on: ElectionProgress(members=union.unit.members if union.unit else 0),
+    ),
+    apply=apply,
+    handlers=HANDLERS,
+)

@@ -28,7 +28,7 @@ from events.flows.term_change import (
 )
 from workflow import rules
 from workflow.command import ProcedureCommand, UnionCommand, handles
-from workflow.kinds import ApproveFiling, ProcedureKind, as_command, opened, opening, rejected, term_profile, withdraw
+from workflow.kinds import ApproveFiling, ProcedureKind, as_command, opener, opening, rejected, term_profile, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, TermChangeProcedure, UnionState
 
@@ -79,19 +79,6 @@ def decide_extension_request(
     )
 
 
-def _open_extension(union: UnionState, ev: ExtensionRequested, occurred_on: dt.date, profile: RuleProfile) -> Procedure:
-    return opened(
-        TermChangeProcedure,
-        EXTENSION_FLOW,
-        ev.procedure_id,
-        occurred_on,
-        profile,
-        reason=ev.reason,
-        term_end=ev.term_end,
-        new_deadline=ev.new_deadline,
-    )
-
-
 def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
     # The deadline moves only on approval (R-EXTENSION: an unapproved request changes nothing).
     if isinstance(ev, ExtensionApproved) and union.term is not None:
@@ -118,7 +105,7 @@ def _approve_extension(union: UnionState, proc: Procedure, cmd: ProcedureCommand
 
 EXTENSION = ProcedureKind(
     flow=EXTENSION_FLOW,
-    open_procedure=_open_extension,  # type: ignore[arg-type]
+    open_procedure=opener(TermChangeProcedure, EXTENSION_FLOW, "reason", "term_end", "new_deadline"),
     apply=_apply_extension,
     handlers={
         "approve": _approve_extension,
@@ -163,21 +150,6 @@ def decide_early_request(
     )
 
 
-def _open_early(
-    union: UnionState, ev: EarlyReelectionRequested, occurred_on: dt.date, profile: RuleProfile
-) -> Procedure:
-    return opened(
-        TermChangeProcedure,
-        EARLY_REELECTION_FLOW,
-        ev.procedure_id,
-        occurred_on,
-        profile,
-        reason=ev.reason,
-        term_end=ev.term_end,
-        planned_congress_on=ev.planned_congress_on,
-    )
-
-
 def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
     if isinstance(ev, EarlyReelectionApproved) and union.term is not None:
         assert isinstance(proc, TermChangeProcedure)
@@ -202,7 +174,7 @@ def _approve_early(union: UnionState, proc: Procedure, cmd: ProcedureCommand) ->
 
 EARLY_REELECTION = ProcedureKind(
     flow=EARLY_REELECTION_FLOW,
-    open_procedure=_open_early,  # type: ignore[arg-type]
+    open_procedure=opener(TermChangeProcedure, EARLY_REELECTION_FLOW, "reason", "term_end", "planned_congress_on"),
     apply=_apply_early,
     handlers={
         "approve": _approve_early,
