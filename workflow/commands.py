@@ -1,5 +1,8 @@
 """Every command, by name, for those who send them (`from workflow import commands as c`). Each is
-declared beside its handler, in its kind's module; the base classes are in `workflow.command`."""
+declared beside its handler, in its kind's module; the base classes are in `workflow.command`.
+
+Those listed here are typed for the callers; any other declared command is found by its name
+through the registry, so declaring a command never means listing it here too."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from events.catalogue import (
     UnitFacts,
 )
 from workflow.by_election import HoldByElection, RecordChairVacancy, RequestByElection
-from workflow.command import Command, ProcedureCommand, UnionCommand
+from workflow.command import COMMANDS, Command, ProcedureCommand, UnionCommand
 from workflow.congress import RecordCongress, RemoveViceChair
 from workflow.election import (
     DecideCongressType,
@@ -73,3 +76,10 @@ __all__ = [
     "UpdateUnitFacts",
     "WithdrawProcedure",
 ]
+
+
+def __getattr__(name: str) -> type[Command]:
+    try:
+        return COMMANDS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
