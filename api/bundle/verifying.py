@@ -19,7 +19,6 @@ from api.bundle.container import check_container
 from api.bundle.format import EVENTS, FORMAT, FORMAT_VERSION, MANIFEST, PROFILES_DIR, canonical
 from api.bundle.report import Broken, BundleReport, broken
 
-
 # What reading a damaged zip raises, in the zip module or the decompressor beneath it: each is a
 # bundle that is not as exported, reported as such rather than as a crash of the verifier.
 _UNREADABLE = (
