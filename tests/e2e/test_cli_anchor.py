@@ -1,4 +1,4 @@
-"""`unionflow head` and `unionflow verify --expect-head` (issue 20, anchors): an anchor kept outside
+"""`unionflow head`, `unionflow verify --expect-head` and the token lifetime bound (issue 20): an anchor kept outside
 the database shows a rewrite that is consistent in itself (chains, registry and head recomputed)."""
 
 from __future__ import annotations
@@ -71,3 +71,16 @@ def test_a_malformed_anchor_is_a_usage_error_naming_the_option(url: str, anchor:
     r = runner.invoke(cli, ["verify", "--expect-head", anchor, "--database-url", url])
     assert r.exit_code == 2
     assert "--expect-head" in r.output and "POSITION:HASH" in r.output
+
+
+@pytest.mark.parametrize(("days", "ok"), [("3660", True), ("3661", False), ("99999999", False), ("0", False)])
+def test_token_lifetime_is_bounded_to_ten_years(url: str, days: str, ok: bool) -> None:
+    """Issue 20: `token issue --days 99999999` was a traceback; ten years (3,660 days) is the bound."""
+    r = runner.invoke(
+        cli,
+        ["token", "issue", "--person", "p", "--role", "auditor", "--org", "ACFTU", "--days", days]
+        + ["--database-url", url],
+    )
+    assert r.exit_code == (0 if ok else 2), r.output
+    if not ok:
+        assert "--days" in r.output and r.exception is None or isinstance(r.exception, SystemExit)
