@@ -96,6 +96,7 @@ async def request_id_and_errors(request: Request, call_next: Callable[[Request],
         started = time.perf_counter()
         response = await _served(request, call_next)
         response.headers["X-Request-ID"] = request_id
+        _security_headers(request, response)
         log.info(
             "request",
             extra={
@@ -109,6 +110,14 @@ async def request_id_and_errors(request: Request, call_next: Callable[[Request],
         return response
     finally:
         request_id_var.reset(token)
+
+
+def _security_headers(request: Request, response: Response) -> None:
+    # A browser must not guess a JSON answer to be HTML or script; an answer given to a bearer of a
+    # token holds personal data that no cache between may keep.
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if "authorization" in request.headers or getattr(request.state, "token_id", None) is not None:
+        response.headers.setdefault("Cache-Control", "no-store")
 
 
 def create_app(runtime: Runtime) -> FastAPI:

@@ -8,8 +8,11 @@ Conventions
 * Month and year arithmetic (R-TERM-END, **inferred**): land on the same day of the target month, or
   on its last day when that day does not exist. 2020-02-29 + 3 years = 2023-02-28;
   2023-08-31 + 6 months = 2024-02-29. The same applies backwards (for "2 months before").
-* Working days: Monday to Friday, minus the profile's holidays. Weekend make-up working days
-  (调休) are not modelled; ignoring them can only ask for *more* notice, never less.
+* Working days follow China's official calendar (RULES.md §5): the State Council's public holidays
+  and make-up working days (调休) of each year, from the maintained ``chinese_calendar`` package,
+  with a rule profile's local days on top (:class:`WorkingCalendar`). A date in a year that neither
+  the package nor the profile knows raises :class:`CalendarUnknown`: a silent Monday-to-Friday count
+  could allow a notice period that the official calendar does not.
 * ``working_days_between(start, end)`` counts the working days **strictly between** the two dates:
   neither ``start`` nor ``end`` counts. R-NOTICE ("posted ≥ 5 working days before the congress")
   is read as: at least 5 *full* working days lie between the posting day and the congress day.
@@ -17,7 +20,10 @@ Conventions
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+from chinese_calendar import constants as _official
 
 _SATURDAY = 5  # date.weekday(): Monday == 0 ... Sunday == 6
 _ONE_DAY = timedelta(days=1)
@@ -49,12 +55,53 @@ def add_years(d: date, years: int) -> date:
     return add_months(d, 12 * years)
 
 
-def is_working_day(d: date, holidays: frozenset[date] = frozenset()) -> bool:
-    """Monday to Friday and not one of ``holidays``."""
-    return d.weekday() < _SATURDAY and d not in holidays
+# The years the package's State Council arrangements cover, read once from its own tables.
+OFFICIAL_YEARS = range(min(_official.holidays).year, max(_official.holidays).year + 1)
 
 
-def working_days_between(start: date, end: date, holidays: frozenset[date] = frozenset()) -> int:
+class CalendarUnknown(ValueError):
+    """A working-day count reached a year whose official arrangement is not known here."""
+
+    def __init__(self, day: date, known: str) -> None:
+        super().__init__(f"the working days of {day.year} are not known (known: {known})")
+        self.day = day
+        self.known = known
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """China's official working days, with a region's own days on top.
+
+    ``local_holidays`` and ``local_working_days`` override the official calendar for single dates;
+    ``declared_years`` are years whose arrangement the profile itself declares complete (the State
+    Council publishes next year's in the autumn, before the package may carry it): in those years a
+    day is a working day when it is a weekday and not a local holiday, or a local working day."""
+
+    local_holidays: frozenset[date] = frozenset()
+    local_working_days: frozenset[date] = frozenset()
+    declared_years: frozenset[int] = frozenset()
+
+    def known_years(self) -> str:
+        official = f"{OFFICIAL_YEARS.start}-{OFFICIAL_YEARS.stop - 1}"
+        extra = sorted(y for y in self.declared_years if y not in OFFICIAL_YEARS)
+        return ", ".join([official, *map(str, extra)])
+
+    def is_working_day(self, d: date) -> bool:
+        if d in self.local_holidays:
+            return False
+        if d in self.local_working_days:
+            return True
+        if d.year in OFFICIAL_YEARS:
+            return d in _official.workdays or (d.weekday() < _SATURDAY and d not in _official.holidays)
+        if d.year in self.declared_years:
+            return d.weekday() < _SATURDAY
+        raise CalendarUnknown(d, self.known_years())
+
+
+OFFICIAL = WorkingCalendar()
+
+
+def working_days_between(start: date, end: date, calendar: WorkingCalendar = OFFICIAL) -> int:
     """Working days strictly between ``start`` and ``end`` (both excluded); 0 when ``end`` is not
     after ``start``.
 
@@ -62,23 +109,15 @@ def working_days_between(start: date, end: date, holidays: frozenset[date] = fro
     working days between them (Tue..Fri), which is not enough; a congress on Tuesday 2024-03-12
     has 5 (Tue..Fri and Mon), which is.
     """
-    first = start + _ONE_DAY
-    if end <= first:
-        return 0
-    # Whole weeks contribute 5 weekdays each; walk only the remainder, then drop holidays.
-    span = (end - first).days
-    weeks, rest = divmod(span, 7)
-    count = weeks * 5
-    day = first + timedelta(weeks=weeks)
-    for _ in range(rest):
-        if day.weekday() < _SATURDAY:
-            count += 1
+    count = 0
+    day = start + _ONE_DAY
+    while day < end:
+        count += calendar.is_working_day(day)
         day += _ONE_DAY
-    count -= sum(1 for h in holidays if first <= h < end and h.weekday() < _SATURDAY)
     return count
 
 
-def add_working_days(start: date, days: int, holidays: frozenset[date] = frozenset()) -> date:
+def add_working_days(start: date, days: int, calendar: WorkingCalendar = OFFICIAL) -> date:
     """The ``days``-th working day after ``start`` (``start`` itself never counts); with a
     negative ``days``, the ``|days|``-th working day before it. ``days == 0`` returns ``start``.
 
@@ -91,6 +130,6 @@ def add_working_days(start: date, days: int, holidays: frozenset[date] = frozens
     day = start
     while remaining:
         day += step
-        if is_working_day(day, holidays):
+        if calendar.is_working_day(day):
             remaining -= 1
     return day

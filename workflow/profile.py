@@ -30,6 +30,8 @@ from pydantic import (
     model_validator,
 )
 
+from workflow.calendar import WorkingCalendar
+
 SHIPPED_PROFILES_DIR = Path(__file__).parent / "profiles"
 
 ShortfallPolicy = Literal["supplementary_vote", "reduce_seats"]
@@ -199,8 +201,18 @@ class RuleProfile(_Frozen):
     )
     holidays: frozenset[date] = Field(
         default=frozenset(),
-        description="Public holidays skipped when counting working days (R-NOTICE). Weekend make-up "
-        "working days are not modelled (inferred; errs towards more notice).",
+        description="Local holidays on top of China's official calendar, skipped when counting working "
+        "days (R-NOTICE).",
+    )
+    working_days: frozenset[date] = Field(
+        default=frozenset(),
+        description="Local working days (for example a weekend made a working day) on top of China's "
+        "official calendar (R-NOTICE).",
+    )
+    calendar_years: frozenset[int] = Field(
+        default=frozenset(),
+        description="Years whose official arrangement the calendar package does not carry yet and this "
+        "profile declares complete through `holidays` and `working_days` (R-NOTICE).",
     )
 
     # §6 Alert windows
@@ -249,17 +261,39 @@ class RuleProfile(_Frozen):
         return value
 
     @model_validator(mode="after")
+    def _local_days_consistent(self) -> Self:
+        both = self.holidays & self.working_days
+        if both:
+            raise ValueError(f"dates both a holiday and a working day: {', '.join(map(str, sorted(both)))}")
+        odd = sorted(y for y in self.calendar_years if not 1949 <= y <= 2200)
+        if odd:
+            raise ValueError(f"calendar_years must be years from 1949 to 2200, got {odd}")
+        return self
+
+    @model_validator(mode="after")
     def _prep_group_range(self) -> Self:
         if self.prep_group_max < self.prep_group_min:
             raise ValueError(f"prep_group_max ({self.prep_group_max}) is below prep_group_min ({self.prep_group_min})")
         return self
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working days R-NOTICE counts: the official calendar with this profile's days."""
+        return WorkingCalendar(self.holidays, self.working_days, self.calendar_years)
 
     def pinned(self) -> dict[str, Any]:
         """The fields of a procedure's first event that pin this profile to it (by name and
         version, and the whole settings, so later changes to the profile cannot reach it)."""
         return {"profile_name": self.name, "profile_version": self.version, "profile": self.model_dump(mode="json")}
 
-    @field_serializer("term_years_allowed", "chair_competitive_unit_types", "holidays", when_used="json")
+    @field_serializer(
+        "term_years_allowed",
+        "chair_competitive_unit_types",
+        "holidays",
+        "working_days",
+        "calendar_years",
+        when_used="json",
+    )
     def _sorted_set(self, value: frozenset[Any]) -> list[Any]:
         # Sorted so that the JSON embedded in events and audit bundles does not depend on hashing.
         return sorted(value)

@@ -16,8 +16,15 @@ What is in it
   log head (position and running hash) at export time, and the SHA-256 and size of every other
   file in the bundle.
 
+The files are stored uncompressed, so that the zip's CRC-32 and the digests cover every byte that
+carries data (a deflated stream has padding bits that no digest of its content sees).
+
 What `verify_bundle` checks, in order, reporting the first break (file, stream, version, kind)
 -----------------------------------------------------------------------------------------------
+0. the zip container, byte for byte (``container``): each member's local header against its
+   directory entry, members end to end from the first byte to the directory, the directory's
+   entries as stored, the end record; a zip the zip module cannot read is ``unreadable``, naming
+   the member being read;
 1. the manifest reads and lists every file (``missing-file``, ``unlisted-file``);
 2. every stream's chain in ``events.jsonl``: versions 1..N in order (``version-gap`` for a deleted
    line, ``out-of-order`` for reordered lines), each ``prev_hash`` the previous hash

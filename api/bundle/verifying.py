@@ -6,31 +6,58 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 import zipfile
+import zlib
+from contextlib import ExitStack
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from api.bundle.chains import verify_events
+from api.bundle.container import check_container
 from api.bundle.format import EVENTS, FORMAT, FORMAT_VERSION, MANIFEST, PROFILES_DIR, canonical
 from api.bundle.report import Broken, BundleReport, broken
+
+# What reading a damaged zip raises, in the zip module or the decompressor beneath it: each is a
+# bundle that is not as exported, reported as such rather than as a crash of the verifier.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+    KeyError,
+    struct.error,
+    OverflowError,
+)
 
 
 def verify_bundle(path_or_file: str | Path | BinaryIO) -> BundleReport:
     """Check an audit bundle offline (see `api.bundle` for what and in which order)."""
     report = BundleReport()
     try:
-        _verify(path_or_file, report)
+        with ExitStack() as stack:
+            fp = (
+                path_or_file
+                if not isinstance(path_or_file, str | Path)
+                else stack.enter_context(open(path_or_file, "rb"))
+            )
+            _verify(fp, report)
     except Broken as exc:
         report.broken = exc.brk
+    except _UNREADABLE as exc:
+        report.broken = broken("unreadable", _reading.get(), f"damaged: {type(exc).__name__}: {exc}").brk
     return report
 
 
-def _verify(path_or_file: str | Path | BinaryIO, report: BundleReport) -> None:
-    try:
-        zf = zipfile.ZipFile(path_or_file)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise broken("unreadable", str(path_or_file), f"not a readable zip file: {exc}") from exc
+def _verify(fp: BinaryIO, report: BundleReport) -> None:
+    _reading.set("(zip)")
+    zf = zipfile.ZipFile(fp)
     with zf:
+        check_container(zf, fp)
         names = [n for n in zf.namelist() if not n.endswith("/")]
         manifest = _read_manifest(zf, names, report)
         files = _dict(manifest, "files")
@@ -43,9 +70,11 @@ def _verify(path_or_file: str | Path | BinaryIO, report: BundleReport) -> None:
         if EVENTS not in files:
             raise broken("missing-file", EVENTS, "the manifest lists no events file")
 
+        _reading.set(EVENTS)
         pinned = verify_events(zf, manifest, report)
         _verify_profiles(zf, manifest, pinned, report)
         for name, entry in files.items():
+            _reading.set(name)
             data = zf.read(name)
             digest = hashlib.sha256(data).hexdigest()
             if not isinstance(entry, dict) or entry.get("sha256") != digest or entry.get("bytes") != len(data):
@@ -57,10 +86,15 @@ def _verify(path_or_file: str | Path | BinaryIO, report: BundleReport) -> None:
                 )
 
 
+# The member being read when the zip module fails, so that the verdict names it.
+_reading: ContextVar[str] = ContextVar("bundle_member", default="(zip)")
+
+
 def _read_manifest(zf: zipfile.ZipFile, names: list[str], report: BundleReport) -> dict[str, Any]:
     """The manifest, read and recognised as this format's (its SHA-256 goes in the report)."""
     if MANIFEST not in names:
         raise broken("missing-file", MANIFEST, "the bundle has no manifest")
+    _reading.set(MANIFEST)
     raw_manifest = zf.read(MANIFEST)
     report.manifest_sha256 = hashlib.sha256(raw_manifest).hexdigest()
     try:

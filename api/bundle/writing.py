@@ -140,7 +140,7 @@ def write_bundle(
     from events import schema as event_schema
 
     contents = _Contents()
-    with read_snapshot(rt) as conn, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with read_snapshot(rt) as conn, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
         head = conn.execute(sa.select(event_schema.log_head.c.position, event_schema.log_head.c.hash)).one()
         stream_ids = scope_streams(conn, org_id, subtree)
         with zf.open(EVENTS, "w", force_zip64=True) as member:

@@ -5,7 +5,7 @@ The commands live by area; this module lists them, in the order `unionflow --hel
 | module             | commands                                                  |
 |--------------------|-----------------------------------------------------------|
 | `db`               | `db upgrade`, `serve`                                     |
-| `maintenance`      | `verify` (the database's chains), `diagram`, `rebuild`    |
+| `maintenance`      | `verify` (the database's chains, an anchor), `head`, `diagram`, `rebuild` |
 | `status`, `reads`  | `status`; `history`, `alerts`, `inbox`, `coverage`        |
 | `demo`             | `demo` (the dataset itself is `api.demo`)                 |
 | `imports_exports`  | `import`, `export`, `verify --bundle`                     |
@@ -44,6 +44,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(org_app, name="org")
 app.command()(db.serve)
 app.command()(maintenance.verify)
+app.command()(maintenance.head)
 app.command()(maintenance.diagram)
 app.command(epilog=UNSCOPED)(status.status)
 app.command(epilog=UNSCOPED)(reads.history)

@@ -22,6 +22,15 @@ def verify(
         Path | None,
         typer.Option("--bundle", help="Check an audit bundle file instead (offline: no database is opened)."),
     ] = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            "--expect-head",
+            help="An anchor POSITION:HASH kept outside the database (`unionflow head`): report a rewrite of "
+            "the log up to it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Walk the hash chains and report the first broken link (exit 1 if any)."""
     if bundle is not None:
@@ -29,14 +38,36 @@ def verify(
 
         verify_bundle_file(bundle)
         return
+    anchor = _anchor(expect_head)
     rt = open_runtime(database_url)
-    report = rt.store.verify(stream)
+    report = rt.store.verify(stream, expected_head=anchor)
     if report.broken:
         raise fail(f"tampering detected: {report.broken}")
+    against = f"; matches the anchor at position {anchor[0]}" if anchor else ""
     typer.echo(
         f"ok: {report.events_checked} events in {report.streams_checked} streams; "
-        f"log head at position {report.head_position}, hash {report.head_hash}"
+        f"log head at position {report.head_position}, hash {report.head_hash}{against}"
     )
+
+
+def _anchor(text: str | None) -> tuple[int, str] | None:
+    from events.anchor import BadAnchor, parse_anchor
+
+    if text is None:
+        return None
+    try:
+        return parse_anchor(text)
+    except BadAnchor as exc:
+        raise fail(f"--expect-head: {exc}", 2) from None
+
+
+def head(database_url: DatabaseUrl = None) -> None:
+    """Print the log's anchor, POSITION:HASH: keep it outside the database (a ticket, a letter, another
+    system) and check the log against it later with `unionflow verify --expect-head`."""
+    from events.anchor import format_anchor
+
+    rt = open_runtime(database_url)
+    typer.echo(format_anchor(rt.store.head()))
 
 
 def diagram(

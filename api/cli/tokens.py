@@ -21,7 +21,7 @@ def token_issue(
     person: Annotated[str, typer.Option(help="The person the token acts for.")],
     role: Annotated[str, typer.Option(help="staff, approver, auditor or admin.")],
     org: Annotated[str, typer.Option(help="The organisation the person acts for (must exist).")],
-    days: Annotated[int, typer.Option(min=1, help="Days until the token expires.")] = 90,
+    days: Annotated[int, typer.Option(min=1, max=3660, help="Days until the token expires (at most ten years).")] = 90,
     note: Annotated[str, typer.Option(help="What the token is for (shown by `token list`).")] = "",
     bootstrap: Annotated[
         bool,

@@ -9,11 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workflow.calendar import (
+    OFFICIAL,
+    OFFICIAL_YEARS,
+    CalendarUnknown,
+    WorkingCalendar,
     add_months,
     add_working_days,
     add_years,
     days_in_month,
-    is_working_day,
     working_days_between,
 )
 
@@ -100,11 +103,53 @@ def test_add_years_property_same_date_except_29_february_r_term_end(d: date, yea
         assert (result.month, result.day) == (d.month, d.day)
 
 
-def test_is_working_day_weekends_and_holidays() -> None:
-    assert is_working_day(MON)
-    assert not is_working_day(date(2024, 3, 9))  # Saturday
-    assert not is_working_day(date(2024, 3, 10))  # Sunday
-    assert not is_working_day(MON, frozenset({MON}))
+def test_official_calendar_weekends_holidays_and_make_up_days_r_notice() -> None:
+    """RULES.md §5: working days are the State Council's, make-up days (调休) included."""
+    assert OFFICIAL.is_working_day(MON)
+    assert not OFFICIAL.is_working_day(date(2024, 3, 9))  # Saturday
+    assert not OFFICIAL.is_working_day(date(2024, 3, 10))  # Sunday
+    assert not OFFICIAL.is_working_day(date(2026, 10, 1))  # National Day, a Thursday
+    assert not OFFICIAL.is_working_day(date(2026, 9, 25))  # Mid-Autumn Festival, a Friday
+    assert OFFICIAL.is_working_day(date(2026, 10, 10))  # a Saturday made a working day
+    assert OFFICIAL.is_working_day(date(2026, 9, 20))  # a Sunday made a working day
+
+
+def test_local_days_override_the_official_calendar_r_notice() -> None:
+    """A profile may add local days: a local holiday on an official working day, a local working
+    day on a weekend."""
+    local = WorkingCalendar(local_holidays=frozenset({MON}), local_working_days=frozenset({date(2024, 3, 9)}))
+    assert not local.is_working_day(MON)
+    assert local.is_working_day(date(2024, 3, 9))
+    assert local.is_working_day(date(2024, 3, 5))  # untouched days stay official
+
+
+def test_a_year_the_calendar_does_not_know_is_an_error_r_notice() -> None:
+    """RULES.md §5: outside the known years there is no silent Monday-to-Friday count."""
+    after = date(OFFICIAL_YEARS.stop, 1, 4)
+    before = date(OFFICIAL_YEARS.start - 1, 12, 1)
+    for day in (after, before):
+        with pytest.raises(CalendarUnknown) as raised:
+            OFFICIAL.is_working_day(day)
+        assert raised.value.day == day
+        assert str(day.year) in str(raised.value)
+    with pytest.raises(CalendarUnknown):
+        working_days_between(date(OFFICIAL_YEARS.stop - 1, 12, 28), date(OFFICIAL_YEARS.stop, 1, 9))
+
+
+def test_a_profile_declares_a_year_the_package_does_not_carry_r_notice() -> None:
+    """Next year's arrangement is published in the autumn: a profile may declare it complete with
+    its holidays and make-up working days."""
+    year = OFFICIAL_YEARS.stop
+    new_year, make_up = date(year, 1, 1), date(year, 1, 2)
+    declared = WorkingCalendar(
+        local_holidays=frozenset({new_year}), local_working_days=frozenset({make_up}), declared_years=frozenset({year})
+    )
+    assert not declared.is_working_day(new_year)
+    assert declared.is_working_day(make_up) is True
+    monday = next(date(year, 1, d) for d in range(3, 10) if date(year, 1, d).weekday() == 0)
+    assert declared.is_working_day(monday)
+    assert not declared.is_working_day(monday + timedelta(days=5))  # the Saturday after
+    assert str(year) in declared.known_years()
 
 
 def test_working_days_between_monday_to_next_monday_is_four_r_notice() -> None:
@@ -126,10 +171,19 @@ def test_working_days_between_friday_to_monday_week_after_is_five_r_notice() -> 
 
 def test_working_days_between_skips_holidays_r_notice() -> None:
     """R-NOTICE: a weekday holiday in between does not count; one on a weekend changes nothing."""
-    holidays = frozenset({date(2024, 3, 6), date(2024, 3, 9), date(2024, 3, 12)})
-    assert working_days_between(MON, date(2024, 3, 12), holidays) == 4
+    local = WorkingCalendar(local_holidays=frozenset({date(2024, 3, 6), date(2024, 3, 9), date(2024, 3, 12)}))
+    assert working_days_between(MON, date(2024, 3, 12), local) == 4
     # A holiday on the congress day itself is not "between" and is not subtracted.
-    assert working_days_between(MON, date(2024, 3, 12), frozenset({date(2024, 3, 12)})) == 5
+    assert working_days_between(MON, date(2024, 3, 12), WorkingCalendar(frozenset({date(2024, 3, 12)}))) == 5
+
+
+def test_working_days_across_national_day_count_the_make_up_saturday_r_notice() -> None:
+    """R-NOTICE across National Day 2026: posted Monday 28 September, the days between up to
+    Sunday 11 October are 29, 30 September, 8, 9 October and Saturday 10 October (调休)."""
+    posted = date(2026, 9, 28)
+    assert working_days_between(posted, date(2026, 10, 10)) == 4
+    assert working_days_between(posted, date(2026, 10, 11)) == 5
+    assert add_working_days(posted, 5) == date(2026, 10, 10)
 
 
 def test_working_days_between_empty_or_reversed_is_zero() -> None:
@@ -138,36 +192,37 @@ def test_working_days_between_empty_or_reversed_is_zero() -> None:
     assert working_days_between(date(2024, 3, 12), MON) == 0
 
 
+_KNOWN = {"min_value": date(OFFICIAL_YEARS.start, 1, 1), "max_value": date(OFFICIAL_YEARS.stop - 1, 10, 1)}
+
+
 @given(
-    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+    start=st.dates(**_KNOWN),
     span=st.integers(min_value=0, max_value=60),
-    holidays=st.frozensets(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 3, 1)), max_size=20),
+    holidays=st.frozensets(st.dates(**_KNOWN), max_size=20),
 )
 def test_working_days_between_matches_day_by_day_count_r_notice(
     start: date, span: int, holidays: frozenset[date]
 ) -> None:
-    """The week-skipping count agrees with walking every day strictly between the dates."""
+    """The count agrees with asking the calendar about every day strictly between the dates."""
+    local = WorkingCalendar(local_holidays=holidays)
     end = start + timedelta(days=span)
-    naive = sum(1 for k in range(1, span) if is_working_day(start + timedelta(days=k), holidays))
-    assert working_days_between(start, end, holidays) == naive
+    naive = sum(1 for k in range(1, span) if local.is_working_day(start + timedelta(days=k)))
+    assert working_days_between(start, end, local) == naive
 
 
 def test_add_working_days_skips_weekends_and_holidays() -> None:
     assert add_working_days(MON, 0) == MON
     assert add_working_days(MON, 1) == date(2024, 3, 5)
     assert add_working_days(MON, 5) == date(2024, 3, 11)  # Tue..Fri, then Monday
-    assert add_working_days(MON, 5, frozenset({date(2024, 3, 11)})) == date(2024, 3, 12)
+    assert add_working_days(MON, 5, WorkingCalendar(frozenset({date(2024, 3, 11)}))) == date(2024, 3, 12)
     assert add_working_days(MON, -1) == date(2024, 3, 1)  # the Friday before
 
 
-@given(
-    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
-    n=st.integers(min_value=1, max_value=40),
-)
+@given(start=st.dates(**_KNOWN), n=st.integers(min_value=1, max_value=40))
 def test_add_working_days_agrees_with_working_days_between_r_notice(start: date, n: int) -> None:
     """The n-th working day after `start` has n-1 full working days before it, and the day after it
     has n: so it is the earliest congress date with n working days of notice."""
     nth = add_working_days(start, n)
-    assert is_working_day(nth)
+    assert OFFICIAL.is_working_day(nth)
     assert working_days_between(start, nth) == n - 1
     assert working_days_between(start, nth + timedelta(days=1)) == n

@@ -56,15 +56,19 @@ from tests.unit.workflow_support import (
 from workflow import by_election, rules
 from workflow import commands as c
 from workflow.authority import Actor
-from workflow.calendar import add_months
+from workflow.calendar import OFFICIAL_YEARS, add_months
 from workflow.errors import DomainError, InvalidDate, NotAuthorised, RuleViolation
 from workflow.fold import KINDS, evolve, fold
 from workflow.profile import NATIONAL_DEFAULT, RuleProfile
+from workflow.rules.candidates import earliest_congress_on
 from workflow.state import ByElectionProcedure, Procedure, TermChangeProcedure, UnionState
 
 UNIONS = ("U1", "U2", "U3")  # U3 comes with a term imported from a registry
 IMPORTED_START = D(2017, 3, 1)
 CLOCK = D(2200, 1, 1)
+DECLARED_YEARS = NATIONAL_DEFAULT.model_copy(
+    update={"version": 2, "calendar_years": frozenset(range(OFFICIAL_YEARS.stop, CLOCK.year + 1))}
+)
 PREP = [{"name": n} for n in ("甲", "乙", "丙", "丁")]
 
 
@@ -81,6 +85,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="unionflow-wf-stateful-"))
         self.world: World = make_world(self.folder)
         self.world.today = CLOCK  # far enough ahead for many terms
+        # The years beyond the calendar package are declared by the profile new procedures pin, as
+        # an administrator would (RULES.md §5), so that terms may run on to CLOCK.
+        self.world.profiles.register(DECLARED_YEARS)
         self.services = [self.world.svc, self.world.service()]
         for u in UNIONS:
             self.world.add_union(u, facts=unit(members=80, female_members=12, employees=120))
@@ -227,7 +234,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 assert e is not None and e.posted_on is not None
                 due = e.electorate
                 present = due - due // 4
-                on = max(on, e.posted_on + 10 * DAY)
+                on = max(on, earliest_congress_on(e.posted_on, "enterprise", True, proc.profile))
                 return Step(
                     c.HoldCongress(
                         **pid,

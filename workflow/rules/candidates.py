@@ -5,11 +5,11 @@ R-CHAIR-COMPETITIVE, R-FUNDS-REVIEW), posted (R-NOTICE), vetted (R-VETTING) and 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from workflow.calendar import add_working_days, working_days_between
+from workflow.calendar import CalendarUnknown, add_working_days, working_days_between
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
 from workflow.rules.base import ENTERPRISE, Evidence, ceil_rate, fail, percent, require_choice, require_non_negative
@@ -135,10 +135,27 @@ def earliest_congress_on(posted_on: date, unit_type: str, is_chair_list: bool, p
     (``notice_working_days`` full working days strictly in between; for an enterprise chair list
     also ``enterprise_chair_notice_days`` calendar days)."""
     n = profile.notice_working_days
-    earliest = add_working_days(posted_on, n, profile.holidays) + timedelta(days=1) if n else posted_on
+    earliest = add_working_days(posted_on, n, profile.calendar) + timedelta(days=1) if n else posted_on
     if _chair_notice_applies(unit_type, is_chair_list):
         earliest = max(earliest, posted_on + timedelta(days=profile.enterprise_chair_notice_days))
     return earliest
+
+
+def _calendar_unknown(unknown: CalendarUnknown, posted_on: date, congress_on: date) -> NoReturn:
+    # RULES.md §5: working days come from the official calendar; a year it does not know is an
+    # error, never a plain Monday-to-Friday count that could allow too short a notice.
+    fail(
+        "R-NOTICE",
+        f"cannot count the working days from {posted_on} to {congress_on}: {unknown}; an administrator "
+        f"can declare {unknown.day.year}'s holidays and working days in the rule profile (calendar_years)",
+        {
+            "rule": "R-NOTICE",
+            "posted_on": posted_on.isoformat(),
+            "congress_on": congress_on.isoformat(),
+            "calendar_unknown_year": unknown.day.year,
+            "calendar_known_years": unknown.known,
+        },
+    )
 
 
 def check_notice(
@@ -148,10 +165,13 @@ def check_notice(
     days before the congress, counted as full working days strictly between the posting day and the
     congress day (see :func:`workflow.calendar.working_days_between`). An enterprise chair list also
     needs ``congress_on - posted_on >= enterprise_chair_notice_days`` (7) calendar days."""
-    working = working_days_between(posted_on, congress_on, profile.holidays)
+    try:
+        working = working_days_between(posted_on, congress_on, profile.calendar)
+        earliest = earliest_congress_on(posted_on, unit_type, is_chair_list, profile)
+    except CalendarUnknown as unknown:
+        _calendar_unknown(unknown, posted_on, congress_on)
     calendar_days = (congress_on - posted_on).days
     chair_rule = _chair_notice_applies(unit_type, is_chair_list)
-    earliest = earliest_congress_on(posted_on, unit_type, is_chair_list, profile)
     evidence: Evidence = {
         "rule": "R-NOTICE",
         "posted_on": posted_on.isoformat(),

@@ -175,6 +175,36 @@ def require_no_reelection_under_way(org_id: str, open_reelections: list[str]) ->
         )
 
 
+def reelection_window_opens(term: Term, profile: RuleProfile) -> date:
+    """R-EARLY: a re-election is ordinary from the reminder window before the ORIGINAL term end
+    (A-TERM-DUE's window); an approved extension moves the deadline, never this window back."""
+    return term_due_from(term.end, profile)
+
+
+def check_reelection_timing(
+    term: Term, opened_on: date, planned_congress_on: date, profile: RuleProfile
+) -> tuple[bool, list[Evidence]]:
+    """R-ON-TIME and R-EARLY when a re-election opens; returns whether it is early, and the evidence.
+    Early only before the original term's window (then it needs the approval of an early
+    re-election); a warning for the approver when the planned congress falls after the deadline
+    (the term end, or an approved extension's end)."""
+    window_opens = reelection_window_opens(term, profile)
+    on_time: Evidence = {
+        "rule": "R-ON-TIME",
+        "term_end": term.end.isoformat(),
+        "deadline": term.deadline.isoformat(),
+        "window_opens": window_opens.isoformat(),
+    }
+    if planned_congress_on > term.deadline:
+        on_time["warning"] = (
+            f"the congress planned for {planned_congress_on} falls after the deadline {term.deadline}"
+            + ("" if term.extension_procedure else " and no extension is approved")
+        )
+    if opened_on < window_opens:
+        return True, [on_time, require_early_reelection_approved(term, window_opens, opened_on)]
+    return False, [on_time]
+
+
 def require_early_reelection_approved(term: Term, window_opens: date, opened_on: date) -> Evidence:
     """R-EARLY: a re-election opened before the reminder window of the original term end is early
     (提前换届) and needs the higher-level union's approval of an early re-election first."""

@@ -75,21 +75,27 @@ def majority_needed(due: int) -> int:
     return due // 2 + 1
 
 
-def check_elected(due: int, yes: int) -> Evidence:
-    """R-ELECTED (national): elected with yes votes > half of those **due** to attend with a vote
-    (``2 × yes > due``), not half of those present."""
-    require_non_negative("R-ELECTED", due=due, yes=yes)
-    needed = majority_needed(due)
-    evidence: Evidence = {"rule": "R-ELECTED", "due": due, "yes": yes, "needed": needed}
-    if yes > due:
-        fail("R-ELECTED", f"{yes} yes votes but only {due} due to attend", evidence)
-    if 2 * yes <= due:
+def _more_than_half(rule: str, whole: str, count: int, yes: int, of_whom: str, every: str = "") -> Evidence:
+    """Yes votes from more than half of a whole body (``2 × yes > count``), never more votes than
+    the body has: R-ELECTED counts those due to attend, R-REMOVAL all members or representatives."""
+    require_non_negative(rule, **{whole: count}, yes=yes)
+    needed = majority_needed(count)
+    evidence: Evidence = {"rule": rule, whole: count, "yes": yes, "needed": needed}
+    if yes > count:
+        fail(rule, f"{yes} yes votes but only {count} {of_whom}", evidence)
+    if 2 * yes <= count:
         fail(
-            "R-ELECTED",
-            f"{yes} yes of {due} due to attend; more than half ({needed}) needed",
+            rule,
+            f"{yes} yes of {every}{count} {of_whom}; more than half ({needed}) needed",
             evidence,
         )
     return evidence
+
+
+def check_elected(due: int, yes: int) -> Evidence:
+    """R-ELECTED (national): elected with yes votes > half of those **due** to attend with a vote
+    (``2 × yes > due``), not half of those present."""
+    return _more_than_half("R-ELECTED", "due", due, yes, "due to attend")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -143,18 +149,7 @@ def check_removal(total_members_or_representatives: int, yes: int) -> Evidence:
     """R-REMOVAL (law): removing a chair or vice-chair needs yes votes from more than half of
     **all** members (or representatives), not of those present."""
     total = total_members_or_representatives
-    require_non_negative("R-REMOVAL", total=total, yes=yes)
-    needed = majority_needed(total)
-    evidence: Evidence = {"rule": "R-REMOVAL", "total": total, "yes": yes, "needed": needed}
-    if yes > total:
-        fail("R-REMOVAL", f"{yes} yes votes but only {total} members or representatives", evidence)
-    if 2 * yes <= total:
-        fail(
-            "R-REMOVAL",
-            f"{yes} yes of all {total} members or representatives; more than half ({needed}) needed",
-            evidence,
-        )
-    return evidence
+    return _more_than_half("R-REMOVAL", "total", total, yes, "members or representatives", every="all ")
 
 
 def check_removal_by_congress(total: int, yes: int, congress: ElectingBody | None) -> Evidence:
