@@ -3,7 +3,8 @@
 approval of the results starts the new term on the congress date.
 
 When it may open (R-EARLY, inferred window): from the A-TERM-DUE reminder window before the
-deadline onward. Opening earlier is an early re-election (提前换届) and needs one approved first."""
+original term end onward (an approved extension moves the deadline, never this window back).
+Opening earlier is an early re-election (提前换届) and needs one approved first."""
 
 from __future__ import annotations
 
@@ -67,18 +68,7 @@ def decide_open(union: UnionState, procedure_id: str, cmd: OpenReelection, profi
     term = rules.require_term_to_renew(union.org_id, union.founded, union.term)
     rules.require_no_reelection_under_way(union.org_id, [p.procedure_id for p in open_reelections(union)])
     rules.require_congress_planned_after_plan(cmd.planned_congress_on, cmd.occurred_on)
-    window_opens = rules.term_due_from(term.deadline, profile)
-    evidence: list[dict[str, object]] = [
-        {
-            "rule": "R-ON-TIME",
-            "term_end": term.end.isoformat(),
-            "deadline": term.deadline.isoformat(),
-            "window_opens": window_opens.isoformat(),
-        }
-    ]
-    early = cmd.occurred_on < window_opens
-    if early:
-        evidence.append(rules.require_early_reelection_approved(term, window_opens, cmd.occurred_on))
+    early, evidence = rules.check_reelection_timing(term, cmd.occurred_on, cmd.planned_congress_on, profile)
     return ReelectionOpened(
         procedure_id=procedure_id,
         **profile.pinned(),
