@@ -14,7 +14,7 @@ import orjson
 from pydantic import TypeAdapter
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Windows:
     """The rule profile's alert windows (workflow/profile.py), by the profile's own field names;
     the defaults are RULES.md §6's, for imported terms (no procedure, no pinned profile) and for a
@@ -32,14 +32,22 @@ class Windows:
         """The windows of a pinned profile (the first event's `profile`)."""
         if not profile:
             return DEFAULT_WINDOWS
-        return cls(**{name: int(profile[name]) for name in _WINDOW_NAMES if name in profile})
+        values = tuple(int(profile.get(name, default)) for name, default in _WINDOW_DEFAULTS)
+        # The same few profiles are pinned over and over: one (frozen, shared) Windows each.
+        found = _SEEN.get(values)
+        if found is None:
+            found = cls(*values)
+            if len(_SEEN) < 256:
+                _SEEN[values] = found
+        return found
 
 
-_WINDOW_NAMES = tuple(f.name for f in fields(Windows))
 DEFAULT_WINDOWS = Windows()
+_WINDOW_DEFAULTS = tuple((f.name, getattr(DEFAULT_WINDOWS, f.name)) for f in fields(Windows))
+_SEEN: dict[tuple[int, ...], Windows] = {}
 
 
-@dataclass(slots=True)
+@dataclass
 class Extension:
     """An extension's approval (R-EXTENSION): from that day the deadline is the new one."""
 
@@ -47,7 +55,7 @@ class Extension:
     new_deadline: str
 
 
-@dataclass(slots=True)
+@dataclass
 class Term:
     """A term, current from the day its approval (or import) made it so (R-TERM-END)."""
 
@@ -58,7 +66,7 @@ class Term:
     extensions: list[Extension] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass
 class Reelection:
     """A re-election under way from `opened` (A-TERM-DUE stops meanwhile)."""
 
@@ -67,7 +75,7 @@ class Reelection:
     ended: str | None = None  # approved, rejected or withdrawn
 
 
-@dataclass(slots=True, order=True)
+@dataclass(order=True)
 class Congress:
     """A congress held (R-ANNUAL), with the annual window of its profile."""
 
@@ -75,7 +83,7 @@ class Congress:
     annual_months: int
 
 
-@dataclass(slots=True)
+@dataclass
 class Wait:
     """A filing waiting on the higher-level union (R-APPROVER)."""
 
@@ -86,7 +94,7 @@ class Wait:
     decided: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class Deadline:
     """Something due by `due` since `since`: a by-election after a vacancy (R-VACANCY), the
     congress after a preparatory group's approval (R-PREP-GROUP), the legal-person registration
@@ -99,7 +107,7 @@ class Deadline:
     ended: str | None = None  # filled, held, registered or withdrawn
 
 
-@dataclass(slots=True)
+@dataclass
 class Procedure:
     """A procedure of the union: its kind and the windows of the profile it pinned."""
 
@@ -107,7 +115,7 @@ class Procedure:
     windows: Windows
 
 
-@dataclass(slots=True)
+@dataclass
 class AlertFacts:
     terms: list[Term] = field(default_factory=list)
     reelections: list[Reelection] = field(default_factory=list)
