@@ -35,7 +35,6 @@ class Ev:
 
     __slots__ = (
         "_data",
-        "_event",
         "_meta",
         "_meta_raw",
         "_pid",

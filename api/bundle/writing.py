@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-from api.bundle.format import EVENTS, FORMAT, FORMAT_VERSION, MANIFEST, PROFILES_DIR, pinned_profile
+from api.bundle.format import EVENTS, FORMAT, FORMAT_VERSION, MANIFEST, PROFILES_DIR, canonical
 from events.hashing import format_recorded_at
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from api.runtime import Runtime
+    from events.rows import EventRow
     from workflow.authority import Actor
 
 
@@ -82,6 +83,12 @@ def read_snapshot(rt: Runtime) -> Iterator[Connection]:
             tx.rollback()
 
 
+def _pins_profile(event_type: str) -> bool:
+    from events.catalogue import CATALOGUE, ProcedureOpenedMixin
+
+    return event_type in CATALOGUE and issubclass(CATALOGUE.class_for(event_type), ProcedureOpenedMixin)
+
+
 def _profile_file(name: str, version: int, settings_text: str, taken: dict[str, str]) -> str:
     base = f"{PROFILES_DIR}{_safe(name)}-v{version}.json"
     if taken.get(base, settings_text) == settings_text:
@@ -104,12 +111,14 @@ class _Contents:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> sha256 and size
     events: int = 0
 
-    def pin(self, r: Any) -> None:
-        """Keep the profile an event pinned, if it pinned one, with the event that pinned it."""
-        found = pinned_profile(r.payload)
-        if found is None:
+    def pin(self, r: EventRow) -> None:
+        """Keep the profile an event pinned, if it pinned one (its catalogue class says so: a
+        procedure's first event), with the event that pinned it."""
+        if not _pins_profile(r.event_type):
             return
-        profile_name, profile_version, text = found
+        data = json.loads(r.payload)  # the settings as stored, not as today's model would dump them
+        profile_name, profile_version = str(data["profile_name"]), int(data["profile_version"])
+        text = canonical(data["profile"])
         name = _profile_file(profile_name, profile_version, text, self.profile_texts)
         self.profile_texts[name] = text
         entry = self.profiles.setdefault(
