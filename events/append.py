@@ -77,7 +77,11 @@ def encode_part(
         if ev.event_type not in registry:
             # Refuse now rather than write something no reader can decode.
             raise EventStoreError(f"event type {ev.event_type!r} is not registered with the store")
-        encoded.append(new_encoded((ev.event_type, ev.schema_version, registry.encode(ev), new.occurred_on, ev)))
+        # The event's own field, typed (a procedure event's `procedure_id`), stored beside the payload.
+        procedure_id = getattr(ev, "procedure_id", None)
+        encoded.append(
+            new_encoded((ev.event_type, ev.schema_version, registry.encode(ev), new.occurred_on, ev, procedure_id))
+        )
     return StreamPart(stream_id, expected_version, metadata, metadata.model_dump_json(exclude_none=True), encoded)
 
 

@@ -44,17 +44,19 @@ class EventRow(NamedTuple):
     recorded_at: Any  # a naive UTC datetime (SQLAlchemy's DateTime text on SQLite)
     hash: str
     prev_hash: str
+    procedure_id: str | None  # the payload's procedure_id, if the event has one (not hashed)
 
 
 class EncodedEvent(NamedTuple):
     """A new event ready to store: its stored type name, schema version and payload JSON, its
-    business date, and the event itself (handed to the append's listener)."""
+    business date, the event itself (handed to the append's listener) and its procedure id."""
 
     event_type: str
     schema_version: int
     payload: str
     occurred_on: dt.date
     event: DomainEvent
+    procedure_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ def chain_rows(
     before it (the stream's SHA-256 chain, starting from `prev`)."""
     rows: list[EventRow] = []
     recorded_text, stored_recorded_at = recorded.text, recorded.stored
-    for event_type, schema_version, payload, occurred_on, _event in encoded:
+    for event_type, schema_version, payload, occurred_on, _event, procedure_id in encoded:
         position += 1
         version += 1
         occurred_text = occurred_on.isoformat()
@@ -151,6 +153,7 @@ def chain_rows(
                     stored_recorded_at,
                     digest,
                     prev,
+                    procedure_id,
                 )
             )
         )
@@ -202,6 +205,7 @@ def decode_rows(rows: Sequence[Any], registry: EventRegistry, sqlite: bool) -> I
         recorded,
         hash_,
         prev_hash,
+        _procedure_id,
     ) in rows:
         decoder = decoders.get(event_type)
         if decoder is None or decoder[0] != schema_version:

@@ -13,7 +13,9 @@ upgrade them; nothing creates them at import time.
 
 On SQLite (migration 0002) `events.position` is the table's rowid and `streams` and
 `idempotency_keys` are WITHOUT ROWID tables: each append dirties fewer pages, and every dirty page
-is written to the WAL and fsynced at commit."""
+is written to the WAL and fsynced at commit.
+
+Migration 0003 adds `events.procedure_id` (see below) and fills it for the rows already stored."""
 
 from __future__ import annotations
 
@@ -39,6 +41,11 @@ events = sa.Table(
     sa.Column("idempotency_key", sa.String(200), nullable=True),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # The payload's `procedure_id`, written beside it by the append (migration 0003) so that the
+    # read side knows an event's procedure without parsing the payload. Not covered by the hash:
+    # it repeats what the hashed payload says. Not indexed: no read selects events by procedure
+    # (a procedure is read with its union's stream), and an index would cost every append a b-tree.
+    sa.Column("procedure_id", sa.String(200), nullable=True),
     sa.UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
 )
 

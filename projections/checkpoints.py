@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from events import schema as event_schema
 from projections import schema
 from projections.base import Projection
 from projections.models.alerts import Alerts
@@ -58,14 +57,6 @@ def move(conn: Connection, names: str | Sequence[str], position: int, version: i
         values["logic_version"] = version
     names = [names] if isinstance(names, str) else list(names)
     conn.execute(sa.update(schema.checkpoints).where(schema.checkpoints.c.name.in_(names)).values(**values))
-
-
-def lock_log(conn: Connection) -> None:
-    """Take the lock every append takes first (events/store.py): while it is held nothing is
-    appended. On SQLite the write transaction already excludes every other writer."""
-    if conn.dialect.name != "sqlite":
-        lh = event_schema.log_head
-        conn.execute(sa.select(lh.c.position).where(lh.c.id == 1).with_for_update())
 
 
 class ClaimSql:

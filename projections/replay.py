@@ -20,14 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-import sqlalchemy as sa
-
-from events import EventStore, RecordedEvent
-from events import schema as event_schema
+from events import EventStore, RecordedEvent, reading
 from events.catalogue import org_stream
 from projections.base import Folder, Projection
-from projections.feed import Ev, select_columns
+from projections.feed import Ev
 from projections.models.alerts import Alerts, UnionAlerts, periods
 from projections.models.procedures import COLUMNS as PROCEDURE_COLUMNS
 from projections.models.procedures import Procedures, UnionProcedures
@@ -79,7 +75,7 @@ class HistoryEntry:
 
 
 def _entry(r: RecordedEvent) -> HistoryEntry:
-    payload = orjson.loads(r.event.model_dump_json())
+    payload = r.event.model_dump(mode="json")
     return HistoryEntry(
         position=r.position,
         version=r.version,
@@ -215,9 +211,7 @@ def alerts_as_recorded(
     the whole log stream by stream (memory: one union at a time); for audits, not for dashboards,
     which use `projections.queries.alerts`."""
     until = recorded_until or dt.datetime.combine(on + dt.timedelta(days=1), dt.time())
-    until_naive = until.astimezone(dt.UTC).replace(tzinfo=None) if until.tzinfo is not None else until
     day = on.isoformat()
-    e = event_schema.events
     out: list[Alert] = []
     with store.engine.connect() as conn:
         tree = Tree()
@@ -230,7 +224,6 @@ def alerts_as_recorded(
             bounds = subtree_range(info.path)
         projection = Alerts(tree)
         folder = Folder([projection])
-        q = sa.select(*select_columns(conn)).where(e.c.recorded_at <= until_naive).order_by(e.c.stream_id, e.c.version)
         stream: str | None = None
         state: list[Any] = []
 
@@ -244,7 +237,7 @@ def alerts_as_recorded(
                 if r["fires_from"] <= day <= r["fires_until"] and (not kinds or r["kind"] in kinds):
                     out.append(alert_record(r, on))
 
-        for row in conn.execution_options(yield_per=2000).execute(q):
+        for row in reading.recorded_by(conn, until):
             ev = Ev.from_row(row)
             if ev.stream_id != stream:
                 if stream is not None:

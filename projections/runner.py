@@ -22,11 +22,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from events import RecordedEvent
 from events.db import is_sqlite, write_connection
+from events.reading import head_position
 from projections import checkpoints, schema
 from projections.apply import advance
 from projections.checkpoints import CLASSES, NAMES, check_names
 from projections.errors import ProjectionOutdated
-from projections.feed import head_position
 from projections.live import Live, StateCache
 from projections.rebuild import Rebuild, RebuildSettings
 from projections.reports import (

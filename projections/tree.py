@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import orjson
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from events import schema
-from events.catalogue import org_stream
+from events import reading
+from events.catalogue import CATALOGUE, OrganisationRegistered, org_stream
 
 SEPARATOR = "/"  # not allowed in organisation ids (workflow.commands.RegisterOrganisation)
 # Levels that never have organisations below them (RULES.md §1): kept only in the short memory.
@@ -83,19 +81,12 @@ class Tree:
             return found
         if self.conn is None:
             return None
-        row = self.conn.execute(
-            sa.select(schema.events.c.payload)
-            .where(
-                schema.events.c.stream_id == org_stream(org_id),
-                schema.events.c.event_type == "OrganisationRegistered",
-            )
-            .order_by(schema.events.c.version)
-            .limit(1)
-        ).first()
+        row = reading.first_of_type(self.conn, org_stream(org_id), "OrganisationRegistered")
         if row is None:
             return None
-        data = orjson.loads(row[0])
-        return self.learn(org_id, data.get("parent_id"), data.get("level", ""))
+        event = CATALOGUE.decode(row.event_type, row.schema_version, row.payload)
+        assert isinstance(event, OrganisationRegistered)
+        return self.learn(org_id, event.parent_id, event.level)
 
     def path(self, org_id: str) -> str:
         info = self.info(org_id)

@@ -13,16 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-from api.bundle.format import EVENT_FIELDS, EVENTS, FORMAT, FORMAT_VERSION, MANIFEST, PROFILES_DIR, pinned_profile
+from api.bundle.format import EVENTS, FORMAT, FORMAT_VERSION, MANIFEST, PROFILES_DIR, canonical
 from events.hashing import format_recorded_at
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from api.runtime import Runtime
+    from events.rows import EventRow
     from workflow.authority import Actor
-
-_STREAMS_PER_QUERY = 500
 
 
 class BundleScopeError(LookupError):
@@ -53,15 +52,12 @@ def scope_streams(conn: Connection, org_id: str, subtree: bool) -> list[str]:
     register read model's materialised paths (kept current inside every command's transaction)."""
     import sqlalchemy as sa
 
-    from events import schema as event_schema
+    from events import reading
     from events.catalogue import org_stream
     from projections import schema as proj
     from projections.queries import subtree_filter
 
-    exists = conn.execute(
-        sa.select(event_schema.streams.c.stream_id).where(event_schema.streams.c.stream_id == org_stream(org_id))
-    ).first()
-    if exists is None:
+    if not reading.stream_exists(conn, org_stream(org_id)):
         raise BundleScopeError(f"no organisation {org_id}")
     if not subtree:
         return [org_stream(org_id)]
@@ -87,6 +83,12 @@ def read_snapshot(rt: Runtime) -> Iterator[Connection]:
             tx.rollback()
 
 
+def _pins_profile(event_type: str) -> bool:
+    from events.catalogue import CATALOGUE, ProcedureOpenedMixin
+
+    return event_type in CATALOGUE and issubclass(CATALOGUE.class_for(event_type), ProcedureOpenedMixin)
+
+
 def _profile_file(name: str, version: int, settings_text: str, taken: dict[str, str]) -> str:
     base = f"{PROFILES_DIR}{_safe(name)}-v{version}.json"
     if taken.get(base, settings_text) == settings_text:
@@ -109,12 +111,14 @@ class _Contents:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> sha256 and size
     events: int = 0
 
-    def pin(self, r: Any) -> None:
-        """Keep the profile an event pinned, if it pinned one, with the event that pinned it."""
-        found = pinned_profile(r.payload)
-        if found is None:
+    def pin(self, r: EventRow) -> None:
+        """Keep the profile an event pinned, if it pinned one (its catalogue class says so: a
+        procedure's first event), with the event that pinned it."""
+        if not _pins_profile(r.event_type):
             return
-        profile_name, profile_version, text = found
+        data = json.loads(r.payload)  # the settings as stored, not as today's model would dump them
+        profile_name, profile_version = str(data["profile_name"]), int(data["profile_version"])
+        text = canonical(data["profile"])
         name = _profile_file(profile_name, profile_version, text, self.profile_texts)
         self.profile_texts[name] = text
         entry = self.profiles.setdefault(
@@ -135,18 +139,17 @@ def write_bundle(
     a zip file, and return its manifest. Reads one snapshot of the database, so appends made
     meanwhile are either wholly in the bundle or not at all, and the log head matches it.
     Raises BundleScopeError for an unknown organisation."""
-    import sqlalchemy as sa
-
-    from events import schema as event_schema
+    from events import reading
 
     contents = _Contents()
     with read_snapshot(rt) as conn, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
-        head = conn.execute(sa.select(event_schema.log_head.c.position, event_schema.log_head.c.hash)).one()
+        head = reading.log_head(conn)
         stream_ids = scope_streams(conn, org_id, subtree)
         with zf.open(EVENTS, "w", force_zip64=True) as member:
             sink = _HashingWriter(member)
-            for i in range(0, len(stream_ids), _STREAMS_PER_QUERY):
-                _write_streams(conn, stream_ids[i : i + _STREAMS_PER_QUERY], sink, contents)
+            step = reading.STREAMS_PER_QUERY
+            for i in range(0, len(stream_ids), step):
+                _write_streams(conn, stream_ids[i : i + step], sink, contents)
             contents.files[EVENTS] = {"sha256": sink.sha.hexdigest(), "bytes": sink.size}
         for name, text in sorted(contents.profile_texts.items()):
             data = (text + "\n").encode()
@@ -159,7 +162,7 @@ def write_bundle(
             "exported_by": _who(exported_by),
             "scope": {"org_id": org_id, "subtree": subtree},
             "database": rt.engine.dialect.name,
-            "log_head": {"position": int(head.position), "hash": str(head.hash)},
+            "log_head": {"position": head[0], "hash": head[1]},
             "counts": {"streams": len(contents.streams), "events": contents.events, "profiles": len(contents.profiles)},
             "hashing": "per stream: sha256 of the fields joined by U+001F, see events/hashing.py event_hash_text; "
             "the first event's prev_hash is 64 zeros",
@@ -174,19 +177,11 @@ def write_bundle(
 def _write_streams(conn: Connection, chunk: list[str], sink: _HashingWriter, contents: _Contents) -> None:
     """The events of these streams, each stream in version order, as lines of events.jsonl; and
     each stream's version and head hash as the store's stream registry has them."""
-    import sqlalchemy as sa
+    from events import reading
 
-    from events import schema as event_schema
-
-    ev = event_schema.events.c
-    st = event_schema.streams.c
-    registry = {
-        r.stream_id: (int(r.version), str(r.head_hash))
-        for r in conn.execute(sa.select(st.stream_id, st.version, st.head_hash).where(st.stream_id.in_(chunk)))
-    }
-    cols = [ev[name] for name in EVENT_FIELDS]  # every field the hash covers
+    registry = reading.stream_heads(conn, chunk)
     counts: dict[str, int] = {}
-    for r in conn.execute(sa.select(*cols).where(ev.stream_id.in_(chunk)).order_by(ev.stream_id, ev.version)):
+    for r in reading.stored_events(conn, chunk):  # every field the hash covers
         sink.write((json.dumps(_event_line(r), ensure_ascii=False) + "\n").encode())
         counts[r.stream_id] = counts.get(r.stream_id, 0) + 1
         contents.events += 1

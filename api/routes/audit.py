@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
@@ -23,13 +22,13 @@ from api.routes.params import OrgQuery, SubtreeQuery
 from api.runtime import Runtime
 from api.schemas.audit import VERIFY_EXAMPLE
 from api.schemas.problem import problem_responses
-from events import BrokenLink, schema
+from events import BrokenLink, reading
+from events.rows import EventRow
 from events.verify import check_stream_chain
 from workflow.authority import Actor
 from workflow.errors import NotAuthorised, NotFound
 
 AUDIT_ROLES = ("auditor", "admin")
-_STREAMS_PER_QUERY = 500
 _SPOOL_BYTES = 32 * 1024 * 1024  # bundles up to this size stay in memory, larger ones go to a file
 
 router = APIRouter()
@@ -62,34 +61,16 @@ def verify_scope(rt: Runtime, org_id: str, subtree: bool) -> dict[str, Any]:
     stream registry, in one read-only snapshot: versions without gaps, each `prev_hash` the previous
     hash, each hash recomputed from the stored content, the last event equal to the registry's
     head. Stops at the first broken link."""
-    ev = schema.events.c
-    st = schema.streams.c
-    cols = (
-        ev.position,
-        ev.stream_id,
-        ev.version,
-        ev.event_type,
-        ev.schema_version,
-        ev.payload,
-        ev.metadata,
-        ev.occurred_on,
-        ev.recorded_at,
-        ev.prev_hash,
-        ev.hash,
-    )
     streams_checked = events_checked = 0
     broken: BrokenLink | None = None
     with read_snapshot(rt) as conn:
-        head = conn.execute(sa.select(schema.log_head.c.position, schema.log_head.c.hash)).one()
+        head = reading.log_head(conn)
         stream_ids = scope_streams(conn, org_id, subtree)
-        for i in range(0, len(stream_ids), _STREAMS_PER_QUERY):
-            chunk = stream_ids[i : i + _STREAMS_PER_QUERY]
-            registry = {
-                r.stream_id: (int(r.version), str(r.head_hash))
-                for r in conn.execute(sa.select(st.stream_id, st.version, st.head_hash).where(st.stream_id.in_(chunk)))
-            }
-            by_stream: dict[str, list[Any]] = {sid: [] for sid in chunk}
-            for r in conn.execute(sa.select(*cols).where(ev.stream_id.in_(chunk)).order_by(ev.stream_id, ev.version)):
+        for i in range(0, len(stream_ids), reading.STREAMS_PER_QUERY):
+            chunk = stream_ids[i : i + reading.STREAMS_PER_QUERY]
+            registry = reading.stream_heads(conn, chunk)
+            by_stream: dict[str, list[EventRow]] = {sid: [] for sid in chunk}
+            for r in reading.stored_events(conn, chunk):
                 by_stream[r.stream_id].append(r)
             for sid in chunk:
                 count, broken = check_stream_chain(sid, by_stream[sid], registry.get(sid))
@@ -105,7 +86,7 @@ def verify_scope(rt: Runtime, org_id: str, subtree: bool) -> dict[str, Any]:
         "subtree": subtree,
         "streams_checked": streams_checked,
         "events_checked": events_checked,
-        "log_head": {"position": int(head.position), "hash": str(head.hash)},
+        "log_head": {"position": head[0], "hash": head[1]},
         "broken": _link(broken) if broken is not None else None,
     }
 

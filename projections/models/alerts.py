@@ -15,8 +15,9 @@ approval nothing changes). Each deadline is kept with the business dates it was 
 periods are recomputed from the facts (sorted by business date) whenever a fact changes, so
 backdated entries land where their dates put them.
 
-Windows come from the rule profile pinned by the procedure each fact belongs to (the first event's
-`profile`, read by field name): the term's from the procedure whose approval started it, the
+The facts are named records (`projections.models.alert_facts`). Windows come from the rule
+profile pinned by the procedure each fact belongs to (the first event's `profile`, read by field
+name): the term's from the procedure whose approval started it, the
 congress's from its procedure, and so on. Terms imported from a registry use RULES.md §6 defaults.
 Month arithmetic follows R-TERM-END (`projections.calendar`).
 
@@ -24,19 +25,32 @@ The days an alert is overdue on date D are D - deadline (negative for A-TERM-DUE
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from events import flows
 from events.flows import DECISION_EVENTS, FILING_EVENTS
-from projections.base import Handler, Projection, Rows, dumps, rows_by_org
+from projections.base import Handler, Projection, Rows, rows_by_org
 from projections.calendar import OPEN, add_days_iso, add_months_iso, day_after, day_before
 from projections.errors import CorruptHistory
 from projections.feed import Ev
+from projections.models.alert_facts import (
+    DEFAULT_WINDOWS,
+    AlertFacts,
+    Congress,
+    Deadline,
+    Extension,
+    Procedure,
+    Reelection,
+    Term,
+    Wait,
+    Windows,
+    end,
+    last_open_wait,
+)
 
 TERM_DUE = "A-TERM-DUE"
 TERM_OVERDUE = "A-TERM-OVERDUE"
@@ -47,24 +61,6 @@ PREP_STALLED = "A-PREP-STALLED"
 LEGAL_PERSON = "A-LEGAL-PERSON"
 KINDS = (TERM_DUE, TERM_OVERDUE, APPROVAL_PENDING, VACANCY_OVERDUE, NO_ANNUAL_CONGRESS, PREP_STALLED, LEGAL_PERSON)
 
-# The rule profile's alert windows (workflow/profile.py, RULES.md §6), read by name, in this order.
-WINDOW_FIELDS = (
-    "term_due_reminder_months",
-    "approval_reply_days",
-    "vacancy_months",
-    "annual_congress_months",
-    "prep_stalled_months",
-    "legal_person_days",
-)
-DUE, REPLY, VACANCY, ANNUAL, PREP, LEGAL = range(6)
-# RULES.md §6 defaults, for imported terms (no procedure, no pinned profile) and missing fields.
-DEFAULT_WINDOWS = (2, 15, 3, 12, 6, 60)
-
-
-def windows_of(profile: Mapping[str, Any] | None) -> list[int]:
-    p = profile or {}
-    return [int(p.get(name, default)) for name, default in zip(WINDOW_FIELDS, DEFAULT_WINDOWS, strict=True)]
-
 
 class UnionAlerts:
     __slots__ = ("facts", "org_id", "path")
@@ -72,33 +68,7 @@ class UnionAlerts:
     def __init__(self, org_id: str) -> None:
         self.org_id = org_id
         self.path: str | None = None
-        self.facts: dict[str, Any] = _empty()
-
-
-def _empty() -> dict[str, Any]:
-    # t: terms [became current on, term end, [[approved on, new deadline]], due months, started by]
-    # r: re-elections [procedure, opened, closed]        c: congresses [date, annual months]
-    # w: waits on the approver [procedure, filed, decided, reply days, filing]
-    # v: vacancies [procedure, since, by-election due, window, filled]
-    # p: preparatory groups [procedure, approved, congress due, window, ended]
-    # l: legal person [procedure, founded, registration due, window, registered]
-    # k: procedures {procedure: [kind, windows of its pinned profile]}
-    return {"t": [], "r": [], "c": [], "w": [], "v": [], "p": [], "l": [], "k": {}}
-
-
-def _last_open(items: list[list[Any]], pid: str, end: int) -> list[Any] | None:
-    for item in reversed(items):
-        if item[0] == pid and item[end] is None:
-            return item
-    return None
-
-
-def _end(items: list[list[Any]], pid: str, on: str) -> None:
-    """Close the procedure's open item (its last element is when it ended)."""
-    for item in reversed(items):
-        if item[0] == pid and item[-1] is None:
-            item[-1] = on
-            return
+        self.facts = AlertFacts()
 
 
 # Events that put a filing before the higher-level union after the procedure's first event.
@@ -109,6 +79,8 @@ _FILED = frozenset(
 
 class Alerts(Projection[UnionAlerts]):
     name = "alerts"
+    # 2: the facts stored as named records (`alert_facts`), no longer as one-letter keys and lists.
+    logic_version = 2
     table_names = ("proj_alert_facts", "proj_alerts")
     # Steps that change no alert fact (the procedures projection follows every step).
     ignores = frozenset(
@@ -151,85 +123,91 @@ class Alerts(Projection[UnionAlerts]):
     def _imported(self, s: UnionAlerts, ev: Ev) -> None:
         d, f = ev.data, s.facts
         start = d["term_start"]
-        f["t"].append([start, d["term_end"], [], DEFAULT_WINDOWS[DUE], None])
-        f["c"].append([start, DEFAULT_WINDOWS[ANNUAL]])  # R-FOUNDED: a term starts at a congress
+        f.terms.append(Term(start, d["term_end"], DEFAULT_WINDOWS.term_due_reminder_months, None))
+        # R-FOUNDED: a term starts at a congress
+        f.congresses.append(Congress(start, DEFAULT_WINDOWS.annual_congress_months))
 
     def _opened(self, s: UnionAlerts, ev: Ev) -> None:
-        d, f = ev.data, s.facts
+        d, f, on = ev.data, s.facts, ev.on
         kind = flows.OPENED_BY[ev.type].kind
         pid = d["procedure_id"]
-        win = windows_of(d.get("profile"))
-        f["k"][pid] = [kind, win]
+        win = Windows.of(d.get("profile"))
+        f.procedures[pid] = Procedure(kind, win)
         if kind == flows.BY_ELECTION:
             # R-VACANCY: the by-election is due within `vacancy_months` of the chair leaving.
-            f["v"].append([pid, ev.on, add_months_iso(ev.on, win[VACANCY]), f"{win[VACANCY]} months", None])
+            months = win.vacancy_months
+            f.vacancies.append(Deadline(pid, on, add_months_iso(on, months), f"{months} months"))
             return
         if kind == flows.REELECTION:
-            f["r"].append([pid, ev.on, None])  # a re-election under way (A-TERM-DUE stops)
-        f["w"].append([pid, ev.on, None, win[REPLY], FILING_EVENTS[ev.type]])
+            f.reelections.append(Reelection(pid, on))  # a re-election under way (A-TERM-DUE stops)
+        f.waits.append(Wait(pid, on, win.approval_reply_days, FILING_EVENTS[ev.type]))
 
-    def _procedure(self, s: UnionAlerts, ev: Ev) -> tuple[str, str, list[int]]:
+    def _procedure(self, s: UnionAlerts, ev: Ev) -> tuple[str, Procedure]:
         pid = ev.pid
-        k = s.facts["k"].get(pid)
-        if k is None:
+        procedure = s.facts.procedures.get(pid)
+        if procedure is None:
             raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} for unknown procedure {pid}")
-        return pid, k[0], k[1]
+        return pid, procedure
 
     def _filed(self, s: UnionAlerts, ev: Ev) -> None:
         # A filing now waits on the higher-level union (R-APPROVER); a by-election that elected
         # nobody files nothing.
         if ev.type == "ByElectionHeld" and not ev.data["outcome"]["elected"]:
             return
-        pid, _, win = self._procedure(s, ev)
-        s.facts["w"].append([pid, ev.on, None, win[REPLY], FILING_EVENTS[ev.type]])
+        pid, procedure = self._procedure(s, ev)
+        s.facts.waits.append(Wait(pid, ev.on, procedure.windows.approval_reply_days, FILING_EVENTS[ev.type]))
 
     def _decided(self, s: UnionAlerts, ev: Ev) -> None:
         f, on, t = s.facts, ev.on, ev.type
-        pid, kind, win = self._procedure(s, ev)
-        wait = _last_open(f["w"], pid, 2)
+        pid, procedure = self._procedure(s, ev)
+        win = procedure.windows
+        wait = last_open_wait(f.waits, pid)
         if wait is not None:
-            wait[2] = on
+            wait.decided = on
         if t == "PreparatoryGroupApproved":
-            f["p"].append([pid, on, add_months_iso(on, win[PREP]), f"{win[PREP]} months", None])
+            months = win.prep_stalled_months
+            f.preparatory_groups.append(Deadline(pid, on, add_months_iso(on, months), f"{months} months"))
         elif t == "ResultsApproved":
-            f["t"].append([on, ev.data["term_end"], [], win[DUE], pid])
-            if kind == flows.FOUNDING:
-                f["l"].append([pid, on, add_days_iso(on, win[LEGAL]), f"{win[LEGAL]} days", None])
+            f.terms.append(Term(on, ev.data["term_end"], win.term_due_reminder_months, pid))
+            if procedure.kind == flows.FOUNDING:
+                days = win.legal_person_days
+                f.legal_person.append(Deadline(pid, on, add_days_iso(on, days), f"{days} days"))
             else:
-                _end(f["r"], pid, on)
-            for v in f["v"]:  # the approved results install a chair: no vacancy any more
-                if v[4] is None and v[1] <= on:
-                    v[4] = on
+                end(f.reelections, pid, on)
+            for v in f.vacancies:  # the approved results install a chair: no vacancy any more
+                if v.ended is None and v.since <= on:
+                    v.ended = on
         elif t == "ReelectionPlanRejected":
-            _end(f["r"], pid, on)
+            end(f.reelections, pid, on)
         elif t == "ExtensionApproved":
-            if f["t"]:  # R-EXTENSION: the deadline moves on the day of the approval, not before
-                f["t"][-1][2].append([on, ev.data["new_deadline"]])
+            if f.terms:  # R-EXTENSION: the deadline moves on the day of the approval, not before
+                f.terms[-1].extensions.append(Extension(on, ev.data["new_deadline"]))
         elif t == "ByElectionApproved":
-            _end(f["v"], pid, on)
+            end(f.vacancies, pid, on)
 
     def _congress(self, s: UnionAlerts, ev: Ev) -> None:
-        pid, _, win = self._procedure(s, ev)
-        s.facts["c"].append([ev.on, win[ANNUAL]])
-        _end(s.facts["p"], pid, ev.on)
+        pid, procedure = self._procedure(s, ev)
+        s.facts.congresses.append(Congress(ev.on, procedure.windows.annual_congress_months))
+        end(s.facts.preparatory_groups, pid, ev.on)
 
     def _annual_congress(self, s: UnionAlerts, ev: Ev) -> None:
         # R-ANNUAL: a congress outside an election counts like any other; it keeps the window of
         # the term's own rule profile (that of the last congress known), else the national default.
-        congresses = s.facts["c"]
-        congresses.append([ev.on, congresses[-1][1] if congresses else DEFAULT_WINDOWS[ANNUAL]])
+        congresses = s.facts.congresses
+        months = congresses[-1].annual_months if congresses else DEFAULT_WINDOWS.annual_congress_months
+        congresses.append(Congress(ev.on, months))
 
     def _withdrawn(self, s: UnionAlerts, ev: Ev) -> None:
         f, on = s.facts, ev.on
-        pid, _, _ = self._procedure(s, ev)
-        wait = _last_open(f["w"], pid, 2)
+        pid, _ = self._procedure(s, ev)
+        wait = last_open_wait(f.waits, pid)
         if wait is not None:
-            wait[2] = on
-        _end(f["p"], pid, on)
-        _end(f["r"], pid, on)
+            wait.decided = on
+        end(f.preparatory_groups, pid, on)
+        end(f.reelections, pid, on)
 
     def _legal_person(self, s: UnionAlerts, ev: Ev) -> None:
-        _end(s.facts["l"], ev.pid, ev.on)
+        end(s.facts.legal_person, ev.pid, ev.on)
 
     # ------------------------------------------------------------------ periods
 
@@ -237,7 +215,7 @@ class Alerts(Projection[UnionAlerts]):
         if s.path is None:
             return {}
         return {
-            "proj_alert_facts": [(s.org_id, s.path, dumps(s.facts))],
+            "proj_alert_facts": [(s.org_id, s.path, s.facts.to_json())],
             "proj_alerts": periods(s.org_id, s.path, s.facts),
         }
 
@@ -249,7 +227,7 @@ class Alerts(Projection[UnionAlerts]):
         for org_id, rows in rows_by_org(conn, tables["proj_alert_facts"], org_ids).items():
             s = out[org_id] = UnionAlerts(org_id)
             s.path = rows[0]["path"]
-            s.facts = orjson.loads(rows[0]["facts"])
+            s.facts = AlertFacts.from_json(rows[0]["facts"])
         return out
 
 
@@ -273,30 +251,36 @@ def _subtract(a: str, b: str, cuts: Sequence[tuple[str, str]]) -> list[tuple[str
 Row = tuple[Any, ...]
 
 
-def periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[Row]:
+def periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     """Every period in which an alert fires for this union, as `proj_alerts` rows
     (org_id, kind, seq, path, fires_from, fires_until, deadline, rule, procedure_id, window, basis)."""
-    rows = _term_periods(org_id, path, f) if f["t"] else []
+    rows = _term_periods(org_id, path, f) if f.terms else []
     # A-APPROVAL-PENDING (R-APPROVER): waited longer than the reply window.
     waits = (
-        (pid, add_days_iso(filed, days), decided, f"{days} days", f"{filing} filed {filed}")
-        for pid, filed, decided, days, filing in f["w"]
+        (
+            w.procedure_id,
+            add_days_iso(w.filed, w.reply_days),
+            w.decided,
+            f"{w.reply_days} days",
+            f"{w.filing} filed {w.filed}",
+        )
+        for w in f.waits
     )
     rows += _overdue(org_id, path, APPROVAL_PENDING, "R-APPROVER", waits)
     # A-VACANCY-OVERDUE (R-VACANCY): no chair after the by-election's due date.
-    vacancies = (
-        (pid, due, filled, window, f"chair vacant since {since}") for pid, since, due, window, filled in f["v"]
-    )
-    rows += _overdue(org_id, path, VACANCY_OVERDUE, "R-VACANCY", vacancies)
-    if f["t"]:
+    rows += _overdue(org_id, path, VACANCY_OVERDUE, "R-VACANCY", _due(f.vacancies, "chair vacant since"))
+    if f.terms:
         rows += _annual_periods(org_id, path, f)
     # A-PREP-STALLED (R-PREP-GROUP): no congress within the window of the group's approval.
-    stalls = ((pid, due, ended, window, f"preparatory group approved {on}") for pid, on, due, window, ended in f["p"])
+    stalls = _due(f.preparatory_groups, "preparatory group approved")
     rows += _overdue(org_id, path, PREP_STALLED, "R-PREP-GROUP", stalls)
     # A-LEGAL-PERSON (RULES.md §3 step 9, after R-FOUNDED): not registered within the window.
-    unregistered = ((pid, due, done, window, f"founded {on}") for pid, on, due, window, done in f["l"])
-    rows += _overdue(org_id, path, LEGAL_PERSON, "R-FOUNDED", unregistered)
+    rows += _overdue(org_id, path, LEGAL_PERSON, "R-FOUNDED", _due(f.legal_person, "founded"))
     return rows
+
+
+def _due(items: Iterable[Deadline], since: str) -> Iterator[tuple[Any, ...]]:
+    return ((d.procedure_id, d.due, d.ended, d.window, f"{since} {d.since}") for d in items)
 
 
 def _overdue(org_id: str, path: str, kind: str, rule: str, items: Iterable[tuple[Any, ...]]) -> list[Row]:
@@ -312,21 +296,22 @@ def _overdue(org_id: str, path: str, kind: str, rule: str, items: Iterable[tuple
     return rows
 
 
-def _term_periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[Row]:
+def _term_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     """A-TERM-DUE / A-TERM-OVERDUE (R-ON-TIME, R-EXTENSION). A term is current from the day its
     approval (or import) made it so until the day before the next one's; within it, the deadline
     is the term end until an extension's approval, then the extension's end. The reminder stops
     while a re-election is under way (opened, not yet approved, rejected or withdrawn)."""
     rows: list[Row] = []
     add, before, after = rows.append, day_before, day_after
-    terms = f["t"]
-    started = sorted((opened, before(closed) if closed else OPEN) for _, opened, closed in f["r"])
+    terms = f.terms
+    started = sorted((r.opened, before(r.ended) if r.ended else OPEN) for r in f.reelections)
     due = over = 0
     last = len(terms) - 1
-    for i, (became, end, extensions, due_months, by) in enumerate(terms):
-        term_until = before(terms[i + 1][0]) if i < last else OPEN
-        segments = [(became, end, False)]
-        segments += [(max(on, became), new, True) for on, new in extensions]
+    for i, term in enumerate(terms):
+        became, due_months, by = term.current_from, term.due_months, term.started_by
+        term_until = before(terms[i + 1].current_from) if i < last else OPEN
+        segments = [(became, term.ends, False)]
+        segments += [(max(x.approved_on, became), x.new_deadline, True) for x in term.extensions]
         for j, (start, deadline, extended) in enumerate(segments):
             until = min(term_until, before(segments[j + 1][0])) if j < len(segments) - 1 else term_until
             if start > until:
@@ -347,19 +332,20 @@ def _term_periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[Row]:
     return rows
 
 
-def _annual_periods(org_id: str, path: str, f: Mapping[str, Any]) -> list[Row]:
+def _annual_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     """A-NO-ANNUAL-CONGRESS (R-ANNUAL): once founded, no congress within the window of the last one."""
-    founded = min(t[0] for t in f["t"])
-    congresses = sorted(f["c"])
+    founded = min(t.current_from for t in f.terms)
+    congresses = sorted(f.congresses)
     # the next congress held on a later day, for each (one pass from the end)
     later: list[str | None] = [None] * len(congresses)
     nxt: str | None = None
     for i in range(len(congresses) - 1, -1, -1):
         later[i] = nxt
-        if i and congresses[i - 1][0] < congresses[i][0]:
-            nxt = congresses[i][0]
+        if i and congresses[i - 1].held < congresses[i].held:
+            nxt = congresses[i].held
     rows: list[Row] = []
-    for i, (held, months) in enumerate(congresses):
+    for i, congress in enumerate(congresses):
+        held, months = congress.held, congress.annual_months
         deadline = add_months_iso(held, months)
         following = later[i]
         frm, until = max(day_after(deadline), founded), day_before(following) if following else OPEN

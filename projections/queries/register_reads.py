@@ -143,6 +143,18 @@ def term_record(r: Mapping[Any, Any]) -> Term:
 # --------------------------------------------------------------------------- coverage (RULES.md §7)
 
 
+class _Rate:
+    """A rate of two of Coverage's counts, read like an attribute: `part / whole`, None when
+    `whole` is 0."""
+
+    def __init__(self, part: str, whole: str) -> None:
+        self.part, self.whole = part, whole
+
+    def __get__(self, obj: object, owner: type | None = None) -> float | None:
+        whole = getattr(obj, self.whole)
+        return getattr(obj, self.part) / whole if whole else None
+
+
 @dataclass(frozen=True)
 class Coverage:
     """RULES.md §7, following the seed plans' wording. Units are the employing units registered
@@ -159,25 +171,10 @@ class Coverage:
     terms_ended: int  # terms whose deadline passed, or that were succeeded, by `on`
     terms_on_time: int  # of those, succeeded by a congress on or before their deadline (R-ON-TIME)
 
-    @staticmethod
-    def _rate(a: int, b: int) -> float | None:
-        return a / b if b else None
-
-    @property
-    def founding_rate(self) -> float | None:
-        return self._rate(self.founded, self.units)
-
-    @property
-    def founding_rate_25(self) -> float | None:
-        return self._rate(self.founded_25, self.units_25)
-
-    @property
-    def membership_rate(self) -> float | None:
-        return self._rate(self.members, self.employees_unionised)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self._rate(self.terms_on_time, self.terms_ended)
+    founding_rate = _Rate("founded", "units")
+    founding_rate_25 = _Rate("founded_25", "units_25")
+    membership_rate = _Rate("members", "employees_unionised")
+    on_time_rate = _Rate("terms_on_time", "terms_ended")
 
 
 def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) -> Coverage:

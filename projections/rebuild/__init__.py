@@ -26,13 +26,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from events.db import is_sqlite, write_connection
+from events.reading import head_position, lock_log, split_streams
 from projections import checkpoints, schema
 from projections.apply import advance
 from projections.checkpoints import CLASSES
-from projections.feed import head_position
 from projections.rebuild import shadow as shadow_tables
 from projections.rebuild.streams import replay_streams
-from projections.rebuild.workers import ReplayJob, replay_parallel, split_streams, traced
+from projections.rebuild.workers import ReplayJob, replay_parallel, traced
 from projections.reports import CompareReport, Progress, ProgressFn, RebuildReport
 from projections.tree import Tree
 
@@ -64,7 +64,7 @@ class Rebuild:
             position, events = self._build_shadow(names, shadow, progress, phases)
             mark = time.perf_counter()
             with self._write() as conn:
-                checkpoints.lock_log(conn)
+                lock_log(conn)
                 position = self._shadow_catch_up(conn, names, shadow, position)
                 checkpoints.lock(conn, names)
                 if progress is not None:
@@ -88,7 +88,7 @@ class Rebuild:
         try:
             position, _ = self._build_shadow(names, shadow, None)
             with self._write() as conn:
-                checkpoints.lock_log(conn)
+                lock_log(conn)
                 position = self._shadow_catch_up(conn, names, shadow, position)
                 stored = checkpoints.lock(conn, names)
                 behind = [(n, stored[n][0]) for n in names if stored[n][0] < position]

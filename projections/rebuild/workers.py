@@ -17,9 +17,7 @@ from queue import Empty
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from events import schema as event_schema
 from events.db import make_engine
 from projections import schema
 from projections.errors import ProjectionError
@@ -37,25 +35,6 @@ class ReplayJob:
     page_size: int
     flush_rows: int
     trace_memory: bool
-
-
-def split_streams(conn: Connection, parts: int) -> list[str]:
-    """Stream ids that cut the log into `parts` ranges of about as many events each."""
-    st = event_schema.streams
-    total = int(conn.execute(sa.select(sa.func.coalesce(sa.func.sum(st.c.version), 0))).scalar() or 0)
-    cuts: list[str] = []
-    if parts < 2 or total == 0:
-        return cuts
-    running = 0
-    target = total / parts
-    q = sa.select(st.c.stream_id, st.c.version).order_by(st.c.stream_id)
-    for stream_id, version in conn.execution_options(yield_per=10_000).execute(q):
-        if running >= target * (len(cuts) + 1):
-            cuts.append(stream_id)
-            if len(cuts) == parts - 1:
-                break
-        running += version
-    return cuts
 
 
 @contextmanager

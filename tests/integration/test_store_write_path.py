@@ -3,14 +3,14 @@ PostgreSQL), and a connection found dead before COMMIT retried once, safely."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import sqlalchemy as sa
 
-from events import EventStore, EventStoreError, make_engine
+from events import DomainEvent, EventRegistry, EventStore, EventStoreError, NewEvent, make_engine
 from events.db import append_engine
-from tests.integration.support import META, REG, notes
+from tests.integration.support import DAY, META, REG, Noted, notes
 
 
 def _backend_pid(engine: sa.Engine) -> int:
@@ -78,18 +78,20 @@ def test_a_log_written_before_migration_0002_upgrades_and_keeps_its_chains(db_ur
     engine = make_engine(db_url)
     sqlite = engine.dialect.name == "sqlite"
     try:
-        cfg = migrate._config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0001_event_store")
-        if sqlite:
-            assert "position BIGINT" in _sqlite_table_sql(engine, "events")
+        # The log is written by today's store and taken down to 0001 with its rows (the store
+        # writes the columns of the newest schema).
         store = EventStore(engine, REG)
         store.append("a", notes("a1", "a2"), expected_version=0, metadata=META)
         store.append("b", notes("b1"), expected_version=0, metadata=META, idempotency_key="k-b1")
         store.append("a", notes("a3"), expected_version=2, metadata=META)
         before = [(r.position, r.stream_id, r.version, r.hash) for r in store.read_all()]
         head = store.head()
+        cfg = migrate._config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001_event_store")
+        if sqlite:
+            assert "position BIGINT" in _sqlite_table_sql(engine, "events")
 
         migrate.upgrade(engine)
         if sqlite:
@@ -103,6 +105,44 @@ def test_a_log_written_before_migration_0002_upgrades_and_keeps_its_chains(db_ur
         assert replay.replayed and replay.last_position == 3
         result = store.append("b", notes("b2"), expected_version=1, metadata=META)
         assert (result.first_version, result.first_position) == (2, 5)
+        assert store.verify().ok
+    finally:
+        engine.dispose()
+
+
+class _Stepped(DomainEvent):
+    event_type: ClassVar[str] = "Stepped"
+    procedure_id: str
+    note: str = ""
+
+
+def test_migration_0003_fills_the_procedure_id_column_as_the_append_writes_it(db_url: str) -> None:
+    """The append writes each event's `procedure_id` beside its payload; rows stored before
+    migration 0003 get the same values from their payloads."""
+    from alembic import command
+
+    from events import migrate, reading
+
+    reg = EventRegistry()
+    reg.register(Noted)
+    reg.register(_Stepped)
+    engine = make_engine(db_url)
+    try:
+        store = EventStore(engine, reg)
+        stepped = [NewEvent(_Stepped(procedure_id=pid, note='"procedure_id":"no"'), DAY) for pid in ("U1:f-1", "江-1")]
+        store.append("org-U1", [*stepped, *notes("n")], expected_version=0, metadata=META)
+
+        def column() -> list[str | None]:
+            with engine.connect() as conn:
+                return [reading.FeedRow._make(r).procedure_id for r in reading.rows_after(conn, 0, None, 10)]
+
+        assert column() == ["U1:f-1", "江-1", None]
+        cfg = migrate._config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002_sqlite_compact_rows")
+        migrate.upgrade(engine)
+        assert column() == ["U1:f-1", "江-1", None]
         assert store.verify().ok
     finally:
         engine.dispose()

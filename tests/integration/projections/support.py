@@ -40,12 +40,8 @@ TREE: tuple[tuple[str, str, str | None], ...] = (
 COMMITTEE = ("赵", "钱", "孙", "李", "周", "吴", "郑", "王")
 FUNDS = ("冯", "陈", "褚")
 
-# Founding steps as day offsets from the congress (worked example 1: congress 2019-03-01, so the
-# preparatory group is approved on 2019-01-10 and the results on 2019-03-20).
-FOUNDING = {
-    "request": -55,
-    "prep": -50,
-    "recruit": -40,
+# The election's steps as day offsets from the congress, in a founding and in a re-election alike.
+_ELECTION = {
     "congress_type": -35,
     "propose": -28,
     "file_candidates": -24,
@@ -54,17 +50,11 @@ FOUNDING = {
     "results": 4,
     "approve_results": 19,
 }
+# Founding steps (worked example 1: congress 2019-03-01, so the preparatory group is approved on
+# 2019-01-10 and the results on 2019-03-20).
+FOUNDING = {"request": -55, "prep": -50, "recruit": -40, **_ELECTION}
 # Re-election: the same election steps, after the plan's approval.
-REELECTION = {
-    "approve_plan": -40,
-    "congress_type": -35,
-    "propose": -28,
-    "file_candidates": -24,
-    "approve_candidates": -19,
-    "congress": 0,
-    "results": 4,
-    "approve_results": 19,
-}
+REELECTION = {"approve_plan": -40, **_ELECTION}
 
 
 def profile(name: str, version: int = 1, **settings: Any) -> RuleProfile:

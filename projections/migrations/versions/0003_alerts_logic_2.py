@@ -1,0 +1,42 @@
+"""alerts logic 2: the alert facts stored as named records
+
+Revision ID: 0003_alerts_logic_2
+Revises: 0002_register_logic_2
+Create Date: 2026-12-02
+
+`proj_alert_facts.facts` now holds the facts as named records (projections.models.alert_facts)
+rather than one-letter keys and positional lists; the alert periods they give are the same. As
+for the register's logic 2 (0002): alerts that have applied no event yet (a new database) are
+marked as built by logic 2; applied ones keep logic 1 and are reported as needing a rebuild, which
+`unionflow db upgrade` and `unionflow serve` run (`unionflow rebuild --projection alerts` by hand).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_alerts_logic_2"
+down_revision = "0002_register_logic_2"
+branch_labels = None
+depends_on = None
+
+_checkpoints = sa.table(
+    "proj_checkpoints",
+    sa.column("name", sa.String),
+    sa.column("position", sa.BigInteger),
+    sa.column("logic_version", sa.Integer),
+)
+
+
+def upgrade() -> None:
+    op.execute(
+        _checkpoints.update()
+        .where(_checkpoints.c.name == "alerts", _checkpoints.c.position == 0, _checkpoints.c.logic_version == 1)
+        .values(logic_version=2)
+    )
+
+
+def downgrade() -> None:
+    # Back to logic 1's marker; the stored facts are logic 2's until `unionflow rebuild --projection alerts`.
+    op.execute(_checkpoints.update().where(_checkpoints.c.name == "alerts").values(logic_version=1))
