@@ -23,6 +23,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from events.flows import PROCEDURE_EVENTS
 from projections.calendar import iso
 from projections.errors import UnknownEvent
 from projections.feed import Ev
@@ -49,10 +50,16 @@ class Projection(ABC, Generic[S]):
     logic_version: ClassVar[int] = 1
     table_names: ClassVar[tuple[str, ...]]
     ignores: ClassVar[frozenset[str]] = frozenset()
+    # True for a projection that no procedure step concerns unless it handles it: every step the
+    # flows declare (events.flows) is then ignored by name; an event outside the flows still fails
+    # loudly until the projection says what it does with it.
+    ignores_other_procedure_steps: ClassVar[bool] = False
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self.handlers: dict[str, Handler] = self._handlers()
+        steps = PROCEDURE_EVENTS - set(self.handlers) if self.ignores_other_procedure_steps else frozenset()
+        self.ignored: frozenset[str] = self.ignores | steps
 
     @abstractmethod
     def _handlers(self) -> dict[str, Handler]: ...
@@ -76,7 +83,7 @@ class Projection(ABC, Generic[S]):
         """Called after a union's events of a batch are folded, with its last stream version."""
 
     def known(self) -> frozenset[str]:
-        return frozenset(self.handlers) | self.ignores
+        return frozenset(self.handlers) | self.ignored
 
 
 def rows_by_org(
@@ -120,7 +127,7 @@ class Folder:
             h = p.handlers.get(ev.type)
             if h is not None:
                 out.append((i, h))
-            elif ev.type not in p.ignores:
+            elif ev.type not in p.ignored:
                 raise UnknownEvent(p.name, ev.type, ev.position, ev.stream_id)
         self.dispatch[ev.type] = result = tuple(out)
         return result

@@ -61,34 +61,7 @@ class Register(Projection[RegisterState]):
     table_names = ("proj_orgs", "proj_terms")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
-    ignores = frozenset(
-        {
-            "PreparatoryGroupApproved",
-            "FoundingRequestRejected",
-            "ReelectionOpened",
-            "ReelectionPlanApproved",
-            "ReelectionPlanRejected",
-            "RepresentativesElected",
-            "CandidatesProposed",
-            "CandidatesPosted",
-            "CandidatesFiled",
-            "CandidatesApproved",
-            "CandidatesRejected",
-            "RunoffHeld",
-            "ChairElected",
-            "ResultsRejected",
-            "ExtensionRequested",
-            "ExtensionRejected",
-            "EarlyReelectionRequested",
-            "EarlyReelectionApproved",
-            "EarlyReelectionRejected",
-            "ByElectionRequested",
-            "ByElectionConsented",
-            "ByElectionConsentRefused",
-            "ByElectionHeld",
-            "ByElectionRejected",
-        }
-    )
+    ignores_other_procedure_steps = True
 
     def _handlers(self) -> dict[str, Handler]:
         specific: dict[str, Handler] = {

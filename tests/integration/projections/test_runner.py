@@ -64,7 +64,7 @@ def test_every_catalogue_event_type_is_handled_or_ignored_by_every_projection() 
     for cls in CLASSES.values():
         p = cls(projections.tree.Tree())
         assert p.known() == CATALOGUE.event_types, cls.name
-        assert not (set(p.handlers) & p.ignores), cls.name
+        assert not (set(p.handlers) & p.ignored), cls.name
 
 
 def test_migrations_create_exactly_the_tables_the_specs_describe(engine: sa.Engine) -> None:
