@@ -11,20 +11,23 @@ import datetime as dt
 import hashlib
 import tempfile
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from api.bundle import BundleScopeError, read_snapshot, scope_streams, write_bundle
 from api.deps import CurrentActor, RuntimeDep, readable_scope
+from api.problems import invalid
 from api.routes.params import OrgQuery, SubtreeQuery
 from api.runtime import Runtime
 from api.schemas.audit import VERIFY_EXAMPLE
 from api.schemas.problem import problem_responses
 from events import BrokenLink, reading
+from events.anchor import BadAnchor, parse_anchor
 from events.rows import EventRow
 from events.verify import check_stream_chain
+from projections.tree import Tree
 from workflow.authority import Actor
 from workflow.errors import NotAuthorised, NotFound
 
@@ -106,13 +109,54 @@ def verify_scope(rt: Runtime, org_id: str, subtree: bool) -> dict[str, Any]:
     },
 )
 def audit_verify(
-    org: OrgQuery, actor: CurrentActor, runtime: RuntimeDep, subtree: SubtreeQuery = False
+    org: OrgQuery,
+    actor: CurrentActor,
+    runtime: RuntimeDep,
+    subtree: SubtreeQuery = False,
+    expect_head: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="An anchor POSITION:HASH kept outside the database (`unionflow head`): the whole log "
+            "is also checked against it (auditors and administrators of the root organisation only: the "
+            "log is everyone's).",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     _authorise(runtime, actor, org)
+    anchor = _anchor(runtime, actor, expect_head) if expect_head is not None else None
     try:
-        return verify_scope(runtime, org, subtree)
+        checked = verify_scope(runtime, org, subtree)
     except BundleScopeError as exc:
         raise NotFound("NOT-FOUND", str(exc), {"org_id": org}) from exc
+    if anchor is not None:
+        log = runtime.store.verify(expected_head=anchor)
+        checked["anchor"] = {
+            "position": anchor[0],
+            "hash": anchor[1],
+            "ok": log.broken is None,
+            "broken": _link(log.broken) if log.broken is not None else None,
+        }
+        checked["ok"] = checked["ok"] and log.broken is None
+    return checked
+
+
+def _anchor(rt: Runtime, actor: Actor, text: str) -> tuple[int, str]:
+    # The anchor covers the whole log, every subtree's events: only the root's auditors check it.
+    with rt.engine.connect() as conn:
+        tree = Tree()
+        tree.conn = conn
+        own = tree.info(actor.org_id)
+    if own is None or own.parent_id is not None:
+        raise NotAuthorised(
+            "AUTH-SCOPE",
+            "an anchor covers the whole log: only auditors and administrators of the root organisation check it",
+            {"org_id": actor.org_id},
+        )
+    try:
+        return parse_anchor(text)
+    except BadAnchor as exc:
+        raise invalid("query.expect_head", str(exc)) from exc
 
 
 def _spooled_bundle(rt: Runtime, org: str, subtree: bool, actor: Actor) -> tuple[IO[bytes], dict[str, Any], str, int]:

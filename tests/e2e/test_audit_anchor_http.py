@@ -1,0 +1,64 @@
+"""`GET /audit/verify?expect_head=POSITION:HASH` (issue 20, anchors): the whole log checked against an
+anchor kept outside the database, by the root organisation's auditors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Api
+from tests.e2e.test_audit_http import founded
+from tests.integration.test_tamper import rechain
+
+
+def _anchor(api: Api) -> str:
+    position, log_hash = api.rt.store.head()
+    return f"{position}:{log_hash}"
+
+
+def _verify(api: Api, anchor: str, org: str = "ACFTU") -> object:
+    return api.client.get(
+        "/audit/verify", params={"org": "U1", "expect_head": anchor}, headers=api.auth("auditor", org)
+    )
+
+
+def test_the_log_matches_the_anchor_while_intact(any_api: Api) -> None:
+    founded(any_api)
+    r = _verify(any_api, _anchor(any_api))
+    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    body = r.json()  # type: ignore[attr-defined]
+    assert body["ok"] is True and body["anchor"]["ok"] is True
+
+
+def test_a_consistent_rewrite_is_caught_by_the_anchor(any_api: Api) -> None:
+    import sqlalchemy as sa
+
+    from events import schema
+
+    founded(any_api)
+    anchor = _anchor(any_api)
+    with any_api.rt.engine.begin() as conn:
+        ev = schema.events.c
+        conn.execute(
+            sa.update(schema.events)
+            .where(ev.stream_id == "org-U1", ev.version == 3)
+            .values(payload=sa.func.replace(ev.payload, "江工发", "假工发"))
+        )
+    rechain(any_api.rt.engine)
+    r = _verify(any_api, anchor)
+    body = r.json()  # type: ignore[attr-defined]
+    assert body["broken"] is None  # the chains are consistent in themselves
+    assert body["ok"] is False
+    assert body["anchor"]["broken"]["kind"] == "log-head"
+
+
+def test_only_the_roots_auditors_check_the_whole_log(any_api: Api) -> None:
+    founded(any_api)
+    r = _verify(any_api, _anchor(any_api), org="JA")
+    assert r.status_code == 403  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("anchor", ["garbage", "1:" + "g" * 64, "12", "1:" + "a" * 63, "x" * 101])
+def test_a_malformed_anchor_is_422_naming_the_parameter(any_api: Api, anchor: str) -> None:
+    r = _verify(any_api, anchor)
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    assert "expect_head" in r.text  # type: ignore[attr-defined]
