@@ -62,3 +62,25 @@ def test_a_malformed_anchor_is_422_naming_the_parameter(any_api: Api, anchor: st
     r = _verify(any_api, anchor)
     assert r.status_code == 422  # type: ignore[attr-defined]
     assert "expect_head" in r.text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("value", [None, "U1:founding-9"])
+def test_an_edited_procedure_id_column_is_caught(any_api: Api, value: str | None) -> None:
+    """The events' procedure_id column is not hashed (it repeats the hashed payload's field for the
+    read side), so the check compares it with the payload: an edit would misfile the event."""
+    import sqlalchemy as sa
+
+    from events import schema
+
+    founded(any_api)
+    ev = schema.events.c
+    with any_api.rt.engine.begin() as conn:
+        conn.execute(
+            sa.update(schema.events).where(ev.stream_id == "org-U1", ev.version == 3).values(procedure_id=value)
+        )
+    broken = any_api.rt.store.verify().broken
+    assert broken is not None
+    assert (broken.kind, broken.stream_id, broken.version) == ("edited", "org-U1", 3)
+    assert "procedure_id" in broken.detail
+    r = any_api.client.get("/audit/verify", params={"org": "U1"}, headers=any_api.auth("auditor", "JA"))
+    assert r.json()["broken"]["kind"] == "edited"
