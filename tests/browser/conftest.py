@@ -25,7 +25,8 @@ import uvicorn
 
 from api.main import create_app
 from api.runtime import Runtime
-from tests.unit.workflow_support import COUNTY, TODAY, TREE, TREE_ON, Driver, World, admin, unit
+from tests.unit.workflow_support import Driver
+from tests.unit.workflow_world import COUNTY, TODAY, TREE, TREE_ON, World, admin, unit
 from workflow import commands as c
 
 CHROMIUM = Path(os.environ.get("UNIONFLOW_CHROMIUM", "/usr/bin/chromium"))

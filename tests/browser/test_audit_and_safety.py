@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.browser.conftest import Site, shot, sign_in
 from tests.browser.pages import assert_accessible, fill, submit
-from tests.unit.workflow_support import COUNTY, TREE_ON, admin, unit
+from tests.unit.workflow_world import COUNTY, TREE_ON, admin, unit
 from workflow import commands as c
 
 PID = "U1:founding-1"

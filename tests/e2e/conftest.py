@@ -13,21 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.runtime import Runtime
-from tests.unit.workflow_support import (
-    CHAIRS,
-    COMMITTEE,
-    COUNTY,
-    FUNDS,
-    PREP_GROUP,
-    TODAY,
-    TREE,
-    TREE_ON,
-    Scenario,
-    admin,
-    ballot,
-    tallies,
-    unit,
-)
+from tests.unit.workflow_support import CHAIRS, COMMITTEE, FUNDS, PREP_GROUP, Scenario
+from tests.unit.workflow_world import COUNTY, TODAY, TREE, TREE_ON, admin, ballot, tallies, unit
 from workflow import commands as c
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from events.catalogue import org_stream
 from tests.e2e.conftest import BEFORE_CONGRESS, Api, congress_body, drive, open_founding, request_body
-from tests.unit.workflow_support import TREE_ON, admin, unit
+from tests.unit.workflow_world import TREE_ON, admin, unit
 from workflow import commands as c
 
 PROBLEM = "application/problem+json"

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Api, drive, open_founding
-from tests.unit.workflow_support import TODAY, Scenario, World, given_union
+from tests.unit.workflow_support import Scenario, given_union
+from tests.unit.workflow_world import TODAY, World
 
 PROBLEM = "application/problem+json"
 JA_UNIONS = ["U1", "U2", "U3", *(f"P{i:02d}" for i in range(10))]

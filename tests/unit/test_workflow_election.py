@@ -7,18 +7,8 @@ from __future__ import annotations
 import pytest
 
 from events.catalogue import Candidate, CongressHeld, CongressTypeDecided, RunoffHeld
-from tests.unit.workflow_support import (
-    COMMITTEE,
-    D,
-    Scenario,
-    World,
-    ballot,
-    candidates,
-    evidence_of,
-    found_union,
-    profile,
-    unit,
-)
+from tests.unit.workflow_support import COMMITTEE, Scenario, evidence_of, found_union
+from tests.unit.workflow_world import D, World, ballot, candidates, profile, unit
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.state import ElectionProgress, PendingRunoff
 

@@ -35,12 +35,11 @@ from projections.feed import as_events
 from projections.models.procedures import COLUMNS as PROCEDURE_COLUMNS
 from projections.models.procedures import Procedures
 from projections.tree import Tree
-from tests.unit.workflow_support import (
+from tests.unit.workflow_support import COMMITTEE, FUNDS
+from tests.unit.workflow_world import (
     CITY,
-    COMMITTEE,
     COUNTY,
     DAY,
-    FUNDS,
     ROOT,
     D,
     World,

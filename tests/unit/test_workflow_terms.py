@@ -15,22 +15,8 @@ from events.catalogue import (
     ReelectionOpened,
     ResultsApproved,
 )
-from tests.unit.workflow_support import (
-    COMMITTEE,
-    D,
-    Driver,
-    Scenario,
-    World,
-    approver,
-    ballot,
-    candidates,
-    event_types,
-    found_union,
-    given_union,
-    profile,
-    staff,
-    unit,
-)
+from tests.unit.workflow_support import COMMITTEE, Driver, Scenario, event_types, found_union, given_union
+from tests.unit.workflow_world import D, World, approver, ballot, candidates, profile, staff, unit
 from workflow import commands as c
 from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
 from workflow.service import CommandResult
