@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.runtime import Runtime
-from tests.unit.workflow_support import CHAIRS, COMMITTEE, FUNDS, PREP_GROUP, Scenario
-from tests.unit.workflow_world import COUNTY, TODAY, TREE, TREE_ON, admin, ballot, tallies, unit
+from tests.unit.workflow_support import CHAIRS, COMMITTEE, FUNDS, PREP_GROUP, Scenario, given_union
+from tests.unit.workflow_world import COUNTY, TODAY, TREE, TREE_ON, World, admin, ballot, tallies, unit
 from workflow import commands as c
 
 
@@ -184,3 +184,26 @@ def drive(api: Api, pid: str, steps: int | None = None) -> None:
 
 # Steps before the congress (the congress is the next step after these).
 BEFORE_CONGRESS = 7
+
+
+@pytest.fixture
+def seeded(any_api: Api) -> Api:
+    """Below JA: U1 founded through HTTP (RULES.md §8 worked example 1), U2's founding request and
+    U3's candidate list waiting on JA, ten unions registered only. Below QS and GD: one founding
+    request each (outside JA's and, for GD, WH's subtree)."""
+    api = any_api
+    drive(api, open_founding(api))
+    w = world_of(api)
+    given_union(w, "U2").request()  # filed 2019-01-05
+    given_union(w, "U3").found("candidates_filed")  # filed 2019-02-05
+    given_union(w, "Q1", parent="QS").request()
+    given_union(w, "G1", parent="GD").request()
+    for i in range(10):
+        w.add_union(f"P{i:02d}")
+    return api
+
+
+def world_of(api: Api) -> World:
+    """The workflow test harness on the api's own runtime (so the read models follow inline)."""
+    svc = api.rt.service
+    return World(api.rt.engine, api.rt.store, svc.profiles, svc)

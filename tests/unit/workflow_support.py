@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from events.catalogue import BallotCount, PrepGroupMember, UnitFacts
+from events.catalogue import BallotCount, CongressHeld, PrepGroupMember, UnitFacts
 from tests.unit.workflow_world import (
     COUNTY,
     DAY,
@@ -29,7 +29,7 @@ from tests.unit.workflow_world import (
 from workflow import commands as c
 from workflow.authority import Actor
 from workflow.service import CommandResult
-from workflow.state import Procedure, UnionState
+from workflow.state import ElectionProgress, Procedure, UnionState
 
 # --------------------------------------------------------------------------- driving a procedure
 
@@ -385,3 +385,17 @@ def event_types(result: CommandResult) -> list[str]:
 def evidence_of(result: CommandResult, rule: str) -> list[dict[str, Any]]:
     """The evidence entries for `rule` in the events a command wrote."""
     return [e for r in result.events for e in getattr(r.event, "evidence", []) if e.get("rule") == rule]
+
+
+def progress(d: Driver) -> ElectionProgress:
+    """The election under way in the driver's procedure."""
+    e = d.proc.election
+    assert isinstance(e, ElectionProgress)
+    return e
+
+
+def congress_event(result: CommandResult) -> CongressHeld:
+    """The congress a command recorded (its first event)."""
+    ev = result.events[0].event
+    assert isinstance(ev, CongressHeld)
+    return ev
