@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from api.importer import COLUMNS, plan_import, write_import
 from api.runtime import Runtime
-from events import make_engine
+from bench.support import ensure_database, fresh_schemas, in_schema
 from workflow import commands as c
 from workflow.authority import Actor
 
@@ -124,24 +124,10 @@ def sqlite_url() -> Iterator[str]:
 
 @contextmanager
 def postgres_url() -> Iterator[str]:
-    url = sa.make_url(PG_ADMIN_URL)
-    admin = make_engine(
-        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first():
-            conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
-    admin.dispose()
+    ensure_database(PG_ADMIN_URL)
     schema = f"imp_{uuid.uuid4().hex[:8]}"
-    base = make_engine(PG_ADMIN_URL)
-    with base.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with base.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        base.dispose()
+    with fresh_schemas(PG_ADMIN_URL, schema):
+        yield in_schema(PG_ADMIN_URL, schema)
 
 
 def run(url: str, data: bytes, batch_rows: int) -> dict[str, float | int | str]:

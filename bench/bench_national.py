@@ -34,6 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import projections
+from bench.support import ensure_database
 from events import make_engine
 from events import schema as event_schema
 from projections import queries, schema
@@ -201,13 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if not args.source.exists():
         p.error(f"--source {args.source} does not exist: run bench.bench_projections first")
-    url = sa.make_url(args.url)
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first()
-        if not exists:
-            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
+    ensure_database(args.url)
     # What the database holds, kept as the table's comment: a regenerated source is loaded again.
     source = args.source.resolve()
     marker = f"{source} ({source.stat().st_mtime_ns}) x{args.copies}"
@@ -218,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             loaded = conn.execute(sa.text("SELECT obj_description('proj_orgs'::regclass)")).scalar()
     engine.dispose()
     if args.reload or loaded != marker:
-        _log(f"loading {args.copies} copies of {args.source} into {url.database} ...")
+        _log(f"loading {args.copies} copies of {args.source} into {sa.make_url(args.url).database} ...")
         load(args.source, args.url, args.copies)
         engine = make_engine(args.url)
         with engine.begin() as conn:

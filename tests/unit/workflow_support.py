@@ -318,10 +318,7 @@ class Driver:
     def reelect(self, opened_on: dt.date, until: str = "reelected", plan: str = "第二届换届方案") -> Driver:
         """Open a re-election on `opened_on` for the scenario's congress and drive it to `until`."""
         path = [
-            (
-                "plan_filed",
-                lambda: self.open_reelection(opened_on, plan=plan),
-            ),
+            ("plan_filed", lambda: self.open_reelection(opened_on, plan=plan)),
             ("plan_approved", lambda: self.approve(opened_on + DAY)),
             *self._election_path(),
             ("reelected", lambda: self.approve(self.s.on("founded"))),
