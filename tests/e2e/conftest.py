@@ -50,7 +50,9 @@ class Api:
         return self.rt.service.load(org).version
 
 
-def make_api(url: str) -> Iterator[Api]:
+def tree_runtime(url: str, u1_name: str = "U1 工会") -> Runtime:
+    """A runtime on `url` with its clock at TODAY, upgraded, with the workflow tests' organisation
+    tree registered and the grassroots union U1 below the county."""
     rt = Runtime.open(url, clock=lambda: TODAY)
     rt.upgrade()
     for org_id, name, level, parent in TREE:
@@ -58,12 +60,22 @@ def make_api(url: str) -> Iterator[Api]:
             c.RegisterOrganisation(org_id=org_id, name=name, level=level, parent_id=parent, occurred_on=TREE_ON),
             admin(),
         )
+    register_union(rt, "U1", u1_name)
+    return rt
+
+
+def register_union(rt: Runtime, org_id: str, name: str) -> None:
+    """A grassroots union below the county, registered by the administrator."""
     rt.service.execute(
         c.RegisterOrganisation(
-            org_id="U1", name="U1 工会", level="grassroots", parent_id=COUNTY, unit=unit(), occurred_on=TREE_ON
+            org_id=org_id, name=name, level="grassroots", parent_id=COUNTY, unit=unit(), occurred_on=TREE_ON
         ),
         admin(),
     )
+
+
+def make_api(url: str) -> Iterator[Api]:
+    rt = tree_runtime(url)
     with TestClient(create_app(rt)) as client:
         yield Api(rt, client)
     rt.engine.dispose()
