@@ -6,14 +6,31 @@ the rule and its numbers); the rest of §4 is in test_workflow_election_candidat
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from events.catalogue import CongressTypeDecided
-from tests.unit.workflow_support import COMMITTEE, Scenario, congress_event, evidence_of, found_union, progress
+from tests.unit.workflow_support import (
+    COMMITTEE,
+    Driver,
+    Scenario,
+    congress_event,
+    evidence_of,
+    found_union,
+    progress,
+)
 from tests.unit.workflow_world import World, candidates, profile
 from workflow.errors import RuleViolation, StepOutOfOrder
 
 A, B, C, D_, E, F, G, H = COMMITTEE  # 赵 钱 孙 李 周 吴 郑 王
+
+
+def decided(d: Driver, **kw: Any) -> CongressTypeDecided:
+    """The congress type the union decides now (the event its step wrote)."""
+    ev = d.congress_type(**kw).events[0].event
+    assert isinstance(ev, CongressTypeDecided)
+    return ev
 
 
 # --------------------------------------------------------------------------- R-QUORUM
@@ -190,9 +207,7 @@ def test_30_members_electing_only_an_organiser_refused_r_form_25_example_8(world
 
 def test_24_members_may_elect_an_organiser_r_form_25(world: World) -> None:
     d = found_union(world, scenario=Scenario(members=24, female_members=5), until="members_recruited")
-    r = d.congress_type(form="organiser", committee_seats=1)
-    ev = r.events[0].event
-    assert isinstance(ev, CongressTypeDecided)
+    ev = decided(d, form="organiser", committee_seats=1)
     assert (ev.form, ev.committee_seats, ev.women_organisation) == ("organiser", 1, "member")
 
 
@@ -246,9 +261,7 @@ def test_members_meeting_elects_no_representatives_r_congress_type(world: World)
 
 def test_12_female_members_need_a_womens_committee_national_r_women_example_9(world: World) -> None:
     d = found_union(world, until="members_recruited")
-    r = d.congress_type()
-    ev = r.events[0].event
-    assert isinstance(ev, CongressTypeDecided)
+    ev = decided(d)
     assert ev.women_organisation == "committee"
     d.found("chair_elected")
     with pytest.raises(RuleViolation) as err:
@@ -263,9 +276,7 @@ def test_12_female_members_need_a_womens_committee_national_r_women_example_9(wo
 def test_12_female_members_one_womens_member_under_threshold_25_r_women_example_9(world: World) -> None:
     world.profiles.register(profile("beijing", women_committee_threshold=25))
     d = found_union(world, scenario=Scenario(profile_name="beijing"), until="members_recruited")
-    r = d.congress_type()
-    ev = r.events[0].event
-    assert isinstance(ev, CongressTypeDecided)
+    ev = decided(d)
     assert ev.women_organisation == "member"
     d.found("chair_elected")
     with pytest.raises(RuleViolation) as err:
