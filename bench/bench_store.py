@@ -96,6 +96,14 @@ class Row:
     target: float | None = None
     note: str = ""
 
+    @classmethod
+    def of_appends(
+        cls, backend: str, workload: str, rate: float, latencies: list[float], target: float | None = None
+    ) -> Row:
+        """Appends per second, with the median and 99th percentile of their latencies."""
+        p50, p99 = percentile(latencies, 0.5) * 1e3, percentile(latencies, 0.99) * 1e3
+        return cls(backend, workload, rate, "appends/s", p50, p99, target)
+
 
 # ---------------------------------------------------------------- workloads
 
@@ -208,17 +216,7 @@ def run_backend(
 
     log(f"{name}: {args.events} single-event appends")
     single, lat = bench_single(store, args.events, "single")
-    rows.append(
-        Row(
-            name,
-            "append, 1 event per transaction",
-            single,
-            "appends/s",
-            percentile(lat, 0.5) * 1e3,
-            percentile(lat, 0.99) * 1e3,
-            targets.get("single"),
-        )
-    )
+    rows.append(Row.of_appends(name, "append, 1 event per transaction", single, lat, targets.get("single")))
 
     log(f"{name}: {args.events} events in appends of {args.batch}")
     rate = bench_batched(store, args.events, args.batch, "batch")
@@ -237,16 +235,7 @@ def run_backend(
         n = args.es_events or args.events
         log(f"{name}: {n} single-event saves through eventsourcing")
         es_rate, es_lat = bench_eventsourcing(es_env, n)
-        rows.append(
-            Row(
-                name,
-                "eventsourcing: save, 1 event per transaction",
-                es_rate,
-                "appends/s",
-                percentile(es_lat, 0.5) * 1e3,
-                percentile(es_lat, 0.99) * 1e3,
-            )
-        )
+        rows.append(Row.of_appends(name, "eventsourcing: save, 1 event per transaction", es_rate, es_lat))
     return rows
 
 
