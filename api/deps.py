@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
@@ -25,7 +25,7 @@ from api.query import checks_query, refuse_unknown_query
 from api.runtime import Runtime
 from projections.tree import Tree
 from workflow.authority import Actor
-from workflow.errors import NotFound
+from workflow.errors import NotAuthorised, NotFound
 
 bearer = HTTPBearer(auto_error=False, description="A token from `unionflow token issue`")
 
@@ -111,6 +111,37 @@ def is_readable(conn: Connection, actor: Actor, org_id: str) -> bool:
     except NotFound:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What a read route takes besides its own parameters: the caller, the runtime, and the request
+    and response (a list names its next page in the `Link` header, `api.routes.paging`)."""
+
+    request: Request
+    response: Response
+    actor: Actor
+    runtime: Runtime
+
+    @property
+    def today(self) -> dt.date:
+        return business_today(self.runtime)
+
+    def scope(self, conn: Connection, org: str | None) -> Scope:
+        return readable_scope(conn, self.actor, org)
+
+
+def reader(request: Request, response: Response, actor: CurrentActor, runtime: RuntimeDep) -> Reader:
+    return Reader(request, response, actor, runtime)
+
+
+ReaderDep = Annotated[Reader, Depends(reader)]
+
+
+def refuse_staff(actor: Actor, detail: str) -> None:
+    """403 for staff on a read that is not theirs (a subtree's figures, an approver's inbox)."""
+    if actor.role == "staff":
+        raise NotAuthorised("AUTH-ROLE", detail, {"role": actor.role, "needed": "approver, auditor or admin"})
 
 
 # --------------------------------------------------------------------------- command headers

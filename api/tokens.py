@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, get_args
 
 import sqlalchemy as sa
@@ -100,18 +100,7 @@ class TokenStore:
             note=note,
         )
         with self.engine.begin() as conn:
-            conn.execute(
-                api_tokens.insert().values(
-                    token_id=info.token_id,
-                    token_hash=hash_token(token),
-                    person_id=info.person_id,
-                    role=info.role,
-                    org_id=info.org_id,
-                    issued_at=info.issued_at,
-                    expires_at=info.expires_at,
-                    note=note,
-                )
-            )
+            conn.execute(api_tokens.insert().values(token_hash=hash_token(token), **asdict(info)))
         return IssuedToken(info, token)
 
     def list(self) -> list[TokenInfo]:
@@ -148,13 +137,4 @@ class TokenStore:
 
 def token_info(m: Any) -> TokenInfo:
     """A token row (its mapping) as `TokenInfo`."""
-    return TokenInfo(
-        token_id=m["token_id"],
-        person_id=m["person_id"],
-        role=m["role"],
-        org_id=m["org_id"],
-        issued_at=m["issued_at"],
-        expires_at=m["expires_at"],
-        revoked_at=m["revoked_at"],
-        note=m["note"],
-    )
+    return TokenInfo(**{f.name: m[f.name] for f in fields(TokenInfo)})

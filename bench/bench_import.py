@@ -30,7 +30,7 @@ import sqlalchemy as sa
 
 from api.importer import COLUMNS, plan_import, write_import
 from api.runtime import Runtime
-from events import make_engine
+from bench.support import ensure_database, fresh_schemas, in_schema
 from workflow import commands as c
 from workflow.authority import Actor
 
@@ -45,12 +45,9 @@ _TRADES = ["机械", "电子", "纺织", "食品", "化工", "建材", "物流",
 _UNIT_TYPES = ["enterprise"] * 8 + ["public_institution", "social_organisation"]
 
 
-def registry_rows(rows: int, seed: int = 7) -> list[dict[str, str]]:
-    """`rows` organisations below the national root ACFTU: one province, then cities, counties and
-    townships in realistic proportions, the rest grassroots-level unions (about 2 % federations,
-    3 % joint unions). 85 % of the unions have a current term (3 or 5 years, started 2019..2026),
-    so some are overdue today, some due soon."""
-    rnd = random.Random(seed)
+def _federation_tree(rows: int) -> tuple[list[dict[str, str]], list[str]]:
+    """The province, its cities, counties and townships for `rows` organisations in all, and the
+    townships (the grassroots unions' parents)."""
     out: list[dict[str, str]] = []
 
     def tree_row(org_id: str, name: str, level: str, parent: str) -> None:
@@ -66,6 +63,16 @@ def registry_rows(rows: int, seed: int = 7) -> list[dict[str, str]]:
     townships = [f"{counties[i % len(counties)]}-T{i:04d}" for i in range(max(1, rows // 100))]
     for i, town in enumerate(townships):
         tree_row(town, f"第{i + 1}街道总工会", "township", town.rsplit("-", 1)[0])
+    return out, townships
+
+
+def registry_rows(rows: int, seed: int = 7) -> list[dict[str, str]]:
+    """`rows` organisations below the national root ACFTU: one province, then cities, counties and
+    townships in realistic proportions, the rest grassroots-level unions (about 2 % federations,
+    3 % joint unions). 85 % of the unions have a current term (3 or 5 years, started 2019..2026),
+    so some are overdue today, some due soon."""
+    rnd = random.Random(seed)
+    out, townships = _federation_tree(rows)
     federations: list[str] = []
     n = 0
     while len(out) < rows:
@@ -124,24 +131,10 @@ def sqlite_url() -> Iterator[str]:
 
 @contextmanager
 def postgres_url() -> Iterator[str]:
-    url = sa.make_url(PG_ADMIN_URL)
-    admin = make_engine(
-        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first():
-            conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
-    admin.dispose()
+    ensure_database(PG_ADMIN_URL)
     schema = f"imp_{uuid.uuid4().hex[:8]}"
-    base = make_engine(PG_ADMIN_URL)
-    with base.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with base.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        base.dispose()
+    with fresh_schemas(PG_ADMIN_URL, schema):
+        yield in_schema(PG_ADMIN_URL, schema)
 
 
 def run(url: str, data: bytes, batch_rows: int) -> dict[str, float | int | str]:

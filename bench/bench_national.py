@@ -34,6 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import projections
+from bench.support import ensure_database
 from events import make_engine
 from events import schema as event_schema
 from projections import queries, schema
@@ -77,64 +78,84 @@ def load(source: Path, url: str, copies: int) -> None:
     engine = make_engine(url)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     with engine.begin() as conn:
-        for t in reversed(schema.metadata.sorted_tables):
-            t.drop(conn, checkfirst=True)
-        event_schema.metadata.drop_all(conn)
-        event_schema.metadata.create_all(conn)
-        # Tables first, indexes after loading (as a rebuild does): faster, and the same indexes.
-        md = sa.MetaData()
-        for name in _TABLES:
-            schema.SPECS[name].build(md, name, indexes=False)
-        md.create_all(conn)
+        _fresh_tables(conn)
     raw = engine.raw_connection()
     try:
-        for name in _TABLES:
-            columns = [c.name for c in schema.LIVE[name].columns]
-            at = [i for i, c in enumerate(columns) if c in _REWRITTEN]
-            org_at = columns.index("org_id")
-            rows = src.execute(f'SELECT {", ".join(columns)} FROM "{name}"').fetchall()
-            started = time.perf_counter()
-
-            def copied(rows: list[tuple[Any, ...]] = rows, at: list[int] = at, org_at: int = org_at) -> Any:
-                for k in range(copies):
-                    for row in rows:
-                        if k and rewrite(row[org_at], k) == row[org_at]:
-                            continue  # the national union and the provinces: shared by every copy
-                        if k:
-                            row = tuple(rewrite(v, k) if i in at else v for i, v in enumerate(row))
-                        yield row
-
-            n = _copy_rows(raw, name, columns, copied())
-            raw.commit()
-            _log(f"  {name}: {n:,} rows in {time.perf_counter() - started:.0f}s")
-        # The federations' registrations (what `Tree.info` reads to place a subtree).
-        ev_cols = [c.name for c in event_schema.events.columns]
-        regs = src.execute(
-            f"SELECT {', '.join(ev_cols)} FROM events WHERE event_type = 'OrganisationRegistered'"
-            " AND stream_id NOT LIKE 'org-U%'"
-        ).fetchall()
-        pos_at, stream_at, payload_at = ev_cols.index("position"), ev_cols.index("stream_id"), ev_cols.index("payload")
-        key_at = ev_cols.index("idempotency_key")
-
-        def registrations() -> Any:
-            seen: set[str] = set()
-            for k in range(copies):
-                for row in regs:
-                    r = list(row)
-                    r[stream_at] = "org-" + (rewrite(r[stream_at][4:], k) or "")
-                    if r[stream_at] in seen:
-                        continue
-                    seen.add(r[stream_at])
-                    r[pos_at] = r[pos_at] + k * 1_000_000_000
-                    r[payload_at] = r[payload_at].replace("-C", f"-K{k}C") if k else r[payload_at]
-                    r[key_at] = None
-                    yield tuple(r)
-
-        _copy_rows(raw, "events", ev_cols, registrations())
-        raw.commit()
+        _copy_read_models(raw, src, copies)
+        _copy_registrations(raw, src, copies)
     finally:
         raw.close()
         src.close()
+    _index_and_analyse(engine)
+    engine.dispose()
+
+
+def _fresh_tables(conn: sa.Connection) -> None:
+    """The event tables and the read models' tables, empty and without their indexes."""
+    for t in reversed(schema.metadata.sorted_tables):
+        t.drop(conn, checkfirst=True)
+    event_schema.metadata.drop_all(conn)
+    event_schema.metadata.create_all(conn)
+    # Tables first, indexes after loading (as a rebuild does): faster, and the same indexes.
+    md = sa.MetaData()
+    for name in _TABLES:
+        schema.SPECS[name].build(md, name, indexes=False)
+    md.create_all(conn)
+
+
+def _copy_read_models(raw: Any, src: sqlite3.Connection, copies: int) -> None:
+    """The source's read models, `copies` times over (each copy's organisations renamed)."""
+    for name in _TABLES:
+        columns = [c.name for c in schema.LIVE[name].columns]
+        at = [i for i, c in enumerate(columns) if c in _REWRITTEN]
+        org_at = columns.index("org_id")
+        rows = src.execute(f'SELECT {", ".join(columns)} FROM "{name}"').fetchall()
+        started = time.perf_counter()
+
+        def copied(rows: list[tuple[Any, ...]] = rows, at: list[int] = at, org_at: int = org_at) -> Any:
+            for k in range(copies):
+                for row in rows:
+                    if k and rewrite(row[org_at], k) == row[org_at]:
+                        continue  # the national union and the provinces: shared by every copy
+                    if k:
+                        row = tuple(rewrite(v, k) if i in at else v for i, v in enumerate(row))
+                    yield row
+
+        n = _copy_rows(raw, name, columns, copied())
+        raw.commit()
+        _log(f"  {name}: {n:,} rows in {time.perf_counter() - started:.0f}s")
+
+
+def _copy_registrations(raw: Any, src: sqlite3.Connection, copies: int) -> None:
+    """The federations' registrations (what `Tree.info` reads to place a subtree), for each copy."""
+    ev_cols = [c.name for c in event_schema.events.columns]
+    regs = src.execute(
+        f"SELECT {', '.join(ev_cols)} FROM events WHERE event_type = 'OrganisationRegistered'"
+        " AND stream_id NOT LIKE 'org-U%'"
+    ).fetchall()
+    pos_at, stream_at, payload_at = ev_cols.index("position"), ev_cols.index("stream_id"), ev_cols.index("payload")
+    key_at = ev_cols.index("idempotency_key")
+
+    def registrations() -> Any:
+        seen: set[str] = set()
+        for k in range(copies):
+            for row in regs:
+                r = list(row)
+                r[stream_at] = "org-" + (rewrite(r[stream_at][4:], k) or "")
+                if r[stream_at] in seen:
+                    continue
+                seen.add(r[stream_at])
+                r[pos_at] = r[pos_at] + k * 1_000_000_000
+                r[payload_at] = r[payload_at].replace("-C", f"-K{k}C") if k else r[payload_at]
+                r[key_at] = None
+                yield tuple(r)
+
+    _copy_rows(raw, "events", ev_cols, registrations())
+    raw.commit()
+
+
+def _index_and_analyse(engine: sa.Engine) -> None:
+    """The read models' indexes, built once the rows are in, and fresh planner statistics."""
     started = time.perf_counter()
     with engine.begin() as conn:
         for name in _TABLES:
@@ -143,7 +164,6 @@ def load(source: Path, url: str, copies: int) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     _log(f"  indexes and ANALYZE in {time.perf_counter() - started:.0f}s")
-    engine.dispose()
 
 
 def _percentiles(ms: list[float]) -> dict[str, float]:
@@ -201,13 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if not args.source.exists():
         p.error(f"--source {args.source} does not exist: run bench.bench_projections first")
-    url = sa.make_url(args.url)
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first()
-        if not exists:
-            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
+    ensure_database(args.url)
     # What the database holds, kept as the table's comment: a regenerated source is loaded again.
     source = args.source.resolve()
     marker = f"{source} ({source.stat().st_mtime_ns}) x{args.copies}"
@@ -218,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             loaded = conn.execute(sa.text("SELECT obj_description('proj_orgs'::regclass)")).scalar()
     engine.dispose()
     if args.reload or loaded != marker:
-        _log(f"loading {args.copies} copies of {args.source} into {url.database} ...")
+        _log(f"loading {args.copies} copies of {args.source} into {sa.make_url(args.url).database} ...")
         load(args.source, args.url, args.copies)
         engine = make_engine(args.url)
         with engine.begin() as conn:

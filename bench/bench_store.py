@@ -20,11 +20,10 @@ import os
 import platform
 import sqlite3
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import metadata as dist_metadata
@@ -32,6 +31,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
+from bench.support import percentile, postgres_pair, sqlite_pair
 from events import DomainEvent, EventMetadata, EventRegistry, EventStore, NewEvent, make_engine, migrate
 
 PG_BASE = os.environ.get("UNIONFLOW_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/unionflow_bench")
@@ -96,6 +96,14 @@ class Row:
     target: float | None = None
     note: str = ""
 
+    @classmethod
+    def of_appends(
+        cls, backend: str, workload: str, rate: float, latencies: list[float], target: float | None = None
+    ) -> Row:
+        """Appends per second, with the median and 99th percentile of their latencies."""
+        p50, p99 = percentile(latencies, 0.5) * 1e3, percentile(latencies, 0.99) * 1e3
+        return cls(backend, workload, rate, "appends/s", p50, p99, target)
+
 
 # ---------------------------------------------------------------- workloads
 
@@ -129,11 +137,6 @@ def bench_read(store: EventStore) -> tuple[float, int]:
     for _ in store.read_all():
         count += 1
     return count / (perf() - start), count
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 # ---------------------------------------------------------------- eventsourcing
@@ -197,60 +200,6 @@ def bench_eventsourcing(env: dict[str, str], n: int) -> tuple[float, list[float]
 # ---------------------------------------------------------------- databases
 
 
-@contextmanager
-def sqlite_targets() -> Iterator[tuple[str, dict[str, str]]]:
-    """A SQLite file for the store and one for eventsourcing, in a fresh temporary directory."""
-    with tempfile.TemporaryDirectory(prefix="unionflow-bench-") as tmp:
-        yield (
-            f"sqlite:///{os.path.join(tmp, 'store.db')}",
-            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": os.path.join(tmp, "eventsourcing.db")},
-        )
-
-
-def ensure_bench_database() -> None:
-    url = sa.make_url(PG_BASE)
-    admin = make_engine(
-        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with admin.connect() as conn:
-            found = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first()
-            if not found:
-                conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
-    finally:
-        admin.dispose()
-
-
-@contextmanager
-def postgres_targets(keep: bool) -> Iterator[tuple[str, dict[str, str]]]:
-    """Fresh schemas in the bench database: one for the store, one for eventsourcing."""
-    url = sa.make_url(PG_BASE)
-    suffix = uuid.uuid4().hex[:10]
-    ours, theirs = f"bench_{suffix}", f"es_{suffix}"
-    base = make_engine(PG_BASE)
-    with base.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{ours}"')
-        conn.exec_driver_sql(f'CREATE SCHEMA "{theirs}"')
-    store_url = url.update_query_dict({"options": f"-csearch_path={ours}"}).render_as_string(hide_password=False)
-    env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": str(url.database),
-        "POSTGRES_HOST": url.host or "127.0.0.1",
-        "POSTGRES_PORT": str(url.port or 5432),
-        "POSTGRES_USER": url.username or "postgres",
-        "POSTGRES_PASSWORD": url.password or "",
-        "POSTGRES_SCHEMA": theirs,
-    }
-    try:
-        yield store_url, env
-    finally:
-        if not keep:
-            with base.begin() as conn:
-                conn.exec_driver_sql(f'DROP SCHEMA "{ours}" CASCADE')
-                conn.exec_driver_sql(f'DROP SCHEMA "{theirs}" CASCADE')
-        base.dispose()
-
-
 # ---------------------------------------------------------------- running
 
 
@@ -267,17 +216,7 @@ def run_backend(
 
     log(f"{name}: {args.events} single-event appends")
     single, lat = bench_single(store, args.events, "single")
-    rows.append(
-        Row(
-            name,
-            "append, 1 event per transaction",
-            single,
-            "appends/s",
-            percentile(lat, 0.5) * 1e3,
-            percentile(lat, 0.99) * 1e3,
-            targets.get("single"),
-        )
-    )
+    rows.append(Row.of_appends(name, "append, 1 event per transaction", single, lat, targets.get("single")))
 
     log(f"{name}: {args.events} events in appends of {args.batch}")
     rate = bench_batched(store, args.events, args.batch, "batch")
@@ -296,16 +235,7 @@ def run_backend(
         n = args.es_events or args.events
         log(f"{name}: {n} single-event saves through eventsourcing")
         es_rate, es_lat = bench_eventsourcing(es_env, n)
-        rows.append(
-            Row(
-                name,
-                "eventsourcing: save, 1 event per transaction",
-                es_rate,
-                "appends/s",
-                percentile(es_lat, 0.5) * 1e3,
-                percentile(es_lat, 0.99) * 1e3,
-            )
-        )
+        rows.append(Row.of_appends(name, "eventsourcing: save, 1 event per transaction", es_rate, es_lat))
     return rows
 
 
@@ -383,14 +313,12 @@ def main(argv: list[str] | None = None) -> None:
             print(f"... {msg}", file=sys.stderr, flush=True)
 
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    if "postgres" in backends:
-        ensure_bench_database()
     before = describe_machine(backends)
     rows: list[Row] = []
     for backend in backends:
         runs = []
         for run in range(args.repeat):
-            targets = sqlite_targets() if backend == "sqlite" else postgres_targets(args.keep)
+            targets = sqlite_pair() if backend == "sqlite" else postgres_pair(PG_BASE, "bench", keep=args.keep)
             with targets as (url, env):
                 log(f"{backend}: run {run + 1} of {args.repeat}")
                 runs.append(run_backend(backend, url, env, args, log))

@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from bench.breakdown import Breakdown
+from bench.support import percentile, postgres_pair, sqlite_pair
 from events import EventStore, make_engine
 from events import migrate as migrations
 from events.catalogue import CATALOGUE, BallotCount, Candidate, PrepGroupMember, UnitFacts
@@ -48,9 +48,65 @@ FUNDS = [Candidate(name=f"f{i}") for i in range(3)]
 TALLIES = {"c0": 54, "c1": 53, "c2": 52, "c3": 50, "c4": 48, "c5": 45, "c6": 42, "c7": 30}
 
 
-def _pct(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+# The founding after its request (worked example 1's numbers): each step's command, its fields
+# besides the union and procedure ids, and whether the parent's approver sends it.
+_FOUNDING_STEPS: list[tuple[type[c.ProcedureCommand], dict[str, Any], bool]] = [
+    (c.ApproveFiling, {"document_no": "1", "occurred_on": D(2019, 1, 10)}, True),
+    (
+        c.RecordMembersRecruited,
+        {"members": 80, "female_members": 12, "employees": 120, "occurred_on": D(2019, 1, 20)},
+        False,
+    ),
+    (
+        c.DecideCongressType,
+        {"congress_type": "members_meeting", "committee_seats": 7, "occurred_on": D(2019, 1, 25)},
+        False,
+    ),
+    (
+        c.ProposeCandidates,
+        {
+            "committee_candidates": COMMITTEE,
+            "chair_candidates": COMMITTEE[:2],
+            "funds_review_seats": 3,
+            "funds_review_candidates": FUNDS,
+            "occurred_on": D(2019, 2, 1),
+        },
+        False,
+    ),
+    (c.PostCandidates, {"occurred_on": D(2019, 2, 1)}, False),
+    (c.FileCandidates, {"party_org": "branch", "party_approved": True, "occurred_on": D(2019, 2, 5)}, False),
+    (c.ApproveFiling, {"document_no": "2", "occurred_on": D(2019, 2, 10)}, True),
+    (
+        c.HoldCongress,
+        {
+            "due": 80,
+            "present": 54,
+            "committee_vote": BallotCount(seats=7, ballots_issued=54, ballots_returned=54, tallies=TALLIES),
+            "funds_review_vote": BallotCount(
+                seats=3, ballots_issued=54, ballots_returned=54, tallies={"f0": 50, "f1": 49, "f2": 45}
+            ),
+            "occurred_on": D(2019, 3, 1),
+        },
+        False,
+    ),
+    (c.ElectChair, {"chair": "c0", "vice_chairs": ["c1"], "due": 80, "yes": 60, "occurred_on": D(2019, 3, 1)}, False),
+    (
+        c.FileResults,
+        {
+            "funds_review_director": "f0",
+            "women_committee_formed": True,
+            "women_director": "c2",
+            "term_years": 5,
+            "occurred_on": D(2019, 3, 5),
+        },
+        False,
+    ),
+    (c.ApproveFiling, {"document_no": "3", "occurred_on": D(2019, 3, 20)}, True),
+]
+
+
+def _procedure_step(cls: type[c.ProcedureCommand], union_id: str, fields: dict[str, Any], p: str | None) -> c.Command:
+    return cls(union_id=union_id, procedure_id=p, **fields)
 
 
 def founding_commands(union_id: str) -> Iterator[tuple[Callable[[str | None], c.Command], Actor]]:
@@ -59,103 +115,13 @@ def founding_commands(union_id: str) -> Iterator[tuple[Callable[[str | None], c.
     unit = UnitFacts(
         unit_name=union_id, unit_type="enterprise", employees=120, members=0, female_members=0, has_party_org=True
     )
-    u = union_id
-    yield (
-        (
-            lambda p: c.RequestFounding(
-                union_id=u,
-                unit=unit,
-                initiators=["a"],
-                prep_group=[PrepGroupMember(name=n) for n in "abcd"],
-                occurred_on=D(2019, 1, 5),
-            )
-        ),
-        staff,
+    prep_group = [PrepGroupMember(name=n) for n in "abcd"]
+    request = c.RequestFounding(
+        union_id=union_id, unit=unit, initiators=["a"], prep_group=prep_group, occurred_on=D(2019, 1, 5)
     )
-    yield (lambda p: c.ApproveFiling(union_id=u, procedure_id=p, document_no="1", occurred_on=D(2019, 1, 10))), APPROVER
-    yield (
-        (
-            lambda p: c.RecordMembersRecruited(
-                union_id=u, procedure_id=p, members=80, female_members=12, employees=120, occurred_on=D(2019, 1, 20)
-            )
-        ),
-        staff,
-    )
-    yield (
-        (
-            lambda p: c.DecideCongressType(
-                union_id=u,
-                procedure_id=p,
-                congress_type="members_meeting",
-                committee_seats=7,
-                occurred_on=D(2019, 1, 25),
-            )
-        ),
-        staff,
-    )
-    yield (
-        (
-            lambda p: c.ProposeCandidates(
-                union_id=u,
-                procedure_id=p,
-                committee_candidates=COMMITTEE,
-                chair_candidates=COMMITTEE[:2],
-                funds_review_seats=3,
-                funds_review_candidates=FUNDS,
-                occurred_on=D(2019, 2, 1),
-            )
-        ),
-        staff,
-    )
-    yield (lambda p: c.PostCandidates(union_id=u, procedure_id=p, occurred_on=D(2019, 2, 1))), staff
-    yield (
-        (
-            lambda p: c.FileCandidates(
-                union_id=u, procedure_id=p, party_org="branch", party_approved=True, occurred_on=D(2019, 2, 5)
-            )
-        ),
-        staff,
-    )
-    yield (lambda p: c.ApproveFiling(union_id=u, procedure_id=p, document_no="2", occurred_on=D(2019, 2, 10))), APPROVER
-    yield (
-        (
-            lambda p: c.HoldCongress(
-                union_id=u,
-                procedure_id=p,
-                due=80,
-                present=54,
-                committee_vote=BallotCount(seats=7, ballots_issued=54, ballots_returned=54, tallies=TALLIES),
-                funds_review_vote=BallotCount(
-                    seats=3, ballots_issued=54, ballots_returned=54, tallies={"f0": 50, "f1": 49, "f2": 45}
-                ),
-                occurred_on=D(2019, 3, 1),
-            )
-        ),
-        staff,
-    )
-    yield (
-        (
-            lambda p: c.ElectChair(
-                union_id=u, procedure_id=p, chair="c0", vice_chairs=["c1"], due=80, yes=60, occurred_on=D(2019, 3, 1)
-            )
-        ),
-        staff,
-    )
-    yield (
-        (
-            lambda p: c.FileResults(
-                union_id=u,
-                procedure_id=p,
-                funds_review_director="f0",
-                women_committee_formed=True,
-                women_director="c2",
-                term_years=5,
-                occurred_on=D(2019, 3, 5),
-            )
-        ),
-        staff,
-    )
-    yield (lambda p: c.ApproveFiling(union_id=u, procedure_id=p, document_no="3", occurred_on=D(2019, 3, 20))), APPROVER
+    yield (lambda p: request), staff
+    for cls, fields, by_approver in _FOUNDING_STEPS:
+        yield functools.partial(_procedure_step, cls, union_id, fields), APPROVER if by_approver else staff
 
 
 class UnionflowLoop:
@@ -280,51 +246,6 @@ def run_eventsourcing(env: dict[str, str], unions: int) -> list[float]:
     return latencies
 
 
-@contextmanager
-def sqlite_target() -> Iterator[tuple[str, dict[str, str]]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        yield (
-            f"sqlite:///{tmp}/unionflow.db",
-            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{tmp}/eventsourcing.db"},
-        )
-
-
-@contextmanager
-def postgres_target() -> Iterator[tuple[str, dict[str, str]]]:
-    url = sa.make_url(PG_ADMIN_URL)
-    admin = make_engine(
-        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first():
-            conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
-    admin.dispose()
-    ours, theirs = f"b_{uuid.uuid4().hex[:8]}", f"es_{uuid.uuid4().hex[:8]}"
-    base = make_engine(PG_ADMIN_URL)
-    with base.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{ours}"')
-        conn.exec_driver_sql(f'CREATE SCHEMA "{theirs}"')
-    try:
-        yield (
-            url.update_query_dict({"options": f"-csearch_path={ours}"}).render_as_string(hide_password=False),
-            {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
-                "POSTGRES_DBNAME": str(url.database),
-                "POSTGRES_HOST": url.host or "127.0.0.1",
-                "POSTGRES_PORT": str(url.port or 5432),
-                "POSTGRES_USER": url.username or "postgres",
-                "POSTGRES_PASSWORD": url.password or "",
-                "POSTGRES_SCHEMA": theirs,
-                "CREATE_TABLE": "y",
-            },
-        )
-    finally:
-        with base.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{ours}" CASCADE')
-            conn.exec_driver_sql(f'DROP SCHEMA "{theirs}" CASCADE')
-        base.dispose()
-
-
 @dataclass
 class Run:
     database: str
@@ -349,8 +270,8 @@ class Run:
 def run_both(database: str, unions: int, with_projections: bool) -> Run:
     """Both loops on fresh databases, their blocks interleaved (ours, theirs, theirs, ours, ...):
     whatever else the machine is doing slows both alike, so the ratio is steadier than either."""
-    target = {"sqlite": sqlite_target, "postgres": postgres_target}[database]
-    with target() as (url, es_env):
+    target = sqlite_pair() if database == "sqlite" else postgres_pair(PG_ADMIN_URL, "b", CREATE_TABLE="y")
+    with target as (url, es_env):
         ours_loop = UnionflowLoop(url, unions, with_projections)
         theirs_loop = EventsourcingLoop(es_env, unions)
         ours: list[float] = []
@@ -393,7 +314,7 @@ def main() -> None:
     for name in chosen:
         ratios = []
         for _ in range(args.repeat):
-            timer = _Breakdown() if args.breakdown else None
+            timer = Breakdown() if args.breakdown else None
             if timer is not None:
                 timer.install()
             try:
@@ -407,8 +328,9 @@ def main() -> None:
                 ("eventsourcing", run.theirs, run.cpu_theirs, 1.0),
             ):
                 print(
-                    f"{name:<10} {engine:<14} {len(lat):>8} {len(lat) / sum(lat):>7.0f} {_pct(lat, 0.5):>7.2f} "
-                    f"{_pct(lat, 0.99):>7.2f} {cpu / len(lat) * 1e6:>7.0f} {ratio:>6.2f}"
+                    f"{name:<10} {engine:<14} {len(lat):>8} {len(lat) / sum(lat):>7.0f} "
+                    f"{percentile(lat, 0.5) * 1000:>7.2f} {percentile(lat, 0.99) * 1000:>7.2f} "
+                    f"{cpu / len(lat) * 1e6:>7.0f} {ratio:>6.2f}"
                 )
             if timer is not None:
                 timer.report(len(run.ours))
@@ -417,65 +339,6 @@ def main() -> None:
                 f"{name:<10} ratio over {args.repeat} runs: median {statistics.median(ratios):.2f}, "
                 f"min {min(ratios):.2f}, max {max(ratios):.2f}"
             )
-
-
-class _Breakdown:
-    """Where a command's time goes: wall time spent inside the main steps of a command, summed
-    over the run and divided by the commands timed (inclusive: "append" contains "listener").
-    Wraps methods of the classes for the run; a development aid, not part of the figures."""
-
-    PARTS = (
-        ("workflow.service", "WorkflowService", "execute", "command (execute)"),
-        ("workflow.unit_of_work", None, "fold", "  fold the union's events"),
-        ("workflow.service", None, "decide", "  decide: authority and rules"),
-        ("events.store", "EventStore", "append", "  append (transaction, commit included)"),
-        ("events.store", "EventStore", "_append_locked", "    statements under the log lock"),
-        ("projections.runner", "Projections", "listener", "      projections (inline listener)"),
-        ("projections.apply", "BatchPlan", "fold", "        load, fold and render"),
-        ("projections.base", "Writer", "replace_changed", "        write changed rows"),
-        ("sqlalchemy.engine.default", "DefaultDialect", "do_commit", "    commit"),
-    )
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.saved: list[tuple[Any, str, Any]] = []
-
-    def install(self) -> None:
-        import importlib
-
-        for module_name, cls_name, attr, label in self.PARTS:
-            module = importlib.import_module(module_name)
-            owner = getattr(module, cls_name) if cls_name else module
-            original = owner.__dict__.get(attr) if cls_name else getattr(owner, attr)
-            if original is None:
-                continue
-            self.saved.append((owner, attr, original))
-            setattr(owner, attr, self._timed(original, label))
-
-    def _timed(self, fn: Callable[..., Any], label: str) -> Callable[..., Any]:
-        seconds = self.seconds
-        seconds.setdefault(label, 0.0)
-        clock = time.perf_counter
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            t = clock()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                seconds[label] += clock() - t
-
-        return timed
-
-    def uninstall(self) -> None:
-        for owner, attr, original in reversed(self.saved):
-            setattr(owner, attr, original)
-        self.saved.clear()
-
-    def report(self, commands: int) -> None:
-        # Setup commands (registering the unions) are included in the sums: divide by all.
-        total = commands + commands // 12 + 3
-        for label, secs in self.seconds.items():
-            print(f"{'':<10} {label:<44} {secs / total * 1e6:>8.0f} us per command")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from bench.support import ensure_database, fresh_schemas, in_schema
 from events import migrate
 from events.db import make_engine
 
@@ -28,21 +29,12 @@ def _probe_postgres() -> str | None:
     global _pg_problem
     if _pg_problem is not False:
         return _pg_problem  # type: ignore[return-value]
-    url = sa.make_url(PG_BASE)
-    admin = make_engine(
-        url.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
-    )
     try:
-        with admin.connect() as conn:
-            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first()
-            if not exists:
-                conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
+        ensure_database(PG_BASE)
         _pg_problem = None
     except Exception as exc:
-        where = url.render_as_string(hide_password=True)
+        where = sa.make_url(PG_BASE).render_as_string(hide_password=True)
         _pg_problem = f"PostgreSQL not reachable at {where}: {exc.__class__.__name__}"
-    finally:
-        admin.dispose()
     return _pg_problem
 
 
@@ -59,20 +51,12 @@ def pg_url() -> Iterator[str]:
     """A fresh, upgraded schema in the PostgreSQL test database."""
     require_postgres()
     schema_name = f"t_{uuid.uuid4().hex[:12]}"
-    base = make_engine(PG_BASE)
-    with base.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema_name}"')
-    url = sa.make_url(PG_BASE).update_query_dict({"options": f"-csearch_path={schema_name}"})
-    url_s = url.render_as_string(hide_password=False)
-    engine = make_engine(url_s)
-    migrate.upgrade(engine)
-    engine.dispose()
-    try:
-        yield url_s
-    finally:
-        with base.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema_name}" CASCADE')
-        base.dispose()
+    with fresh_schemas(PG_BASE, schema_name):
+        url = in_schema(PG_BASE, schema_name)
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture

@@ -37,68 +37,49 @@ def election_items(s: Story, pid: str, e: Election, *, reject: str | None = None
 
 
 def _congress_type_items(s: Story, pid: str, e: Election) -> list[Item]:
-    u = s.union_id
     items = [
-        s.step(
+        s.command_step(
             "congress_type_decided",
             3,
             10,
-            lambda on: c.DecideCongressType(
-                union_id=u,
-                procedure_id=pid,
-                congress_type=e.congress_type,
-                committee_seats=e.seats,
-                occurred_on=on,
-            ),
+            c.DecideCongressType,
+            procedure_id=pid,
+            congress_type=e.congress_type,
+            committee_seats=e.seats,
         )
     ]
     if e.representatives:
         n = e.representatives
         items.append(
-            s.step(
-                "representatives_elected",
-                3,
-                12,
-                lambda on: c.ElectRepresentatives(union_id=u, procedure_id=pid, representatives=n, occurred_on=on),
+            s.command_step(
+                "representatives_elected", 3, 12, c.ElectRepresentatives, procedure_id=pid, representatives=n
             )
         )
     return items
 
 
 def _candidate_items(s: Story, pid: str, e: Election, names: list[str]) -> list[Item]:
-    u = s.union_id
     return [
-        s.step(
+        s.command_step(
             "candidates_proposed",
             3,
             10,
-            lambda on: c.ProposeCandidates(
-                union_id=u,
-                procedure_id=pid,
-                committee_candidates=[Candidate(name=n) for n in names],
-                chair_candidates=[Candidate(name=n) for n in e.chairs],
-                funds_review_seats=e.funds_seats,
-                funds_review_candidates=[Candidate(name=n) for n in e.funds],
-                occurred_on=on,
-            ),
+            c.ProposeCandidates,
+            procedure_id=pid,
+            committee_candidates=[Candidate(name=n) for n in names],
+            chair_candidates=[Candidate(name=n) for n in e.chairs],
+            funds_review_seats=e.funds_seats,
+            funds_review_candidates=[Candidate(name=n) for n in e.funds],
         ),
-        s.step(
-            "candidates_posted",
-            0,
-            1,
-            lambda on: c.PostCandidates(union_id=u, procedure_id=pid, where="单位公告栏及内网", occurred_on=on),
-        ),
-        s.step(
+        s.command_step("candidates_posted", 0, 1, c.PostCandidates, procedure_id=pid, where="单位公告栏及内网"),
+        s.command_step(
             "candidates_filed",
             2,
             4,
-            lambda on: c.FileCandidates(
-                union_id=u,
-                procedure_id=pid,
-                party_org=f"中共{e.unit_name}委员会" if e.has_party_org else None,
-                party_approved=True if e.has_party_org else None,
-                occurred_on=on,
-            ),
+            c.FileCandidates,
+            procedure_id=pid,
+            party_org=f"中共{e.unit_name}委员会" if e.has_party_org else None,
+            party_approved=True if e.has_party_org else None,
         ),
     ]
 
@@ -134,19 +115,16 @@ def _vote_items(s: Story, pid: str, e: Election) -> tuple[Item, Item, Item]:
             occurred_on=on,
         ),
     )
-    results = s.step(
+    results = s.command_step(
         "results_filed",
         2,
         7,
-        lambda on: c.FileResults(
-            union_id=u,
-            procedure_id=pid,
-            funds_review_director=e.funds[0],
-            women_committee_formed=e.women_committee,
-            women_director=e.women_director,
-            fulltime_chair=e.fulltime_chair,
-            term_years=e.term_years,
-            occurred_on=on,
-        ),
+        c.FileResults,
+        procedure_id=pid,
+        funds_review_director=e.funds[0],
+        women_committee_formed=e.women_committee,
+        women_director=e.women_director,
+        fulltime_chair=e.fulltime_chair,
+        term_years=e.term_years,
     )
     return congress, chair, results

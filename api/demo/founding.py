@@ -36,18 +36,15 @@ def founding_items(s: Story, e: Election, reject: str | None = None) -> tuple[st
         items += _request_rejected_items(s, pid, initiators, prep)
     items += [
         s.approve("preparing", pid, 5, 14),
-        s.step(
+        s.command_step(
             "members_recruited",
             15,
             60,
-            lambda on: c.RecordMembersRecruited(
-                union_id=u,
-                procedure_id=pid,
-                members=unit.members,
-                female_members=unit.female_members,
-                employees=unit.employees,
-                occurred_on=on,
-            ),
+            c.RecordMembersRecruited,
+            procedure_id=pid,
+            members=unit.members,
+            female_members=unit.female_members,
+            employees=unit.employees,
         ),
         *election_items(s, pid, e, reject=reject if reject in ("candidates", "results") else None),
         s.approve("founded", pid, 5, 13),

@@ -191,21 +191,18 @@ def _under_way_today(
 
 def _extension(s: Story, deadline: dt.date, current_from: dt.date, *, approved: bool) -> None:
     """A longer term asked for (R-EXTENSION): approved (the deadline passed since) or waiting."""
-    rng, today, u = s.rng, s.today, s.union_id
+    rng, today = s.rng, s.today
     pid = s.pid("extension")
     new_deadline = add_months(deadline, rng.randint(4, 6) if approved else rng.randint(3, 6))
     asked = deadline - _days(rng, 20, 45) if approved else today - _days(rng, 3, 25)
     items = [
-        s.step(
+        s.command_step(
             "requested",
             0,
             0,
-            lambda on: c.RequestExtension(
-                union_id=u,
-                reason="单位正在进行改制重组，会员人数变动较大，申请延期换届",
-                new_deadline=new_deadline,
-                occurred_on=on,
-            ),
+            c.RequestExtension,
+            reason="单位正在进行改制重组，会员人数变动较大，申请延期换届",
+            new_deadline=new_deadline,
         )
     ]
     if approved:
@@ -215,21 +212,18 @@ def _extension(s: Story, deadline: dt.date, current_from: dt.date, *, approved: 
 
 def _early_reelection(s: Story, deadline: dt.date, current_from: dt.date) -> None:
     """An early re-election asked for and approved, the re-election under way since."""
-    rng, today, u = s.rng, s.today, s.union_id
+    rng, today = s.rng, s.today
     pid = s.pid("early_reelection")
     asked = today - _days(rng, 60, 100)
     planned = asked + _days(rng, 50, 80)
     items = [
-        s.step(
+        s.command_step(
             "requested",
             0,
             0,
-            lambda on: c.RequestEarlyReelection(
-                union_id=u,
-                reason="单位合并重组，委员会成员多数已调离",
-                planned_congress_on=planned,
-                occurred_on=on,
-            ),
+            c.RequestEarlyReelection,
+            reason="单位合并重组，委员会成员多数已调离",
+            planned_congress_on=planned,
         ),
         s.approve("approved", pid, 5, 12),
     ]

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from api.demo.elections import Election
 from api.demo.naming import AGENDAS
@@ -125,6 +125,10 @@ class Story:
 
     def step(self, label: str, lo: int, hi: int, make: Callable[[dt.date], c.Command]) -> Item:
         return Item(label, lo, hi, self.staff, make)
+
+    def command_step(self, label: str, lo: int, hi: int, command: Callable[..., c.Command], **fields: Any) -> Item:
+        """A step by the union's staff: `command` on this union with `fields`, on the step's date."""
+        return self.step(label, lo, hi, lambda on: command(union_id=self.union_id, occurred_on=on, **fields))
 
     # ------------------------------------------------------------------ steps that stand alone
 

@@ -26,8 +26,9 @@ class DemoToken:
     try_urls: list[str]
 
 
-Urls = Callable[..., list[str]]  # (route template, URL) pairs -> the URLs the app serves
-NameOf = Callable[[str], str]
+# (person, role, organisation, what the token can do, (route template, URL) pairs to try) -> the
+# token issued, with only the URLs the app serves
+Issue = Callable[..., DemoToken]
 
 
 def issue_tokens(rt: Runtime, builder: DemoBuilder, base_url: str, paths: set[str]) -> list[DemoToken]:
@@ -43,12 +44,18 @@ def issue_tokens(rt: Runtime, builder: DemoBuilder, base_url: str, paths: set[st
         record = projections.union(rt.engine, org_id)
         return record.name if record is not None else org_id
 
-    staff = _staff_token(rt, builder, urls, name)
-    approver = _approver_token(rt, builder, urls, name)
-    return [*staff, *approver, _auditor_token(rt, builder, urls, name), _admin_token(rt, builder, urls, name)]
+    def issue(person_id: str, role: str, org_id: str, can: str, *candidates: tuple[str, str]) -> DemoToken:
+        issued = rt.tokens.issue(person_id, role, org_id, days=90, note="unionflow demo")
+        return DemoToken(
+            role, person_id, org_id, name(org_id), issued.token, issued.info.token_id, can, urls(*candidates)
+        )
+
+    staff = _staff_token(rt, builder, issue)
+    approver = _approver_token(rt, builder, issue)
+    return [*staff, *approver, _auditor_token(builder, issue), _admin_token(builder, issue)]
 
 
-def _staff_token(rt: Runtime, builder: DemoBuilder, urls: Urls, name: NameOf) -> list[DemoToken]:
+def _staff_token(rt: Runtime, builder: DemoBuilder, issue: Issue) -> list[DemoToken]:
     """The staff of a union whose open procedure waits on them (a founding at the congress, if any)."""
     import projections
 
@@ -62,27 +69,21 @@ def _staff_token(rt: Runtime, builder: DemoBuilder, urls: Urls, name: NameOf) ->
         return []
     proc = waiting_on_staff[0]
     staff = builder.staff_of[proc.org_id]
-    issued = rt.tokens.issue(staff.person_id, "staff", proc.org_id, days=90, note="unionflow demo")
     return [
-        DemoToken(
-            "staff",
+        issue(
             staff.person_id,
+            "staff",
             proc.org_id,
-            name(proc.org_id),
-            issued.token,
-            issued.info.token_id,
             f"take the union's own steps; {proc.procedure_id} is at '{proc.state}', next: {proc.waiting_for}",
-            urls(
-                ("/unions/{union_id}", f"/unions/{proc.org_id}"),
-                ("/procedures/{procedure_id}", f"/procedures/{proc.procedure_id}"),
-                ("/unions/{union_id}/history", f"/unions/{proc.org_id}/history"),
-                ("/alerts", f"/alerts?org={proc.org_id}"),
-            ),
+            ("/unions/{union_id}", f"/unions/{proc.org_id}"),
+            ("/procedures/{procedure_id}", f"/procedures/{proc.procedure_id}"),
+            ("/unions/{union_id}/history", f"/unions/{proc.org_id}/history"),
+            ("/alerts", f"/alerts?org={proc.org_id}"),
         )
     ]
 
 
-def _approver_token(rt: Runtime, builder: DemoBuilder, urls: Urls, name: NameOf) -> list[DemoToken]:
+def _approver_token(rt: Runtime, builder: DemoBuilder, issue: Issue) -> list[DemoToken]:
     """The approver of the street with the most filings waiting (R-APPROVER)."""
     import sqlalchemy as sa
 
@@ -101,60 +102,40 @@ def _approver_token(rt: Runtime, builder: DemoBuilder, urls: Urls, name: NameOf)
         return []
     street = busiest[0]
     fed = next(f for f in builder.federations if f.org_id == street)
-    issued = rt.tokens.issue(fed.approver.person_id, "approver", street, days=90, note="unionflow demo")
     return [
-        DemoToken(
-            "approver",
+        issue(
             fed.approver.person_id,
+            "approver",
             street,
-            name(street),
-            issued.token,
-            issued.info.token_id,
             f"decide the filings of the unions directly below {street} (R-APPROVER): {busiest[1]} waiting",
-            urls(
-                ("/inbox", "/inbox"),
-                ("/alerts", f"/alerts?org={street}"),
-                ("/organisations", f"/organisations?org={street}"),
-                ("/unions/{union_id}", f"/unions/{street}"),
-            ),
+            ("/inbox", "/inbox"),
+            ("/alerts", f"/alerts?org={street}"),
+            ("/organisations", f"/organisations?org={street}"),
+            ("/unions/{union_id}", f"/unions/{street}"),
         )
     ]
 
 
-def _auditor_token(rt: Runtime, builder: DemoBuilder, urls: Urls, name: NameOf) -> DemoToken:
-    auditor = builder.people.actor("auditor", CITY)
-    issued = rt.tokens.issue(auditor.person_id, "auditor", CITY, days=90, note="unionflow demo")
-    return DemoToken(
+def _auditor_token(builder: DemoBuilder, issue: Issue) -> DemoToken:
+    return issue(
+        builder.people.actor("auditor", CITY).person_id,
         "auditor",
-        auditor.person_id,
         CITY,
-        name(CITY),
-        issued.token,
-        issued.info.token_id,
         "read everything under the city federation (history, alerts, coverage, audit); write nothing",
-        urls(
-            ("/alerts/counts", "/alerts/counts"),
-            ("/alerts", "/alerts?kind=A-TERM-OVERDUE"),
-            ("/coverage", "/coverage"),
-            ("/audit/verify", f"/audit/verify?org={CITY}"),
-        ),
+        ("/alerts/counts", "/alerts/counts"),
+        ("/alerts", "/alerts?kind=A-TERM-OVERDUE"),
+        ("/coverage", "/coverage"),
+        ("/audit/verify", f"/audit/verify?org={CITY}"),
     )
 
 
-def _admin_token(rt: Runtime, builder: DemoBuilder, urls: Urls, name: NameOf) -> DemoToken:
-    admin = builder.city_admin
-    issued = rt.tokens.issue(admin.person_id, "admin", CITY, days=90, note="unionflow demo")
-    return DemoToken(
+def _admin_token(builder: DemoBuilder, issue: Issue) -> DemoToken:
+    return issue(
+        builder.city_admin.person_id,
         "admin",
-        admin.person_id,
         CITY,
-        name(CITY),
-        issued.token,
-        issued.info.token_id,
         "manage the organisation tree under the city federation (POST /organisations) and read it",
-        urls(
-            ("/organisations", "/organisations?level=county"),
-            ("/unions/{union_id}", f"/unions/{CITY}"),
-            ("/coverage", f"/coverage?org={CITY}"),
-        ),
+        ("/organisations", "/organisations?level=county"),
+        ("/unions/{union_id}", f"/unions/{CITY}"),
+        ("/coverage", f"/coverage?org={CITY}"),
     )

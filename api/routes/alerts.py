@@ -16,16 +16,16 @@ from dataclasses import asdict
 from typing import Any, get_args
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from sqlalchemy.engine import Connection
 
-from api.deps import CurrentActor, RuntimeDep, Scope, Today, readable_scope
+from api.deps import ReaderDep, Scope
 from api.problems import invalid
-from api.routes.paging import INT, TEXT, check_cursor, link_next, own_only
+from api.routes.paging import INT, TEXT, answer_page, check_cursor, own_only
 from api.routes.params import MAX_PAGE, AlertsRecordedAt, AsOfToday, Cursor, Kinds, Limit, OrgParam, recorded_until
+from api.routes.reading import get
 from api.runtime import Runtime
 from api.schemas.alerts import AlertCounts, AlertKind, AlertPage
-from api.schemas.problem import READ_PROBLEMS
 from projections import queries, replay, schema
 
 router = APIRouter()
@@ -57,19 +57,9 @@ def _alert(a: queries.Alert) -> dict[str, Any]:
     return asdict(a) | {"href": f"/unions/{a.org_id}"}
 
 
-@router.get(
-    "/alerts",
-    tags=["reads"],
-    summary="Alerts that fire on a date in a subtree, in tree order (RULES.md §6)",
-    response_model=AlertPage,
-    responses=READ_PROBLEMS,
-)
+@get(router, "/alerts", "Alerts that fire on a date in a subtree, in tree order (RULES.md §6)", AlertPage)
 def list_alerts(
-    request: Request,
-    response: Response,
-    actor: CurrentActor,
-    runtime: RuntimeDep,
-    today: Today,
+    read: ReaderDep,
     as_of: AsOfToday = None,
     org: OrgParam = None,
     kind: Kinds = None,
@@ -77,23 +67,20 @@ def list_alerts(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Any:
-    on = as_of or today
+    on = as_of or read.today
     kinds = sorted(set(kind or []))
     until = recorded_until(recorded_at)
     after = check_cursor(cursor, (TEXT, TEXT, INT))
-    with runtime.engine.connect() as conn:
-        scope = readable_scope(conn, actor, org)
+    with read.runtime.engine.connect() as conn:
+        scope = read.scope(conn, org)
         if until is not None:
             if cursor is not None:
                 raise invalid("query.cursor", "alerts as recorded come in one page: there is no next page")
-            page = queries.Page(_alerts_as_recorded(runtime, conn, scope, on, until, kinds), None)
+            page = queries.Page(_alerts_as_recorded(read.runtime, conn, scope, on, until, kinds), None)
         else:
             found = queries.alerts(conn, on, scope.org_id, kinds or None, limit=limit, cursor=cursor if after else None)
             page = own_only(found.items, found.next_cursor, scope, lambda a: a.org_id)
-    link_next(request, response, page.next_cursor)
-    return {
-        "items": [_alert(a) for a in page.items],
-        "next_cursor": page.next_cursor,
+    return answer_page(read, [_alert(a) for a in page.items], page.next_cursor) | {
         "as_of": on,
         "recorded_at": recorded_at,
     }
@@ -112,28 +99,17 @@ def _count_own(conn: Connection, scope: Scope, on: dt.date, counts: dict[str, in
         cursor = page.next_cursor
 
 
-@router.get(
-    "/alerts/counts",
-    tags=["reads"],
-    summary="How many alerts of each kind fire on a date in a subtree",
-    response_model=AlertCounts,
-    responses=READ_PROBLEMS,
-)
+@get(router, "/alerts/counts", "How many alerts of each kind fire on a date in a subtree", AlertCounts)
 def count_alerts(
-    actor: CurrentActor,
-    runtime: RuntimeDep,
-    today: Today,
-    as_of: AsOfToday = None,
-    org: OrgParam = None,
-    recorded_at: AlertsRecordedAt = None,
+    read: ReaderDep, as_of: AsOfToday = None, org: OrgParam = None, recorded_at: AlertsRecordedAt = None
 ) -> Any:
-    on = as_of or today
+    on = as_of or read.today
     until = recorded_until(recorded_at)
     counts = dict.fromkeys(get_args(AlertKind), 0)
-    with runtime.engine.connect() as conn:
-        scope = readable_scope(conn, actor, org)
+    with read.runtime.engine.connect() as conn:
+        scope = read.scope(conn, org)
         if until is not None:
-            for a in _alerts_as_recorded(runtime, conn, scope, on, until, ()):
+            for a in _alerts_as_recorded(read.runtime, conn, scope, on, until, ()):
                 counts[a.kind] = counts.get(a.kind, 0) + 1
         elif scope.own_only:
             _count_own(conn, scope, on, counts)

@@ -9,40 +9,31 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import CurrentActor, RuntimeDep, Today, readable_scope
+from api.deps import ReaderDep, refuse_staff
 from api.routes.params import AsOfToday, OrgParam
+from api.routes.reading import get
 from api.schemas.coverage import CoverageBody
 from api.schemas.problem import ROLE_READ_PROBLEMS
 from projections import queries
-from workflow.errors import NotAuthorised
 
 router = APIRouter()
 
 
-@router.get(
+@get(
+    router,
     "/coverage",
-    tags=["reads"],
-    summary="Founding, membership and on-time re-election rates of a subtree (RULES.md §7)",
+    "Founding, membership and on-time re-election rates of a subtree (RULES.md §7)",
+    CoverageBody,
+    problems=ROLE_READ_PROBLEMS,
     description="For approvers, auditors and administrators (a figure over many units: staff get 403).",
-    response_model=CoverageBody,
-    responses=ROLE_READ_PROBLEMS,
 )
-def get_coverage(
-    actor: CurrentActor,
-    runtime: RuntimeDep,
-    today: Today,
-    org: OrgParam = None,
-    as_of: AsOfToday = None,
-) -> Any:
-    if actor.role == "staff":
-        raise NotAuthorised(
-            "AUTH-ROLE",
-            "coverage is a figure over the units of a subtree: for approvers, auditors and administrators",
-            {"role": actor.role, "needed": "approver, auditor or admin"},
-        )
-    on = as_of or today
-    with runtime.engine.connect() as conn:
-        scope = readable_scope(conn, actor, org)
+def get_coverage(read: ReaderDep, org: OrgParam = None, as_of: AsOfToday = None) -> Any:
+    refuse_staff(
+        read.actor, "coverage is a figure over the units of a subtree: for approvers, auditors and administrators"
+    )
+    on = as_of or read.today
+    with read.runtime.engine.connect() as conn:
+        scope = read.scope(conn, org)
         cov = queries.coverage(conn, scope.org_id, on)
     body = asdict(cov)
     del body["subtree"], body["on"]

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
-from api.deps import CurrentActor, RuntimeDep, Today, readable_scope
-from api.routes.paging import DATE, TEXT, check_cursor, link_next
+from api.deps import ReaderDep, refuse_staff
+from api.routes.paging import DATE, TEXT, answer_page, check_cursor
 from api.routes.params import ORG_ID_PATTERN, Cursor, Limit
+from api.routes.reading import get
 from api.schemas.common import Page
 from api.schemas.inbox import InboxEntry
 from api.schemas.problem import ROLE_READ_PROBLEMS
@@ -20,21 +21,17 @@ from workflow.errors import NotAuthorised
 router = APIRouter()
 
 
-@router.get(
+@get(
+    router,
     "/inbox",
-    tags=["reads"],
-    summary="The filings waiting on an approving organisation, oldest first (R-APPROVER)",
+    "The filings waiting on an approving organisation, oldest first (R-APPROVER)",
+    Page[InboxEntry],
+    problems=ROLE_READ_PROBLEMS,
     description="Approvers read their own organisation's inbox; auditors and administrators any "
     "organisation's in their subtree; staff have none (403).",
-    response_model=Page[InboxEntry],
-    responses=ROLE_READ_PROBLEMS,
 )
 def get_inbox(
-    request: Request,
-    response: Response,
-    actor: CurrentActor,
-    runtime: RuntimeDep,
-    today: Today,
+    read: ReaderDep,
     org: Annotated[
         str | None,
         Query(max_length=120, pattern=ORG_ID_PATTERN, description="The approving organisation; default: yours"),
@@ -42,22 +39,17 @@ def get_inbox(
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Any:
-    if actor.role == "staff":
-        raise NotAuthorised(
-            "AUTH-ROLE",
-            "staff have no inbox: filings wait on the higher-level union's approvers",
-            {"role": actor.role, "needed": "approver, auditor or admin"},
-        )
+    actor = read.actor
+    refuse_staff(actor, "staff have no inbox: filings wait on the higher-level union's approvers")
     after = check_cursor(cursor, (DATE, TEXT))
-    with runtime.engine.connect() as conn:
-        scope = readable_scope(conn, actor, org)
+    with read.runtime.engine.connect() as conn:
+        scope = read.scope(conn, org)
         if actor.role == "approver" and scope.org_id != actor.org_id:
             raise NotAuthorised(
                 "R-APPROVER",
                 f"approvers of {actor.org_id} read their own organisation's inbox, not {scope.org_id}'s",
                 {"actor_org": actor.org_id, "org": scope.org_id},
             )
-        page = queries.inbox(conn, scope.org_id, on=today, limit=limit, cursor=cursor if after else None)
-    link_next(request, response, page.next_cursor)
+        page = queries.inbox(conn, scope.org_id, on=read.today, limit=limit, cursor=cursor if after else None)
     items = [asdict(i) | {"overdue": i.overdue, "href": f"/procedures/{i.procedure_id}"} for i in page.items]
-    return {"items": items, "next_cursor": page.next_cursor}
+    return answer_page(read, items, page.next_cursor)

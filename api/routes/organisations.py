@@ -6,16 +6,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query
 
-from api.deps import CurrentActor, RuntimeDep, readable_scope
+from api.deps import ReaderDep
 from api.requests import RegisterOrganisationRequest
 from api.routes.commands import add_command_route
-from api.routes.paging import TEXT, check_cursor, link_next, own_only
+from api.routes.paging import TEXT, answer_page, check_cursor, own_only
 from api.routes.params import Cursor, Limit, OrgParam
+from api.routes.reading import get
 from api.schemas.common import Page
 from api.schemas.organisations import Organisation
-from api.schemas.problem import READ_PROBLEMS
 from events.catalogue import OrgLevel
 from projections import queries
 
@@ -38,27 +38,22 @@ def _organisation(r: queries.UnionRecord) -> dict[str, Any]:
     return asdict(r) | {"legal_person": r.legal_person, "href": f"/unions/{r.org_id}"}
 
 
-@router.get(
+@get(
+    router,
     "/organisations",
-    tags=["reads"],
-    summary="The register: organisations of a subtree, in tree order (a parent before its children)",
-    response_model=Page[Organisation],
-    responses=READ_PROBLEMS,
+    "The register: organisations of a subtree, in tree order (a parent before its children)",
+    Page[Organisation],
 )
 def list_organisations(
-    request: Request,
-    response: Response,
-    actor: CurrentActor,
-    runtime: RuntimeDep,
+    read: ReaderDep,
     org: OrgParam = None,
     level: Annotated[OrgLevel | None, Query(description="Only organisations of this level")] = None,
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Any:
     after = check_cursor(cursor, (TEXT,))
-    with runtime.engine.connect() as conn:
-        scope = readable_scope(conn, actor, org)
+    with read.runtime.engine.connect() as conn:
+        scope = read.scope(conn, org)
         page = queries.register(conn, scope.org_id, level=level, limit=limit, cursor=cursor if after else None)
     result = own_only(page.items, page.next_cursor, scope, lambda r: r.org_id)
-    link_next(request, response, result.next_cursor)
-    return {"items": [_organisation(r) for r in result.items], "next_cursor": result.next_cursor}
+    return answer_page(read, [_organisation(r) for r in result.items], result.next_cursor)

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import orjson
 from fastapi import Request, Response
 
-from api.deps import Scope
+from api.deps import Reader, Scope
 from api.problems import invalid
 from projections import queries
 
@@ -73,3 +73,9 @@ def encode_cursor(values: Sequence[Any]) -> str:
 def link_next(request: Request, response: Response, next_cursor: str | None) -> None:
     if next_cursor is not None:
         response.headers["Link"] = f'<{request.url.include_query_params(cursor=next_cursor)}>; rel="next"'
+
+
+def answer_page(read: Reader, items: list[Any], next_cursor: str | None) -> dict[str, Any]:
+    """A page's body, with the next page's `Link` header set on the response."""
+    link_next(read.request, read.response, next_cursor)
+    return {"items": items, "next_cursor": next_cursor}

@@ -5,19 +5,20 @@ take now, and listing a subtree's procedures with their status."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.encoders import jsonable_encoder
+from fastapi import APIRouter, Query
 from sqlalchemy.engine import Connection
 
-from api.deps import CurrentActor, RuntimeDep, Scope, readable_scope
+from api.deps import ReaderDep, Scope
 from api.problems import invalid
 from api.requests import OPEN_REQUESTS, STEP_OF_COMMAND, STEP_REQUESTS
 from api.routes.commands import add_command_route
-from api.routes.paging import TEXT, check_cursor, encode_cursor, link_next
+from api.routes.paging import TEXT, answer_page, check_cursor, encode_cursor
 from api.routes.params import (
     ORG_ID_PATTERN,
     PROCEDURE_STATES,
@@ -29,7 +30,8 @@ from api.routes.params import (
     RecordedAt,
     union_of,
 )
-from api.routes.unions import dataclass_dict, readable_union
+from api.routes.reading import get
+from api.routes.unions import answers_now, dataclass_dict, encoded, readable_union
 from api.schemas.common import Page
 from api.schemas.problem import READ_PROBLEMS, example_response
 from api.schemas.procedures import PROCEDURE_EXAMPLE, ProcedureItem
@@ -129,24 +131,16 @@ def _procedure_body(union: UnionState, proc: Procedure, allowed: list[dict[str, 
     | READ_PROBLEMS,
 )
 def get_procedure(
-    response: Response,
-    procedure_id: str,
-    actor: CurrentActor,
-    runtime: RuntimeDep,
-    as_of: AsOf = None,
-    recorded_at: RecordedAt = None,
+    procedure_id: str, read: ReaderDep, as_of: AsOf = None, recorded_at: RecordedAt = None
 ) -> dict[str, Any]:
-    union = readable_union(runtime, actor, union_of(procedure_id), as_of, recorded_at)
+    union = readable_union(read, union_of(procedure_id), as_of, recorded_at)
     proc = union.procedures.get(procedure_id)
     if proc is None:
         raise NotFound("NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id})
     allowed: list[dict[str, Any]] | None = None
-    if as_of is None and recorded_at is None:
-        response.headers["ETag"] = f'"{union.version}"'
-        allowed = [_allowed_step(procedure_id, s) for s in runtime.service.allowed_steps(union, proc, actor)]
-    body = _procedure_body(union, proc, allowed) | {"as_of": as_of, "recorded_at": recorded_at}
-    result: dict[str, Any] = jsonable_encoder(body)
-    return result
+    if answers_now(read, union, as_of, recorded_at):
+        allowed = [_allowed_step(procedure_id, s) for s in read.runtime.service.allowed_steps(union, proc, read.actor)]
+    return encoded(_procedure_body(union, proc, allowed), as_of, recorded_at)
 
 
 # --------------------------------------------------------------------------- the list
@@ -154,36 +148,36 @@ def get_procedure(
 _P = schema.procedures
 
 
-def _procedure_page(
-    conn: Connection,
-    scope: Scope,
-    *,
+def _filters(
     kind: str | None,
     state: str | None,
     moved_since: dt.date | None,
     moved_until: dt.date | None,
     waiting_on: str | None,
-    limit: int,
-    after: list[Any] | None,
+) -> list[sa.ColumnElement[bool]]:
+    """The list's filters that were given, as conditions on the procedures' read model."""
+    wanted: tuple[tuple[Any, Callable[[Any, Any], Any], Any], ...] = (
+        (_P.c.kind, operator.eq, kind),
+        (_P.c.state, operator.eq, state),
+        (_P.c.last_moved_on, operator.ge, moved_since),
+        (_P.c.last_moved_on, operator.le, moved_until),
+        (_P.c.waiting_on, operator.eq, waiting_on),
+    )
+    return [compare(column, value) for column, compare, value in wanted if value is not None]
+
+
+def _procedure_page(
+    conn: Connection, scope: Scope, filters: list[sa.ColumnElement[bool]], limit: int, after: list[Any] | None
 ) -> queries.Page[queries.ProcedureStatus]:
     """Procedures in tree order: the subtree's path range and a keyset on (path, procedure_id),
-    the index `ix_proj_procedures_path`; the other filters narrow that range."""
+    the index `ix_proj_procedures_path`; the filters narrow that range."""
     key = (_P.c.path, _P.c.procedure_id)
     q = sa.select(_P).where(*queries.subtree_filter(conn, _P.c.path, scope.org_id))
     if scope.own_only:
         q = q.where(_P.c.org_id == scope.org_id)
     if after is not None:
         q = q.where(sa.tuple_(*key) > sa.tuple_(*(sa.literal(v, c.type) for v, c in zip(after, key, strict=True))))
-    if kind is not None:
-        q = q.where(_P.c.kind == kind)
-    if state is not None:
-        q = q.where(_P.c.state == state)
-    if moved_since is not None:
-        q = q.where(_P.c.last_moved_on >= moved_since)
-    if moved_until is not None:
-        q = q.where(_P.c.last_moved_on <= moved_until)
-    if waiting_on is not None:
-        q = q.where(_P.c.waiting_on == waiting_on)
+    q = q.where(*filters)
     rows = list(conn.execute(q.order_by(*key).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -205,18 +199,9 @@ WaitingOn = Annotated[
 ]
 
 
-@router.get(
-    "/procedures",
-    tags=["reads"],
-    summary="Procedures of a subtree with their status, in tree order",
-    response_model=Page[ProcedureItem],
-    responses=READ_PROBLEMS,
-)
+@get(router, "/procedures", "Procedures of a subtree with their status, in tree order", Page[ProcedureItem])
 def list_procedures(
-    request: Request,
-    response: Response,
-    actor: CurrentActor,
-    runtime: RuntimeDep,
+    read: ReaderDep,
     org: OrgParam = None,
     kind: Annotated[ProcedureKind | None, Query(description="Only procedures of this kind")] = None,
     state: Annotated[str | None, Query(max_length=60, description="Only procedures in this state")] = None,
@@ -231,18 +216,8 @@ def list_procedures(
     if moved_since is not None and moved_until is not None and moved_until < moved_since:
         raise invalid("query.moved_until", f"{moved_until} is before moved_since {moved_since}")
     after = check_cursor(cursor, (TEXT, TEXT))
-    with runtime.engine.connect() as conn:
-        scope = readable_scope(conn, actor, org)
-        page = _procedure_page(
-            conn,
-            scope,
-            kind=kind,
-            state=state,
-            moved_since=moved_since,
-            moved_until=moved_until,
-            waiting_on=waiting_on,
-            limit=limit,
-            after=after,
-        )
-    link_next(request, response, page.next_cursor)
-    return {"items": [_procedure(p) for p in page.items], "next_cursor": page.next_cursor}
+    with read.runtime.engine.connect() as conn:
+        scope = read.scope(conn, org)
+        filters = _filters(kind, state, moved_since, moved_until, waiting_on)
+        page = _procedure_page(conn, scope, filters, limit, after)
+    return answer_page(read, [_procedure(p) for p in page.items], page.next_cursor)

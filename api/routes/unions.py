@@ -8,18 +8,17 @@ import datetime as dt
 from dataclasses import asdict, fields
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 
-from api.deps import CurrentActor, RuntimeDep, readable_scope
+from api.deps import Reader, ReaderDep
 from api.requests import UNION_PATH_OF_COMMAND, UNION_REQUESTS, CommandRequest, ImportTermRequest
 from api.routes.commands import add_command_route
 from api.routes.params import AsOf, RecordedAt, UnionId
-from api.runtime import Runtime
+from api.routes.reading import get
 from api.schemas.problem import READ_PROBLEMS, example_response
 from api.schemas.unions import UNION_EXAMPLE, TermsTimeline
 from projections import queries
-from workflow.authority import Actor
 from workflow.errors import NotFound
 from workflow.state import Procedure, UnionState
 
@@ -67,18 +66,30 @@ def _add_union_commands() -> None:
 _add_union_commands()
 
 
-def readable_union(
-    runtime: Runtime, actor: Actor, union_id: str, as_of: dt.date | None, recorded_at: dt.datetime | None
-) -> UnionState:
+def readable_union(read: Reader, union_id: str, as_of: dt.date | None, recorded_at: dt.datetime | None) -> UnionState:
     """The union as its stream folds, now or at a past moment, once the caller may read it. Who
     may read is decided from the register (`api.deps.readable_scope`, no fold), so the stream is
     read and folded once per request, and the allowed steps are derived from that same state."""
-    with runtime.engine.connect() as conn:
-        readable_scope(conn, actor, union_id)
-    union = runtime.service.load(union_id, as_of=as_of, recorded_until=recorded_at)
+    with read.runtime.engine.connect() as conn:
+        read.scope(conn, union_id)
+    union = read.runtime.service.load(union_id, as_of=as_of, recorded_until=recorded_at)
     if not union.exists:
         raise NotFound("NOT-FOUND", f"no organisation {union_id} at that time", {"org_id": union_id})
     return union
+
+
+def answers_now(read: Reader, union: UnionState, as_of: dt.date | None, recorded_at: dt.datetime | None) -> bool:
+    """Whether the read is of now (not of a past moment); if so the union's version is its ETag."""
+    if as_of is not None or recorded_at is not None:
+        return False
+    read.response.headers["ETag"] = f'"{union.version}"'
+    return True
+
+
+def encoded(body: dict[str, Any], as_of: dt.date | None, recorded_at: dt.datetime | None) -> dict[str, Any]:
+    """The body with the moment asked about, as JSON values."""
+    result: dict[str, Any] = jsonable_encoder(body | {"as_of": as_of, "recorded_at": recorded_at})
+    return result
 
 
 def dataclass_dict(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -86,13 +97,8 @@ def dataclass_dict(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 def _procedure_summary(proc: Procedure) -> dict[str, Any]:
-    return {
-        "procedure_id": proc.procedure_id,
-        "kind": proc.kind,
-        "state": proc.state,
-        "opened_on": proc.opened_on,
-        "href": f"/procedures/{proc.procedure_id}",
-    }
+    summary = {name: getattr(proc, name) for name in ("procedure_id", "kind", "state", "opened_on")}
+    return summary | {"href": f"/procedures/{proc.procedure_id}"}
 
 
 @router.get(
@@ -106,40 +112,29 @@ def _procedure_summary(proc: Procedure) -> dict[str, Any]:
     )
     | READ_PROBLEMS,
 )
-def get_union(
-    response: Response,
-    union_id: str,
-    actor: CurrentActor,
-    runtime: RuntimeDep,
-    as_of: AsOf = None,
-    recorded_at: RecordedAt = None,
-) -> dict[str, Any]:
-    union = readable_union(runtime, actor, union_id, as_of, recorded_at)
+def get_union(union_id: str, read: ReaderDep, as_of: AsOf = None, recorded_at: RecordedAt = None) -> dict[str, Any]:
+    union = readable_union(read, union_id, as_of, recorded_at)
     allowed: list[dict[str, str]] | None = None
-    if as_of is None and recorded_at is None:
-        response.headers["ETag"] = f'"{union.version}"'
+    if answers_now(read, union, as_of, recorded_at):
         allowed = [
             {"command": name, "href": f"/unions/{union.org_id}/{UNION_PATH_OF_COMMAND[name]}"}
-            for name in runtime.service.allowed_union_commands(union, actor)
+            for name in read.runtime.service.allowed_union_commands(union, read.actor)
         ]
     body = dataclass_dict(union, skip=("procedures",))
     body["procedures"] = [_procedure_summary(p) for p in union.procedures.values()]
     body["allowed_commands"] = allowed
-    body["as_of"], body["recorded_at"] = as_of, recorded_at
-    result: dict[str, Any] = jsonable_encoder(body)
-    return result
+    return encoded(body, as_of, recorded_at)
 
 
-@router.get(
+@get(
+    router,
     "/unions/{union_id}/terms",
-    tags=["reads"],
-    summary="A union's terms and extensions, oldest first (R-TERM, R-TERM-END, R-EXTENSION)",
-    response_model=TermsTimeline,
-    responses=READ_PROBLEMS,
+    "A union's terms and extensions, oldest first (R-TERM, R-TERM-END, R-EXTENSION)",
+    TermsTimeline,
 )
-def union_terms(union_id: UnionId, actor: CurrentActor, runtime: RuntimeDep) -> Any:
-    with runtime.engine.connect() as conn:
-        readable_scope(conn, actor, union_id)
+def union_terms(union_id: UnionId, read: ReaderDep) -> Any:
+    with read.runtime.engine.connect() as conn:
+        read.scope(conn, union_id)
         record = queries.union(conn, union_id)
         terms = queries.terms(conn, union_id)
     return {

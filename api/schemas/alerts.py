@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from api.schemas.common import Page
+from api.schemas.common import Page, example
 from projections.models.alerts import KINDS as ALERT_KINDS
 
 AlertKind = Literal[
@@ -25,25 +25,21 @@ assert set(get_args(AlertKind)) == set(ALERT_KINDS), "AlertKind must list projec
 class AlertItem(BaseModel):
     """An alert that fires on the date asked about (RULES.md §6)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "kind": "A-TERM-OVERDUE",
-                    "org_id": "U1",
-                    "path": "ACFTU/HB/WH/JA/U1/",
-                    "on": "2024-05-01",
-                    "deadline": "2024-03-01",
-                    "days_overdue": 61,
-                    "rule": "R-TERM-END",
-                    "procedure_id": None,
-                    "window": "0 days",
-                    "basis": "term 1 ends 2024-03-01",
-                    "fires_from": "2024-03-02",
-                    "fires_until": None,
-                    "href": "/unions/U1",
-                }
-            ]
+    model_config = example(
+        {
+            "kind": "A-TERM-OVERDUE",
+            "org_id": "U1",
+            "path": "ACFTU/HB/WH/JA/U1/",
+            "on": "2024-05-01",
+            "deadline": "2024-03-01",
+            "days_overdue": 61,
+            "rule": "R-TERM-END",
+            "procedure_id": None,
+            "window": "0 days",
+            "basis": "term 1 ends 2024-03-01",
+            "fires_from": "2024-03-02",
+            "fires_until": None,
+            "href": "/unions/U1",
         }
     )
 
@@ -68,17 +64,13 @@ class AlertPage(Page[AlertItem]):
 
 
 class AlertCounts(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "org": "JA",
-                    "as_of": "2024-05-01",
-                    "recorded_at": None,
-                    "counts": {k: (3 if k == "A-TERM-OVERDUE" else 0) for k in get_args(AlertKind)},
-                    "total": 3,
-                }
-            ]
+    model_config = example(
+        {
+            "org": "JA",
+            "as_of": "2024-05-01",
+            "recorded_at": None,
+            "counts": {k: (3 if k == "A-TERM-OVERDUE" else 0) for k in get_args(AlertKind)},
+            "total": 3,
         }
     )
 

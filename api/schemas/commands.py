@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.schemas.common import example
 
 
 class RecordedEventOut(BaseModel):
@@ -20,31 +22,27 @@ class RecordedEventOut(BaseModel):
 class CommandAccepted(BaseModel):
     """What a command wrote. The union's new version is also the response's ETag."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = example(
+        {
+            "union_id": "U1",
+            "procedure_id": "U1:founding-1",
+            "version": 9,
+            "events": [
                 {
-                    "union_id": "U1",
-                    "procedure_id": "U1:founding-1",
+                    "type": "CongressHeld",
                     "version": 9,
-                    "events": [
-                        {
-                            "type": "CongressHeld",
-                            "version": 9,
-                            "position": 1234,
-                            "occurred_on": "2019-03-01",
-                            "recorded_at": "2019-03-02T09:15:00Z",
-                            "data": {
-                                "procedure_id": "U1:founding-1",
-                                "due": 80,
-                                "present": 54,
-                                "evidence": [{"rule": "R-QUORUM", "due": 80, "present": 54, "needed": 54}],
-                            },
-                        }
-                    ],
-                    "links": {"union": "/unions/U1", "procedure": "/procedures/U1:founding-1"},
+                    "position": 1234,
+                    "occurred_on": "2019-03-01",
+                    "recorded_at": "2019-03-02T09:15:00Z",
+                    "data": {
+                        "procedure_id": "U1:founding-1",
+                        "due": 80,
+                        "present": 54,
+                        "evidence": [{"rule": "R-QUORUM", "due": 80, "present": 54, "needed": 54}],
+                    },
                 }
-            ]
+            ],
+            "links": {"union": "/unions/U1", "procedure": "/procedures/U1:founding-1"},
         }
     )
 

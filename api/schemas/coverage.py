@@ -4,32 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.schemas.common import example
 
 
 class CoverageBody(BaseModel):
     """RULES.md §7 (`projections.queries.Coverage`); a rate is null when its denominator is 0."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "org": "JA",
-                    "as_of": "2024-05-01",
-                    "units": 10,
-                    "founded": 8,
-                    "units_25": 6,
-                    "founded_25": 6,
-                    "members": 640,
-                    "employees_unionised": 800,
-                    "terms_ended": 4,
-                    "terms_on_time": 3,
-                    "founding_rate": 0.8,
-                    "founding_rate_25": 1.0,
-                    "membership_rate": 0.8,
-                    "on_time_rate": 0.75,
-                }
-            ]
+    model_config = example(
+        {
+            "org": "JA",
+            "as_of": "2024-05-01",
+            "units": 10,
+            "founded": 8,
+            "units_25": 6,
+            "founded_25": 6,
+            "members": 640,
+            "employees_unionised": 800,
+            "terms_ended": 4,
+            "terms_on_time": 3,
+            "founding_rate": 0.8,
+            "founding_rate_25": 1.0,
+            "membership_rate": 0.8,
+            "on_time_rate": 0.75,
         }
     )
 

@@ -5,32 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.schemas.common import example
 
 
 class InboxEntry(BaseModel):
     """A filing waiting on the approving organisation (`projections.queries.InboxItem`)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "procedure_id": "U1:founding-1",
-                    "org_id": "U1",
-                    "kind": "founding",
-                    "state": "requested",
-                    "filing": "founding_request",
-                    "waiting_for": "the preparatory group's approval",
-                    "filing_event": "FoundingRequested",
-                    "content": {"procedure_id": "U1:founding-1", "initiators": ["张三"], "evidence": []},
-                    "filed_by": {"actor_id": "staff-U1", "role": "staff", "acting_org": "U1"},
-                    "filed_on": "2019-01-05",
-                    "waited_days": 20,
-                    "reply_days": 15,
-                    "overdue": True,
-                    "href": "/procedures/U1:founding-1",
-                }
-            ]
+    model_config = example(
+        {
+            "procedure_id": "U1:founding-1",
+            "org_id": "U1",
+            "kind": "founding",
+            "state": "requested",
+            "filing": "founding_request",
+            "waiting_for": "the preparatory group's approval",
+            "filing_event": "FoundingRequested",
+            "content": {"procedure_id": "U1:founding-1", "initiators": ["张三"], "evidence": []},
+            "filed_by": {"actor_id": "staff-U1", "role": "staff", "acting_org": "U1"},
+            "filed_on": "2019-01-05",
+            "waited_days": 20,
+            "reply_days": 15,
+            "overdue": True,
+            "href": "/procedures/U1:founding-1",
         }
     )
 

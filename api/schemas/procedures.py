@@ -6,36 +6,34 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.schemas.common import example
 
 
 class ProcedureItem(BaseModel):
     """A procedure's status (`projections.queries.ProcedureStatus`)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "procedure_id": "U1:founding-1",
-                    "org_id": "U1",
-                    "path": "ACFTU/HB/WH/JA/U1/",
-                    "kind": "founding",
-                    "state": "requested",
-                    "closed": False,
-                    "opened_on": "2019-01-05",
-                    "last_moved_on": "2019-01-05",
-                    "last_event": "FoundingRequested",
-                    "waiting_on": "JA",
-                    "waiting_for": "the preparatory group's approval",
-                    "awaiting_approval": True,
-                    "approver_org": "JA",
-                    "filed_on": "2019-01-05",
-                    "profile_name": "national",
-                    "profile_version": 1,
-                    "version": 2,
-                    "href": "/procedures/U1:founding-1",
-                }
-            ]
+    model_config = example(
+        {
+            "procedure_id": "U1:founding-1",
+            "org_id": "U1",
+            "path": "ACFTU/HB/WH/JA/U1/",
+            "kind": "founding",
+            "state": "requested",
+            "closed": False,
+            "opened_on": "2019-01-05",
+            "last_moved_on": "2019-01-05",
+            "last_event": "FoundingRequested",
+            "waiting_on": "JA",
+            "waiting_for": "the preparatory group's approval",
+            "awaiting_approval": True,
+            "approver_org": "JA",
+            "filed_on": "2019-01-05",
+            "profile_name": "national",
+            "profile_version": 1,
+            "version": 2,
+            "href": "/procedures/U1:founding-1",
         }
     )
 

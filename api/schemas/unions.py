@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from api.schemas.common import UNIT_EXAMPLE, example
 
 UNION_EXAMPLE: dict[str, Any] = {
     "org_id": "U1",
@@ -13,14 +15,7 @@ UNION_EXAMPLE: dict[str, Any] = {
     "name": "江岸某科技有限公司工会",
     "level": "grassroots",
     "parent_id": "JA",
-    "unit": {
-        "unit_name": "江岸某科技有限公司",
-        "unit_type": "enterprise",
-        "employees": 120,
-        "members": 80,
-        "female_members": 12,
-        "has_party_org": True,
-    },
+    "unit": UNIT_EXAMPLE,
     "founded_on": "2019-03-20",
     "term": {
         "number": 1,
@@ -75,31 +70,27 @@ class TermItem(BaseModel):
 
 
 class TermsTimeline(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = example(
+        {
+            "org_id": "U1",
+            "current_term": 1,
+            "deadline": "2024-09-01",
+            "extension_until": "2024-09-01",
+            "terms": [
                 {
-                    "org_id": "U1",
-                    "current_term": 1,
+                    "term_no": 1,
+                    "start": "2019-03-01",
+                    "years": 5,
+                    "end": "2024-03-01",
                     "deadline": "2024-09-01",
-                    "extension_until": "2024-09-01",
-                    "terms": [
-                        {
-                            "term_no": 1,
-                            "start": "2019-03-01",
-                            "years": 5,
-                            "end": "2024-03-01",
-                            "deadline": "2024-09-01",
-                            "extended": True,
-                            "started_by": "U1:founding-1",
-                            "started_on": "2019-03-20",
-                            "succeeded_on": None,
-                            "succeeded_approved_on": None,
-                            "on_time": None,
-                        }
-                    ],
+                    "extended": True,
+                    "started_by": "U1:founding-1",
+                    "started_on": "2019-03-20",
+                    "succeeded_on": None,
+                    "succeeded_approved_on": None,
+                    "on_time": None,
                 }
-            ]
+            ],
         }
     )
 

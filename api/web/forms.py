@@ -20,6 +20,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
+from api.web.i18n.tables import load
+
 Widget = Literal["text", "number", "date", "checkbox", "tristate", "select", "lines", "people", "tallies", "group"]
 FORM_ERROR = "__form__"
 
@@ -205,21 +207,7 @@ def _field_for(fields: tuple[FormField, ...], loc: tuple[Any, ...]) -> tuple[str
     return name, rest
 
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("必填", "Required"),
-    "int_parsing": ("请填写整数", "Enter a whole number"),
-    "int_type": ("请填写整数", "Enter a whole number"),
-    "int_from_float": ("请填写整数", "Enter a whole number"),
-    "greater_than_equal": ("不能小于 {ge}", "Must be at least {ge}"),
-    "string_too_short": ("不能为空", "Must not be empty"),
-    "too_short": ("至少需要 {min_length} 项", "Needs at least {min_length}"),
-    "date_parsing": ("请填写日期（年-月-日）", "Enter a date (YYYY-MM-DD)"),
-    "date_from_datetime_parsing": ("请填写日期（年-月-日）", "Enter a date (YYYY-MM-DD)"),
-    "literal_error": ("请从列表中选择：{expected}", "Choose one of: {expected}"),
-    "extra_forbidden": ("不认识的选项", "Unknown option"),
-    "bool_parsing": ("请填写是或否", "Enter yes or no"),
-    "string_pattern_mismatch": ("格式不对", "Not in the expected form"),
-}
+_MESSAGES = load("messages")  # by the error's type: api/web/i18n/messages.toml
 
 
 def _message(error: Mapping[str, Any], lang: str) -> str:

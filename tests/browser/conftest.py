@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +19,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 
 from api.main import create_app
 from api.runtime import Runtime
-from tests.unit.workflow_support import COUNTY, TODAY, TREE, TREE_ON, Driver, World, admin, unit
-from workflow import commands as c
+from tests.e2e.conftest import tree_runtime
+from tests.e2e.serving import served
+from tests.unit.workflow_support import Driver
+from tests.unit.workflow_world import World
 
 CHROMIUM = Path(os.environ.get("UNIONFLOW_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -41,18 +40,6 @@ def _missing() -> str | None:
     except ImportError:
         return "the playwright package is not installed (pip install -e '.[test]')"
     return None
-
-
-class _Server(uvicorn.Server):
-    """Signals when it is listening (no sleeping and hoping)."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.listening = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.listening.set()
 
 
 @dataclass
@@ -100,37 +87,11 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def site(sqlite_url: str) -> Iterator[Site]:
-    rt = Runtime.open(sqlite_url, clock=lambda: TODAY)
-    rt.upgrade()
-    for org_id, name, level, parent in TREE:
-        rt.service.execute(
-            c.RegisterOrganisation(org_id=org_id, name=name, level=level, parent_id=parent, occurred_on=TREE_ON),
-            admin(),
-        )
-    rt.service.execute(
-        c.RegisterOrganisation(
-            org_id="U1",
-            name="江岸某科技有限公司工会",
-            level="grassroots",
-            parent_id=COUNTY,
-            unit=unit(),
-            occurred_on=TREE_ON,
-        ),
-        admin(),
-    )
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # a free port, held from here on
-    port = sock.getsockname()[1]
-    server = _Server(uvicorn.Config(create_app(rt), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
+    rt = tree_runtime(sqlite_url, "江岸某科技有限公司工会")
     try:
-        assert server.listening.wait(timeout=15), "uvicorn did not start"
-        yield Site(rt, f"http://127.0.0.1:{port}")
+        with served(create_app(rt)) as (base, _):
+            yield Site(rt, base)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
         rt.engine.dispose()
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.browser.conftest import Site, shot, sign_in
 from tests.browser.pages import assert_accessible, fill, submit
-from tests.unit.workflow_support import COUNTY, TREE_ON, admin, unit
+from tests.unit.workflow_world import COUNTY, TREE_ON, admin, unit
 from workflow import commands as c
 
 PID = "U1:founding-1"
@@ -73,29 +73,30 @@ def test_staff_may_not_audit_and_nobody_reads_outside_their_subtree(site: Site, 
     assert other.goto(site.url("/ui/audit?org=U1")).status == 404
 
 
+def _members_form_sent(staff: Any, tamper: str) -> Any:
+    """The members' form filled in, its CSRF input changed by the script `tamper`, and sent: the
+    response the browser navigated to."""
+    form = staff.locator("#step-record-members")
+    fill(form, {"occurred_on": "2019-01-20", "members": 80, "female_members": 12, "employees": 120})
+    form.locator('input[name="csrf"]').evaluate(tamper)
+    with staff.expect_navigation() as nav:
+        form.locator("button[type=submit]").click()
+    return nav.value
+
+
 def test_a_form_without_its_csrf_token_is_refused(site: Site, new_page: Any) -> None:
     site.driver().found(until="preparing")
     staff = new_page()
     sign_in(staff, site, site.token("staff", "U1"), then=f"/ui/procedures/{PID}")
     before = site.rt.service.load("U1").version
-    form = staff.locator("#step-record-members")
-    fill(form, {"occurred_on": "2019-01-20", "members": 80, "female_members": 12, "employees": 120})
-    form.locator('input[name="csrf"]').evaluate("e => e.remove()")
-    with staff.expect_navigation() as nav:
-        form.locator("button[type=submit]").click()
-    assert nav.value.status == 403
+    assert _members_form_sent(staff, "e => e.remove()").status == 403
     assert "CSRF" in staff.locator("main").inner_text()
     assert site.rt.service.load("U1").version == before
     shot(staff, "30-csrf-refused")
 
     # A forged value fails the same way; the real one passes.
     staff.goto(site.url(f"/ui/procedures/{PID}"))
-    form = staff.locator("#step-record-members")
-    fill(form, {"occurred_on": "2019-01-20", "members": 80, "female_members": 12, "employees": 120})
-    form.locator('input[name="csrf"]').evaluate("e => e.value = 'forged-forged-forged-forged'")
-    with staff.expect_navigation() as nav:
-        form.locator("button[type=submit]").click()
-    assert nav.value.status == 403
+    assert _members_form_sent(staff, "e => e.value = 'forged-forged-forged-forged'").status == 403
     assert site.rt.service.load("U1").version == before
 
     # Signing in, too, needs the sign-in form's own token (no login CSRF).

@@ -22,6 +22,15 @@ def _state(page: Any) -> str:
 
 def test_staff_found_a_union_and_the_approver_decides_each_filing_from_the_inbox(site: Site, new_page: Any) -> None:
     staff, approver = new_page(), new_page()
+    _staff_request_the_founding(site, staff)
+    _approver_approves_the_preparatory_group(site, approver)
+    _staff_prepare_the_election(site, staff)
+    _staff_file_the_results(site, staff, approver)
+    _approver_approves_the_results(site, staff, approver)
+    _approver_sees_the_dashboard(site, approver)
+
+
+def _staff_request_the_founding(site: Site, staff: Any) -> None:
     sign_in(staff, site, site.token("staff", "U1"))
     assert_accessible(staff)
     shot(staff, "01-staff-dashboard")
@@ -45,6 +54,8 @@ def test_staff_found_a_union_and_the_approver_decides_each_filing_from_the_inbox
     assert staff.locator("#h-steps ~ div form").count() >= 1  # staff may withdraw while it waits
     shot(staff, "04-procedure-requested")
 
+
+def _approver_approves_the_preparatory_group(site: Site, approver: Any) -> None:
     # The approver of the county (the direct higher-level union) approves the preparatory group.
     sign_in(approver, site, site.token("approver", "JA"), then="/ui/inbox")
     assert approver.locator(".inbox-item").count() == 1
@@ -55,6 +66,8 @@ def test_staff_found_a_union_and_the_approver_decides_each_filing_from_the_inbox
     assert approver.locator("#done").is_visible()
     assert approver.locator(".inbox-item").count() == 0
 
+
+def _staff_prepare_the_election(site: Site, staff: Any) -> None:
     # The staff take the founding on, step by step, through the forms built from the API's schemas.
     staff.goto(site.url(f"/ui/procedures/{PID}"))
     assert _state(staff) == "preparing"
@@ -83,6 +96,8 @@ def test_staff_found_a_union_and_the_approver_decides_each_filing_from_the_inbox
     )
     assert _state(staff) == "candidates_filed"
 
+
+def _staff_file_the_results(site: Site, staff: Any, approver: Any) -> None:
     approver.goto(site.url("/ui/inbox"))
     decide_from_inbox(approver, PID, "江工发〔2019〕2号", "2019-02-10")
 
@@ -127,6 +142,8 @@ def test_staff_found_a_union_and_the_approver_decides_each_filing_from_the_inbox
     shot(staff, "06-procedure-results-filed")
     shot_of(staff.locator(".diagram-wrap"), "06b-state-diagram")
 
+
+def _approver_approves_the_results(site: Site, staff: Any, approver: Any) -> None:
     # The approver opens the filed results and approves them with the document number (批复文号).
     approver.goto(site.url("/ui/inbox"))
     item = approver.locator('[id="item-U1-founding-1"]')
@@ -149,6 +166,8 @@ def test_staff_found_a_union_and_the_approver_decides_each_filing_from_the_inbox
     assert staff.locator("table.list").first.locator("tbody tr").count() == 1
     shot(staff, "09-union-founded")
 
+
+def _approver_sees_the_dashboard(site: Site, approver: Any) -> None:
     # The approver's dashboard: the county's alerts today (2030: long overdue) and its coverage.
     approver.goto(site.url("/ui/"))
     assert approver.locator("ul.counts li").count() >= 1

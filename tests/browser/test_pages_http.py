@@ -12,8 +12,8 @@ import pytest
 
 from api.web.access import safe_next
 from projections import queries
-from tests.e2e.conftest import Api, drive, make_api, open_founding
-from tests.unit.workflow_support import CITY, COUNTY, TODAY
+from tests.e2e.conftest import Api, drive, make_api, open_founding, register_union
+from tests.unit.workflow_world import CITY, COUNTY, TODAY
 
 
 @pytest.fixture
@@ -137,20 +137,7 @@ def test_sign_in_only_sends_people_back_into_the_pages(given: str | None, kept: 
 
 
 def test_what_people_typed_is_escaped_and_lists_refuse_a_bad_cursor(site: Api) -> None:
-    from tests.unit.workflow_support import TREE_ON, admin, unit
-    from workflow import commands as c
-
-    site.rt.service.execute(
-        c.RegisterOrganisation(
-            org_id="U9",
-            name="<script>alert(1)</script>",
-            level="grassroots",
-            parent_id=COUNTY,
-            unit=unit(),
-            occurred_on=TREE_ON,
-        ),
-        admin(),
-    )
+    register_union(site.rt, "U9", "<script>alert(1)</script>")
     _sign_in(site, "approver", COUNTY)
     page = site.client.get("/ui/unions/U9")
     assert page.status_code == 200

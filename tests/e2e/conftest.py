@@ -13,21 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.runtime import Runtime
-from tests.unit.workflow_support import (
-    CHAIRS,
-    COMMITTEE,
-    COUNTY,
-    FUNDS,
-    PREP_GROUP,
-    TODAY,
-    TREE,
-    TREE_ON,
-    Scenario,
-    admin,
-    ballot,
-    tallies,
-    unit,
-)
+from tests.unit.workflow_support import CHAIRS, COMMITTEE, FUNDS, PREP_GROUP, Scenario, given_union
+from tests.unit.workflow_world import COUNTY, TODAY, TREE, TREE_ON, World, admin, ballot, tallies, unit
 from workflow import commands as c
 
 
@@ -63,7 +50,9 @@ class Api:
         return self.rt.service.load(org).version
 
 
-def make_api(url: str) -> Iterator[Api]:
+def tree_runtime(url: str, u1_name: str = "U1 工会") -> Runtime:
+    """A runtime on `url` with its clock at TODAY, upgraded, with the workflow tests' organisation
+    tree registered and the grassroots union U1 below the county."""
     rt = Runtime.open(url, clock=lambda: TODAY)
     rt.upgrade()
     for org_id, name, level, parent in TREE:
@@ -71,12 +60,22 @@ def make_api(url: str) -> Iterator[Api]:
             c.RegisterOrganisation(org_id=org_id, name=name, level=level, parent_id=parent, occurred_on=TREE_ON),
             admin(),
         )
+    register_union(rt, "U1", u1_name)
+    return rt
+
+
+def register_union(rt: Runtime, org_id: str, name: str) -> None:
+    """A grassroots union below the county, registered by the administrator."""
     rt.service.execute(
         c.RegisterOrganisation(
-            org_id="U1", name="U1 工会", level="grassroots", parent_id=COUNTY, unit=unit(), occurred_on=TREE_ON
+            org_id=org_id, name=name, level="grassroots", parent_id=COUNTY, unit=unit(), occurred_on=TREE_ON
         ),
         admin(),
     )
+
+
+def make_api(url: str) -> Iterator[Api]:
+    rt = tree_runtime(url)
     with TestClient(create_app(rt)) as client:
         yield Api(rt, client)
     rt.engine.dispose()
@@ -197,3 +196,26 @@ def drive(api: Api, pid: str, steps: int | None = None) -> None:
 
 # Steps before the congress (the congress is the next step after these).
 BEFORE_CONGRESS = 7
+
+
+@pytest.fixture
+def seeded(any_api: Api) -> Api:
+    """Below JA: U1 founded through HTTP (RULES.md §8 worked example 1), U2's founding request and
+    U3's candidate list waiting on JA, ten unions registered only. Below QS and GD: one founding
+    request each (outside JA's and, for GD, WH's subtree)."""
+    api = any_api
+    drive(api, open_founding(api))
+    w = world_of(api)
+    given_union(w, "U2").request()  # filed 2019-01-05
+    given_union(w, "U3").found("candidates_filed")  # filed 2019-02-05
+    given_union(w, "Q1", parent="QS").request()
+    given_union(w, "G1", parent="GD").request()
+    for i in range(10):
+        w.add_union(f"P{i:02d}")
+    return api
+
+
+def world_of(api: Api) -> World:
+    """The workflow test harness on the api's own runtime (so the read models follow inline)."""
+    svc = api.rt.service
+    return World(api.rt.engine, api.rt.store, svc.profiles, svc)

@@ -21,8 +21,8 @@ import projections
 from api.cli import app as cli
 from api.demo import MIN_UNIONS
 from api.runtime import Runtime
+from bench.support import fresh_schemas, in_schema
 from events.catalogue import org_stream
-from events.db import make_engine
 from tests.conftest import PG_BASE, require_postgres
 
 runner = CliRunner()
@@ -38,17 +38,9 @@ def demo_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         return
     require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    base = make_engine(PG_BASE)
-    with base.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    pg = sa.make_url(PG_BASE).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        load_demo(pg.render_as_string(hide_password=False))
-        yield pg.render_as_string(hide_password=False)
-    finally:
-        with base.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        base.dispose()
+    with fresh_schemas(PG_BASE, schema):
+        load_demo(in_schema(PG_BASE, schema))
+        yield in_schema(PG_BASE, schema)
 
 
 def load_demo(url: str) -> None:

@@ -18,6 +18,7 @@ from api.cli import app as cli
 from api.demo import MIN_UNIONS, SITUATIONS
 from api.main import create_app
 from api.runtime import Runtime
+from events import RecordedEvent
 from events.catalogue import OrganisationRegistered
 from events.flows import DECISION_EVENTS, FILING_EVENTS
 from projections.models.alerts import KINDS as ALERT_KINDS
@@ -102,9 +103,22 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
     days = [r.occurred_on for r in records]
     assert max(days) <= today
     assert (today - min(days)).days > 6 * 365
-    # Every step was taken by the person whose step it is: decisions by an approver of the union's
-    # direct higher-level union (R-APPROVER), filings and the union's own steps by its staff, the tree
-    # and registry imports by administrators.
+    check_roles(records)
+    # Every rule-checked step carries its evidence.
+    congresses = [r for r in records if r.event_type == "CongressHeld"]
+    assert congresses
+    assert all({"R-NOTICE", "R-QUORUM"} <= {e["rule"] for e in r.event.evidence} for r in congresses)  # type: ignore[attr-defined]
+    # Every alert kind of RULES.md §6 fires today.
+    counts = projections.alert_counts(rt.engine, today)
+    assert set(ALERT_KINDS) <= set(counts), counts
+    # The read models agree with a rebuild from the log.
+    assert projections.Projections(rt.engine).compare_with_rebuild().ok
+
+
+def check_roles(records: list[RecordedEvent]) -> None:
+    """Every step was taken by the person whose step it is: decisions by an approver of the union's
+    direct higher-level union (R-APPROVER), filings and the union's own steps by its staff, the tree
+    and registry imports by administrators."""
     parents = {r.event.org_id: r.event.parent_id for r in records if isinstance(r.event, OrganisationRegistered)}
     for r in records:
         org = r.stream_id.removeprefix("org-")
@@ -117,15 +131,6 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
             assert (role, acting) == ("staff", org), r
         if r.event_type in FILING_EVENTS:
             assert role == "staff"
-    # Every rule-checked step carries its evidence.
-    congresses = [r for r in records if r.event_type == "CongressHeld"]
-    assert congresses
-    assert all({"R-NOTICE", "R-QUORUM"} <= {e["rule"] for e in r.event.evidence} for r in congresses)  # type: ignore[attr-defined]
-    # Every alert kind of RULES.md §6 fires today.
-    counts = projections.alert_counts(rt.engine, today)
-    assert set(ALERT_KINDS) <= set(counts), counts
-    # The read models agree with a rebuild from the log.
-    assert projections.Projections(rt.engine).compare_with_rebuild().ok
 
 
 def check_tokens(rt: Runtime, out: str) -> None:

@@ -3,46 +3,21 @@ through the ASGI test client."""
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from api.main import create_app
 from tests.e2e.conftest import Api, founding_steps, on, request_body
-
-
-class _Server(uvicorn.Server):
-    """Signals when it is listening (no sleeping and hoping)."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.listening = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.listening.set()
+from tests.e2e.serving import served
 
 
 @pytest.fixture
 def base_url(api: Api) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # a free port, held from here on: no race with another process
-    port = sock.getsockname()[1]
-    server = _Server(uvicorn.Config(create_app(api.rt), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        assert server.listening.wait(timeout=15), "uvicorn did not start"
+    with served(create_app(api.rt)) as (url, server):
         assert server.started
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+        yield url
 
 
 def test_a_real_server_answers_health_commands_and_problems(api: Api, base_url: str) -> None:

@@ -20,6 +20,7 @@ from events import (
     EventRegistry,
     EventStore,
     NewEvent,
+    RecordedEvent,
     StoreBusy,
     make_engine,
 )
@@ -168,3 +169,13 @@ def spawn_all(target: Callable[..., None], arg_sets: Sequence[tuple[Any, ...]], 
                 p.kill()
     assert all(p.exitcode == 0 for p in procs), [p.exitcode for p in procs]
     return results
+
+
+def texts(records: list[RecordedEvent]) -> list[str]:
+    """The `Noted` texts of the records, in order."""
+    return [r.event.text for r in records]  # type: ignore[attr-defined]
+
+
+def event_count(engine: sa.Engine) -> int:
+    """How many events the whole log holds."""
+    return int(fetch(engine, "SELECT count(*) FROM events")[0][0])

@@ -123,33 +123,33 @@ def test_verify_sees_one_consistent_snapshot_while_appends_go_on(db_url: str) ->
 # ---------------------------------------------------------------------- SQLite across processes
 
 
+def _four_writers(sqlite_url: str, busy_timeout: float | None) -> list[str]:
+    """Four processes append to their own streams and to a shared one: the failures they saw, once
+    the log is checked to hold every event written, whole, in a sound file."""
+    results = spawn_all(write_many, [(sqlite_url, w, 60, "org-shared", busy_timeout) for w in range(4)])
+    failures = [f for _w, _n, fs in results for f in fs]
+    written = sum(n for _w, n, _fs in results)
+    store = store_for(sqlite_url)
+    assert store.last_position() == written
+    assert_log_is_whole(store)
+    assert fetch(store.engine, "PRAGMA integrity_check") == [("ok",)]
+    store.engine.dispose()
+    return failures
+
+
 @pytest.mark.slow
 def test_processes_sharing_a_sqlite_file_wait_their_turn(sqlite_url: str) -> None:
     """Four processes append to their own streams and fight over a shared one. The only failure
     any of them may see is a ConcurrencyError on the shared stream (retried); the file stays
     sound and the chains verify."""
-    results = spawn_all(write_many, [(sqlite_url, w, 60, "org-shared", None) for w in range(4)])
-    failures = [f for _w, _n, fs in results for f in fs]
+    failures = _four_writers(sqlite_url, None)
     assert set(failures) <= {"ConcurrencyError"}, failures
-    written = sum(n for _w, n, _fs in results)
-    store = store_for(sqlite_url)
-    assert store.last_position() == written
-    assert_log_is_whole(store)
-    assert fetch(store.engine, "PRAGMA integrity_check") == [("ok",)]
-    store.engine.dispose()
 
 
 @pytest.mark.slow
 def test_processes_with_a_tiny_busy_timeout_get_store_busy_never_a_raw_lock_error(sqlite_url: str) -> None:
-    results = spawn_all(write_many, [(sqlite_url, w, 60, "org-shared", 0.001) for w in range(4)])
-    failures = [f for _w, _n, fs in results for f in fs]
+    failures = _four_writers(sqlite_url, 0.001)
     assert set(failures) <= {"ConcurrencyError", "StoreBusy"}, failures
-    written = sum(n for _w, n, _fs in results)
-    store = store_for(sqlite_url)
-    assert store.last_position() == written
-    assert_log_is_whole(store)
-    assert fetch(store.engine, "PRAGMA integrity_check") == [("ok",)]
-    store.engine.dispose()
 
 
 def test_a_writer_locked_out_past_the_busy_timeout_gets_store_busy(

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from events import EventStore, schema
 from events.hashing import event_hash, log_hash
+from events.verify import _stored_row_hash as stored_row_hash
 from tests.integration.support import META, notes
 
 ev = schema.events.c
@@ -124,18 +125,7 @@ def rechain(engine: sa.Engine) -> None:
         last = 0
         for r in conn.execute(sa.select(schema.events).order_by(ev.position)).all():
             p = prev.get(r.stream_id, schema.GENESIS_HASH)
-            h = event_hash(
-                p,
-                r.position,
-                r.stream_id,
-                r.version,
-                r.event_type,
-                r.schema_version,
-                r.occurred_on,
-                r.recorded_at,
-                r.metadata,
-                r.payload,
-            )
+            h = stored_row_hash(r, p)  # the scheme, as the verifier applies it
             conn.execute(sa.update(schema.events).where(ev.position == r.position).values(prev_hash=p, hash=h))
             prev[r.stream_id] = h
             running = log_hash(running, h)

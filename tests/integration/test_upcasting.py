@@ -41,13 +41,10 @@ def split_name(payload: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------- and later: v3
 
 
-class ChairElectedV3(DomainEvent):
-    event_type: ClassVar[str] = "ChairElected"
+class ChairElectedV3(ChairElectedV2):
+    """Version 2's fields and the term's length."""
+
     schema_version: ClassVar[int] = 3
-    union_id: str
-    family_name: str
-    given_name: str
-    votes: int | None
     term_years: int
 
 

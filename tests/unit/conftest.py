@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.workflow_support import World, make_world, template_db
+from tests.unit.workflow_world import World, make_world, template_db
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,7 @@ def _workflow_template() -> Path:
 @pytest.fixture
 def world(tmp_path: Path, _workflow_template: Path) -> Iterator[World]:
     """A WorkflowService on its own copy of the template database (schema + organisation tree),
-    with the clock fixed at workflow_support.TODAY."""
+    with the clock fixed at workflow_world.TODAY."""
     w = make_world(tmp_path)
     yield w
     w.dispose()

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.unit.rules_support import N, profile
 from workflow.errors import RuleViolation
-from workflow.profile import NATIONAL_DEFAULT, RuleProfile
 from workflow.rules import (
     CandidateFacts,
     candidates_needed,
@@ -23,13 +22,6 @@ from workflow.rules import (
     check_notice,
     earliest_congress_on,
 )
-
-N = NATIONAL_DEFAULT
-
-
-def profile(**changes: Any) -> RuleProfile:
-    return RuleProfile.model_validate(N.model_dump(mode="json") | {"name": "test"} | changes)
-
 
 TEN_PERCENT = profile(candidate_surplus_rate="0.10")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.unit.rules_support import N, profile
 from workflow.errors import RuleViolation
-from workflow.profile import NATIONAL_DEFAULT, RuleProfile
 from workflow.rules import (
     check_committee_size,
     check_congress_type,
@@ -22,13 +22,6 @@ from workflow.rules import (
     representative_range,
     women_organisation_required,
 )
-
-N = NATIONAL_DEFAULT
-
-
-def profile(**changes: Any) -> RuleProfile:
-    return RuleProfile.model_validate(N.model_dump(mode="json") | {"name": "test"} | changes)
-
 
 # --- R-FORM-25 ----------------------------------------------------------------------------------
 

@@ -4,12 +4,11 @@ the A-TERM-DUE / A-TERM-OVERDUE date helpers."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 
+from tests.unit.rules_support import N, profile
 from workflow.errors import RuleViolation
-from workflow.profile import NATIONAL_DEFAULT, RuleProfile
 from workflow.rules import (
     check_early_reelection,
     check_extension,
@@ -19,13 +18,6 @@ from workflow.rules import (
     term_end,
     vacancy_deadline,
 )
-
-N = NATIONAL_DEFAULT
-
-
-def profile(**changes: Any) -> RuleProfile:
-    return RuleProfile.model_validate(N.model_dump(mode="json") | {"name": "test"} | changes)
-
 
 # --- R-TERM -------------------------------------------------------------------------------------
 

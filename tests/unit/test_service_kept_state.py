@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from events.catalogue import org_stream
-from tests.unit.test_workflow_election import *  # noqa: F403 - the scenarios, checked again
+from tests.unit.test_workflow_by_election import *  # noqa: F403 - the scenarios, checked again
+from tests.unit.test_workflow_election import *  # noqa: F403
+from tests.unit.test_workflow_election_candidates import *  # noqa: F403
 from tests.unit.test_workflow_founding import *  # noqa: F403
 from tests.unit.test_workflow_terms import *  # noqa: F403
 from workflow.service import WorkflowService

@@ -7,7 +7,8 @@ import pytest
 
 from events import ConcurrencyError, IdempotencyKeyReused
 from events.catalogue import org_stream
-from tests.unit.workflow_support import (
+from tests.unit.workflow_support import found_union, given_union
+from tests.unit.workflow_world import (
     CITY,
     COUNTY,
     OTHER_COUNTY,
@@ -20,8 +21,6 @@ from tests.unit.workflow_support import (
     admin,
     approver,
     auditor,
-    found_union,
-    given_union,
     staff,
     unit,
 )

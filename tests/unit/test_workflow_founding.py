@@ -10,19 +10,8 @@ from events.catalogue import (
     FoundingRequested,
     ResultsApproved,
 )
-from tests.unit.workflow_support import (
-    COUNTY,
-    DAY,
-    D,
-    Driver,
-    Scenario,
-    World,
-    event_types,
-    evidence_of,
-    found_union,
-    given_union,
-    staff,
-)
+from tests.unit.workflow_support import Driver, Scenario, event_types, evidence_of, found_union, given_union
+from tests.unit.workflow_world import COUNTY, DAY, D, World, staff
 from workflow import commands as c
 from workflow.errors import InvalidDate, NotFound, RuleViolation, StepOutOfOrder
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from events.flows import FLOWS
-from tests.unit.workflow_support import CITY, COUNTY, D, World, approver, auditor, found_union, staff
+from tests.unit.workflow_support import found_union
+from tests.unit.workflow_world import CITY, COUNTY, D, World, approver, auditor, staff
 from workflow import commands as c
 from workflow.fold import KINDS
 from workflow.machine import ProcedureMachine

@@ -6,21 +6,8 @@ from __future__ import annotations
 import pytest
 
 from events.catalogue import AnnualCongressHeld, ExistingTermImported
-from tests.unit.workflow_support import (
-    COUNTY,
-    OTHER_COUNTY,
-    D,
-    World,
-    admin,
-    approver,
-    ballot,
-    candidates,
-    event_types,
-    evidence_of,
-    found_union,
-    given_union,
-    staff,
-)
+from tests.unit.workflow_support import event_types, evidence_of, found_union, given_union
+from tests.unit.workflow_world import COUNTY, OTHER_COUNTY, D, World, admin, approver, ballot, candidates, staff
 from workflow import commands as c
 from workflow.errors import InvalidDate, NotAuthorised, RuleViolation, StepOutOfOrder
 

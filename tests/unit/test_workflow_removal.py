@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from events.catalogue import CATALOGUE, ChairVacancyRecorded, RemovalVote, ViceChairRemoved
-from tests.unit.workflow_support import D, Driver, Scenario, World, auditor, found_union, given_union
+from tests.unit.workflow_support import Driver, Scenario, found_union, given_union
+from tests.unit.workflow_world import D, World, auditor
 from workflow import commands as c
 from workflow.errors import InvalidDate, NotAuthorised, RuleViolation, StepOutOfOrder
 

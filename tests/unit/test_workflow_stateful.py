@@ -18,12 +18,11 @@ import datetime as dt
 import shutil
 import tempfile
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, settings
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -35,48 +34,37 @@ from projections.feed import as_events
 from projections.models.procedures import COLUMNS as PROCEDURE_COLUMNS
 from projections.models.procedures import Procedures
 from projections.tree import Tree
-from tests.unit.workflow_support import (
+from tests.unit.workflow_steps import (
+    DECLARED_YEARS,
+    Step,
+    break_numbers,
+    next_step,
+    procedure_commands,
+    tied,
+    union_commands,
+)
+from tests.unit.workflow_world import (
     CITY,
-    COMMITTEE,
     COUNTY,
     DAY,
-    FUNDS,
     ROOT,
     D,
     World,
     approver,
     auditor,
-    ballot,
-    candidates,
     make_world,
     staff,
-    tallies,
     unit,
 )
-from workflow import by_election, rules
 from workflow import commands as c
-from workflow.authority import Actor
-from workflow.calendar import OFFICIAL_YEARS, add_months
+from workflow import rules
 from workflow.errors import DomainError, InvalidDate, NotAuthorised, RuleViolation
 from workflow.fold import KINDS, evolve, fold
-from workflow.profile import NATIONAL_DEFAULT, RuleProfile
-from workflow.rules.candidates import earliest_congress_on
-from workflow.state import ByElectionProcedure, Procedure, TermChangeProcedure, UnionState
+from workflow.state import Procedure, UnionState
 
 UNIONS = ("U1", "U2", "U3")  # U3 comes with a term imported from a registry
 IMPORTED_START = D(2017, 3, 1)
 CLOCK = D(2200, 1, 1)
-DECLARED_YEARS = NATIONAL_DEFAULT.model_copy(
-    update={"version": 2, "calendar_years": frozenset(range(OFFICIAL_YEARS.stop, CLOCK.year + 1))}
-)
-PREP = [{"name": n} for n in ("甲", "乙", "丙", "丁")]
-
-
-@dataclass(frozen=True)
-class Step:
-    cmd: c.Command
-    actor: Actor
-    must_pass: bool = True
 
 
 class WorkflowMachine(RuleBasedStateMachine):
@@ -85,8 +73,6 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="unionflow-wf-stateful-"))
         self.world: World = make_world(self.folder)
         self.world.today = CLOCK  # far enough ahead for many terms
-        # The years beyond the calendar package are declared by the profile new procedures pin, as
-        # an administrator would (RULES.md §5), so that terms may run on to CLOCK.
         self.world.profiles.register(DECLARED_YEARS)
         self.services = [self.world.svc, self.world.service()]
         for u in UNIONS:
@@ -162,141 +148,10 @@ class WorkflowMachine(RuleBasedStateMachine):
     def active(self, u: UnionState) -> list[Procedure]:
         return [p for p in u.procedures.values() if p.state not in KINDS[p.kind].machine.terminal]
 
-    def next_step(self, union_id: str, proc: Procedure | None) -> Step:
-        """The step that takes `proc` (or, without one, the union) further, as the right person
-        with sound numbers and dates."""
-        u = self.known[union_id]
-        on = self.cursor[union_id]
-        me, parent = staff(union_id), approver(COUNTY)
-        ids = {"union_id": union_id}
-        if proc is None:
-            if not u.founded:
-                return Step(
-                    c.RequestFounding(**ids, unit=u.unit, initiators=["张三"], prep_group=PREP, occurred_on=on), me
-                )
-            assert u.term is not None
-            on = max(on, rules.term_due_from(u.term.deadline, _profile(u)))
-            return Step(c.OpenReelection(**ids, plan="换届方案", planned_congress_on=on + 60 * DAY, occurred_on=on), me)
-        pid = {"union_id": union_id, "procedure_id": proc.procedure_id}
-        approve = Step(c.ApproveFiling(**pid, document_no="批复", occurred_on=on), parent)
-        if isinstance(proc, ByElectionProcedure):
-            # a by-election overtaken by a re-election, or by a later vacancy, is moot (R-VACANCY)
-            live = u.chair is None and u.procedures_of("by_election")[-1] is proc
-            if proc.state == "vacant":
-                cmd: c.Command = c.RequestByElection(
-                    **pid, candidates=candidates(["孙", "李"]), planned_on=on + 30 * DAY, occurred_on=on
-                )
-                return Step(cmd, me, must_pass=live)
-            if proc.state == "consented":
-                # the body that elected the chair holds it, all of it due (R-VACANCY, R-QUORUM)
-                due = (by_election.electorate(u) or (7, ""))[0]
-                vote = ballot(1, due, {"孙": due // 2 + 1, "李": due - due // 2 - 1})
-                cmd = c.HoldByElection(**pid, due=due, present=due, vote=vote, occurred_on=on)
-                return Step(cmd, me, must_pass=live)
-            return Step(approve.cmd, parent, must_pass=live)
-        if KINDS[proc.kind].waits_on_approver(proc.state):
-            if isinstance(proc, TermChangeProcedure):
-                # a request for a term that has since been renewed cannot be approved
-                return Step(approve.cmd, parent, must_pass=u.term is not None and u.term.end == proc.term_end)
-            return approve
-        e = getattr(proc, "election", None)
-        match proc.state:
-            case "request_rejected":
-                return Step(
-                    c.ResubmitFoundingRequest(**pid, unit=u.unit, initiators=["张三"], prep_group=PREP, occurred_on=on),
-                    me,
-                )
-            case "preparing":
-                return Step(
-                    c.RecordMembersRecruited(**pid, members=80, female_members=12, employees=120, occurred_on=on), me
-                )
-            case "members_recruited" | "plan_approved":
-                return Step(
-                    c.DecideCongressType(**pid, congress_type="members_meeting", committee_seats=7, occurred_on=on), me
-                )
-            case "congress_type_decided" | "candidates_rejected":
-                return Step(
-                    c.ProposeCandidates(
-                        **pid,
-                        committee_candidates=candidates(COMMITTEE),
-                        chair_candidates=candidates(["赵", "钱"]),
-                        funds_review_seats=3,
-                        funds_review_candidates=candidates(FUNDS),
-                        occurred_on=on,
-                    ),
-                    me,
-                )
-            case "candidates_proposed":
-                return Step(c.PostCandidates(**pid, occurred_on=on), me)
-            case "candidates_posted":
-                return Step(c.FileCandidates(**pid, party_org="党支部", party_approved=True, occurred_on=on), me)
-            case "candidates_approved":
-                assert e is not None and e.posted_on is not None
-                due = e.electorate
-                present = due - due // 4
-                on = max(on, earliest_congress_on(e.posted_on, "enterprise", True, proc.profile))
-                return Step(
-                    c.HoldCongress(
-                        **pid,
-                        due=due,
-                        present=present,
-                        committee_vote=ballot(7, present, tallies(COMMITTEE, 7, due, present)),
-                        funds_review_vote=ballot(3, present, tallies(FUNDS, 3, due, present)),
-                        occurred_on=on,
-                    ),
-                    me,
-                )
-            case "runoff_needed":
-                assert e is not None and e.runoffs
-                pending = e.runoffs[0]
-                due, present = e.electorate, e.electorate
-                counts = {n: (present if i < pending.seats else 0) for i, n in enumerate(pending.candidates)}
-                return Step(
-                    c.HoldRunoff(
-                        **pid,
-                        body=pending.body,
-                        due=due,
-                        present=present,
-                        vote=ballot(pending.seats, present, counts),
-                        occurred_on=on,
-                    ),
-                    me,
-                )
-            case "congress_held":
-                assert e is not None
-                # a chair candidate the congress elected to the committee (a runoff may have left one out)
-                chair = next(n for n in ("赵", "钱") if n in e.committee)
-                return Step(
-                    c.ElectChair(
-                        **pid,
-                        chair=chair,
-                        vice_chairs=[n for n in ("钱",) if n in e.committee and n != chair],
-                        due=e.electorate,
-                        yes=e.electorate // 2 + 1,
-                        occurred_on=on,
-                    ),
-                    me,
-                )
-            case "chair_elected":
-                return Step(
-                    c.FileResults(
-                        **pid,
-                        funds_review_director="冯",
-                        women_committee_formed=True,
-                        women_director="孙",
-                        term_years=5,
-                        occurred_on=on,
-                    ),
-                    me,
-                )
-            case "founded":
-                return Step(c.RegisterLegalPerson(**pid, registration_no="工法人-1", occurred_on=on), me)
-        raise AssertionError(f"no next step for {proc.kind} in {proc.state}")
-
     def pick(self, union_id: str, data: st.DataObject) -> Step:
         active = self.active(self.known[union_id])
         proc = data.draw(st.sampled_from(sorted(active, key=lambda p: p.procedure_id))) if active else None
-        return self.next_step(union_id, proc)
+        return next_step(self.known[union_id], self.cursor[union_id], proc)
 
     # ----------------------------------------------------------------- rules
 
@@ -306,7 +161,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         for _ in range(steps):
             step = self.pick(union_id, data)
             if isinstance(step.cmd, c.HoldCongress) and data.draw(st.booleans()):
-                step = Step(_tied(step.cmd, data.draw(st.integers(2, 8))), step.actor)
+                step = Step(tied(step.cmd, data.draw(st.integers(2, 8))), step.actor)
             key = str(uuid.uuid4())
             result, error = self.send(step, idempotency_key=key)
             if step.must_pass:
@@ -337,7 +192,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             last = self.known[union_id].procedures[cmd.procedure_id].last_moved_on
             cmd, expected = cmd.model_copy(update={"occurred_on": last - DAY}), InvalidDate
         else:
-            broken = _break_numbers(cmd)
+            broken = break_numbers(cmd)
             if broken is None:
                 return
             # the broken rule is the refusal, unless the step was refused anyway
@@ -348,61 +203,8 @@ class WorkflowMachine(RuleBasedStateMachine):
     @rule(union_id=st.sampled_from(UNIONS), data=st.data())
     def anything(self, union_id: str, data: st.DataObject) -> None:
         """Some other command, accepted or refused as the rules say; only the invariants are checked."""
-        u = self.known[union_id]
-        on = self.cursor[union_id]
-        procs = sorted(u.procedures)
-        me, parent = staff(union_id), approver(COUNTY)
-        choices: list[Step] = [
-            Step(
-                c.RequestExtension(
-                    union_id=union_id,
-                    reason="x",
-                    new_deadline=_after_term(u, data.draw(st.integers(-1, 8))),
-                    occurred_on=on,
-                ),
-                me,
-            ),
-            Step(
-                c.RequestEarlyReelection(
-                    union_id=union_id,
-                    reason="x",
-                    planned_congress_on=on + data.draw(st.integers(0, 900)) * DAY,
-                    occurred_on=on,
-                ),
-                me,
-            ),
-            Step(c.RecordChairVacancy(union_id=union_id, acting_chair="钱", reason="调离", occurred_on=on), me),
-            Step(
-                c.UpdateUnitFacts(
-                    union_id=union_id, unit=unit(members=data.draw(st.sampled_from([80, 150]))), occurred_on=on
-                ),
-                me,
-            ),
-        ]
-        # R-REMOVAL: a vice-chair removed at a members' meeting, by exactly half or by a majority.
-        voters = u.unit.members if u.unit is not None else 80
-        choices.append(
-            Step(
-                c.RemoveViceChair(
-                    union_id=union_id,
-                    vice_chair=(u.vice_chairs or ["钱"])[0],
-                    removal=c.RemovalVote(total=max(voters, 1), yes=voters // 2 + data.draw(st.integers(0, 1))),
-                    reason="x",
-                    occurred_on=on,
-                ),
-                me,
-            )
-        )
-        if procs:
-            pid = data.draw(st.sampled_from(procs))
-            redo = data.draw(st.sampled_from([None, "congress", "candidates", "congress_type"]))
-            choices += [
-                Step(c.WithdrawProcedure(union_id=union_id, procedure_id=pid, reason="x", occurred_on=on), me),
-                Step(
-                    c.RejectFiling(union_id=union_id, procedure_id=pid, reasons="x", redo_from=redo, occurred_on=on),
-                    parent,
-                ),
-            ]
+        u, on = self.known[union_id], self.cursor[union_id]
+        choices = union_commands(u, on, data) + procedure_commands(u, on, data)
         # a step meant for another state (out of order, or not)
         other = data.draw(st.sampled_from(UNIONS))
         if other != union_id:
@@ -506,66 +308,4 @@ def _read_side_states(union_id: str, records: list[Any]) -> dict[str, tuple[str,
     return {r[_AT["procedure_id"]]: (r[_AT["state"]], r[_AT["closed"]]) for r in rows}
 
 
-def _profile(u: UnionState) -> RuleProfile:
-    """The profile of the term's election (the default for an imported term)."""
-    if u.term is not None and u.term.started_by in u.procedures:
-        return u.procedures[u.term.started_by].profile
-    return NATIONAL_DEFAULT
-
-
-def _after_term(u: UnionState, months: int) -> dt.date:
-    end = u.term.end if u.term is not None else D(2024, 3, 1)
-    return add_months(end, months) if months else end - DAY
-
-
-def _tied(cmd: c.HoldCongress, tied: int) -> c.HoldCongress:
-    """The congress with the last committee seats tied (R-TIE): 8 - `tied` clear winners, then
-    `tied` candidates with equal votes for the seats left. Everyone present votes, everyone named has
-    a majority of those due, and no more votes are cast than the ballots allow (R-BALLOTS)."""
-    due = present = cmd.due
-    v = due // 2 + 1
-    counts = {n: (v + 8 - i if i < 8 - tied else v) for i, n in enumerate(COMMITTEE)}
-    return cmd.model_copy(
-        update={
-            "present": present,
-            "committee_vote": ballot(7, present, counts),
-            "funds_review_vote": ballot(3, present, tallies(FUNDS, 3, due, present)),
-        }
-    )
-
-
-def _break_numbers(cmd: c.Command) -> c.Command | None:
-    """The same command with numbers that break the rule it is checked against."""
-    match cmd:
-        case c.RequestFounding() | c.ResubmitFoundingRequest():
-            return cmd.model_copy(update={"prep_group": PREP[:2]})  # R-PREP-GROUP
-        case c.DecideCongressType():
-            return cmd.model_copy(update={"committee_seats": 9})  # R-COMMITTEE-SIZE
-        case c.ProposeCandidates():
-            return cmd.model_copy(update={"committee_candidates": cmd.committee_candidates[:7]})  # R-CANDIDATES
-        case c.FileCandidates():
-            return cmd.model_copy(update={"party_approved": None})  # R-VETTING
-        case c.HoldCongress():
-            return cmd.model_copy(update={"present": rules.quorum_needed(cmd.due) - 1})  # R-QUORUM
-        case c.HoldRunoff():
-            return cmd.model_copy(
-                update={"vote": ballot(cmd.vote.seats, cmd.present, {"外人": 1})}
-            )  # R-TIE / R-SHORTFALL
-        case c.ElectChair():
-            return cmd.model_copy(update={"yes": cmd.due // 2})  # R-ELECTED
-        case c.FileResults():
-            return cmd.model_copy(update={"term_years": 4})  # R-TERM
-        case c.RequestByElection():
-            return cmd.model_copy(update={"candidates": cmd.candidates[:1]})  # R-CHAIR-COMPETITIVE
-        case c.HoldByElection():
-            return cmd.model_copy(update={"present": rules.quorum_needed(cmd.due) - 1})  # R-QUORUM
-    return None
-
-
-WorkflowMachine.TestCase.settings = settings(
-    max_examples=30,
-    stateful_step_count=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
 TestWorkflowStateful = pytest.mark.slow(WorkflowMachine.TestCase)

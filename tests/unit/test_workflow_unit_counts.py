@@ -9,18 +9,8 @@ from __future__ import annotations
 import pytest
 
 from events.catalogue import MembersRecruited, UnitFactsUpdated
-from tests.unit.workflow_support import (
-    COUNTY,
-    TREE_ON,
-    D,
-    World,
-    admin,
-    event_types,
-    found_union,
-    given_union,
-    staff,
-    unit,
-)
+from tests.unit.workflow_support import event_types, found_union, given_union
+from tests.unit.workflow_world import COUNTY, TREE_ON, D, World, admin, staff, unit
 from workflow import commands as c
 from workflow.errors import RuleViolation
 

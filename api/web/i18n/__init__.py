@@ -1,5 +1,6 @@
 """The pages' words, in Chinese (the default) and English: one catalogue, looked up by key, kept
-in one module per subject (the pages, the procedures, the forms' fields, the rules).
+in one TOML table per subject beside this module (the pages, the procedures, the forms' fields, the
+rules; `tables.load`), the procedures' completed from their declarations (`procedures`).
 
 A key missing from the catalogue falls back to the English text a caller gives, or to the key
 itself with underscores as spaces, so a new field or state never breaks a page; it only shows in
@@ -10,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from api.web.i18n import fields, pages, procedures, rules
+from api.web.i18n import procedures
+from api.web.i18n.tables import load
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -31,7 +33,7 @@ def _merged(*subjects: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 # key: (中文, English)
-_M = _merged(pages.WORDS, procedures.WORDS, fields.WORDS, rules.WORDS)
+_M = _merged(load("pages"), procedures.WORDS, load("fields"), load("rules"))
 
 
 def translate(lang: str, key: str, default: str | None = None, **values: object) -> str:

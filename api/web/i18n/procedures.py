@@ -4,34 +4,10 @@ The kinds, their states and the triggers that move them are named where they are
 
 from __future__ import annotations
 
+from api.web.i18n.tables import load
 from events.flows import FLOWS
 
-# key: (中文, English)
-WORDS: dict[str, tuple[str, str]] = {
-    # ------------------------------------------------------------------ steps (forms) and triggers
-    "step.record-members": ("登记发展会员", "Record the members recruited"),
-    "step.decide-congress-type": ("确定大会形式和委员名额", "Decide the congress type and committee size"),
-    "step.elect-representatives": ("登记会员代表", "Record the representatives elected"),
-    "step.propose-candidates": ("提出候选人", "Propose the candidates"),
-    "step.post-candidates": ("公示候选人", "Post the candidate list"),
-    "step.file-candidates": ("候选人报审", "File the candidates for vetting"),
-    "step.hold-congress": ("登记大会及选举结果", "Record the congress and its votes"),
-    "step.hold-runoff": ("登记另行选举", "Record a runoff"),
-    "step.elect-chair": ("登记主席、副主席", "Record the chair and vice-chairs"),
-    "step.file-results": ("选举结果报批", "File the election results"),
-    "step.register-legal-person": ("登记法人", "Record the legal-person registration"),
-    "step.request-by-election": ("请求同意补选", "Ask consent to a by-election"),
-    "step.hold-by-election": ("登记补选结果", "Record the by-election"),
-    "step.approve": ("批准（批复）", "Approve (reply)"),
-    "step.reject": ("驳回", "Reject"),
-    "step.withdraw": ("撤回程序", "Withdraw the procedure"),
-    "step.resubmit-request": ("重新提交建会申请", "File the founding request again"),
-    "open.founding": ("申请建会", "Request founding"),
-    "open.reelection": ("申请换届", "Open a re-election"),
-    "open.extension": ("申请延期换届", "Request an extension"),
-    "open.early_reelection": ("申请提前换届", "Request an early re-election"),
-    "open.by_election": ("登记主席空缺", "Record a chair vacancy"),
-}
+WORDS = load("procedures")  # the steps and openings: procedures.toml
 
 # What a filing is and what a union does next, as the read models and the workflow say it (English,
 # with the rule ID), and in Chinese: keys "waiting.<English>".

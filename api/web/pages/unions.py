@@ -151,6 +151,21 @@ def _unit_prefill(union: UnionState) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- opening a procedure
 
+
+def _add_form_routes(family: UnionForms) -> None:
+    """A family's two routes: GET shows a form, POST records what it was filled in with."""
+    path = f"/unions/{{org_id}}/{family.path}/{{name}}"
+
+    def form_page(request: Request, user: SignedInUser, org_id: str, name: str) -> Response:
+        return _union_form_page(request, user, org_id, family, name)
+
+    async def submitted(request: Request, org_id: str, name: str) -> Response:
+        return await _union_command(request, org_id, family, name)
+
+    router.get(path, response_class=HTMLResponse)(form_page)
+    router.post(path, response_class=HTMLResponse)(submitted)
+
+
 OPENING = UnionForms(
     path="open",
     requests=OPEN_REQUESTS,
@@ -164,14 +179,7 @@ OPENING = UnionForms(
 )
 
 
-@router.get("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
-def open_page(request: Request, user: SignedInUser, org_id: str, kind: str) -> Response:
-    return _union_form_page(request, user, org_id, OPENING, kind)
-
-
-@router.post("/unions/{org_id}/open/{kind}", response_class=HTMLResponse)
-async def open_procedure(request: Request, org_id: str, kind: str) -> Response:
-    return await _union_command(request, org_id, OPENING, kind)
+_add_form_routes(OPENING)
 
 
 # --------------------------------------------------------------------------- recording on the union
@@ -220,11 +228,4 @@ RECORDING = UnionForms(
 )
 
 
-@router.get("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
-def union_action_page(request: Request, user: SignedInUser, org_id: str, action: str) -> Response:
-    return _union_form_page(request, user, org_id, RECORDING, action)
-
-
-@router.post("/unions/{org_id}/record/{action}", response_class=HTMLResponse)
-async def record_union_action(request: Request, org_id: str, action: str) -> Response:
-    return await _union_command(request, org_id, RECORDING, action)
+_add_form_routes(RECORDING)
