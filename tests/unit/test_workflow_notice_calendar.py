@@ -8,7 +8,8 @@ from datetime import date as D
 
 import pytest
 
-from tests.unit.workflow_support import World, evidence_of, found_union, profile, unit
+from tests.unit.workflow_support import evidence_of, found_union
+from tests.unit.workflow_world import World, profile, unit
 from workflow.calendar import OFFICIAL_YEARS
 from workflow.errors import RuleViolation
 

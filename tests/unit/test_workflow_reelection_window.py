@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from events.catalogue import ReelectionOpened
-from tests.unit.workflow_support import D, World, approver, found_union, staff
+from tests.unit.workflow_support import found_union
+from tests.unit.workflow_world import D, World, approver, staff
 from workflow import commands as c
 from workflow.errors import StepOutOfOrder
 
