@@ -98,8 +98,7 @@ class HoldByElection(ProcedureCommand):
 
 @handles(RecordChairVacancy)
 def record_chair_vacancy(cmd: RecordChairVacancy, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, KIND)
-    return pid, [decide_vacancy(union, pid, cmd, term_profile(union, uow))]
+    return opening(union, cmd, actor, KIND, decide_vacancy, term_profile(union, uow))
 
 
 def decide_vacancy(

@@ -74,8 +74,7 @@ class RequestExtension(UnionCommand):
 
 @handles(RequestExtension)
 def request_extension(cmd: RequestExtension, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, EXTENSION_FLOW.kind)
-    return pid, [decide_extension_request(union, pid, cmd, term_profile(union, uow))]
+    return opening(union, cmd, actor, EXTENSION_FLOW.kind, decide_extension_request, term_profile(union, uow))
 
 
 def decide_extension_request(
@@ -139,8 +138,7 @@ class RequestEarlyReelection(UnionCommand):
 
 @handles(RequestEarlyReelection)
 def request_early_reelection(cmd: RequestEarlyReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, EARLY_REELECTION_FLOW.kind)
-    return pid, [decide_early_request(union, pid, cmd, term_profile(union, uow))]
+    return opening(union, cmd, actor, EARLY_REELECTION_FLOW.kind, decide_early_request, term_profile(union, uow))
 
 
 def decide_early_request(
