@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 REQUESTED = "requested"
 
 
+class _TermChangeRequest(UnionCommand):
+    """What both requests carry: the reason the higher-level union weighs."""
+
+    reason: str = Field(min_length=1)
+
+
 def _requestable_term(union: UnionState, rule: str, kind: str, request: str) -> Term:
     """The current term a request of `kind` is about, with no other request of it waiting (`rule`)."""
     term = rules.require_current_term(rule, union.org_id, union.term)
@@ -48,7 +54,7 @@ def _requestable_term(union: UnionState, rule: str, kind: str, request: str) -> 
 
 
 def _request_facts(
-    procedure_id: str, cmd: RequestExtension | RequestEarlyReelection, profile: RuleProfile, term: Term, evidence: Any
+    procedure_id: str, cmd: _TermChangeRequest, profile: RuleProfile, term: Term, evidence: Any
 ) -> dict[str, Any]:
     """What both requests record: the pinned profile, the reason, the term end and the check."""
     return {
@@ -63,12 +69,11 @@ def _request_facts(
 # --------------------------------------------------------------------------- extension
 
 
-class RequestExtension(UnionCommand):
+class RequestExtension(_TermChangeRequest):
     examples: ClassVar[list[dict[str, Any]]] = [
         {"reason": "单位重组", "new_deadline": "2024-09-01", "occurred_on": "2024-01-05"}
     ]
 
-    reason: str = Field(min_length=1)
     new_deadline: dt.date
 
 
@@ -127,12 +132,11 @@ EXTENSION = ProcedureKind(
 # --------------------------------------------------------------------------- early re-election
 
 
-class RequestEarlyReelection(UnionCommand):
+class RequestEarlyReelection(_TermChangeRequest):
     examples: ClassVar[list[dict[str, Any]]] = [
         {"reason": "主席调离", "planned_congress_on": "2023-06-01", "occurred_on": "2023-03-01"}
     ]
 
-    reason: str = Field(min_length=1)
     planned_congress_on: dt.date
 
 
