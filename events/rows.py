@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from events.errors import EventStoreError
-from events.hashing import event_hash_text, format_recorded_at
+from events.hashing import event_hash, format_recorded_at
 from events.model import Decoder, DomainEvent, EventMetadata, EventRegistry, RecordedEvent, make_recorded_event
 
 
@@ -127,7 +127,7 @@ def chain_rows(
         position += 1
         version += 1
         occurred_text = occurred_on.isoformat()
-        digest = event_hash_text(
+        digest = event_hash(
             prev,
             position,
             stream_id,

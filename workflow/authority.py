@@ -29,13 +29,16 @@ class Actor(BaseModel):
     org_id: str = Field(min_length=1)
 
 
-def require_staff_of(actor: Actor, union: UnionState) -> None:
-    if actor.role != "staff":
+def _require_role(actor: Actor, needed: Role, rule: str, only: str) -> None:
+    """The role check each authority starts with; `only` says in the refusal who may."""
+    if actor.role != needed:
         raise NotAuthorised(
-            "AUTH-ROLE",
-            f"only the union's staff may take this step; {actor.person_id} acts as {actor.role}",
-            {"role": actor.role, "needed": "staff"},
+            rule, f"{only}; {actor.person_id} acts as {actor.role}", {"role": actor.role, "needed": needed}
         )
+
+
+def require_staff_of(actor: Actor, union: UnionState) -> None:
+    _require_role(actor, "staff", "AUTH-ROLE", "only the union's staff may take this step")
     if actor.org_id != union.org_id:
         raise NotAuthorised(
             "AUTH-ORG",
@@ -46,12 +49,7 @@ def require_staff_of(actor: Actor, union: UnionState) -> None:
 
 def require_approver_of(actor: Actor, union: UnionState) -> None:
     """R-APPROVER: filings are decided by the union's direct higher-level union, nobody else."""
-    if actor.role != "approver":
-        raise NotAuthorised(
-            "R-APPROVER",
-            f"only an approver of the higher-level union may decide filings; {actor.person_id} acts as {actor.role}",
-            {"role": actor.role, "needed": "approver"},
-        )
+    _require_role(actor, "approver", "R-APPROVER", "only an approver of the higher-level union may decide filings")
     if union.parent_id is None or actor.org_id != union.parent_id:
         raise NotAuthorised(
             "R-APPROVER",
@@ -65,12 +63,7 @@ def require_admin_over(actor: Actor, org_id: str, ancestors: list[str], *, own_o
     """An administrator manages `org_id` when it is their organisation or below it (`ancestors`:
     the chain from org_id's parent up to the root). With `own_org=False` their own organisation does
     not count (registering it: only an administrator above may place an organisation in the tree)."""
-    if actor.role != "admin":
-        raise NotAuthorised(
-            "AUTH-ROLE",
-            f"only an administrator may manage the organisation tree; {actor.person_id} acts as {actor.role}",
-            {"role": actor.role, "needed": "admin"},
-        )
+    _require_role(actor, "admin", "AUTH-ROLE", "only an administrator may manage the organisation tree")
     if (actor.org_id != org_id or not own_org) and actor.org_id not in ancestors:
         raise NotAuthorised(
             "AUTH-ORG",

@@ -29,7 +29,7 @@ from events.flows.by_election import (
 )
 from workflow import rules
 from workflow.command import ProcedureCommand, UnionCommand, handles
-from workflow.election import candidate_facts, outcome_of
+from workflow.election import outcome_of
 from workflow.kinds import (
     ApproveFiling,
     ProcedureKind,
@@ -98,8 +98,7 @@ class HoldByElection(ProcedureCommand):
 
 @handles(RecordChairVacancy)
 def record_chair_vacancy(cmd: RecordChairVacancy, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, KIND)
-    return pid, [decide_vacancy(union, pid, cmd, term_profile(union, uow))]
+    return opening(union, cmd, actor, KIND, decide_vacancy, term_profile(union, uow))
 
 
 def decide_vacancy(
@@ -193,7 +192,7 @@ def _request(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[
     rules.require_by_election_planned_after_request(cmd.planned_on, cmd.occurred_on)
     unit_type = union.unit.unit_type if union.unit else "other"
     checks = [rules.check_chair_competitive(unit_type, len(cmd.candidates), proc.profile)]
-    checks += [rules.check_ineligible(candidate_facts(x), "chair", unit_type) for x in cmd.candidates]
+    checks += [rules.check_ineligible(x, "chair", unit_type) for x in cmd.candidates]
     return [
         ByElectionRequested(
             procedure_id=proc.procedure_id, candidates=cmd.candidates, planned_on=cmd.planned_on, evidence=checks

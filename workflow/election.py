@@ -170,10 +170,6 @@ def decide_representatives(
     )
 
 
-def candidate_facts(candidate: Candidate) -> rules.CandidateFacts:
-    return rules.CandidateFacts(candidate=candidate.name, **candidate.model_dump(exclude={"name"}))
-
-
 def decide_candidates(
     proc: Procedure, e: ElectionProgress, cmd: ProposeCandidates, who: Electorate, profile: RuleProfile
 ) -> CandidatesProposed:
@@ -191,9 +187,9 @@ def decide_candidates(
     ]
     rules.require_funds_review_candidates(cmd.funds_review_seats, len(funds))
     for x in cmd.committee_candidates + cmd.funds_review_candidates:
-        checks.append(rules.check_ineligible(candidate_facts(x), "committee", who.unit_type))
+        checks.append(rules.check_ineligible(x, "committee", who.unit_type))
     for x in cmd.chair_candidates:
-        checks.append(rules.check_ineligible(candidate_facts(x), "chair", who.unit_type))
+        checks.append(rules.check_ineligible(x, "chair", who.unit_type))
     return CandidatesProposed(
         procedure_id=proc.procedure_id,
         committee_seats=e.committee_seats,

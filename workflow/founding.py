@@ -194,8 +194,7 @@ def decide_request(
 
 @handles(RequestFounding)
 def request_founding(cmd: RequestFounding, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, KIND)
-    return pid, [decide_request(union, pid, cmd, uow.profile(cmd.profile_name, cmd.profile_version))]
+    return opening(union, cmd, actor, KIND, decide_request, uow.profile(cmd.profile_name, cmd.profile_version))
 
 
 DEFINITION = ProcedureKind(

@@ -23,7 +23,7 @@ from workflow.profile import RuleProfile
 from workflow.state import Procedure, UnionState
 
 if TYPE_CHECKING:
-    from workflow.unit_of_work import UnitOfWork
+    from workflow.unit_of_work import Decision, UnitOfWork
 
 # A step's handler: checks the step's rules through the guards and returns the events recording it.
 StepHandler = Callable[[UnionState, Procedure, ProcedureCommand], list[ProcedureEvent]]
@@ -85,6 +85,7 @@ class ProcedureKind:
 
 _C = TypeVar("_C", bound=ProcedureCommand)
 _P = TypeVar("_P", bound=Procedure)
+_U = TypeVar("_U", bound=UnionCommand)
 
 
 def opened(cls: type[_P], flow: Flow, procedure_id: str, on: dt.date, profile: RuleProfile, **facts: Any) -> _P:
@@ -194,10 +195,19 @@ def next_id(union: UnionState, kind: str) -> str:
     return f"{union.org_id}:{kind.replace('_', '-')}-{n}"
 
 
-def opening(union: UnionState, cmd: UnionCommand, actor: Actor, kind: str) -> str:
-    """The id of the procedure of `kind` that the union's staff open with `cmd`."""
+def opening(
+    union: UnionState,
+    cmd: _U,
+    actor: Actor,
+    kind: str,
+    decide: Callable[[UnionState, str, _U, RuleProfile], ProcedureEvent],
+    profile: RuleProfile,
+) -> Decision:
+    """A procedure of `kind` that the union's staff open with `cmd`: its new id and the first event,
+    as `decide` records it under `profile`."""
     staff_record(union, cmd, actor)
-    return next_id(union, kind)
+    procedure_id = next_id(union, kind)
+    return procedure_id, [decide(union, procedure_id, cmd, profile)]
 
 
 def term_profile(union: UnionState, uow: UnitOfWork) -> RuleProfile:

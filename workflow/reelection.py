@@ -82,8 +82,7 @@ def decide_open(union: UnionState, procedure_id: str, cmd: OpenReelection, profi
 
 @handles(OpenReelection)
 def open_reelection(cmd: OpenReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, KIND)
-    return pid, [decide_open(union, pid, cmd, uow.profile(cmd.profile_name, cmd.profile_version))]
+    return opening(union, cmd, actor, KIND, decide_open, uow.profile(cmd.profile_name, cmd.profile_version))
 
 
 DEFINITION = ProcedureKind(

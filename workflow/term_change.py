@@ -30,7 +30,7 @@ from workflow import rules
 from workflow.command import ProcedureCommand, UnionCommand, handles
 from workflow.kinds import ApproveFiling, ProcedureKind, as_command, opener, opening, rejected, term_profile, withdraw
 from workflow.profile import RuleProfile
-from workflow.state import Procedure, TermChangeProcedure, UnionState
+from workflow.state import Procedure, Term, TermChangeProcedure, UnionState
 
 if TYPE_CHECKING:
     from workflow.authority import Actor
@@ -39,43 +39,57 @@ if TYPE_CHECKING:
 REQUESTED = "requested"
 
 
-def _open(union: UnionState, kind: str) -> list[Procedure]:
-    return [p for p in union.procedures_of(kind) if p.state == REQUESTED]
+class _TermChangeRequest(UnionCommand):
+    """What both requests carry: the reason the higher-level union weighs."""
+
+    reason: str = Field(min_length=1)
+
+
+def _requestable_term(union: UnionState, rule: str, kind: str, request: str) -> Term:
+    """The current term a request of `kind` is about, with no other request of it waiting (`rule`)."""
+    term = rules.require_current_term(rule, union.org_id, union.term)
+    waiting = any(p.state == REQUESTED for p in union.procedures_of(kind))
+    rules.require_no_request_waiting(rule, union.org_id, request, waiting)
+    return term
+
+
+def _request_facts(
+    procedure_id: str, cmd: _TermChangeRequest, profile: RuleProfile, term: Term, evidence: Any
+) -> dict[str, Any]:
+    """What both requests record: the pinned profile, the reason, the term end and the check."""
+    return {
+        "procedure_id": procedure_id,
+        **profile.pinned(),
+        "reason": cmd.reason,
+        "term_end": term.end,
+        "evidence": [evidence],
+    }
 
 
 # --------------------------------------------------------------------------- extension
 
 
-class RequestExtension(UnionCommand):
+class RequestExtension(_TermChangeRequest):
     examples: ClassVar[list[dict[str, Any]]] = [
         {"reason": "单位重组", "new_deadline": "2024-09-01", "occurred_on": "2024-01-05"}
     ]
 
-    reason: str = Field(min_length=1)
     new_deadline: dt.date
 
 
 @handles(RequestExtension)
 def request_extension(cmd: RequestExtension, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, EXTENSION_FLOW.kind)
-    return pid, [decide_extension_request(union, pid, cmd, term_profile(union, uow))]
+    return opening(union, cmd, actor, EXTENSION_FLOW.kind, decide_extension_request, term_profile(union, uow))
 
 
 def decide_extension_request(
     union: UnionState, procedure_id: str, cmd: RequestExtension, profile: RuleProfile
 ) -> ExtensionRequested:
-    term = rules.require_current_term("R-EXTENSION", union.org_id, union.term)
-    waiting = bool(_open(union, "extension"))
-    rules.require_no_request_waiting("R-EXTENSION", union.org_id, "an extension request", waiting)
+    term = _requestable_term(union, "R-EXTENSION", EXTENSION_FLOW.kind, "an extension request")
     rules.require_not_extended(term, profile)
     evidence = rules.check_extension(term.end, cmd.new_deadline, profile)
     return ExtensionRequested(
-        procedure_id=procedure_id,
-        **profile.pinned(),
-        reason=cmd.reason,
-        term_end=term.end,
-        new_deadline=cmd.new_deadline,
-        evidence=[evidence],
+        **_request_facts(procedure_id, cmd, profile, term, evidence), new_deadline=cmd.new_deadline
     )
 
 
@@ -118,35 +132,26 @@ EXTENSION = ProcedureKind(
 # --------------------------------------------------------------------------- early re-election
 
 
-class RequestEarlyReelection(UnionCommand):
+class RequestEarlyReelection(_TermChangeRequest):
     examples: ClassVar[list[dict[str, Any]]] = [
         {"reason": "主席调离", "planned_congress_on": "2023-06-01", "occurred_on": "2023-03-01"}
     ]
 
-    reason: str = Field(min_length=1)
     planned_congress_on: dt.date
 
 
 @handles(RequestEarlyReelection)
 def request_early_reelection(cmd: RequestEarlyReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    pid = opening(union, cmd, actor, EARLY_REELECTION_FLOW.kind)
-    return pid, [decide_early_request(union, pid, cmd, term_profile(union, uow))]
+    return opening(union, cmd, actor, EARLY_REELECTION_FLOW.kind, decide_early_request, term_profile(union, uow))
 
 
 def decide_early_request(
     union: UnionState, procedure_id: str, cmd: RequestEarlyReelection, profile: RuleProfile
 ) -> EarlyReelectionRequested:
-    term = rules.require_current_term("R-EARLY", union.org_id, union.term)
-    waiting = bool(_open(union, "early_reelection"))
-    rules.require_no_request_waiting("R-EARLY", union.org_id, "an early re-election request", waiting)
+    term = _requestable_term(union, "R-EARLY", EARLY_REELECTION_FLOW.kind, "an early re-election request")
     evidence = rules.check_early_reelection(term.end, cmd.planned_congress_on)
     return EarlyReelectionRequested(
-        procedure_id=procedure_id,
-        **profile.pinned(),
-        reason=cmd.reason,
-        term_end=term.end,
-        planned_congress_on=cmd.planned_congress_on,
-        evidence=[evidence],
+        **_request_facts(procedure_id, cmd, profile, term, evidence), planned_congress_on=cmd.planned_congress_on
     )
 
 

@@ -39,7 +39,9 @@ class Candidate(_Value):
     """A person standing for election, with the facts R-INELIGIBLE reads."""
 
     name: str = Field(min_length=1)
+    # Law §10: barred from the committee in any unit.
     close_relative_of_principal_leader: bool = False
+    # Chair Measures §6: barred from chairing an enterprise union.
     administrative_head_or_deputy: bool = False
     partner_or_relative_of_partner: bool = False
     hr_head: bool = False

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from events.catalogue import Candidate
 from tests.unit.rules_support import N, profile
 from workflow.errors import RuleViolation
 from workflow.rules import (
-    CandidateFacts,
     candidates_needed,
     check_candidates,
     check_chair_competitive,
@@ -194,7 +194,7 @@ def test_notice_posted_after_congress_is_refused_r_notice() -> None:
 
 
 def test_close_relative_of_principal_leader_barred_from_committee_r_ineligible() -> None:
-    facts = CandidateFacts(candidate="zhang", close_relative_of_principal_leader=True)
+    facts = Candidate(name="zhang", close_relative_of_principal_leader=True)
     for unit_type in ("enterprise", "public_institution"):
         with pytest.raises(RuleViolation) as excinfo:
             check_ineligible(facts, "committee", unit_type)
@@ -215,7 +215,7 @@ def test_close_relative_of_principal_leader_barred_from_committee_r_ineligible()
 )
 def test_enterprise_chair_bars_r_ineligible(flag: str, words: str) -> None:
     """R-INELIGIBLE (Chair Measures §6): barred from chairing an enterprise union only."""
-    facts = CandidateFacts.model_validate({"candidate": "li", flag: True})
+    facts = Candidate.model_validate({"name": "li", flag: True})
     with pytest.raises(RuleViolation) as excinfo:
         check_ineligible(facts, "chair", "enterprise")
     assert excinfo.value.rule_id == "R-INELIGIBLE"
@@ -227,7 +227,7 @@ def test_enterprise_chair_bars_r_ineligible(flag: str, words: str) -> None:
 
 
 def test_eligible_candidate_evidence_r_ineligible() -> None:
-    evidence = check_ineligible(CandidateFacts(candidate="wang"), "chair", "enterprise")
+    evidence = check_ineligible(Candidate(name="wang"), "chair", "enterprise")
     assert evidence == {
         "rule": "R-INELIGIBLE",
         "candidate": "wang",
@@ -238,7 +238,7 @@ def test_eligible_candidate_evidence_r_ineligible() -> None:
 
 
 def test_several_bars_are_all_named_r_ineligible() -> None:
-    facts = CandidateFacts(candidate="zhao", hr_head=True, foreign_employee=True)
+    facts = Candidate(name="zhao", hr_head=True, foreign_employee=True)
     with pytest.raises(RuleViolation) as excinfo:
         check_ineligible(facts, "chair", "enterprise")
     assert excinfo.value.evidence["bars"] == ["hr_head", "foreign_employee"]

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Literal, NoReturn
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from events.catalogue import Candidate
 from workflow.calendar import CalendarUnknown, add_working_days, working_days_between
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
@@ -216,21 +215,6 @@ def require_party_vetting(has_party_org: bool, party_approved: bool | None, part
     return {"rule": "R-VETTING", "has_party_org": has_party_org, "party_approved": party_approved}
 
 
-class CandidateFacts(BaseModel):
-    """What R-INELIGIBLE reads about a candidate; every flag defaults to False."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    candidate: str = Field(min_length=1)
-    # Law §10: barred from the committee in any unit.
-    close_relative_of_principal_leader: bool = False
-    # Chair Measures §6: barred from chairing an enterprise union.
-    administrative_head_or_deputy: bool = False
-    partner_or_relative_of_partner: bool = False
-    hr_head: bool = False
-    foreign_employee: bool = False
-
-
 _COMMITTEE_BARS = {"close_relative_of_principal_leader": "close relative of the unit's principal leader"}
 _ENTERPRISE_CHAIR_BARS = {
     "administrative_head_or_deputy": "administrative head or deputy",
@@ -240,7 +224,7 @@ _ENTERPRISE_CHAIR_BARS = {
 }
 
 
-def check_ineligible(facts: CandidateFacts, position: Position, unit_type: str) -> Evidence:
+def check_ineligible(candidate: Candidate, position: Position, unit_type: str) -> Evidence:
     """R-INELIGIBLE (law / national): close relatives of the unit's principal leader may not be on
     the committee (Law §10); an enterprise union's chair may not be an administrative head or deputy,
     a partner or a partner's close relative, the HR department head or a foreign employee (Chair
@@ -250,10 +234,10 @@ def check_ineligible(facts: CandidateFacts, position: Position, unit_type: str) 
     bars = dict(_COMMITTEE_BARS)
     if position == "chair" and unit_type == ENTERPRISE:
         bars |= _ENTERPRISE_CHAIR_BARS
-    found = [flag for flag in bars if getattr(facts, flag)]
+    found = [flag for flag in bars if getattr(candidate, flag)]
     evidence: Evidence = {
         "rule": "R-INELIGIBLE",
-        "candidate": facts.candidate,
+        "candidate": candidate.name,
         "position": position,
         "unit_type": unit_type,
         "bars": found,
@@ -262,7 +246,7 @@ def check_ineligible(facts: CandidateFacts, position: Position, unit_type: str) 
         role = f"chair ({unit_type} union)" if position == "chair" else "on the committee"
         fail(
             "R-INELIGIBLE",
-            f"candidate {facts.candidate} may not be {role}: {', '.join(bars[f] for f in found)}",
+            f"candidate {candidate.name} may not be {role}: {', '.join(bars[f] for f in found)}",
             evidence,
         )
     return evidence
