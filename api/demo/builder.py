@@ -37,6 +37,8 @@ from api.runtime import Runtime
 from events.catalogue import UnitFacts
 from workflow import commands as c
 from workflow.authority import Actor
+from workflow.calendar import OFFICIAL_YEARS
+from workflow.profile import RuleProfile
 
 
 class DemoRefused(Exception):
@@ -53,13 +55,28 @@ class DemoResult:
     tokens: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _pinned_profile(rt: Runtime, today: dt.date) -> RuleProfile:
+    """The profile the demo's procedures pin. Working days in a year the official calendar package
+    does not carry yet are unknown, and R-NOTICE refuses to count them (RULES.md §5); so that the
+    demo still loads in such a year, it publishes a version of the profile that declares those
+    years as plain weekdays: demo data, as an administrator would declare them."""
+    latest = rt.service.profiles.latest(rt.service.default_profile)
+    beyond = frozenset(range(OFFICIAL_YEARS.stop, today.year + 1))
+    if beyond <= latest.calendar_years:
+        return latest
+    declared = latest.model_copy(
+        update={"version": latest.version + 1, "calendar_years": latest.calendar_years | beyond}
+    )
+    return rt.service.profiles.register(declared)
+
+
 class DemoBuilder:
     def __init__(self, rt: Runtime, unions: int, seed: int) -> None:
         self.rt = rt
         self.rng = random.Random(seed)
         self.people = People(self.rng)
-        self.profile = rt.service.profiles.latest(rt.service.default_profile)
         self.today = rt.service.clock()
+        self.profile = _pinned_profile(rt, self.today)
         self.go_live = dt.date(self.today.year - 7, 3, 1)
         self.unions = unions
         self.steps: list[Step] = []

@@ -21,9 +21,10 @@ def election_items(s: Story, pid: str, e: Election, *, reject: str | None = None
         # The first list had someone R-INELIGIBLE would have stopped later: sent back, proposed again.
         first = [*e.committee[:-1], s.people.names(1)[0]]
         items += [*_candidate_items(s, pid, e, first), s.reject("candidates_rejected", pid, REJECTIONS["candidates"])]
-    items += [*_candidate_items(s, pid, e, e.committee), s.approve("candidates_approved", pid, 4, 8)]
-    # R-NOTICE: the gaps after posting (2-4, 4-8, then 4-12 days) leave at least 10 days, more
-    # than 5 working days and the 7 days of an enterprise chair list.
+    items += [*_candidate_items(s, pid, e, e.committee), s.approve("candidates_approved", pid, 2, 6)]
+    # R-NOTICE on the official calendar: the gaps after posting (1-3, 2-6, then 13-20 days) leave at
+    # least 16 days, enough for 5 working days after the longest run of days off (the Spring
+    # Festival of 2020, extended to ten days) and for the 7 days of an enterprise chair list.
     congress, chair, results = _vote_items(s, pid, e)
     items += [congress, chair, results]
     if reject == "results":
@@ -40,7 +41,7 @@ def _congress_type_items(s: Story, pid: str, e: Election) -> list[Item]:
     items = [
         s.command_step(
             "congress_type_decided",
-            3,
+            1,
             10,
             c.DecideCongressType,
             procedure_id=pid,
@@ -62,7 +63,7 @@ def _candidate_items(s: Story, pid: str, e: Election, names: list[str]) -> list[
     return [
         s.command_step(
             "candidates_proposed",
-            3,
+            1,
             10,
             c.ProposeCandidates,
             procedure_id=pid,
@@ -74,8 +75,8 @@ def _candidate_items(s: Story, pid: str, e: Election, names: list[str]) -> list[
         s.command_step("candidates_posted", 0, 1, c.PostCandidates, procedure_id=pid, where="单位公告栏及内网"),
         s.command_step(
             "candidates_filed",
-            2,
-            4,
+            1,
+            3,
             c.FileCandidates,
             procedure_id=pid,
             party_org=f"中共{e.unit_name}委员会" if e.has_party_org else None,
@@ -89,8 +90,8 @@ def _vote_items(s: Story, pid: str, e: Election) -> tuple[Item, Item, Item]:
     u, rng = s.union_id, s.rng
     congress = s.step(
         "congress_held",
-        4,
-        12,
+        13,
+        20,
         lambda on: c.HoldCongress(
             union_id=u,
             procedure_id=pid,

@@ -34,7 +34,7 @@ def reelection_items(s: Story, e: Election, planned: dt.date, reject: str | None
             occurred_on=on,
         ),
     )
-    return pid, [opened, s.approve("plan_approved", pid, 3, 12), *election_items(s, pid, e, reject=reject)]
+    return pid, [opened, s.approve("plan_approved", pid, 1, 12), *election_items(s, pid, e, reject=reject)]
 
 
 def reelected_term(s: Story, deadline: dt.date, congress_on: dt.date, years: int) -> Election:
