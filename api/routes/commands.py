@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
 from typing import Annotated, Any
 
@@ -75,6 +75,24 @@ def execute(
     if created is not None:
         headers["Location"] = created(result)
     return JSONResponse(jsonable_encoder(accepted_body(result)), status_code=status_code, headers=headers)
+
+
+def spellings(
+    requests: Mapping[str, type[CommandRequest]], old: str, new: str
+) -> Iterator[tuple[str, str, type[CommandRequest], bool]]:
+    """Each (name, spelling, request schema, documented) of a request table: every name documented,
+    and where it holds `old`, also its spelling with `new`, served but not documented."""
+    for name, model in requests.items():
+        yield name, name, model, True
+        if old in name:
+            yield name, name.replace(old, new), model, False
+
+
+def add_union_command_route(router: APIRouter, path: str, model: type[CommandRequest], **route: Any) -> None:
+    """A command on the union named by the path's `union_id` (see `add_command_route`)."""
+    add_command_route(
+        router, path, model, ids=lambda union_id: {"union_id": union_id}, path_params=("union_id",), **route
+    )
 
 
 def add_command_route(

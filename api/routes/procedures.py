@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from api.deps import ReaderDep, Scope
 from api.problems import invalid
 from api.requests import OPEN_REQUESTS, STEP_OF_COMMAND, STEP_REQUESTS
-from api.routes.commands import add_command_route
+from api.routes.commands import add_command_route, add_union_command_route, spellings
 from api.routes.paging import TEXT, answer_page, check_cursor, encode_cursor
 from api.routes.params import (
     ORG_ID_PATTERN,
@@ -47,39 +47,33 @@ router = APIRouter()
 def _add_opening_routes() -> None:
     """`POST /unions/{id}/procedures/<kind>`; a kind with an underscore is also served (but not
     documented) under its hyphenated name."""
-    for kind, model in OPEN_REQUESTS.items():
-        aliases = [(kind, True)] + ([(kind.replace("_", "-"), False)] if "_" in kind else [])
-        for name, visible in aliases:
-            add_command_route(
-                router,
-                f"/unions/{{union_id}}/procedures/{name}",
-                model,
-                ids=lambda union_id: {"union_id": union_id},
-                path_params=("union_id",),
-                summary=f"Open a {kind.replace('_', ' ')} procedure",
-                tags=["procedures"],
-                status_code=201,
-                created=lambda r: f"/procedures/{r.procedure_id}",
-                include_in_schema=visible,
-            )
+    for kind, name, model, visible in spellings(OPEN_REQUESTS, "_", "-"):
+        add_union_command_route(
+            router,
+            f"/unions/{{union_id}}/procedures/{name}",
+            model,
+            summary=f"Open a {kind.replace('_', ' ')} procedure",
+            tags=["procedures"],
+            status_code=201,
+            created=lambda r: f"/procedures/{r.procedure_id}",
+            include_in_schema=visible,
+        )
 
 
 def _add_step_routes() -> None:
     """`POST /procedures/{id}/steps/<step>`; a hyphenated step is also served (but not documented)
     under the machine's snake_case trigger name."""
-    for step, model in STEP_REQUESTS.items():
-        names = [(step, True)] + ([(step.replace("-", "_"), False)] if "-" in step else [])
-        for name, visible in names:
-            add_command_route(
-                router,
-                f"/procedures/{{procedure_id}}/steps/{name}",
-                model,
-                ids=lambda procedure_id: {"union_id": union_of(procedure_id), "procedure_id": procedure_id},
-                path_params=("procedure_id",),
-                summary=f"Step: {step.replace('-', ' ')} ({model.command.__name__})",
-                tags=["steps"],
-                include_in_schema=visible,
-            )
+    for step, name, model, visible in spellings(STEP_REQUESTS, "-", "_"):
+        add_command_route(
+            router,
+            f"/procedures/{{procedure_id}}/steps/{name}",
+            model,
+            ids=lambda procedure_id: {"union_id": union_of(procedure_id), "procedure_id": procedure_id},
+            path_params=("procedure_id",),
+            summary=f"Step: {step.replace('-', ' ')} ({model.command.__name__})",
+            tags=["steps"],
+            include_in_schema=visible,
+        )
 
 
 _add_opening_routes()

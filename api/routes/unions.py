@@ -13,7 +13,7 @@ from fastapi.encoders import jsonable_encoder
 
 from api.deps import Reader, ReaderDep
 from api.requests import UNION_PATH_OF_COMMAND, UNION_REQUESTS, CommandRequest, ImportTermRequest
-from api.routes.commands import add_command_route
+from api.routes.commands import add_union_command_route
 from api.routes.params import AsOf, RecordedAt, UnionId
 from api.routes.reading import get
 from api.schemas.problem import READ_PROBLEMS, example_response
@@ -50,12 +50,10 @@ _UNION_COMMANDS: list[tuple[str, type[CommandRequest], str, int]] = [
 
 def _add_union_commands() -> None:
     for name, model, summary, status_code in _UNION_COMMANDS:
-        add_command_route(
+        add_union_command_route(
             router,
             f"/unions/{{union_id}}/{name}",
             model,
-            ids=lambda union_id: {"union_id": union_id},
-            path_params=("union_id",),
             summary=summary,
             tags=["organisations"],
             status_code=status_code,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import Api
-from tests.e2e.test_audit_http import founded
+from tests.e2e.test_audit_http import edit_event, forge_document_no, founded
 from tests.integration.test_tamper import rechain
 
 
@@ -30,19 +30,9 @@ def test_the_log_matches_the_anchor_while_intact(any_api: Api) -> None:
 
 
 def test_a_consistent_rewrite_is_caught_by_the_anchor(any_api: Api) -> None:
-    import sqlalchemy as sa
-
-    from events import schema
-
     founded(any_api)
     anchor = _anchor(any_api)
-    with any_api.rt.engine.begin() as conn:
-        ev = schema.events.c
-        conn.execute(
-            sa.update(schema.events)
-            .where(ev.stream_id == "org-U1", ev.version == 3)
-            .values(payload=sa.func.replace(ev.payload, "江工发", "假工发"))
-        )
+    forge_document_no(any_api)
     rechain(any_api.rt.engine)
     r = _verify(any_api, anchor)
     body = r.json()  # type: ignore[attr-defined]
@@ -68,16 +58,8 @@ def test_a_malformed_anchor_is_422_naming_the_parameter(any_api: Api, anchor: st
 def test_an_edited_procedure_id_column_is_caught(any_api: Api, value: str | None) -> None:
     """The events' procedure_id column is not hashed (it repeats the hashed payload's field for the
     read side), so the check compares it with the payload: an edit would misfile the event."""
-    import sqlalchemy as sa
-
-    from events import schema
-
     founded(any_api)
-    ev = schema.events.c
-    with any_api.rt.engine.begin() as conn:
-        conn.execute(
-            sa.update(schema.events).where(ev.stream_id == "org-U1", ev.version == 3).values(procedure_id=value)
-        )
+    edit_event(any_api, procedure_id=value)
     broken = any_api.rt.store.verify().broken
     assert broken is not None
     assert (broken.kind, broken.stream_id, broken.version) == ("edited", "org-U1", 3)

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -21,6 +22,18 @@ from tests.e2e.conftest import BEFORE_CONGRESS, Api, drive, open_founding
 
 def founded(api: Api) -> None:
     drive(api, open_founding(api), BEFORE_CONGRESS)
+
+
+def edit_event(api: Api, **values: Any) -> None:
+    """U1's third event changed in the table behind the store's back, its hash left as it was."""
+    ev = schema.events.c
+    with api.rt.engine.begin() as conn:
+        conn.execute(sa.update(schema.events).where(ev.stream_id == "org-U1", ev.version == 3).values(**values))
+
+
+def forge_document_no(api: Api) -> None:
+    """U1's third event with a document number forged in its payload (江工发 → 假工发)."""
+    edit_event(api, payload=sa.func.replace(schema.events.c.payload, "江工发", "假工发"))
 
 
 def test_verify_a_union_and_a_subtree(any_api: Api) -> None:
@@ -48,13 +61,7 @@ def test_verify_a_union_and_a_subtree(any_api: Api) -> None:
 
 def test_a_tampered_event_is_named(any_api: Api) -> None:
     founded(any_api)
-    with any_api.rt.engine.begin() as conn:
-        ev = schema.events.c
-        conn.execute(
-            sa.update(schema.events)
-            .where(ev.stream_id == "org-U1", ev.version == 3)
-            .values(payload=sa.func.replace(ev.payload, "江工发", "假工发"))
-        )
+    forge_document_no(any_api)
     r = any_api.client.get(
         "/audit/verify", params={"org": "JA", "subtree": "true"}, headers=any_api.auth("auditor", "JA")
     )

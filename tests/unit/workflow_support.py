@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from events.catalogue import BallotCount, CongressHeld, PrepGroupMember, UnitFacts
-from tests.unit.workflow_world import (
+from tests.unit.workflow_world import (  # noqa: F401  (D and profile: the workflow tests import them from here)
     COUNTY,
     DAY,
+    D,
     World,
     approver,
     ballot,
     candidates,
+    profile,
     staff,
     tallies,
     unit,

@@ -9,6 +9,7 @@ congress date."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -163,94 +164,70 @@ class World:
         *,
         until: str | None = None,
     ) -> None:
-        """The election steps (RULES.md §3 steps 4–8) with the congress on `congress_on`; stops
-        before step `until` when given."""
-
-        def on(step: str) -> dt.date:
-            return congress_on + offsets[step] * DAY
-
-        steps: list[tuple[str, Any]] = [
-            (
-                "congress_type",
-                lambda: self.step(
-                    union_id,
-                    pid,
-                    c.DecideCongressType,
-                    on("congress_type"),
-                    congress_type="members_meeting",
-                    committee_seats=7,
-                ),
-            ),
-            (
-                "propose",
-                lambda: (
-                    self.step(
-                        union_id,
-                        pid,
-                        c.ProposeCandidates,
-                        on("propose"),
-                        committee_candidates=[Candidate(name=n) for n in COMMITTEE],
-                        chair_candidates=[Candidate(name=n) for n in COMMITTEE[:2]],
-                        funds_review_seats=3,
-                        funds_review_candidates=[Candidate(name=n) for n in FUNDS],
-                    ),
-                    self.step(union_id, pid, c.PostCandidates, on("propose"), where="公告栏"),
-                ),
-            ),
-            (
-                "file_candidates",
-                lambda: self.step(
-                    union_id, pid, c.FileCandidates, on("file_candidates"), party_org="党支部", party_approved=True
-                ),
-            ),
-            ("approve_candidates", lambda: self.approve(union_id, pid, on("approve_candidates"))),
-            (
-                "congress",
-                lambda: (
-                    self.step(
-                        union_id,
-                        pid,
-                        c.HoldCongress,
-                        on("congress"),
-                        due=80,
-                        present=54,
-                        committee_vote=BallotCount(
-                            seats=7,
-                            ballots_issued=54,
-                            ballots_returned=54,
-                            tallies=dict(zip(COMMITTEE, (54, 53, 52, 50, 48, 45, 42, 30), strict=True)),
-                        ),
-                        funds_review_vote=BallotCount(
-                            seats=3,
-                            ballots_issued=54,
-                            ballots_returned=54,
-                            tallies={n: 50 - i for i, n in enumerate(FUNDS)},
-                        ),
-                    ),
-                    self.step(
-                        union_id, pid, c.ElectChair, on("congress"), chair="赵", vice_chairs=["钱"], due=80, yes=60
-                    ),
-                ),
-            ),
-            (
-                "results",
-                lambda: self.step(
-                    union_id,
-                    pid,
-                    c.FileResults,
-                    on("results"),
-                    funds_review_director="冯",
-                    women_committee_formed=True,
-                    women_director="孙",
-                    term_years=term_years,
-                ),
-            ),
-            ("approve_results", lambda: self.approve(union_id, pid, on("approve_results"))),
+        """The election steps (RULES.md §3 steps 4–8) with the congress on `congress_on`, each on
+        its offset from it in days; stops before step `until` when given."""
+        steps: list[tuple[str, Callable[[str, str, dt.date], object]]] = [
+            ("congress_type", self._decide_congress_type),
+            ("propose", self._propose_candidates),
+            ("file_candidates", self._file_candidates),
+            ("approve_candidates", self.approve),
+            ("congress", self._hold_congress),
+            ("results", lambda union, proc, day: self._file_results(union, proc, day, term_years)),
+            ("approve_results", self.approve),
         ]
         for name, send in steps:
             if name == until:
                 return
-            send()
+            send(union_id, pid, congress_on + offsets[name] * DAY)
+
+    def _decide_congress_type(self, union_id: str, pid: str, on: dt.date) -> None:
+        self.step(union_id, pid, c.DecideCongressType, on, congress_type="members_meeting", committee_seats=7)
+
+    def _propose_candidates(self, union_id: str, pid: str, on: dt.date) -> None:
+        self.step(
+            union_id,
+            pid,
+            c.ProposeCandidates,
+            on,
+            committee_candidates=[Candidate(name=n) for n in COMMITTEE],
+            chair_candidates=[Candidate(name=n) for n in COMMITTEE[:2]],
+            funds_review_seats=3,
+            funds_review_candidates=[Candidate(name=n) for n in FUNDS],
+        )
+        self.step(union_id, pid, c.PostCandidates, on, where="公告栏")
+
+    def _file_candidates(self, union_id: str, pid: str, on: dt.date) -> None:
+        self.step(union_id, pid, c.FileCandidates, on, party_org="党支部", party_approved=True)
+
+    def _hold_congress(self, union_id: str, pid: str, on: dt.date) -> None:
+        """RULES.md §8 worked example 1: 54 of 80 present elect the committee of 7, the funds
+        review committee of 3, then the chair."""
+        committee = dict(zip(COMMITTEE, (54, 53, 52, 50, 48, 45, 42, 30), strict=True))
+        self.step(
+            union_id,
+            pid,
+            c.HoldCongress,
+            on,
+            due=80,
+            present=54,
+            committee_vote=BallotCount(seats=7, ballots_issued=54, ballots_returned=54, tallies=committee),
+            funds_review_vote=BallotCount(
+                seats=3, ballots_issued=54, ballots_returned=54, tallies={n: 50 - i for i, n in enumerate(FUNDS)}
+            ),
+        )
+        self.step(union_id, pid, c.ElectChair, on, chair="赵", vice_chairs=["钱"], due=80, yes=60)
+
+    def _file_results(self, union_id: str, pid: str, on: dt.date, term_years: int) -> None:
+        self.step(
+            union_id,
+            pid,
+            c.FileResults,
+            on,
+            funds_review_director="冯",
+            women_committee_formed=True,
+            women_director="孙",
+            term_years=term_years,
+        )
 
     def found(
         self,
