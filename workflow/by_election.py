@@ -77,11 +77,27 @@ class RecordChairVacancy(UnionCommand):
 
 class RequestByElection(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [
-        {"candidates": [{"name": "钱"}], "planned_on": "2021-06-01", "occurred_on": "2021-05-10"}
+        {
+            "candidates": [{"name": "钱"}],
+            "planned_on": "2021-06-01",
+            "posted_on": "2021-05-10",
+            "party_org": "公司党支部",
+            "party_approved": True,
+            "occurred_on": "2021-05-10",
+        }
     ]
 
     candidates: list[Candidate] = Field(min_length=1)
     planned_on: dt.date
+    posted_on: dt.date | None = Field(
+        default=None,
+        description="when the candidate list was posted (R-NOTICE), no later than the request; the request's "
+        "day when not given",
+    )
+    party_org: str | None = Field(default=None, description="the Party organisation that vetted the list (R-VETTING)")
+    party_approved: bool | None = Field(
+        default=None, description="the Party organisation approved the list; needed where the unit has one (R-VETTING)"
+    )
 
 
 class HoldByElection(ProcedureCommand):
@@ -139,6 +155,7 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
             union.chair, union.acting_chair = None, ev.acting_chair
         case ByElectionRequested():
             proc.candidates, proc.planned_on = list(ev.candidates), ev.planned_on
+            proc.posted_on = ev.posted_on or occurred_on
         case ByElectionHeld():
             proc.elected = ev.outcome.elected[0] if ev.outcome.elected else None
         case ByElectionRejected():
@@ -161,8 +178,16 @@ def electorate(union: UnionState) -> tuple[int, str] | None:
     was imported from a register that does not say."""
     term = union.term
     if term is not None and term.chair_elected_by == "committee":
-        return len(union.committee), "the committee"
+        return len(sitting_committee(union)), "the committee"
     return congress_electorate(union)
+
+
+def sitting_committee(union: UnionState) -> list[str]:
+    """The committee as it sits while the chair is vacant: without the departed chair (R-VACANCY)."""
+    vacancies = union.procedures_of(KIND)
+    last = vacancies[-1] if vacancies else None
+    departed = last.departed_chair if isinstance(last, ByElectionProcedure) and union.chair is None else None
+    return [m for m in union.committee if m != departed]
 
 
 def congress_electorate(union: UnionState) -> tuple[int, str] | None:
@@ -190,14 +215,43 @@ def _precheck(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> None
 def _request(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     cmd = as_command(cmd, RequestByElection)
     rules.require_by_election_planned_after_request(cmd.planned_on, cmd.occurred_on)
-    unit_type = union.unit.unit_type if union.unit else "other"
+    posted_on = cmd.posted_on or cmd.occurred_on
+    # DATE-ORDER: the list is posted before it is filed with the higher-level union, as at any election.
+    rules.require_not_before_previous_step(cmd.occurred_on, posted_on)
+    unit = union.unit
+    unit_type = unit.unit_type if unit else "other"
     checks = [rules.check_chair_competitive(unit_type, len(cmd.candidates), proc.profile)]
-    checks += [rules.check_ineligible(x, "chair", unit_type) for x in cmd.candidates]
+    checks += _candidate_checks(union, cmd.candidates, unit_type)
+    checks.append(rules.require_party_vetting(bool(unit and unit.has_party_org), cmd.party_approved, cmd.party_org))
+    # R-NOTICE to the day the by-election is planned; `_hold` measures again if it meets another day.
+    checks.append(rules.check_notice(posted_on, cmd.planned_on, unit_type, True, proc.profile))
     return [
         ByElectionRequested(
-            procedure_id=proc.procedure_id, candidates=cmd.candidates, planned_on=cmd.planned_on, evidence=checks
+            procedure_id=proc.procedure_id,
+            candidates=cmd.candidates,
+            planned_on=cmd.planned_on,
+            posted_on=posted_on,
+            party_org=cmd.party_org,
+            party_approved=cmd.party_approved,
+            evidence=checks,
         )
     ]
+
+
+def _candidate_checks(union: UnionState, candidates: list[Candidate], unit_type: str) -> list[rules.Evidence]:
+    """A by-election is an election (R-VACANCY): each candidate is eligible to chair (R-INELIGIBLE),
+    does not sit on the funds review committee the chair may not sit on (R-FUNDS-REVIEW) and, when
+    the committee elects, sits on that committee."""
+    names = [x.name for x in candidates]
+    rules.require_distinct_names(names, "the by-election's list")
+    term = union.term
+    if term is not None and term.chair_elected_by == "committee":
+        rules.require_chair_candidates_on_committee(names, sitting_committee(union))
+    checks = [rules.check_ineligible(x, "chair", unit_type) for x in candidates]
+    # An imported union may have no funds review committee on record: nothing to be incompatible with.
+    if union.funds_review:
+        checks += [rules.check_funds_review(union.funds_review, x, (), None) for x in names]
+    return checks
 
 
 def _hold(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
@@ -207,12 +261,19 @@ def _hold(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[Pro
     # Before the quorum: the electing body says what `due` must be.
     electing = rules.require_electing_body_due(cmd.due, electorate(union))
     checks = [rules.check_quorum(cmd.due, cmd.present) | electing]
+    assert proc.posted_on is not None and proc.planned_on is not None
+    if cmd.occurred_on != proc.planned_on:
+        # R-NOTICE: the request measured the notice to the planned day; the body met on another.
+        unit_type = union.unit.unit_type if union.unit else "other"
+        notice = [rules.check_notice(proc.posted_on, cmd.occurred_on, unit_type, True, proc.profile)]
+    else:
+        notice = []
     rules.check_ballots(cmd.vote, cmd.present, 1, (x.name for x in proc.candidates), "by-election")
     vote = cmd.vote
     result = rules.count_election(
         1, cmd.due, vote.tallies, vote.ballots_issued, vote.ballots_returned, vote.invalid_ballots, proc.profile
     )
-    checks.append(result.evidence)
+    checks += [result.evidence, *notice]
     return [
         ByElectionHeld(
             procedure_id=proc.procedure_id,
@@ -248,7 +309,8 @@ DEFINITION = ProcedureKind(
     apply=apply,
     handlers={
         "request_by_election": _request,
-        "consent": approved(ByElectionConsented),
+        # R-VETTING, the higher-level union's part: its consent covers the list it was sent.
+        "consent": approved(ByElectionConsented, evidence=[{"rule": "R-VETTING", "higher_union": True}]),
         "refuse_consent": rejected(ByElectionConsentRefused),
         "hold_by_election": _hold,
         "approve_result": _approve_result,

@@ -134,6 +134,7 @@ class ByElectionProcedure(Procedure):
     by_election_due: dt.date | None = None
     candidates: list[Candidate] = field(default_factory=list)
     planned_on: dt.date | None = None
+    posted_on: dt.date | None = None  # when the candidate list was posted (R-NOTICE)
     elected: str | None = None
 
 

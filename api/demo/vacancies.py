@@ -55,6 +55,9 @@ def vacancy(s: Story, left: dt.date, situation: str, e: Election | None) -> None
                     procedure_id=pid,
                     candidates=[Candidate(name=n) for n in candidates],
                     planned_on=on + 20 * DAY,
+                    # R-VETTING: the Party organisation vets the list where the unit has one.
+                    party_org=f"中共{s.unit.unit_name}委员会" if s.unit.has_party_org else None,
+                    party_approved=True if s.unit.has_party_org else None,
                     occurred_on=on,
                 ),
             )

@@ -40,6 +40,12 @@ class ChairVacancyRecorded(ProcedureEvent, ProcedureOpenedMixin):
 class ByElectionRequested(ProcedureEvent):
     candidates: list[Candidate]
     planned_on: dt.date
+    # R-NOTICE and R-VETTING (a by-election is an election, R-VACANCY). Absent in events recorded
+    # before the fields existed: such a list reads as posted on the day of the request, the latest
+    # day it can have been posted, and as vetted by no Party organisation on record.
+    posted_on: dt.date | None = None
+    party_org: str | None = None
+    party_approved: bool | None = None
 
 
 class ByElectionConsented(ProcedureEvent, FilingDecision):

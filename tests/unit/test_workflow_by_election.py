@@ -44,12 +44,19 @@ def test_chair_leaves_by_election_due_in_three_months_r_vacancy_example_10(world
 
 def test_by_election_with_consent_held_and_approved_replaces_the_chair_r_vacancy(world: World) -> None:
     d, _ = _vacancy(world)
-    d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["孙", "李"]), planned_on=D(2024, 7, 1))
+    d.step(
+        c.RequestByElection,
+        D(2024, 5, 20),
+        candidates=candidates(["孙", "李"]),
+        planned_on=D(2024, 7, 1),
+        party_org="公司党支部",
+        party_approved=True,
+    )
     assert d.state == "consent_requested"
     assert d.proc.filed_on == D(2024, 5, 20)
     d.approve(D(2024, 5, 25))
     assert d.state == "consented"
-    r = d.step(c.HoldByElection, D(2024, 7, 1), due=7, present=6, vote=ballot(1, 6, {"孙": 5, "李": 1}))
+    r = d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"孙": 5, "李": 1}))
     assert d.state == "held"
     assert [e["rule"] for e in r.events[0].event.evidence] == ["R-QUORUM", "R-ELECTED"]  # type: ignore[attr-defined]
     r = d.approve(D(2024, 7, 10))
@@ -62,47 +69,69 @@ def test_by_election_with_consent_held_and_approved_replaces_the_chair_r_vacancy
 def test_vice_chair_elected_chair_at_a_by_election_leaves_the_vice_chairs_post_r_vacancy(world: World) -> None:
     d, _ = _vacancy(world)
     assert d.union.vice_chairs == ["钱"]
-    d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["钱", "李"]), planned_on=D(2024, 7, 1))
+    d.step(
+        c.RequestByElection,
+        D(2024, 5, 20),
+        candidates=candidates(["钱", "李"]),
+        planned_on=D(2024, 7, 1),
+        party_org="公司党支部",
+        party_approved=True,
+    )
     d.approve(D(2024, 5, 25))
-    d.step(c.HoldByElection, D(2024, 7, 1), due=7, present=6, vote=ballot(1, 6, {"钱": 5, "李": 1}))
+    d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"钱": 5, "李": 1}))
     d.approve(D(2024, 7, 10))
     assert (d.union.chair, d.union.vice_chairs) == ("钱", [])
 
 
 def test_by_election_electing_nobody_is_held_again_r_vacancy(world: World) -> None:
     d, _ = _vacancy(world)
-    d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["孙", "李"]), planned_on=D(2024, 7, 1))
+    d.step(
+        c.RequestByElection,
+        D(2024, 5, 20),
+        candidates=candidates(["孙", "李"]),
+        planned_on=D(2024, 7, 1),
+        party_org="公司党支部",
+        party_approved=True,
+    )
     d.approve(D(2024, 5, 25))
-    d.step(c.HoldByElection, D(2024, 7, 1), due=7, present=6, vote=ballot(1, 6, {"孙": 3, "李": 3}))
+    d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"孙": 3, "李": 3}))
     assert d.state == "consented"
     with pytest.raises(RuleViolation, match="R-QUORUM"):
-        d.step(c.HoldByElection, D(2024, 7, 8), due=7, present=4, vote=ballot(1, 4, {"孙": 4}))
-    d.step(c.HoldByElection, D(2024, 7, 8), due=7, present=7, vote=ballot(1, 7, {"孙": 4, "李": 3}))
+        d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=3, vote=ballot(1, 3, {"孙": 3}))
+    d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
     assert d.state == "held"
 
 
 def _consented(d: Driver) -> None:
-    d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["孙", "李"]), planned_on=D(2024, 7, 1))
+    d.step(
+        c.RequestByElection,
+        D(2024, 5, 20),
+        candidates=candidates(["孙", "李"]),
+        planned_on=D(2024, 7, 1),
+        party_org="公司党支部",
+        party_approved=True,
+    )
     d.approve(D(2024, 5, 25))
 
 
 def test_by_election_is_held_by_the_committee_that_elected_the_chair_r_vacancy_r_quorum(world: World) -> None:
-    """The committee of 7 elected the chair: it holds the by-election, all 7 due to attend."""
+    """The committee of 7 elected the chair: it holds the by-election, the 6 besides the departed
+    chair due to attend (R-VACANCY: the committee without the departed chair)."""
     d, _ = _vacancy(world, chair_elected_by="committee")
     _consented(d)
     before = world.version("U1")
     with pytest.raises(RuleViolation) as err:
         d.step(c.HoldByElection, D(2024, 7, 1), due=80, present=60, vote=ballot(1, 60, {"孙": 50, "李": 10}))
     assert err.value.rule_id == "R-QUORUM"
-    assert "80 due to attend, but the committee that elected the chair has 7 with a vote" in err.value.message
+    assert "80 due to attend, but the committee that elected the chair has 6 with a vote" in err.value.message
     assert world.version("U1") == before
-    r = d.step(c.HoldByElection, D(2024, 7, 1), due=7, present=5, vote=ballot(1, 5, {"孙": 4, "李": 1}))
+    r = d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=4, vote=ballot(1, 4, {"孙": 4}))
     assert r.events[0].event.evidence[0] == {  # type: ignore[attr-defined]
         "rule": "R-QUORUM",
-        "due": 7,
-        "present": 5,
-        "needed": 5,
-        "electorate": 7,
+        "due": 6,
+        "present": 4,
+        "needed": 4,
+        "electorate": 6,
         "electing_body": "the committee",
     }
 
@@ -134,7 +163,14 @@ def test_by_election_members_meeting_counts_the_members_on_record_now_r_quorum(w
 def test_enterprise_by_election_needs_two_candidates_r_chair_competitive(world: World) -> None:
     d, _ = _vacancy(world)
     with pytest.raises(RuleViolation, match="R-CHAIR-COMPETITIVE"):
-        d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["孙"]), planned_on=D(2024, 7, 1))
+        d.step(
+            c.RequestByElection,
+            D(2024, 5, 20),
+            candidates=candidates(["孙"]),
+            planned_on=D(2024, 7, 1),
+            party_org="公司党支部",
+            party_approved=True,
+        )
 
 
 def test_vacancy_refused_when_already_vacant_or_not_founded_r_vacancy(world: World) -> None:
@@ -153,7 +189,14 @@ def test_vacancy_refused_when_already_vacant_or_not_founded_r_vacancy(world: Wor
 def test_by_election_planned_before_request_refused(world: World) -> None:
     d, _ = _vacancy(world)
     with pytest.raises(InvalidDate, match="DATE-ORDER"):
-        d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["孙", "李"]), planned_on=D(2024, 5, 19))
+        d.step(
+            c.RequestByElection,
+            D(2024, 5, 20),
+            candidates=candidates(["孙", "李"]),
+            planned_on=D(2024, 5, 19),
+            party_org="公司党支部",
+            party_approved=True,
+        )
 
 
 def _by_election_overtaken_by_reelection(world: World) -> tuple[Driver, Driver]:
@@ -163,7 +206,14 @@ def _by_election_overtaken_by_reelection(world: World) -> tuple[Driver, Driver]:
     r = d.send(c.RecordChairVacancy(union_id="U1", acting_chair="钱", reason="调离", occurred_on=D(2023, 12, 1)))
     by = Driver(world, "U1")
     by.pid = r.procedure_id  # type: ignore[assignment]
-    by.step(c.RequestByElection, D(2023, 12, 5), candidates=candidates(["孙", "李"]), planned_on=D(2024, 3, 1))
+    by.step(
+        c.RequestByElection,
+        D(2023, 12, 5),
+        candidates=candidates(["孙", "李"]),
+        planned_on=D(2024, 3, 1),
+        party_org="公司党支部",
+        party_approved=True,
+    )
     by.approve(D(2023, 12, 10))
     d.s = Scenario(congress_on=D(2024, 2, 26), chair="钱", vice_chairs=("赵",))
     d.reelect(D(2024, 1, 5))
@@ -195,7 +245,14 @@ def test_by_election_cannot_be_withdrawn_while_the_chair_is_vacant_r_vacancy(wor
     d, _ = _vacancy(world)
     for on, advance in ((D(2024, 5, 12), None), (D(2024, 5, 21), "request"), (D(2024, 5, 26), "consent")):
         if advance == "request":
-            d.step(c.RequestByElection, D(2024, 5, 20), candidates=candidates(["孙", "李"]), planned_on=D(2024, 7, 1))
+            d.step(
+                c.RequestByElection,
+                D(2024, 5, 20),
+                candidates=candidates(["孙", "李"]),
+                planned_on=D(2024, 7, 1),
+                party_org="公司党支部",
+                party_approved=True,
+            )
         elif advance == "consent":
             d.approve(D(2024, 5, 25))
         before = world.version("U1")

@@ -58,7 +58,12 @@ def test_by_election_after_an_import_takes_the_due_given_and_says_the_body_is_un
     ids = {"union_id": "U1", "procedure_id": pid}
     world.run(
         c.RequestByElection(
-            **ids, candidates=candidates(["孙", "李"]), planned_on=D(2026, 11, 20), occurred_on=D(2026, 11, 3)
+            **ids,
+            candidates=candidates(["孙", "李"]),
+            planned_on=D(2026, 11, 20),
+            party_org="公司党支部",
+            party_approved=True,
+            occurred_on=D(2026, 11, 3),
         ),
         staff("U1"),
     )

@@ -81,7 +81,14 @@ def _opening(u: UnionState, on: dt.date) -> c.Command:
 def _by_election_step(u: UnionState, proc: ByElectionProcedure, pid: dict[str, Any], on: dt.date) -> c.Command | None:
     """The by-election's own steps (None: its approval)."""
     if proc.state == "vacant":
-        return c.RequestByElection(**pid, candidates=candidates(["孙", "李"]), planned_on=on + 30 * DAY, occurred_on=on)
+        return c.RequestByElection(
+            **pid,
+            candidates=candidates(["孙", "李"]),
+            planned_on=on + 30 * DAY,
+            party_org="公司党支部",
+            party_approved=True,
+            occurred_on=on,
+        )
     if proc.state == "consented":
         # the body that elected the chair holds it, all of it due (R-VACANCY, R-QUORUM)
         due = (by_election.electorate(u) or (7, ""))[0]

@@ -300,6 +300,8 @@ class World:
             requested,
             candidates=[Candidate(name="李"), Candidate(name="周")],
             planned_on=requested + 20 * DAY,
+            party_org="公司党支部",
+            party_approved=True,
         )
         self.approve(union_id, pid, requested + 5 * DAY)
         held = requested + 20 * DAY
