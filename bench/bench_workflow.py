@@ -89,7 +89,18 @@ _FOUNDING_STEPS: list[tuple[type[c.ProcedureCommand], dict[str, Any], bool]] = [
         },
         False,
     ),
-    (c.ElectChair, {"chair": "c0", "vice_chairs": ["c1"], "due": 80, "yes": 60, "occurred_on": D(2019, 3, 1)}, False),
+    (
+        c.ElectChair,
+        {
+            "chair": "c0",
+            "vice_chairs": ["c1"],
+            "due": 80,
+            "yes": 60,
+            "vice_chair_yes": {"c1": 60},
+            "occurred_on": D(2019, 3, 1),
+        },
+        False,
+    ),
     (
         c.FileResults,
         {

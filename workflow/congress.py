@@ -12,7 +12,7 @@ from pydantic import Field
 
 from events.catalogue import AnnualCongressHeld, RemovalVote, ViceChairRemoved
 from workflow import rules
-from workflow.by_election import check_removal_vote
+from workflow.by_election import check_removal_vote, congress_electorate
 from workflow.command import UnionCommand, handles
 from workflow.kinds import staff_record
 from workflow.state import UnionState
@@ -29,7 +29,13 @@ class RecordCongress(UnionCommand):
         {"due": 80, "present": 54, "agenda": "工会工作报告；经费审查报告", "occurred_on": "2025-12-20"}
     ]
 
-    due: int = Field(ge=1, description="Voters due to attend (members or representatives)")
+    due: int | None = Field(
+        default=None,
+        ge=1,
+        description="Voters due to attend. R-ANNUAL: the union's members (members' meeting) or representatives "
+        "(representative congress) as recorded; optional, and refused if it differs. Required only for an "
+        "imported term, whose congress the register does not describe.",
+    )
     present: int = Field(ge=0, description="Present; R-QUORUM needs 3 × present ≥ 2 × due")
     agenda: str = Field(min_length=1, max_length=2000)
 
@@ -63,14 +69,18 @@ def remove_vice_chair(cmd: RemoveViceChair, union: UnionState, uow: UnitOfWork, 
 
 def decide_annual_congress(union: UnionState, cmd: RecordCongress) -> AnnualCongressHeld:
     rules.require_founded_for_congress(union.org_id, union.founded)
-    # R-QUORUM: a congress is valid only with 2/3 of those due present (3 × present ≥ 2 × due).
-    quorum = rules.check_quorum(cmd.due, cmd.present)
+    # R-ANNUAL: those due are the members or representatives the union has on record.
+    due = rules.annual_congress_due(cmd.due, congress_electorate(union))
+    # R-QUORUM: a congress is valid only with 2/3 of those due present (3 × present ≥ 2 × due); one
+    # without it is refused, so it neither counts nor resets A-NO-ANNUAL-CONGRESS.
+    quorum = rules.check_quorum(due, cmd.present)
     annual = rules.annual_congress(cmd.occurred_on, union.last_congress_on)
     return AnnualCongressHeld(
         org_id=union.org_id,
-        due=cmd.due,
+        due=due,
         present=cmd.present,
         agenda=cmd.agenda,
+        quorate=True,
         evidence=[quorum, annual],
     )
 

@@ -105,13 +105,25 @@ class FileCandidates(ProcedureCommand):
 
 class ElectChair(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [
-        {"chair": "赵", "vice_chairs": ["钱"], "due": 80, "yes": 41, "occurred_on": "2019-03-01"}
+        {
+            "chair": "赵",
+            "vice_chairs": ["钱"],
+            "due": 80,
+            "yes": 41,
+            "vice_chair_yes": {"钱": 45},
+            "occurred_on": "2019-03-01",
+        }
     ]
 
     chair: str = Field(min_length=1)
     vice_chairs: list[str] = Field(default_factory=list)
     due: int = Field(ge=1)
     yes: int = Field(ge=0)
+    vice_chair_yes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Each vice-chair's yes votes, by name; R-ELECTED: every vice-chair listed has them, "
+        "more than half of those due",
+    )
 
 
 class FileResults(ProcedureCommand):
@@ -225,7 +237,9 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> Chair
     # first meeting: either way R-ELECTED counts those due, not those present.
     due_expected = e.electorate if e.chair_elected_by == "congress" else len(e.committee)
     rules.require_chair_electorate_due(cmd.due, due_expected, e.chair_elected_by)
-    evidence = rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by}
+    evidence = [rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by}]
+    # R-ELECTED: every elected post has its votes, so each vice-chair is checked as the chair is.
+    evidence += rules.check_vice_chairs_elected(cmd.due, cmd.vice_chairs, cmd.vice_chair_yes, e.chair_elected_by)
     return ChairElected(
         procedure_id=proc.procedure_id,
         chair=cmd.chair,
@@ -233,7 +247,8 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> Chair
         by=e.chair_elected_by,
         due=cmd.due,
         yes=cmd.yes,
-        evidence=[evidence],
+        vice_chair_yes=cmd.vice_chair_yes,
+        evidence=evidence,
     )
 
 

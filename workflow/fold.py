@@ -75,7 +75,8 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
             if union.last_congress_on is None or ev.term_start > union.last_congress_on:
                 union.last_congress_on = ev.term_start
         case AnnualCongressHeld():
-            if union.last_congress_on is None or r.occurred_on > union.last_congress_on:
+            # R-ANNUAL: the latest congress with quorum (one without it does not count).
+            if ev.quorate and (union.last_congress_on is None or r.occurred_on > union.last_congress_on):
                 union.last_congress_on = r.occurred_on  # R-ANNUAL: the latest congress, not the last recorded
         case ViceChairRemoved():
             union.leave_vice_chair(ev.vice_chair)

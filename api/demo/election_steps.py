@@ -113,6 +113,8 @@ def _vote_items(s: Story, pid: str, e: Election) -> tuple[Item, Item, Item]:
             vice_chairs=e.vice_chairs,
             due=e.due,
             yes=rng.randint(rules.majority_needed(e.due), e.present),
+            # R-ELECTED: each vice-chair's votes; all present (at least 2/3 of those due, R-QUORUM).
+            vice_chair_yes=dict.fromkeys(e.vice_chairs, e.present),
             occurred_on=on,
         ),
     )

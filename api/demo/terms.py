@@ -99,7 +99,11 @@ def terms(
         e = founded(s, first_start, first_years, legal_person=rng.random() < 0.93)
         known_from = first_start + 20 * DAY  # the founding's approval, at the latest
     for (start, years), (next_start, next_years) in itertools.pairwise(starts):
-        s.annual_congresses(start, next_start - 60 * DAY, e, not_before=known_from)
-        e = reelected_term(s, rules.term_end(start, years), next_start, next_years)
+        deadline = rules.term_end(start, years)
+        # R-ANNUAL counts the members on record: the yearly congresses end before the re-election
+        # updates the unit's facts (`reelected_term`, at most 20 days before its window).
+        window = add_months(deadline, -s.profile.term_due_reminder_months)
+        s.annual_congresses(start, min(next_start - 60 * DAY, window - 21 * DAY), e, not_before=known_from)
+        e = reelected_term(s, deadline, next_start, next_years)
         known_from = next_start + 20 * DAY
     return e, known_from

@@ -46,6 +46,10 @@ class AnnualCongressHeld(Event):
     due: int
     present: int
     agenda: str
+    # R-ANNUAL: a congress without quorum (R-QUORUM) does not count, and A-NO-ANNUAL-CONGRESS reads
+    # this rather than judging the quorum itself. The workflow refuses such a congress, so it writes
+    # True; the default reads events stored before the field, all of which passed R-QUORUM.
+    quorate: bool = True
     evidence: Evidence = Field(default_factory=list)
 
 

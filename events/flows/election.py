@@ -118,6 +118,8 @@ class ChairElected(ProcedureEvent):
     by: Literal["congress", "committee"]
     due: int
     yes: int
+    # Each vice-chair's yes votes (R-ELECTED); empty in events stored before they were recorded.
+    vice_chair_yes: dict[str, int] = Field(default_factory=dict)
 
 
 class ResultsFiled(ProcedureEvent):

@@ -193,6 +193,9 @@ class Alerts(Projection[UnionAlerts]):
     def _annual_congress(self, s: UnionAlerts, ev: Ev) -> None:
         # R-ANNUAL: a congress outside an election counts like any other; it keeps the window of
         # the term's own rule profile (that of the last congress known), else the national default.
+        # One without quorum does not count (events stored before `quorate` all had it).
+        if not ev.data.get("quorate", True):
+            return
         congresses = s.facts.congresses
         months = congresses[-1].annual_months if congresses else DEFAULT_WINDOWS.annual_congress_months
         congresses.append(Congress(ev.on, months))

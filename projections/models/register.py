@@ -128,6 +128,8 @@ class Register(Projection[RegisterState]):
 
     def _congress(self, s: RegisterState, ev: Ev) -> None:
         row = _row(s, ev)
+        if not ev.data.get("quorate", True):
+            return  # R-ANNUAL: a congress without quorum does not count
         if row["last_congress_on"] is None or ev.on > row["last_congress_on"]:
             row["last_congress_on"] = ev.on  # R-ANNUAL reads it
 

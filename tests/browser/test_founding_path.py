@@ -121,7 +121,8 @@ def _staff_file_the_results(site: Site, staff: Any, approver: Any) -> None:
             "funds_review_vote.tallies": "冯: 54\n陈: 53\n褚: 52",
         },
     )
-    step(staff, "elect-chair", {"occurred_on": "2019-03-01", "chair": "赵", "vice_chairs": "钱", "due": 80, "yes": 41})
+    chair = {"chair": "赵", "vice_chairs": "钱", "due": 80, "yes": 41, "vice_chair_yes": "钱: 41"}
+    step(staff, "elect-chair", {"occurred_on": "2019-03-01"} | chair)
     step(
         staff,
         "file-results",

@@ -162,7 +162,14 @@ def founding_steps() -> list[tuple[str, str, dict[str, Any]]]:
         (
             "staff",
             "elect-chair",
-            {"chair": "赵", "vice_chairs": ["钱"], "due": 80, "yes": 41, "occurred_on": on("chair_elected")},
+            {
+                "chair": "赵",
+                "vice_chairs": ["钱"],
+                "due": 80,
+                "yes": 41,
+                "vice_chair_yes": {"钱": 41},
+                "occurred_on": on("chair_elected"),
+            },
         ),
         (
             "staff",

@@ -7,7 +7,18 @@ import pytest
 
 from events.catalogue import AnnualCongressHeld, ExistingTermImported
 from tests.unit.workflow_support import event_types, evidence_of, found_union, given_union
-from tests.unit.workflow_world import COUNTY, OTHER_COUNTY, D, World, admin, approver, ballot, candidates, staff
+from tests.unit.workflow_world import (
+    COUNTY,
+    OTHER_COUNTY,
+    D,
+    World,
+    admin,
+    approver,
+    ballot,
+    candidates,
+    staff,
+    unit,
+)
 from workflow import commands as c
 from workflow.errors import InvalidDate, NotAuthorised, RuleViolation, StepOutOfOrder
 
@@ -156,6 +167,8 @@ def test_worked_example_5_quorum_53_of_80_fails_54_passes(world: World) -> None:
 
 def test_quorum_boundary_exactly_two_thirds_passes(world: World) -> None:
     found_union(world)
+    # R-ANNUAL: those due are the members on record, so the union has 60 of them.
+    world.run(c.UpdateUnitFacts(union_id="U1", unit=unit(members=60), occurred_on=D(2020, 1, 10)), staff("U1"))
     congress(world, D(2020, 2, 20), due=60, present=40)  # 3 × 40 = 2 × 60
     with pytest.raises(RuleViolation):
         congress(world, D(2020, 3, 20), due=60, present=39)

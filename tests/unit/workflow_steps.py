@@ -149,7 +149,16 @@ def _election_step(e: ElectionProgress, state: str, pid: dict[str, Any], on: dt.
             chair = next(n for n in ("赵", "钱") if n in e.committee)
             vice_chairs = [n for n in ("钱",) if n in e.committee and n != chair]
             yes = e.electorate // 2 + 1
-            return c.ElectChair(**pid, chair=chair, vice_chairs=vice_chairs, due=e.electorate, yes=yes, occurred_on=on)
+            votes = dict.fromkeys(vice_chairs, yes)
+            return c.ElectChair(
+                **pid,
+                chair=chair,
+                vice_chairs=vice_chairs,
+                due=e.electorate,
+                yes=yes,
+                vice_chair_yes=votes,
+                occurred_on=on,
+            )
         case "chair_elected":
             return c.FileResults(
                 **pid,

@@ -270,12 +270,9 @@ class Driver:
 
     def elect_chair(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
         due = self.due if self.s.chair_elected_by == "congress" else self.s.seats
-        fields: dict[str, Any] = {
-            "chair": self.s.chair,
-            "vice_chairs": list(self.s.vice_chairs),
-            "due": due,
-            "yes": due // 2 + 1,
-        }
+        vice, yes = kw.get("vice_chairs", self.s.vice_chairs), kw.get("due", due) // 2 + 1
+        fields: dict[str, Any] = {"chair": self.s.chair, "vice_chairs": list(self.s.vice_chairs), "due": due}
+        fields |= {"yes": due // 2 + 1, "vice_chair_yes": dict.fromkeys(vice, yes)}
         return self.step(c.ElectChair, on or self.s.on("chair_elected"), **(fields | kw))
 
     def file_results(self, on: dt.date | None = None, **kw: Any) -> CommandResult:

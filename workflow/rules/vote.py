@@ -70,6 +70,29 @@ def require_electing_body_due(due: int, electing: ElectingBody | None) -> Eviden
     return {"electorate": voters, "electing_body": body}
 
 
+def annual_congress_due(typed: int | None, congress: ElectingBody | None) -> int:
+    """R-ANNUAL: those due at the yearly congress are the union's members (members' meeting) or
+    representatives (representative congress) as recorded, not a number typed at the congress. A
+    number given must be that one; only for an imported term, whose congress the register does not
+    describe (``congress`` is None), is the number given taken as it is."""
+    if congress is None:
+        if typed is None:
+            raise RuleViolation(
+                "R-ANNUAL",
+                "the term was imported and its congress is not on record: say how many are due to attend",
+                {"rule": "R-ANNUAL", "electing_body": "unknown (imported term)"},
+            )
+        return typed
+    voters, body = congress
+    if typed is not None and typed != voters:
+        raise RuleViolation(
+            "R-ANNUAL",
+            f"{typed} due to attend, but {body} has {voters} with a vote on record: everyone with a vote is due",
+            {"rule": "R-ANNUAL", "due": typed, "electorate": voters, "electing_body": body},
+        )
+    return voters
+
+
 def majority_needed(due: int) -> int:
     """R-ELECTED / R-REMOVAL: the fewest yes votes with ``2 × yes > due``."""
     return due // 2 + 1
@@ -100,6 +123,23 @@ def check_elected(due: int, yes: int) -> Evidence:
 
 # --------------------------------------------------------------------------------------------------
 # The chair and vice-chairs
+
+
+def check_vice_chairs_elected(
+    due: int, vice_chairs: list[str], yes: dict[str, int], elected_by: str | None
+) -> list[Evidence]:
+    """R-ELECTED for every vice-chair as for the chair: each has its yes votes recorded, from more
+    than half of those due (``2 × yes > due``), and none are recorded for anyone not elected."""
+    missing = [v for v in vice_chairs if v not in yes]
+    extra = sorted(set(yes) - set(vice_chairs))
+    if missing or extra:
+        raise RuleViolation(
+            "R-ELECTED",
+            f"every vice-chair's votes are recorded: missing for {', '.join(missing) or 'none'}; "
+            f"recorded for {', '.join(extra) or 'none'} who is not a vice-chair",
+            {"rule": "R-ELECTED", "missing": missing, "not_vice_chairs": extra},
+        )
+    return [check_elected(due, yes[v]) | {"vice_chair": v, "elected_by": elected_by} for v in vice_chairs]
 
 
 def require_vetted_chair(chair: str, chair_candidates: set[str]) -> None:

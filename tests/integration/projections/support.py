@@ -215,7 +215,9 @@ class World:
                 seats=3, ballots_issued=54, ballots_returned=54, tallies={n: 50 - i for i, n in enumerate(FUNDS)}
             ),
         )
-        self.step(union_id, pid, c.ElectChair, on, chair="赵", vice_chairs=["钱"], due=80, yes=60)
+        self.step(
+            union_id, pid, c.ElectChair, on, chair="赵", vice_chairs=["钱"], due=80, yes=60, vice_chair_yes={"钱": 60}
+        )
 
     def _file_results(self, union_id: str, pid: str, on: dt.date, term_years: int) -> None:
         self.step(
