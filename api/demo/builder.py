@@ -36,9 +36,12 @@ from api.demo.timeline import Step
 from api.runtime import Runtime
 from events.catalogue import UnitFacts
 from workflow import commands as c
+from workflow import rules
 from workflow.authority import Actor
+from workflow.by_election import congress_electorate
 from workflow.calendar import OFFICIAL_YEARS
 from workflow.profile import RuleProfile
+from workflow.service import WorkflowService
 
 
 class DemoRefused(Exception):
@@ -213,10 +216,25 @@ class DemoBuilder:
         ordered = sorted(enumerate(self.steps), key=lambda p: (p[1].on, p[0]))
         service = self.rt.service
         for done, (_, step) in enumerate(ordered, 1):
-            service.execute(step.command, step.actor)
+            command = step.command
+            if isinstance(command, c.RecordCongress) and command.due is not None:
+                command = _due_on_record(service, command)
+            service.execute(command, step.actor)
             if progress is not None and (done % 200 == 0 or done == len(ordered)):
                 progress(done, len(ordered))
         return len(ordered)
+
+
+def _due_on_record(service: WorkflowService, cmd: c.RecordCongress) -> c.RecordCongress:
+    """R-ANNUAL: the union's staff count those due as the record has them on the congress's day
+    (the members may have changed since the year's congress was planned), with the planned turnout
+    kept in proportion and within quorum."""
+    on_record = congress_electorate(service.load(cmd.union_id))
+    if on_record is None or cmd.due is None or on_record[0] == cmd.due:
+        return cmd
+    due = on_record[0]
+    present = min(due, max(rules.quorum_needed(due), cmd.present * due // max(1, cmd.due)))
+    return cmd.model_copy(update={"due": due, "present": present})
 
 
 @contextmanager

@@ -160,7 +160,8 @@ def _under_way_today(
         case "early_reelection":
             _early_reelection(s, deadline, current_from)
         case "reelection_plan_filed":
-            reelection_under_way(s, deadline, "plan_filed", max(window + _days(rng, 0, 5), today - _days(rng, 0, 30)))
+            filed_on = max(window + _days(rng, 0, 5), today - _days(rng, 0, 30))
+            reelection_under_way(s, deadline, "plan_filed", min(filed_on, today))
         case "reelection_in_progress":
             until = rng.choice(
                 (

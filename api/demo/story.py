@@ -155,7 +155,9 @@ class Story:
         return on
 
     def update_facts(self, on: dt.date) -> None:
-        """The unit's facts as they stand before a re-election (R-REELECTION reads them)."""
+        """The unit's facts as they stand before a re-election (R-REELECTION reads them); never
+        recorded before the union is (a re-election window may open before it was registered)."""
+        on = max(on, self.registered_on or self.demo.go_live)
         u, rng = self.unit, self.rng
         employees = max(12, round(u.employees * rng.uniform(0.9, 1.15)))
         members = min(employees, max(10, round(employees * rng.uniform(0.85, 0.98))))

@@ -79,13 +79,15 @@ def _removal(s: Story, pid: str, e: Election | None) -> RemovalVote | None:
 
 
 def _by_election_held(s: Story, pid: str, due: int, present: int, tallies: dict[str, int]) -> list[Item]:
-    """Consented to, held ten days later (one seat, the first candidate elected), and filled."""
+    """Consented to, held thirteen days later (one seat, the first candidate elected), and filled:
+    at least sixteen days after the list was posted with the request, room for 5 working days after
+    the longest official holiday (R-NOTICE)."""
     return [
         s.approve("consented", pid, 3, 10),
         s.step(
             "held",
-            10,
-            10,
+            13,
+            13,
             lambda on: c.HoldByElection(
                 union_id=s.union_id,
                 procedure_id=pid,
