@@ -93,7 +93,10 @@ def _by_election_step(u: UnionState, proc: ByElectionProcedure, pid: dict[str, A
         # the body that elected the chair holds it, all of it due (R-VACANCY, R-QUORUM)
         due = (by_election.electorate(u) or (7, ""))[0]
         vote = ballot(1, due, {"孙": due // 2 + 1, "李": due - due // 2 - 1})
-        return c.HoldByElection(**pid, due=due, present=due, vote=vote, occurred_on=on)
+        # R-NOTICE: held once the list posted with the request has had its notice.
+        posted = proc.posted_on or on
+        held_on = max(on, earliest_congress_on(posted, "enterprise", True, DECLARED_YEARS))
+        return c.HoldByElection(**pid, due=due, present=due, vote=vote, occurred_on=held_on)
     return None
 
 

@@ -196,6 +196,8 @@ def check_reelection_timing(
         "window_opens": window_opens.isoformat(),
     }
     if planned_congress_on > term.deadline:
+        on_time["congress_after_deadline"] = True
+        on_time["extension_approved"] = term.extension_procedure is not None
         on_time["warning"] = (
             f"the congress planned for {planned_congress_on} falls after the deadline {term.deadline}"
             + ("" if term.extension_procedure else " and no extension is approved")
