@@ -83,25 +83,6 @@ def test_vice_chair_elected_chair_at_a_by_election_leaves_the_vice_chairs_post_r
     assert (d.union.chair, d.union.vice_chairs) == ("钱", [])
 
 
-def test_by_election_electing_nobody_is_held_again_r_vacancy(world: World) -> None:
-    d, _ = _vacancy(world)
-    d.step(
-        c.RequestByElection,
-        D(2024, 5, 20),
-        candidates=candidates(["孙", "李"]),
-        planned_on=D(2024, 7, 1),
-        party_org="公司党支部",
-        party_approved=True,
-    )
-    d.approve(D(2024, 5, 25))
-    d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"孙": 3, "李": 3}))
-    assert d.state == "consented"
-    with pytest.raises(RuleViolation, match="R-QUORUM"):
-        d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=3, vote=ballot(1, 3, {"孙": 3}))
-    d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
-    assert d.state == "held"
-
-
 def _consented(d: Driver) -> None:
     d.step(
         c.RequestByElection,
@@ -112,6 +93,17 @@ def _consented(d: Driver) -> None:
         party_approved=True,
     )
     d.approve(D(2024, 5, 25))
+
+
+def test_by_election_electing_nobody_is_held_again_r_vacancy(world: World) -> None:
+    d, _ = _vacancy(world)
+    _consented(d)
+    d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"孙": 3, "李": 3}))
+    assert d.state == "consented"
+    with pytest.raises(RuleViolation, match="R-QUORUM"):
+        d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=3, vote=ballot(1, 3, {"孙": 3}))
+    d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
+    assert d.state == "held"
 
 
 def test_by_election_is_held_by_the_committee_that_elected_the_chair_r_vacancy_r_quorum(world: World) -> None:
