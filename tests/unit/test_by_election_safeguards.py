@@ -12,36 +12,36 @@ from typing import Any
 import pytest
 
 from events.catalogue import ByElectionRequested
-from tests.unit.workflow_support import Driver, Scenario, evidence_of, found_union
-from tests.unit.workflow_world import D, World, ballot, candidates, unit
+from tests.unit.by_election_support import (
+    COMMITTEE_QUORUM_4_OF_6,
+    VETTED,
+    consented,
+    hold,
+    request_by_election,
+    vacant_union,
+)
+from tests.unit.workflow_support import Driver, evidence_of
+from tests.unit.workflow_world import D, World, candidates, unit
 from workflow import by_election
 from workflow import commands as c
 from workflow.errors import InvalidDate, RuleViolation
-
-VETTED: dict[str, Any] = {"party_org": "公司党支部", "party_approved": True}
 
 
 def _vacancy(
     world: World, left: dt.date = D(2024, 6, 20), chair_elected_by: str = "committee", **scenario: Any
 ) -> Driver:
-    """Given U1, founded at a members' meeting of 80 on 2022-03-01 with a committee of 7 (赵 chair,
-    冯 on the funds review committee), whose chair 赵 leaves on `left`."""
-    s = Scenario(congress_on=D(2022, 3, 1), chair_elected_by=chair_elected_by, **scenario)
-    d = found_union(world, scenario=s)
-    r = d.send(c.RecordChairVacancy(union_id="U1", acting_chair="钱", reason="调离", occurred_on=left))
-    assert r.procedure_id is not None
-    d.pid = r.procedure_id
-    return d
+    """Given U1 (a members' meeting of 80, a committee of 7, 冯 on the funds review committee), whose
+    chair 赵 leaves on `left`."""
+    return vacant_union(world, left, chair_elected_by, **scenario)
 
 
 def _request(d: Driver, on: dt.date, planned_on: dt.date, names: tuple[str, ...] = ("孙", "李"), **given: Any) -> Any:
-    fields = VETTED | {"posted_on": on} | given
-    return d.step(c.RequestByElection, on, candidates=candidates(names), planned_on=planned_on, **fields)
+    """The by-election requested on `on`, its list posted that day unless `given` says otherwise."""
+    return request_by_election(d, on, planned_on, names, **({"posted_on": on} | given))
 
 
 def _consented(d: Driver, posted_on: dt.date = D(2024, 7, 1), planned_on: dt.date = D(2024, 7, 9)) -> None:
-    _request(d, posted_on, planned_on)
-    d.approve(posted_on + dt.timedelta(days=1))
+    consented(d, posted_on, planned_on, posted_on + dt.timedelta(days=1), posted_on=posted_on)
 
 
 # --------------------------------------------------------------------------- R-NOTICE
@@ -66,12 +66,8 @@ def test_by_election_list_posted_when_requested_unless_told_r_notice(world: Worl
     from the request's day (the latest the list can have been posted before it was filed)."""
     d = _vacancy(world)
     with pytest.raises(RuleViolation, match="R-NOTICE"):
-        d.step(
-            c.RequestByElection, D(2024, 7, 1), candidates=candidates(["孙", "李"]), planned_on=D(2024, 7, 8), **VETTED
-        )
-    r = d.step(
-        c.RequestByElection, D(2024, 7, 1), candidates=candidates(["孙", "李"]), planned_on=D(2024, 7, 9), **VETTED
-    )
+        request_by_election(d, D(2024, 7, 1), D(2024, 7, 8))
+    r = request_by_election(d, D(2024, 7, 1), D(2024, 7, 9))
     assert evidence_of(r, "R-NOTICE")[0]["posted_on"] == "2024-07-01"
 
 
@@ -90,9 +86,9 @@ def test_enterprise_chair_notice_is_measured_to_the_committee_meeting_r_notice(w
     _consented(d, D(2024, 2, 3), D(2024, 2, 12))
     before = world.version("U1")
     with pytest.raises(RuleViolation, match="6 days for an enterprise chair list; at least 7 needed"):
-        d.step(c.HoldByElection, D(2024, 2, 9), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
+        hold(d, D(2024, 2, 9), due=6, present=6, votes={"孙": 4, "李": 2})
     assert world.version("U1") == before
-    r = d.step(c.HoldByElection, D(2024, 2, 10), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
+    r = hold(d, D(2024, 2, 10), due=6, present=6, votes={"孙": 4, "李": 2})
     assert d.state == "held"
     [notice] = evidence_of(r, "R-NOTICE")
     assert (notice["congress_on"], notice["calendar_days"], notice["calendar_days_needed"]) == ("2024-02-10", 7, 7)
@@ -182,8 +178,8 @@ def test_committee_electorate_is_the_committee_without_the_departed_chair_r_vaca
     assert by_election.electorate(d.union) == (6, "the committee")
     _consented(d)
     with pytest.raises(RuleViolation, match="7 due to attend, but the committee that elected the chair has 6"):
-        d.step(c.HoldByElection, D(2024, 7, 9), due=7, present=7, vote=ballot(1, 7, {"孙": 5, "李": 2}))
-    d.step(c.HoldByElection, D(2024, 7, 9), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
+        hold(d, D(2024, 7, 9), due=7, present=7, votes={"孙": 5, "李": 2})
+    hold(d, D(2024, 7, 9), due=6, present=6, votes={"孙": 4, "李": 2})
     assert d.state == "held"
 
 
@@ -196,16 +192,9 @@ def test_committee_by_election_exactly_two_thirds_present_passes_one_fewer_fails
     d = _vacancy(world)
     _consented(d)
     with pytest.raises(RuleViolation, match="R-QUORUM: 3 of 6 present; at least 4 needed"):
-        d.step(c.HoldByElection, D(2024, 7, 9), due=6, present=3, vote=ballot(1, 3, {"孙": 3}))
-    r = d.step(c.HoldByElection, D(2024, 7, 9), due=6, present=4, vote=ballot(1, 4, {"孙": 4}))
-    assert evidence_of(r, "R-QUORUM")[0] == {
-        "rule": "R-QUORUM",
-        "due": 6,
-        "present": 4,
-        "needed": 4,
-        "electorate": 6,
-        "electing_body": "the committee",
-    }
+        hold(d, D(2024, 7, 9), due=6, present=3, votes={"孙": 3})
+    r = hold(d, D(2024, 7, 9), due=6, present=4, votes={"孙": 4})
+    assert evidence_of(r, "R-QUORUM")[0] == COMMITTEE_QUORUM_4_OF_6
 
 
 def test_committee_by_election_exactly_half_yes_elects_nobody_one_more_elects_r_elected(world: World) -> None:
@@ -213,9 +202,9 @@ def test_committee_by_election_exactly_half_yes_elects_nobody_one_more_elects_r_
     is elected and the by-election is to be held again; 4 yes elect 孙."""
     d = _vacancy(world)
     _consented(d)
-    d.step(c.HoldByElection, D(2024, 7, 9), due=6, present=6, vote=ballot(1, 6, {"孙": 3, "李": 3}))
+    hold(d, D(2024, 7, 9), due=6, present=6, votes={"孙": 3, "李": 3})
     assert (d.state, d.proc.elected) == ("consented", None)
-    d.step(c.HoldByElection, D(2024, 7, 10), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
+    hold(d, D(2024, 7, 10), due=6, present=6, votes={"孙": 4, "李": 2})
     assert (d.state, d.proc.elected) == ("held", "孙")
 
 
@@ -224,9 +213,9 @@ def test_congress_by_election_counts_yes_against_all_members_due_r_elected_examp
     elected (80 is not > 80); 41 is."""
     d = _vacancy(world, chair_elected_by="congress")
     _consented(d)
-    d.step(c.HoldByElection, D(2024, 7, 9), due=80, present=60, vote=ballot(1, 60, {"孙": 40, "李": 20}))
+    hold(d, D(2024, 7, 9), due=80, present=60, votes={"孙": 40, "李": 20})
     assert d.state == "consented"
-    d.step(c.HoldByElection, D(2024, 7, 10), due=80, present=60, vote=ballot(1, 60, {"孙": 41, "李": 19}))
+    hold(d, D(2024, 7, 10), due=80, present=60, votes={"孙": 41, "李": 19})
     assert d.state == "held"
 
 

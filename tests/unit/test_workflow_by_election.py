@@ -4,36 +4,42 @@ vacancy overtakes it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from events.catalogue import (
     ChairVacancyRecorded,
 )
+from tests.unit.by_election_support import (
+    COMMITTEE_QUORUM_4_OF_6,
+    consented,
+    hold,
+    record_vacancy,
+    request_by_election,
+    vacant_union,
+)
 from tests.unit.workflow_support import Driver, Scenario, event_types, found_union, given_union
-from tests.unit.workflow_world import D, World, ballot, candidates, staff, unit
+from tests.unit.workflow_world import D, World, staff, unit
 from workflow import commands as c
 from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
-from workflow.service import CommandResult
 
 # --------------------------------------------------------------------------- R-VACANCY
 
 
-def _vacancy(world: World, chair_elected_by: str = "committee", **scenario: Any) -> tuple[Driver, CommandResult]:
-    """U1 founded at a congress on 2022-03-01 (members' meeting of 80, committee of 7), whose chair
-    leaves on 2024-05-10 (worked example 10)."""
-    d = found_union(world, scenario=Scenario(congress_on=D(2022, 3, 1), chair_elected_by=chair_elected_by, **scenario))
-    r = d.send(c.RecordChairVacancy(union_id="U1", acting_chair="钱", reason="调离", occurred_on=D(2024, 5, 10)))
-    assert r.procedure_id is not None
-    d.pid = r.procedure_id
-    return d, r
+def _vacancy(world: World, chair_elected_by: str = "committee") -> Driver:
+    """U1 (a members' meeting of 80, committee of 7), whose chair leaves on 2024-05-10 (worked
+    example 10)."""
+    return vacant_union(world, D(2024, 5, 10), chair_elected_by)
+
+
+def _consented(d: Driver) -> None:
+    """Requested on 2024-05-20 for 2024-07-01, 孙 and 李 standing; consented to on 2024-05-25."""
+    consented(d, D(2024, 5, 20), D(2024, 7, 1), D(2024, 5, 25))
 
 
 def test_chair_leaves_by_election_due_in_three_months_r_vacancy_example_10(world: World) -> None:
     """Worked example 10: the chair leaves 2024-05-10; the by-election is due by 2024-08-10."""
-    d, r = _vacancy(world)
-    ev = r.events[0].event
+    d = _vacancy(world)
+    ev = world.stream("U1")[-1].event
     assert isinstance(ev, ChairVacancyRecorded)
     assert (ev.departed_chair, ev.acting_chair, ev.by_election_due) == ("赵", "钱", D(2024, 8, 10))
     assert ev.evidence == [{"rule": "R-VACANCY", "left_on": "2024-05-10", "months": 3, "by_election_due": "2024-08-10"}]
@@ -43,20 +49,13 @@ def test_chair_leaves_by_election_due_in_three_months_r_vacancy_example_10(world
 
 
 def test_by_election_with_consent_held_and_approved_replaces_the_chair_r_vacancy(world: World) -> None:
-    d, _ = _vacancy(world)
-    d.step(
-        c.RequestByElection,
-        D(2024, 5, 20),
-        candidates=candidates(["孙", "李"]),
-        planned_on=D(2024, 7, 1),
-        party_org="公司党支部",
-        party_approved=True,
-    )
+    d = _vacancy(world)
+    request_by_election(d, D(2024, 5, 20), D(2024, 7, 1))
     assert d.state == "consent_requested"
     assert d.proc.filed_on == D(2024, 5, 20)
     d.approve(D(2024, 5, 25))
     assert d.state == "consented"
-    r = d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"孙": 5, "李": 1}))
+    r = hold(d, D(2024, 7, 1), due=6, present=6, votes={"孙": 5, "李": 1})
     assert d.state == "held"
     assert [e["rule"] for e in r.events[0].event.evidence] == ["R-QUORUM", "R-ELECTED"]  # type: ignore[attr-defined]
     r = d.approve(D(2024, 7, 10))
@@ -67,102 +66,68 @@ def test_by_election_with_consent_held_and_approved_replaces_the_chair_r_vacancy
 
 
 def test_vice_chair_elected_chair_at_a_by_election_leaves_the_vice_chairs_post_r_vacancy(world: World) -> None:
-    d, _ = _vacancy(world)
+    d = _vacancy(world)
     assert d.union.vice_chairs == ["钱"]
-    d.step(
-        c.RequestByElection,
-        D(2024, 5, 20),
-        candidates=candidates(["钱", "李"]),
-        planned_on=D(2024, 7, 1),
-        party_org="公司党支部",
-        party_approved=True,
-    )
-    d.approve(D(2024, 5, 25))
-    d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"钱": 5, "李": 1}))
+    consented(d, D(2024, 5, 20), D(2024, 7, 1), D(2024, 5, 25), names=("钱", "李"))
+    hold(d, D(2024, 7, 1), due=6, present=6, votes={"钱": 5, "李": 1})
     d.approve(D(2024, 7, 10))
     assert (d.union.chair, d.union.vice_chairs) == ("钱", [])
 
 
-def _consented(d: Driver) -> None:
-    d.step(
-        c.RequestByElection,
-        D(2024, 5, 20),
-        candidates=candidates(["孙", "李"]),
-        planned_on=D(2024, 7, 1),
-        party_org="公司党支部",
-        party_approved=True,
-    )
-    d.approve(D(2024, 5, 25))
-
-
 def test_by_election_electing_nobody_is_held_again_r_vacancy(world: World) -> None:
-    d, _ = _vacancy(world)
+    d = _vacancy(world)
     _consented(d)
-    d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=6, vote=ballot(1, 6, {"孙": 3, "李": 3}))
+    hold(d, D(2024, 7, 1), due=6, present=6, votes={"孙": 3, "李": 3})
     assert d.state == "consented"
     with pytest.raises(RuleViolation, match="R-QUORUM"):
-        d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=3, vote=ballot(1, 3, {"孙": 3}))
-    d.step(c.HoldByElection, D(2024, 7, 8), due=6, present=6, vote=ballot(1, 6, {"孙": 4, "李": 2}))
+        hold(d, D(2024, 7, 8), due=6, present=3, votes={"孙": 3})
+    hold(d, D(2024, 7, 8), due=6, present=6, votes={"孙": 4, "李": 2})
     assert d.state == "held"
 
 
 def test_by_election_is_held_by_the_committee_that_elected_the_chair_r_vacancy_r_quorum(world: World) -> None:
     """The committee of 7 elected the chair: it holds the by-election, the 6 besides the departed
     chair due to attend (R-VACANCY: the committee without the departed chair)."""
-    d, _ = _vacancy(world, chair_elected_by="committee")
+    d = _vacancy(world, chair_elected_by="committee")
     _consented(d)
     before = world.version("U1")
     with pytest.raises(RuleViolation) as err:
-        d.step(c.HoldByElection, D(2024, 7, 1), due=80, present=60, vote=ballot(1, 60, {"孙": 50, "李": 10}))
+        hold(d, D(2024, 7, 1), due=80, present=60, votes={"孙": 50, "李": 10})
     assert err.value.rule_id == "R-QUORUM"
     assert "80 due to attend, but the committee that elected the chair has 6 with a vote" in err.value.message
     assert world.version("U1") == before
-    r = d.step(c.HoldByElection, D(2024, 7, 1), due=6, present=4, vote=ballot(1, 4, {"孙": 4}))
-    assert r.events[0].event.evidence[0] == {  # type: ignore[attr-defined]
-        "rule": "R-QUORUM",
-        "due": 6,
-        "present": 4,
-        "needed": 4,
-        "electorate": 6,
-        "electing_body": "the committee",
-    }
+    r = hold(d, D(2024, 7, 1), due=6, present=4, votes={"孙": 4})
+    assert r.events[0].event.evidence[0] == COMMITTEE_QUORUM_4_OF_6  # type: ignore[attr-defined]
 
 
 def test_by_election_of_a_directly_elected_chair_counts_every_member_r_quorum_example_5(world: World) -> None:
     """A chair elected directly by the members' meeting: the by-election is that meeting, every one
     of the 80 members due; worked example 5's numbers then hold: 53 present fails, 54 passes."""
-    d, _ = _vacancy(world, chair_elected_by="congress")
+    d = _vacancy(world, chair_elected_by="congress")
     _consented(d)
     with pytest.raises(RuleViolation, match="7 due to attend, but the members' meeting that elected the chair has 80"):
-        d.step(c.HoldByElection, D(2024, 7, 1), due=7, present=7, vote=ballot(1, 7, {"孙": 5, "李": 2}))
+        hold(d, D(2024, 7, 1), due=7, present=7, votes={"孙": 5, "李": 2})
     with pytest.raises(RuleViolation, match="R-QUORUM: 53 of 80 present"):
-        d.step(c.HoldByElection, D(2024, 7, 1), due=80, present=53, vote=ballot(1, 53, {"孙": 45, "李": 8}))
-    d.step(c.HoldByElection, D(2024, 7, 1), due=80, present=54, vote=ballot(1, 54, {"孙": 45, "李": 9}))
+        hold(d, D(2024, 7, 1), due=80, present=53, votes={"孙": 45, "李": 8})
+    hold(d, D(2024, 7, 1), due=80, present=54, votes={"孙": 45, "李": 9})
     assert d.state == "held"
 
 
 def test_by_election_members_meeting_counts_the_members_on_record_now_r_quorum(world: World) -> None:
     """Membership grew to 90 after the congress (unit facts updated): all 90 are due."""
-    d, _ = _vacancy(world, chair_elected_by="congress")
+    d = _vacancy(world, chair_elected_by="congress")
     d.send(c.UpdateUnitFacts(union_id="U1", unit=unit(members=90, female_members=12), occurred_on=D(2024, 5, 15)))
     _consented(d)
     with pytest.raises(RuleViolation, match="has 90 with a vote"):
-        d.step(c.HoldByElection, D(2024, 7, 1), due=80, present=60, vote=ballot(1, 60, {"孙": 50, "李": 10}))
-    d.step(c.HoldByElection, D(2024, 7, 1), due=90, present=60, vote=ballot(1, 60, {"孙": 50, "李": 10}))
+        hold(d, D(2024, 7, 1), due=80, present=60, votes={"孙": 50, "李": 10})
+    hold(d, D(2024, 7, 1), due=90, present=60, votes={"孙": 50, "李": 10})
     assert d.state == "held"
 
 
 def test_enterprise_by_election_needs_two_candidates_r_chair_competitive(world: World) -> None:
-    d, _ = _vacancy(world)
+    d = _vacancy(world)
     with pytest.raises(RuleViolation, match="R-CHAIR-COMPETITIVE"):
-        d.step(
-            c.RequestByElection,
-            D(2024, 5, 20),
-            candidates=candidates(["孙"]),
-            planned_on=D(2024, 7, 1),
-            party_org="公司党支部",
-            party_approved=True,
-        )
+        request_by_election(d, D(2024, 5, 20), D(2024, 7, 1), names=("孙",))
 
 
 def test_vacancy_refused_when_already_vacant_or_not_founded_r_vacancy(world: World) -> None:
@@ -179,34 +144,19 @@ def test_vacancy_refused_when_already_vacant_or_not_founded_r_vacancy(world: Wor
 
 
 def test_by_election_planned_before_request_refused(world: World) -> None:
-    d, _ = _vacancy(world)
+    d = _vacancy(world)
     with pytest.raises(InvalidDate, match="DATE-ORDER"):
-        d.step(
-            c.RequestByElection,
-            D(2024, 5, 20),
-            candidates=candidates(["孙", "李"]),
-            planned_on=D(2024, 5, 19),
-            party_org="公司党支部",
-            party_approved=True,
-        )
+        request_by_election(d, D(2024, 5, 20), D(2024, 5, 19))
 
 
-def _by_election_overtaken_by_reelection(world: World) -> tuple[Driver, Driver]:
-    """U1's chair leaves on 2023-12-01; its by-election is consented to; then the re-election with
-    its congress on 2024-02-26 elects 钱 chair. Returns the union's driver and the by-election's."""
+def _by_election_overtaken_by_reelection(world: World, consent: bool = True) -> tuple[Driver, Driver]:
+    """U1's chair leaves on 2023-12-01; its by-election is consented to (if `consent`); then the
+    re-election with its congress on 2024-02-26 elects 钱 chair. Returns the union's driver and the
+    by-election's."""
     d = found_union(world, scenario=Scenario(congress_on=D(2019, 3, 1)))
-    r = d.send(c.RecordChairVacancy(union_id="U1", acting_chair="钱", reason="调离", occurred_on=D(2023, 12, 1)))
-    by = Driver(world, "U1")
-    by.pid = r.procedure_id  # type: ignore[assignment]
-    by.step(
-        c.RequestByElection,
-        D(2023, 12, 5),
-        candidates=candidates(["孙", "李"]),
-        planned_on=D(2024, 3, 1),
-        party_org="公司党支部",
-        party_approved=True,
-    )
-    by.approve(D(2023, 12, 10))
+    by = record_vacancy(d, D(2023, 12, 1))
+    if consent:
+        consented(by, D(2023, 12, 5), D(2024, 3, 1), D(2023, 12, 10))
     d.s = Scenario(congress_on=D(2024, 2, 26), chair="钱", vice_chairs=("赵",))
     d.reelect(D(2024, 1, 5))
     return d, by
@@ -220,31 +170,24 @@ def test_by_election_overtaken_by_reelection_cannot_replace_the_new_chair_r_vaca
     assert d.union.chair == "钱"
     before = world.version("U1")
     with pytest.raises(StepOutOfOrder) as err:
-        by.step(c.HoldByElection, D(2024, 3, 20), due=7, present=7, vote=ballot(1, 7, {"孙": 5, "李": 2}))
+        hold(by, D(2024, 3, 20), due=7, present=7, votes={"孙": 5, "李": 2})
     assert err.value.rule_id == "R-VACANCY"
     assert world.version("U1") == before
     # the new chair leaves too: only the new by-election may fill that vacancy
-    r2 = d.send(c.RecordChairVacancy(union_id="U1", acting_chair="赵", reason="退休", occurred_on=D(2024, 4, 1)))
-    assert r2.procedure_id != by.pid
+    later = record_vacancy(d, D(2024, 4, 1), acting_chair="赵", reason="退休")
+    assert later.pid != by.pid
     with pytest.raises(StepOutOfOrder, match="R-VACANCY"):
-        by.step(c.HoldByElection, D(2024, 4, 2), due=7, present=7, vote=ballot(1, 7, {"孙": 5, "李": 2}))
+        hold(by, D(2024, 4, 2), due=7, present=7, votes={"孙": 5, "李": 2})
     assert d.union.chair is None
 
 
 def test_by_election_cannot_be_withdrawn_while_the_chair_is_vacant_r_vacancy(world: World) -> None:
     """Worked example 10's vacancy: the by-election is due by 2024-08-10 (R-VACANCY), so it may
     not be withdrawn, in any of its open states; nothing is written."""
-    d, _ = _vacancy(world)
+    d = _vacancy(world)
     for on, advance in ((D(2024, 5, 12), None), (D(2024, 5, 21), "request"), (D(2024, 5, 26), "consent")):
         if advance == "request":
-            d.step(
-                c.RequestByElection,
-                D(2024, 5, 20),
-                candidates=candidates(["孙", "李"]),
-                planned_on=D(2024, 7, 1),
-                party_org="公司党支部",
-                party_approved=True,
-            )
+            request_by_election(d, D(2024, 5, 20), D(2024, 7, 1))
         elif advance == "consent":
             d.approve(D(2024, 5, 25))
         before = world.version("U1")
@@ -274,15 +217,8 @@ def test_by_election_overtaken_by_reelection_can_be_withdrawn_r_vacancy(world: W
 def test_earlier_by_election_withdrawn_while_a_later_vacancy_has_its_own_r_vacancy(world: World) -> None:
     """The chair elected at the re-election leaves too: the later vacancy has its own by-election,
     which may not be withdrawn; the earlier, moot one may."""
-    d = found_union(world, scenario=Scenario(congress_on=D(2019, 3, 1)))
-    r = d.send(c.RecordChairVacancy(union_id="U1", acting_chair="钱", reason="调离", occurred_on=D(2023, 12, 1)))
-    old = Driver(world, "U1")
-    old.pid = r.procedure_id  # type: ignore[assignment]
-    d.s = Scenario(congress_on=D(2024, 2, 26), chair="钱", vice_chairs=("赵",))
-    d.reelect(D(2024, 1, 5))
-    r2 = d.send(c.RecordChairVacancy(union_id="U1", acting_chair="赵", reason="退休", occurred_on=D(2024, 4, 1)))
-    new = Driver(world, "U1")
-    new.pid = r2.procedure_id  # type: ignore[assignment]
+    d, old = _by_election_overtaken_by_reelection(world, consent=False)
+    new = record_vacancy(d, D(2024, 4, 1), acting_chair="赵", reason="退休")
     with pytest.raises(RuleViolation, match="R-VACANCY"):
         new.withdraw(D(2024, 4, 2))
     old.withdraw(D(2024, 4, 2))
