@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from events.catalogue import Candidate, RunoffHeld
+from events.catalogue import Candidate, RunoffHeld, UnitFacts
+from tests.unit.notice_support import PUBLIC, congress_notice, posted
 from tests.unit.workflow_support import COMMITTEE, Scenario, congress_event, evidence_of, found_union, progress
 from tests.unit.workflow_world import D, World, ballot, candidates, profile, unit
 from workflow.errors import RuleViolation, StepOutOfOrder
@@ -18,52 +19,49 @@ A, B, C, D_, E, F, G, H = COMMITTEE  # 赵 钱 孙 李 周 吴 郑 王
 # --------------------------------------------------------------------------- R-NOTICE
 
 
-def _posted(world: World, posted_on: D, facts: object) -> object:
-    s = Scenario(facts=facts)  # type: ignore[arg-type]
-    d = found_union(world, scenario=s, until="candidates_proposed")
-    d.post(posted_on)
-    d.file_candidates(posted_on)
-    d.approve(posted_on)
-    return d
+# Each case: the list's posting, the unit (None: worked example 1's enterprise), the congress,
+# whether it passes, and what R-NOTICE's evidence says of it.
+FIVE_WORKING_DAYS = [
+    # Posted Monday 2019-02-11: 4 full working days before Monday 2019-02-18, 5 before Tuesday the 19th.
+    (D(2019, 2, 11), PUBLIC, D(2019, 2, 18), False, {"working_days": 4, "earliest_congress_on": "2019-02-19"}),
+    (D(2019, 2, 11), PUBLIC, D(2019, 2, 19), True, {"working_days": 5, "working_days_needed": 5}),
+    # Posted Monday 2026-09-28, National Day off from 1 to 7 October and Saturday 10 October a
+    # working day: the 10th has 4 (29, 30 September, 8, 9 October), Sunday the 11th has 5.
+    (D(2026, 9, 28), None, D(2026, 10, 10), False, {"working_days": 4, "earliest_congress_on": "2026-10-11"}),
+    (D(2026, 9, 28), None, D(2026, 10, 11), True, {"working_days": 5, "earliest_congress_on": "2026-10-11"}),
+]
 
 
-PUBLIC = unit("public_institution", has_party_org=False, name="某市第一中学")
-
-
-@pytest.mark.parametrize(("congress_on", "ok"), [(D(2019, 2, 18), False), (D(2019, 2, 19), True)])
-def test_five_working_days_notice_r_notice(world: World, congress_on: D, ok: bool) -> None:
-    """R-NOTICE: a list posted Monday 2019-02-11 has 4 full working days before a congress on Monday
-    2019-02-18 (refused) and 5 before Tuesday 2019-02-19 (passes)."""
-    d = _posted(world, D(2019, 2, 11), PUBLIC)
-    if ok:
-        r = d.congress(congress_on)  # type: ignore[attr-defined]
-        [ev] = evidence_of(r, "R-NOTICE")
-        assert (ev["working_days"], ev["working_days_needed"]) == (5, 5)
-    else:
-        with pytest.raises(RuleViolation) as err:
-            d.congress(congress_on)  # type: ignore[attr-defined]
-        assert err.value.rule_id == "R-NOTICE"
-        assert err.value.evidence["working_days"] == 4
-        assert err.value.evidence["earliest_congress_on"] == "2019-02-19"
+@pytest.mark.parametrize(
+    ("posted_on", "facts", "congress_on", "ok", "evidence"),
+    FIVE_WORKING_DAYS,
+    ids=["week-4-days", "week-5-days", "national-day-4-days", "national-day-5-days"],
+)
+def test_five_full_working_days_of_notice_r_notice(
+    world: World, posted_on: D, facts: UnitFacts | None, congress_on: D, ok: bool, evidence: dict[str, object]
+) -> None:
+    """R-NOTICE: a congress needs 5 full working days between the list's posting and its day,
+    counted on the official calendar (make-up working days count, public holidays do not)."""
+    passed, ev = congress_notice(posted(world, posted_on, facts), congress_on)
+    assert passed is ok
+    assert {k: ev[k] for k in evidence} == evidence
 
 
 def test_enterprise_chair_list_needs_7_days_r_notice(world: World) -> None:
     """R-NOTICE: posted Sunday 2019-02-10, a congress on Saturday 2019-02-16 has the 5 working days
     but only 6 calendar days: refused for an enterprise (chair list, 7 days), passes on the 17th."""
-    d = _posted(world, D(2019, 2, 10), unit("enterprise"))
-    with pytest.raises(RuleViolation) as err:
-        d.congress(D(2019, 2, 16))  # type: ignore[attr-defined]
-    assert err.value.rule_id == "R-NOTICE"
-    assert (err.value.evidence["working_days"], err.value.evidence["calendar_days"]) == (5, 6)
-    assert err.value.evidence["calendar_days_needed"] == 7
-    d.congress(D(2019, 2, 17))  # type: ignore[attr-defined]
-    assert d.state == "congress_held"  # type: ignore[attr-defined]
+    d = posted(world, D(2019, 2, 10), unit("enterprise"))
+    passed, ev = congress_notice(d, D(2019, 2, 16))
+    assert not passed
+    assert (ev["working_days"], ev["calendar_days"]) == (5, 6)
+    assert ev["calendar_days_needed"] == 7
+    d.congress(D(2019, 2, 17))
+    assert d.state == "congress_held"
 
 
 def test_non_enterprise_needs_only_the_working_days_r_notice(world: World) -> None:
-    d = _posted(world, D(2019, 2, 10), PUBLIC)
-    r = d.congress(D(2019, 2, 16))  # type: ignore[attr-defined]
-    [ev] = evidence_of(r, "R-NOTICE")
+    passed, ev = congress_notice(posted(world, D(2019, 2, 10), PUBLIC), D(2019, 2, 16))
+    assert passed
     assert (ev["working_days"], ev["calendar_days"], ev["calendar_days_needed"]) == (5, 6, None)
 
 
