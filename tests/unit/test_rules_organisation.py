@@ -130,24 +130,20 @@ def test_representative_minimum_wins_over_a_low_rate_r_rep_bands() -> None:
 # --- R-COMMITTEE-SIZE ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("members", "expected"),
-    [
-        (3, (3, 5)),
-        (24, (3, 5)),
-        (25, (3, 7)),
-        (200, (3, 7)),
-        (201, (7, 15)),
-        (1000, (7, 15)),
-        (1001, (15, 21)),
-        (5000, (15, 21)),
-        (5001, (21, 29)),
-        (10000, (21, 29)),
-        (10001, (29, 37)),
-        (50000, (29, 37)),
-        (50001, (37, 45)),
-    ],
-)
+# R-COMMITTEE-SIZE's bands: the fewest and the most members of each (the last has no most), and
+# the fewest and the most seats it allows; each band is tested at both its edges.
+COMMITTEE_BANDS = [
+    ((3, 24), (3, 5)),
+    ((25, 200), (3, 7)),
+    ((201, 1000), (7, 15)),
+    ((1001, 5000), (15, 21)),
+    ((5001, 10000), (21, 29)),
+    ((10001, 50000), (29, 37)),
+    ((50001,), (37, 45)),
+]
+
+
+@pytest.mark.parametrize(("members", "expected"), [(m, seats) for edges, seats in COMMITTEE_BANDS for m in edges])
 def test_committee_size_band_edges_r_committee_size(members: int, expected: tuple[int, int]) -> None:
     assert committee_size_range(members, N) == expected
     low, high = expected
