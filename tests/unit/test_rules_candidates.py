@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from events.catalogue import Candidate
-from tests.unit.rules_support import N, profile
+from tests.unit.rules_support import N, profile, refused
 from workflow.errors import RuleViolation
 from workflow.rules import (
     candidates_needed,
@@ -50,10 +50,8 @@ def test_candidates_at_exact_minimum_pass_one_less_fails_r_candidates(seats: int
         "needed": needed,
         "rate": "0.05",
     }
-    with pytest.raises(RuleViolation) as excinfo:
+    with refused("R-CANDIDATES", f"{needed - 1} candidates for {seats} seats; at least {needed} needed"):
         check_candidates(seats, needed - 1, N)
-    assert excinfo.value.rule_id == "R-CANDIDATES"
-    assert f"{needed - 1} candidates for {seats} seats; at least {needed} needed" in excinfo.value.message
 
 
 @pytest.mark.parametrize(("seats", "needed"), [(7, 8), (10, 11), (11, 13), (15, 17)])
@@ -103,10 +101,8 @@ def test_candidates_need_a_seat_r_candidates() -> None:
 
 
 def test_enterprise_chair_needs_more_candidates_than_seats_r_chair_competitive() -> None:
-    with pytest.raises(RuleViolation) as excinfo:
+    with refused("R-CHAIR-COMPETITIVE", "1 chair candidates for 1 seat(s); at least 2 needed"):
         check_chair_competitive("enterprise", 1, N)
-    assert excinfo.value.rule_id == "R-CHAIR-COMPETITIVE"
-    assert "1 chair candidates for 1 seat(s); at least 2 needed" in excinfo.value.message
     assert check_chair_competitive("enterprise", 2, N)["competitive"] is True
 
 
@@ -132,13 +128,9 @@ def test_competitive_unit_types_are_configurable_r_chair_competitive() -> None:
 def test_notice_monday_to_next_monday_is_four_working_days_refused_r_notice() -> None:
     """Given a list posted Monday 2024-03-04, when the congress is Monday 2024-03-11, then only
     Tue..Fri lie between: 4 < 5, refused, and the earliest congress is Tuesday 2024-03-12."""
-    with pytest.raises(RuleViolation) as excinfo:
+    says = ("4 full working days in between; at least 5 needed", "earliest congress 2024-03-12")
+    with refused("R-NOTICE", *says, working_days=4):
         check_notice(date(2024, 3, 4), date(2024, 3, 11), "enterprise", False, N)
-    err = excinfo.value
-    assert err.rule_id == "R-NOTICE"
-    assert "4 full working days in between; at least 5 needed" in err.message
-    assert "earliest congress 2024-03-12" in err.message
-    assert err.evidence["working_days"] == 4
 
 
 def test_notice_monday_to_tuesday_week_after_passes_r_notice() -> None:
@@ -170,11 +162,9 @@ def test_enterprise_chair_list_needs_seven_calendar_days_r_notice() -> None:
     """Posted Sunday 2024-03-03, congress Saturday 2024-03-09: 5 working days (Mon..Fri) but only
     6 calendar days: refused for an enterprise chair list, fine for other lists."""
     posted, congress = date(2024, 3, 3), date(2024, 3, 9)
-    with pytest.raises(RuleViolation) as excinfo:
+    says = ("6 days for an enterprise chair list; at least 7 needed", "earliest congress 2024-03-10")
+    with refused("R-NOTICE", *says):
         check_notice(posted, congress, "enterprise", True, N)
-    assert excinfo.value.rule_id == "R-NOTICE"
-    assert "6 days for an enterprise chair list; at least 7 needed" in excinfo.value.message
-    assert "earliest congress 2024-03-10" in excinfo.value.message
     check_notice(posted, congress, "enterprise", False, N)
     check_notice(posted, congress, "public_institution", True, N)
 
@@ -196,10 +186,8 @@ def test_notice_posted_after_congress_is_refused_r_notice() -> None:
 def test_close_relative_of_principal_leader_barred_from_committee_r_ineligible() -> None:
     facts = Candidate(name="zhang", close_relative_of_principal_leader=True)
     for unit_type in ("enterprise", "public_institution"):
-        with pytest.raises(RuleViolation) as excinfo:
+        with refused("R-INELIGIBLE", "zhang may not be on the committee"):
             check_ineligible(facts, "committee", unit_type)
-        assert excinfo.value.rule_id == "R-INELIGIBLE"
-        assert "zhang may not be on the committee" in excinfo.value.message
     with pytest.raises(RuleViolation, match="close relative"):
         check_ineligible(facts, "chair", "public_institution")
 
@@ -216,12 +204,8 @@ def test_close_relative_of_principal_leader_barred_from_committee_r_ineligible()
 def test_enterprise_chair_bars_r_ineligible(flag: str, words: str) -> None:
     """R-INELIGIBLE (Chair Measures §6): barred from chairing an enterprise union only."""
     facts = Candidate.model_validate({"name": "li", flag: True})
-    with pytest.raises(RuleViolation) as excinfo:
+    with refused("R-INELIGIBLE", "li may not be chair (enterprise union)", words, bars=[flag]):
         check_ineligible(facts, "chair", "enterprise")
-    assert excinfo.value.rule_id == "R-INELIGIBLE"
-    assert "li may not be chair (enterprise union)" in excinfo.value.message
-    assert words in excinfo.value.message
-    assert excinfo.value.evidence["bars"] == [flag]
     check_ineligible(facts, "committee", "enterprise")
     check_ineligible(facts, "chair", "public_institution")
 
