@@ -28,7 +28,7 @@ from events.flows.term_change import (
 )
 from workflow import rules
 from workflow.command import ProcedureCommand, UnionCommand, handles
-from workflow.kinds import ApproveFiling, ProcedureKind, as_command, opener, opening, rejected, term_profile, withdraw
+from workflow.kinds import ProcedureKind, approval, opener, opening, rejected, term_profile, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, Term, TermChangeProcedure, UnionState
 
@@ -102,19 +102,10 @@ def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occ
 
 def _approve_extension(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.new_deadline is not None and proc.term_end is not None
-    cmd = as_command(cmd, ApproveFiling)
     term = rules.require_current_term("R-EXTENSION", union.org_id, union.term)
     rules.require_extension_for_current_term(proc.term_end, term.end)
     evidence = rules.check_extension(proc.term_end, proc.new_deadline, proc.profile)
-    return [
-        ExtensionApproved(
-            procedure_id=proc.procedure_id,
-            document_no=cmd.document_no,
-            remarks=cmd.remarks,
-            new_deadline=proc.new_deadline,
-            evidence=[evidence],
-        )
-    ]
+    return [approval(ExtensionApproved, proc, cmd, new_deadline=proc.new_deadline, evidence=[evidence])]
 
 
 EXTENSION = ProcedureKind(
@@ -164,17 +155,9 @@ def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurre
 
 def _approve_early(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.term_end is not None
-    cmd = as_command(cmd, ApproveFiling)
     term = rules.require_current_term("R-EARLY", union.org_id, union.term)
     rules.require_early_for_current_term(proc.term_end, term.end)
-    return [
-        EarlyReelectionApproved(
-            procedure_id=proc.procedure_id,
-            document_no=cmd.document_no,
-            remarks=cmd.remarks,
-            evidence=[{"rule": "R-EARLY", "approved": True}],
-        )
-    ]
+    return [approval(EarlyReelectionApproved, proc, cmd, evidence=[{"rule": "R-EARLY", "approved": True}])]
 
 
 EARLY_REELECTION = ProcedureKind(
