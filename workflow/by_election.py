@@ -34,6 +34,7 @@ from workflow.kinds import (
     ApproveFiling,
     ProcedureKind,
     WithdrawProcedure,
+    approval,
     approved,
     as_command,
     opener,
@@ -126,10 +127,8 @@ def decide_vacancy(
         procedure_id=procedure_id,
         **profile.pinned(),
         departed_chair=union.chair,
-        acting_chair=cmd.acting_chair,
-        reason=cmd.reason,
+        **cmd.given("acting_chair", "reason", "removal"),
         by_election_due=due,
-        removal=cmd.removal,
         evidence=[
             {
                 "rule": "R-VACANCY",
@@ -225,17 +224,8 @@ def _request(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[
     checks.append(rules.require_party_vetting(bool(unit and unit.has_party_org), cmd.party_approved, cmd.party_org))
     # R-NOTICE to the day the by-election is planned; `_hold` measures again if it meets another day.
     checks.append(rules.check_notice(posted_on, cmd.planned_on, unit_type, True, proc.profile))
-    return [
-        ByElectionRequested(
-            procedure_id=proc.procedure_id,
-            candidates=cmd.candidates,
-            planned_on=cmd.planned_on,
-            posted_on=posted_on,
-            party_org=cmd.party_org,
-            party_approved=cmd.party_approved,
-            evidence=checks,
-        )
-    ]
+    request = cmd.given("candidates", "planned_on", "party_org", "party_approved")
+    return [ByElectionRequested(procedure_id=proc.procedure_id, **request, posted_on=posted_on, evidence=checks)]
 
 
 def _candidate_checks(union: UnionState, candidates: list[Candidate], unit_type: str) -> list[rules.Evidence]:
@@ -274,26 +264,13 @@ def _hold(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[Pro
         1, cmd.due, vote.tallies, vote.ballots_issued, vote.ballots_returned, vote.invalid_ballots, proc.profile
     )
     checks += [result.evidence, *notice]
-    return [
-        ByElectionHeld(
-            procedure_id=proc.procedure_id,
-            due=cmd.due,
-            present=cmd.present,
-            vote=cmd.vote,
-            outcome=outcome_of(result),
-            evidence=checks,
-        )
-    ]
+    held = cmd.given("due", "present", "vote")
+    return [ByElectionHeld(procedure_id=proc.procedure_id, **held, outcome=outcome_of(result), evidence=checks)]
 
 
 def _approve_result(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, ByElectionProcedure) and proc.elected is not None
-    cmd = as_command(cmd, ApproveFiling)
-    return [
-        ByElectionApproved(
-            procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, chair=proc.elected
-        )
-    ]
+    return [approval(ByElectionApproved, proc, cmd, chair=proc.elected)]
 
 
 DEFINITION = ProcedureKind(

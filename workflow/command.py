@@ -53,6 +53,11 @@ class Command(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         COMMANDS[cls.__name__] = cls
 
+    def given(self, *fields: str) -> dict[str, Any]:
+        """The named fields as the command gives them: what the event recording it keeps unchanged
+        (beside what the step decides)."""
+        return {name: getattr(self, name) for name in fields}
+
 
 class UnionCommand(Command):
     union_id: str = Field(min_length=1)

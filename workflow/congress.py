@@ -76,12 +76,7 @@ def decide_annual_congress(union: UnionState, cmd: RecordCongress) -> AnnualCong
     quorum = rules.check_quorum(due, cmd.present)
     annual = rules.annual_congress(cmd.occurred_on, union.last_congress_on)
     return AnnualCongressHeld(
-        org_id=union.org_id,
-        due=due,
-        present=cmd.present,
-        agenda=cmd.agenda,
-        quorate=True,
-        evidence=[quorum, annual],
+        org_id=union.org_id, due=due, **cmd.given("present", "agenda"), quorate=True, evidence=[quorum, annual]
     )
 
 
@@ -90,10 +85,5 @@ def decide_vice_chair_removal(union: UnionState, cmd: RemoveViceChair) -> ViceCh
     rules.require_vice_chair(union.org_id, cmd.vice_chair, union.vice_chairs)
     # R-REMOVAL: more than half of *all* members or representatives, counted against the congress.
     evidence = check_removal_vote(union, cmd.removal) | {"vice_chair": cmd.vice_chair}
-    return ViceChairRemoved(
-        org_id=union.org_id,
-        vice_chair=cmd.vice_chair,
-        removal=cmd.removal,
-        reason=cmd.reason,
-        evidence=[evidence],
-    )
+    removal = cmd.given("vice_chair", "removal", "reason")
+    return ViceChairRemoved(org_id=union.org_id, **removal, evidence=[evidence])

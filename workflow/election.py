@@ -31,7 +31,7 @@ from workflow import rules
 from workflow.command import ProcedureCommand
 from workflow.election_vote import HoldCongress, HoldRunoff, decide_congress, decide_runoff
 from workflow.election_vote import outcome_of as outcome_of
-from workflow.kinds import ApproveFiling, RejectFiling, StepHandler, rejected
+from workflow.kinds import ApproveFiling, RejectFiling, StepHandler, approval, rejected
 from workflow.kinds import as_command as _as
 from workflow.profile import RuleProfile
 from workflow.state import ElectionProgress, FoundingProcedure, Procedure, ReelectionProcedure, UnionState
@@ -163,10 +163,8 @@ def decide_congress_type(
     women = rules.women_requirement(who.female_members, profile)
     return CongressTypeDecided(
         procedure_id=proc.procedure_id,
-        congress_type=cmd.congress_type,
-        form=cmd.form,
+        **cmd.given("congress_type", "form", "committee_seats"),
         members=who.members,
-        committee_seats=cmd.committee_seats,
         women_organisation=women["required"],
         evidence=[*checks, women],
     )
@@ -202,15 +200,11 @@ def decide_candidates(
         checks.append(rules.check_ineligible(x, "committee", who.unit_type))
     for x in cmd.chair_candidates:
         checks.append(rules.check_ineligible(x, "chair", who.unit_type))
+    proposed = cmd.given(
+        "committee_candidates", "chair_candidates", "funds_review_seats", "funds_review_candidates", "chair_elected_by"
+    )
     return CandidatesProposed(
-        procedure_id=proc.procedure_id,
-        committee_seats=e.committee_seats,
-        committee_candidates=cmd.committee_candidates,
-        chair_candidates=cmd.chair_candidates,
-        funds_review_seats=cmd.funds_review_seats,
-        funds_review_candidates=cmd.funds_review_candidates,
-        chair_elected_by=cmd.chair_elected_by,
-        evidence=checks,
+        procedure_id=proc.procedure_id, committee_seats=e.committee_seats, **proposed, evidence=checks
     )
 
 
@@ -220,13 +214,8 @@ def decide_post(proc: Procedure, cmd: PostCandidates) -> CandidatesPosted:
 
 def decide_file_candidates(proc: Procedure, cmd: FileCandidates, who: Electorate) -> CandidatesFiled:
     evidence = rules.require_party_vetting(who.has_party_org, cmd.party_approved, cmd.party_org)
-    return CandidatesFiled(
-        procedure_id=proc.procedure_id,
-        party_org=cmd.party_org,
-        party_approved=cmd.party_approved,
-        remarks=cmd.remarks,
-        evidence=[evidence],
-    )
+    filing = cmd.given("party_org", "party_approved", "remarks")
+    return CandidatesFiled(procedure_id=proc.procedure_id, **filing, evidence=[evidence])
 
 
 def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> ChairElected:
@@ -240,16 +229,8 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> Chair
     evidence = [rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by}]
     # R-ELECTED: every elected post has its votes, so each vice-chair is checked as the chair is.
     evidence += rules.check_vice_chairs_elected(cmd.due, cmd.vice_chairs, cmd.vice_chair_yes, e.chair_elected_by)
-    return ChairElected(
-        procedure_id=proc.procedure_id,
-        chair=cmd.chair,
-        vice_chairs=cmd.vice_chairs,
-        by=e.chair_elected_by,
-        due=cmd.due,
-        yes=cmd.yes,
-        vice_chair_yes=cmd.vice_chair_yes,
-        evidence=evidence,
-    )
+    votes = cmd.given("chair", "vice_chairs", "due", "yes", "vice_chair_yes")
+    return ChairElected(procedure_id=proc.procedure_id, **votes, by=e.chair_elected_by, evidence=evidence)
 
 
 def decide_results(
@@ -277,41 +258,25 @@ def decide_results(
             "term_years": cmd.term_years,
         }
     )
-    return ResultsFiled(
-        procedure_id=proc.procedure_id,
-        committee=e.committee,
-        chair=e.chair,
-        vice_chairs=e.vice_chairs,
-        funds_review=e.funds_review,
-        funds_review_director=cmd.funds_review_director,
-        finance_person=cmd.finance_person,
-        women_committee_formed=cmd.women_committee_formed,
-        women_director=cmd.women_director,
-        fulltime_chair=cmd.fulltime_chair,
-        term_years=cmd.term_years,
-        evidence=checks,
+    # What the congress elected, as the election holds it, and what the filing adds to it.
+    elected = {"committee": e.committee, "chair": e.chair, "vice_chairs": e.vice_chairs, "funds_review": e.funds_review}
+    filed = cmd.given(
+        "funds_review_director",
+        "finance_person",
+        "women_committee_formed",
+        "women_director",
+        "fulltime_chair",
+        "term_years",
     )
+    return ResultsFiled(procedure_id=proc.procedure_id, **elected, **filed, evidence=checks)
 
 
 def decide_approve_results(proc: Procedure, e: ElectionProgress, cmd: ApproveFiling) -> ResultsApproved:
     assert e.congress_on is not None and e.term_years is not None
     # R-FOUNDED / R-TERM-END: the term runs from the congress date, not from the reply's date.
-    end = rules.term_end(e.congress_on, e.term_years)
-    return ResultsApproved(
-        procedure_id=proc.procedure_id,
-        document_no=cmd.document_no,
-        remarks=cmd.remarks,
-        term_start=e.congress_on,
-        term_years=e.term_years,
-        term_end=end,
-        evidence=[
-            {
-                "rule": "R-TERM-END",
-                "start": e.congress_on.isoformat(),
-                "years": e.term_years,
-                "end": end.isoformat(),
-            }
-        ],
+    end, reckoned = rules.reckon_term_end(e.congress_on, e.term_years)
+    return approval(
+        ResultsApproved, proc, cmd, term_start=e.congress_on, term_years=e.term_years, term_end=end, evidence=[reckoned]
     )
 
 
@@ -339,11 +304,7 @@ def progress(proc: Procedure) -> ElectionProgress:
 def _approve_candidates(proc: Procedure, cmd: ApproveFiling) -> list[ProcedureEvent]:
     # R-VETTING, the higher-level union's part.
     evidence: list[dict[str, Any]] = [{"rule": "R-VETTING", "higher_union": True}]
-    return [
-        CandidatesApproved(
-            procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, evidence=evidence
-        )
-    ]
+    return [approval(CandidatesApproved, proc, cmd, evidence=evidence)]
 
 
 # The election phase's step handlers (events.flows.election), for a founding or a re-election.

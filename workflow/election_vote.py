@@ -118,10 +118,7 @@ def decide_congress(
     checks += [committee.evidence | {"body": "committee"}, funds.evidence | {"body": "funds_review"}]
     return CongressHeld(
         procedure_id=proc.procedure_id,
-        due=cmd.due,
-        present=cmd.present,
-        committee_vote=cmd.committee_vote,
-        funds_review_vote=cmd.funds_review_vote,
+        **cmd.given("due", "present", "committee_vote", "funds_review_vote"),
         committee=outcome_of(committee),
         funds_review=outcome_of(funds),
         evidence=checks,
@@ -141,13 +138,7 @@ def decide_runoff(proc: Procedure, e: ElectionProgress, cmd: HoldRunoff, profile
     seated = len(e.committee if committee else e.funds_review)
     result = _count(cmd.vote, cmd.due, profile, e.members if committee else None, seated=seated)
     checks.append(result.evidence | {"body": cmd.body, "runoff": pending.reason})
+    held = cmd.given("body", "due", "present", "vote")
     return RunoffHeld(
-        procedure_id=proc.procedure_id,
-        body=cmd.body,
-        reason=pending.reason,
-        due=cmd.due,
-        present=cmd.present,
-        vote=cmd.vote,
-        outcome=outcome_of(result),
-        evidence=checks,
+        procedure_id=proc.procedure_id, **held, reason=pending.reason, outcome=outcome_of(result), evidence=checks
     )

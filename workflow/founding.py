@@ -23,9 +23,9 @@ from events.flows.founding import (
 from workflow import election, election_fold, rules
 from workflow.command import UNIT_EXAMPLE, ProcedureCommand, UnionCommand, handles
 from workflow.kinds import (
-    ApproveFiling,
     ProcedureKind,
     StepHandler,
+    approval,
     as_command,
     opener,
     opening,
@@ -124,39 +124,20 @@ def _resubmit(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list
     cmd = as_command(cmd, ResubmitFoundingRequest)
     rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     size = rules.check_prep_group(len(cmd.prep_group), proc.profile)
-    return [
-        FoundingRequestResubmitted(
-            procedure_id=proc.procedure_id,
-            unit=cmd.unit,
-            initiators=cmd.initiators,
-            prep_group=cmd.prep_group,
-            evidence=[size],
-        )
-    ]
+    request = cmd.given("unit", "initiators", "prep_group")
+    return [FoundingRequestResubmitted(procedure_id=proc.procedure_id, **request, evidence=[size])]
 
 
 def _record_members(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     cmd = as_command(cmd, RecordMembersRecruited)
     rules.check_unit_counts(cmd.employees, cmd.members, cmd.female_members)
-    return [
-        MembersRecruited(
-            procedure_id=proc.procedure_id,
-            members=cmd.members,
-            female_members=cmd.female_members,
-            employees=cmd.employees,
-        )
-    ]
+    return [MembersRecruited(procedure_id=proc.procedure_id, **cmd.given("members", "female_members", "employees"))]
 
 
 def _approve_prep_group(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, FoundingProcedure)
-    cmd = as_command(cmd, ApproveFiling)
     size = rules.check_prep_group(len(proc.prep_group), proc.profile)  # R-PREP-GROUP
-    return [
-        PreparatoryGroupApproved(
-            procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, evidence=[size]
-        )
-    ]
+    return [approval(PreparatoryGroupApproved, proc, cmd, evidence=[size])]
 
 
 HANDLERS: dict[str, StepHandler] = {
@@ -182,14 +163,8 @@ def decide_request(
     rules.require_not_founded(union.org_id, union.founded or under_way)
     rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     size = rules.check_prep_group(len(cmd.prep_group), profile)
-    return FoundingRequested(
-        procedure_id=procedure_id,
-        **profile.pinned(),
-        unit=cmd.unit,
-        initiators=cmd.initiators,
-        prep_group=cmd.prep_group,
-        evidence=[size],
-    )
+    request = cmd.given("unit", "initiators", "prep_group")
+    return FoundingRequested(procedure_id=procedure_id, **profile.pinned(), **request, evidence=[size])
 
 
 @handles(RequestFounding)

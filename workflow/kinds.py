@@ -84,6 +84,7 @@ class ProcedureKind:
 
 
 _C = TypeVar("_C", bound=ProcedureCommand)
+_E = TypeVar("_E", bound=ProcedureEvent)
 _P = TypeVar("_P", bound=Procedure)
 _U = TypeVar("_U", bound=UnionCommand)
 
@@ -159,14 +160,16 @@ class WithdrawProcedure(ProcedureCommand):
     reason: str = Field(min_length=1)
 
 
+def approval(event: Callable[..., _E], proc: Procedure, cmd: ProcedureCommand, **facts: Any) -> _E:
+    """The event recording the higher-level union's approval of what `proc` filed (R-APPROVER): its
+    reply number and remarks, with the `facts` the approval decides."""
+    cmd = as_command(cmd, ApproveFiling)
+    return event(procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, **facts)
+
+
 def approved(event: Callable[..., ProcedureEvent], **facts: Any) -> StepHandler:
     """The handler of an approval that records the reply (R-APPROVER) and checks nothing more."""
-
-    def handle(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
-        cmd = as_command(cmd, ApproveFiling)
-        return [event(procedure_id=proc.procedure_id, document_no=cmd.document_no, remarks=cmd.remarks, **facts)]
-
-    return handle
+    return lambda u, proc, cmd: [approval(event, proc, cmd, **facts)]
 
 
 def rejected(event: Callable[..., ProcedureEvent]) -> StepHandler:

@@ -110,9 +110,7 @@ def decide_register(org: UnionState, parent: UnionState | None, cmd: RegisterOrg
     rules.require_unit_facts(cmd.level, cmd.unit is not None)
     if cmd.unit is not None:
         rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
-    return OrganisationRegistered(
-        org_id=cmd.org_id, name=cmd.name, level=cmd.level, parent_id=cmd.parent_id, unit=cmd.unit
-    )
+    return OrganisationRegistered(**cmd.given("org_id", "name", "level", "parent_id", "unit"))
 
 
 def decide_update_facts(org: UnionState, cmd: UpdateUnitFacts) -> UnitFactsUpdated:
@@ -129,21 +127,6 @@ def decide_import_term(union: UnionState, cmd: ImportExistingTerm, profile: Rule
     rules.require_no_history(union.org_id, list(union.procedures))
     rules.require_term_started_by(cmd.term_start, cmd.occurred_on)
     years = rules.check_term_years(cmd.term_years, profile)  # R-TERM
-    end = rules.term_end(cmd.term_start, cmd.term_years)
-    return ExistingTermImported(
-        org_id=union.org_id,
-        term_start=cmd.term_start,
-        term_years=cmd.term_years,
-        term_end=end,
-        chair=cmd.chair,
-        source=cmd.source,
-        evidence=[
-            years,
-            {
-                "rule": "R-TERM-END",
-                "start": cmd.term_start.isoformat(),
-                "years": cmd.term_years,
-                "end": end.isoformat(),
-            },
-        ],
-    )
+    end, reckoned = rules.reckon_term_end(cmd.term_start, cmd.term_years)
+    imported = cmd.given("term_start", "term_years", "chair", "source")
+    return ExistingTermImported(org_id=union.org_id, **imported, term_end=end, evidence=[years, reckoned])

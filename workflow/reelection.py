@@ -72,8 +72,7 @@ def decide_open(union: UnionState, procedure_id: str, cmd: OpenReelection, profi
     return ReelectionOpened(
         procedure_id=procedure_id,
         **profile.pinned(),
-        plan=cmd.plan,
-        planned_congress_on=cmd.planned_congress_on,
+        **cmd.given("plan", "planned_congress_on"),
         term_end=term.end,
         early=early,
         evidence=evidence,

@@ -11,11 +11,13 @@ One extension per term: the limit bounds the total delay, and a second request w
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import Field
 
 from events.catalogue import ProcedureEvent
+from events.flows import Flow
 from events.flows.term_change import (
     EARLY_REELECTION_FLOW,
     EXTENSION_FLOW,
@@ -28,7 +30,7 @@ from events.flows.term_change import (
 )
 from workflow import rules
 from workflow.command import ProcedureCommand, UnionCommand, handles
-from workflow.kinds import ApproveFiling, ProcedureKind, as_command, opener, opening, rejected, term_profile, withdraw
+from workflow.kinds import ProcedureKind, StepHandler, approval, opener, opening, rejected, term_profile, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, Term, TermChangeProcedure, UnionState
 
@@ -43,6 +45,36 @@ class _TermChangeRequest(UnionCommand):
     """What both requests carry: the reason the higher-level union weighs."""
 
     reason: str = Field(min_length=1)
+
+
+class RequestExtension(_TermChangeRequest):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"reason": "单位重组", "new_deadline": "2024-09-01", "occurred_on": "2024-01-05"}
+    ]
+
+    new_deadline: dt.date
+
+
+class RequestEarlyReelection(_TermChangeRequest):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"reason": "主席调离", "planned_congress_on": "2023-06-01", "occurred_on": "2023-03-01"}
+    ]
+
+    planned_congress_on: dt.date
+
+
+_R = TypeVar("_R", bound=_TermChangeRequest)
+
+
+def _requested_by(
+    command: type[_R], flow: Flow, decide: Callable[[UnionState, str, _R, RuleProfile], ProcedureEvent]
+) -> None:
+    """Register `command`'s handler: it opens a procedure of `flow`'s kind with the request `decide`
+    records, under the profile of the term the request is about."""
+
+    @handles(command)
+    def request(cmd: _R, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+        return opening(union, cmd, actor, flow.kind, decide, term_profile(union, uow))
 
 
 def _requestable_term(union: UnionState, rule: str, kind: str, request: str) -> Term:
@@ -66,20 +98,24 @@ def _request_facts(
     }
 
 
+def _term_change(
+    flow: Flow,
+    requested: str,
+    apply: Callable[[UnionState, Procedure, ProcedureEvent, dt.date], None],
+    approve: StepHandler,
+    rejection: type[ProcedureEvent],
+) -> ProcedureKind:
+    """A term change: its request opens it with the reason, the term end and the `requested` date;
+    the higher-level union approves it (`approve`) or rejects it; the committee may withdraw it."""
+    return ProcedureKind(
+        flow=flow,
+        open_procedure=opener(TermChangeProcedure, flow, "reason", "term_end", requested),
+        apply=apply,
+        handlers={"approve": approve, "reject": rejected(rejection), "withdraw": withdraw},
+    )
+
+
 # --------------------------------------------------------------------------- extension
-
-
-class RequestExtension(_TermChangeRequest):
-    examples: ClassVar[list[dict[str, Any]]] = [
-        {"reason": "单位重组", "new_deadline": "2024-09-01", "occurred_on": "2024-01-05"}
-    ]
-
-    new_deadline: dt.date
-
-
-@handles(RequestExtension)
-def request_extension(cmd: RequestExtension, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    return opening(union, cmd, actor, EXTENSION_FLOW.kind, decide_extension_request, term_profile(union, uow))
 
 
 def decide_extension_request(
@@ -102,47 +138,17 @@ def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occ
 
 def _approve_extension(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.new_deadline is not None and proc.term_end is not None
-    cmd = as_command(cmd, ApproveFiling)
     term = rules.require_current_term("R-EXTENSION", union.org_id, union.term)
     rules.require_extension_for_current_term(proc.term_end, term.end)
     evidence = rules.check_extension(proc.term_end, proc.new_deadline, proc.profile)
-    return [
-        ExtensionApproved(
-            procedure_id=proc.procedure_id,
-            document_no=cmd.document_no,
-            remarks=cmd.remarks,
-            new_deadline=proc.new_deadline,
-            evidence=[evidence],
-        )
-    ]
+    return [approval(ExtensionApproved, proc, cmd, new_deadline=proc.new_deadline, evidence=[evidence])]
 
 
-EXTENSION = ProcedureKind(
-    flow=EXTENSION_FLOW,
-    open_procedure=opener(TermChangeProcedure, EXTENSION_FLOW, "reason", "term_end", "new_deadline"),
-    apply=_apply_extension,
-    handlers={
-        "approve": _approve_extension,
-        "reject": rejected(ExtensionRejected),
-        "withdraw": withdraw,
-    },
-)
+_requested_by(RequestExtension, EXTENSION_FLOW, decide_extension_request)
+EXTENSION = _term_change(EXTENSION_FLOW, "new_deadline", _apply_extension, _approve_extension, ExtensionRejected)
 
 
 # --------------------------------------------------------------------------- early re-election
-
-
-class RequestEarlyReelection(_TermChangeRequest):
-    examples: ClassVar[list[dict[str, Any]]] = [
-        {"reason": "主席调离", "planned_congress_on": "2023-06-01", "occurred_on": "2023-03-01"}
-    ]
-
-    planned_congress_on: dt.date
-
-
-@handles(RequestEarlyReelection)
-def request_early_reelection(cmd: RequestEarlyReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    return opening(union, cmd, actor, EARLY_REELECTION_FLOW.kind, decide_early_request, term_profile(union, uow))
 
 
 def decide_early_request(
@@ -164,26 +170,12 @@ def _apply_early(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurre
 
 def _approve_early(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
     assert isinstance(proc, TermChangeProcedure) and proc.term_end is not None
-    cmd = as_command(cmd, ApproveFiling)
     term = rules.require_current_term("R-EARLY", union.org_id, union.term)
     rules.require_early_for_current_term(proc.term_end, term.end)
-    return [
-        EarlyReelectionApproved(
-            procedure_id=proc.procedure_id,
-            document_no=cmd.document_no,
-            remarks=cmd.remarks,
-            evidence=[{"rule": "R-EARLY", "approved": True}],
-        )
-    ]
+    return [approval(EarlyReelectionApproved, proc, cmd, evidence=[{"rule": "R-EARLY", "approved": True}])]
 
 
-EARLY_REELECTION = ProcedureKind(
-    flow=EARLY_REELECTION_FLOW,
-    open_procedure=opener(TermChangeProcedure, EARLY_REELECTION_FLOW, "reason", "term_end", "planned_congress_on"),
-    apply=_apply_early,
-    handlers={
-        "approve": _approve_early,
-        "reject": rejected(EarlyReelectionRejected),
-        "withdraw": withdraw,
-    },
+_requested_by(RequestEarlyReelection, EARLY_REELECTION_FLOW, decide_early_request)
+EARLY_REELECTION = _term_change(
+    EARLY_REELECTION_FLOW, "planned_congress_on", _apply_early, _approve_early, EarlyReelectionRejected
 )

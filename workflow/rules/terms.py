@@ -32,6 +32,12 @@ def term_end(start: date, years: int) -> date:
     return add_years(start, years)
 
 
+def reckon_term_end(start: date, years: int) -> tuple[date, Evidence]:
+    """R-TERM-END: the term's end, with the evidence of how it was reckoned."""
+    end = term_end(start, years)
+    return end, {"rule": "R-TERM-END", "start": start.isoformat(), "years": years, "end": end.isoformat()}
+
+
 def check_extension(term_ends_on: date, new_deadline: date, profile: RuleProfile) -> Evidence:
     """R-EXTENSION (law; limit local): an approved delay moves the deadline to a date after the term
     end and at most ``extension_max_months`` (6) months after it, inclusive."""
