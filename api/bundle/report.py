@@ -24,16 +24,6 @@ class BundleBreak:
             where.append(f"version {self.version}")
         return f"{self.kind} at {', '.join(where)}: {self.detail}"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "file": self.file,
-            "stream_id": self.stream_id,
-            "version": self.version,
-            "line": self.line,
-            "detail": self.detail,
-        }
-
 
 @dataclass
 class BundleReport:
