@@ -39,13 +39,21 @@ def example(item: dict[str, Any]) -> ConfigDict:
 
 
 def record_body(
-    record: type[Any], name: str, doc: str, *, described: dict[str, str], item: dict[str, Any]
+    record: type[Any],
+    name: str,
+    doc: str,
+    *,
+    described: dict[str, str],
+    item: dict[str, Any],
+    derived: tuple[str, ...] = (),
 ) -> type[BaseModel]:
     """The body of a read model's record (a dataclass of `projections.queries`): its fields, in its
-    order and with its types, the `described` ones with their descriptions, then the record's
-    `href`; `item` is its example. The record is the one list of the fields."""
+    order and with its types, the `described` ones with their descriptions, then its `derived`
+    properties and its `href`; `item` is its example. The record is the one list of the fields."""
     hints = typing.get_type_hints(record)
     fields: dict[str, Any] = {
         f.name: (hints[f.name], Field(description=described.get(f.name))) for f in dataclasses.fields(record)
     }
+    for prop in derived:
+        fields[prop] = (typing.get_type_hints(getattr(record, prop).fget)["return"], ...)
     return create_model(name, __doc__=doc, __module__=__name__, __config__=example(item), **fields, href=(str, ...))
