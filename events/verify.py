@@ -33,6 +33,13 @@ from events.rows import EventRow
 _PAGE = 1000
 
 
+def log_place(stream_id: str | None, version: int | None) -> list[str]:
+    """Where a break is in the log, as the store's and the bundle's checks both name it: its
+    stream and version, those known."""
+    where = [] if stream_id is None else [f"stream {stream_id}"]
+    return where if version is None else [*where, f"version {version}"]
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     kind: str  # edited | chain-broken | version-gap | missing-stream | truncated | orphan | position-gap | log-head
@@ -42,11 +49,7 @@ class BrokenLink:
     position: int | None = None
 
     def __str__(self) -> str:
-        where = []
-        if self.stream_id is not None:
-            where.append(f"stream {self.stream_id}")
-        if self.version is not None:
-            where.append(f"version {self.version}")
+        where = log_place(self.stream_id, self.version)
         if self.position is not None:
             where.append(f"position {self.position}")
         return f"{self.kind} at {', '.join(where) or 'log'}: {self.detail}"

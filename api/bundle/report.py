@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from events.verify import log_place
+
 
 @dataclass(frozen=True)
 class BundleBreak:
@@ -17,22 +19,8 @@ class BundleBreak:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = [self.file + (f" line {self.line}" if self.line is not None else "")]
-        if self.stream_id is not None:
-            where.append(f"stream {self.stream_id}")
-        if self.version is not None:
-            where.append(f"version {self.version}")
-        return f"{self.kind} at {', '.join(where)}: {self.detail}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "file": self.file,
-            "stream_id": self.stream_id,
-            "version": self.version,
-            "line": self.line,
-            "detail": self.detail,
-        }
+        file = self.file + (f" line {self.line}" if self.line is not None else "")
+        return f"{self.kind} at {', '.join([file, *log_place(self.stream_id, self.version)])}: {self.detail}"
 
 
 @dataclass

@@ -12,7 +12,7 @@ from api.deps import ReaderDep, refuse_staff
 from api.routes.paging import DATE, TEXT, answer_page, check_cursor
 from api.routes.params import ORG_ID_PATTERN, Cursor, Limit
 from api.routes.reading import get
-from api.schemas.common import Page
+from api.schemas.common import page_of
 from api.schemas.inbox import InboxEntry
 from api.schemas.problem import ROLE_READ_PROBLEMS
 from projections import queries
@@ -25,7 +25,7 @@ router = APIRouter()
     router,
     "/inbox",
     "The filings waiting on an approving organisation, oldest first (R-APPROVER)",
-    Page[InboxEntry],
+    page_of(InboxEntry),
     problems=ROLE_READ_PROBLEMS,
     description="Approvers read their own organisation's inbox; auditors and administrators any "
     "organisation's in their subtree; staff have none (403).",

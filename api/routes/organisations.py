@@ -14,7 +14,7 @@ from api.routes.commands import add_command_route
 from api.routes.paging import TEXT, answer_page, check_cursor, own_only
 from api.routes.params import Cursor, Limit, OrgParam
 from api.routes.reading import get
-from api.schemas.common import Page
+from api.schemas.common import page_of
 from api.schemas.organisations import Organisation
 from events.catalogue import OrgLevel
 from projections import queries
@@ -35,14 +35,14 @@ add_command_route(
 
 
 def _organisation(r: queries.UnionRecord) -> dict[str, Any]:
-    return asdict(r) | {"legal_person": r.legal_person, "href": f"/unions/{r.org_id}"}
+    return asdict(r) | {"href": f"/unions/{r.org_id}"}
 
 
 @get(
     router,
     "/organisations",
     "The register: organisations of a subtree, in tree order (a parent before its children)",
-    Page[Organisation],
+    page_of(Organisation),
 )
 def list_organisations(
     read: ReaderDep,

@@ -32,7 +32,7 @@ from api.routes.params import (
 )
 from api.routes.reading import get
 from api.routes.unions import answers_now, dataclass_dict, encoded, readable_union
-from api.schemas.common import Page
+from api.schemas.common import page_of
 from api.schemas.problem import READ_PROBLEMS, example_response
 from api.schemas.procedures import PROCEDURE_EXAMPLE, ProcedureItem
 from projections import queries, schema
@@ -193,7 +193,7 @@ WaitingOn = Annotated[
 ]
 
 
-@get(router, "/procedures", "Procedures of a subtree with their status, in tree order", Page[ProcedureItem])
+@get(router, "/procedures", "Procedures of a subtree with their status, in tree order", page_of(ProcedureItem))
 def list_procedures(
     read: ReaderDep,
     org: OrgParam = None,

@@ -1,13 +1,16 @@
 """The page every list answers: its items and the cursor of the next page (keyset positions in
-the read models' own order, see `api.routes.paging`)."""
+the read models' own order, see `api.routes.paging`), and the body of a read model's record."""
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 # The workplace of the unions the examples show: the register lists it flat, a union's fold nests it.
 UNIT_EXAMPLE: dict[str, Any] = {
@@ -25,6 +28,32 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
+def page_of(item: type[M]) -> type[Page[M]]:
+    """`Page[item]` for a model built at run time (`record_body`), which mypy sees as a value."""
+    return Page[item]  # type: ignore[valid-type]
+
+
 def example(item: dict[str, Any]) -> ConfigDict:
     """A model's config whose JSON schema shows `item` as its one example."""
     return ConfigDict(json_schema_extra={"examples": [item]})
+
+
+def record_body(
+    record: type[Any],
+    name: str,
+    doc: str,
+    *,
+    described: dict[str, str],
+    item: dict[str, Any],
+    derived: tuple[str, ...] = (),
+) -> type[BaseModel]:
+    """The body of a read model's record (a dataclass of `projections.queries`): its fields, in its
+    order and with its types, the `described` ones with their descriptions, then its `derived`
+    properties and its `href`; `item` is its example. The record is the one list of the fields."""
+    hints = typing.get_type_hints(record)
+    fields: dict[str, Any] = {
+        f.name: (hints[f.name], Field(description=described.get(f.name))) for f in dataclasses.fields(record)
+    }
+    for prop in derived:
+        fields[prop] = (typing.get_type_hints(getattr(record, prop).fget)["return"], ...)
+    return create_model(name, __doc__=doc, __module__=__name__, __config__=example(item), **fields, href=(str, ...))

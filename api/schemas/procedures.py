@@ -3,58 +3,40 @@ example: the body has no model of its own), and a procedure kind's machine."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from api.schemas.common import record_body
+from projections.queries import ProcedureStatus
 
-from api.schemas.common import example
-
-
-class ProcedureItem(BaseModel):
-    """A procedure's status (`projections.queries.ProcedureStatus`)."""
-
-    model_config = example(
-        {
-            "procedure_id": "U1:founding-1",
-            "org_id": "U1",
-            "path": "ACFTU/HB/WH/JA/U1/",
-            "kind": "founding",
-            "state": "requested",
-            "closed": False,
-            "opened_on": "2019-01-05",
-            "last_moved_on": "2019-01-05",
-            "last_event": "FoundingRequested",
-            "waiting_on": "JA",
-            "waiting_for": "the preparatory group's approval",
-            "awaiting_approval": True,
-            "approver_org": "JA",
-            "filed_on": "2019-01-05",
-            "profile_name": "national",
-            "profile_version": 1,
-            "version": 2,
-            "href": "/procedures/U1:founding-1",
-        }
-    )
-
-    procedure_id: str
-    org_id: str
-    path: str
-    kind: str
-    state: str
-    closed: bool
-    opened_on: dt.date
-    last_moved_on: dt.date
-    last_event: str
-    waiting_on: str | None = Field(description="The organisation that must act next; null when closed")
-    waiting_for: str | None
-    awaiting_approval: bool
-    approver_org: str | None = Field(description="The direct higher-level union (R-APPROVER)")
-    filed_on: dt.date | None
-    profile_name: str
-    profile_version: int
-    version: int
-    href: str
+ProcedureItem = record_body(
+    ProcedureStatus,
+    "ProcedureItem",
+    "A procedure's status (`projections.queries.ProcedureStatus`).",
+    described={
+        "waiting_on": "The organisation that must act next; null when closed",
+        "approver_org": "The direct higher-level union (R-APPROVER)",
+    },
+    item={
+        "procedure_id": "U1:founding-1",
+        "org_id": "U1",
+        "path": "ACFTU/HB/WH/JA/U1/",
+        "kind": "founding",
+        "state": "requested",
+        "closed": False,
+        "opened_on": "2019-01-05",
+        "last_moved_on": "2019-01-05",
+        "last_event": "FoundingRequested",
+        "waiting_on": "JA",
+        "waiting_for": "the preparatory group's approval",
+        "awaiting_approval": True,
+        "approver_org": "JA",
+        "filed_on": "2019-01-05",
+        "profile_name": "national",
+        "profile_version": 1,
+        "version": 2,
+        "href": "/procedures/U1:founding-1",
+    },
+)
 
 
 PROCEDURE_EXAMPLE: dict[str, Any] = {

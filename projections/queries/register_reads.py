@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -47,12 +47,12 @@ class UnionRecord:
     founded_on: dt.date | None
     legal_person_no: str | None
     legal_person_on: dt.date | None
+    legal_person: bool = field(init=False)  # registered as a legal person: its number is on record
     last_congress_on: dt.date | None
     version: int  # the union stream's version the record reflects
 
-    @property
-    def legal_person(self) -> bool:
-        return self.legal_person_no is not None
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "legal_person", self.legal_person_no is not None)
 
 
 _O = schema.orgs

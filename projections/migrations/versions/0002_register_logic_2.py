@@ -13,30 +13,17 @@ register` does it by hand); until then the live listener leaves it alone rather 
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0002_register_logic_2"
 down_revision = "0001_projections"
 branch_labels = None
 depends_on = None
 
-_checkpoints = sa.table(
-    "proj_checkpoints",
-    sa.column("name", sa.String),
-    sa.column("position", sa.BigInteger),
-    sa.column("logic_version", sa.Integer),
-)
-
 
 def upgrade() -> None:
-    op.execute(
-        _checkpoints.update()
-        .where(_checkpoints.c.name == "register", _checkpoints.c.position == 0, _checkpoints.c.logic_version == 1)
-        .values(logic_version=2)
-    )
+    mark_unbuilt_as("register", old=1, new=2)
 
 
 def downgrade() -> None:
-    # Back to logic 1's marker; the rows are logic 2's until `unionflow rebuild --projection register`.
-    op.execute(_checkpoints.update().where(_checkpoints.c.name == "register").values(logic_version=1))
+    mark_back("register", old=1)

@@ -13,30 +13,17 @@ marked as built by logic 2; applied ones keep logic 1 and are reported as needin
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0003_alerts_logic_2"
 down_revision = "0002_register_logic_2"
 branch_labels = None
 depends_on = None
 
-_checkpoints = sa.table(
-    "proj_checkpoints",
-    sa.column("name", sa.String),
-    sa.column("position", sa.BigInteger),
-    sa.column("logic_version", sa.Integer),
-)
-
 
 def upgrade() -> None:
-    op.execute(
-        _checkpoints.update()
-        .where(_checkpoints.c.name == "alerts", _checkpoints.c.position == 0, _checkpoints.c.logic_version == 1)
-        .values(logic_version=2)
-    )
+    mark_unbuilt_as("alerts", old=1, new=2)
 
 
 def downgrade() -> None:
-    # Back to logic 1's marker; the stored facts are logic 2's until `unionflow rebuild --projection alerts`.
-    op.execute(_checkpoints.update().where(_checkpoints.c.name == "alerts").values(logic_version=1))
+    mark_back("alerts", old=1)
