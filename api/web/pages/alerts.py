@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.web.access import SignedInUser, readable
+from api.web.paging import Paging, paging
 from api.web.rendering import message, render, runtime_of
 from projections import queries
 from projections.models import alerts as alert_model
@@ -36,8 +36,7 @@ def alerts_page(
     org: str | None = None,
     kind: str = "",
     on: str = "",
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE,
+    asked: Paging = paging(PAGE_SIZE, most=500),
 ) -> Response:
     rt = runtime_of(request)
     org_id = org or user.actor.org_id
@@ -45,11 +44,11 @@ def alerts_page(
     day = parse_date(on) or rt.service.clock()
     try:
         page = queries.alerts(
-            rt.engine, on=day, subtree=org_id, kinds=[kind] if kind else None, limit=limit, cursor=cursor
+            rt.engine, on=day, subtree=org_id, kinds=[kind] if kind else None, limit=asked.limit, cursor=asked.cursor
         )
     except ValueError as exc:
         return message(request, "bad_input", text=str(exc), status=400, user=user)
-    params = {"org": org_id, "kind": kind, "on": day.isoformat(), "limit": str(limit)}
+    params = {"org": org_id, "kind": kind, "on": day.isoformat(), "limit": str(asked.limit)}
     next_url = f"/ui/alerts?{urlencode(params | {'cursor': page.next_cursor})}" if page.next_cursor else None
     return render(
         request,
@@ -61,7 +60,7 @@ def alerts_page(
             "page": page,
             "kinds": ALERT_KINDS,
             "next_url": next_url,
-            "first_url": f"/ui/alerts?{urlencode(params)}" if cursor else None,
+            "first_url": f"/ui/alerts?{urlencode(params)}" if asked.cursor else None,
         },
         user=user,
     )
