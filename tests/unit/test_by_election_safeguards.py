@@ -22,7 +22,6 @@ from tests.unit.by_election_support import (
 )
 from tests.unit.workflow_support import Driver, evidence_of
 from tests.unit.workflow_world import D, World, candidates, unit
-from workflow import by_election
 from workflow import commands as c
 from workflow.errors import InvalidDate, RuleViolation
 
@@ -170,17 +169,6 @@ def test_congress_may_elect_a_chair_from_outside_the_committee_r_vacancy(world: 
     d = _vacancy(world, chair_elected_by="congress")
     _request(d, D(2024, 7, 1), D(2024, 7, 9), names=("王", "孙"))
     assert d.state == "consent_requested"
-
-
-def test_committee_electorate_is_the_committee_without_the_departed_chair_r_vacancy(world: World) -> None:
-    """Given a committee of 7 whose chair left, then 6 are due: 7 is refused, 6 accepted."""
-    d = _vacancy(world)
-    assert by_election.electorate(d.union) == (6, "the committee")
-    _consented(d)
-    with pytest.raises(RuleViolation, match="7 due to attend, but the committee that elected the chair has 6"):
-        hold(d, D(2024, 7, 9), due=7, present=7, votes={"孙": 5, "李": 2})
-    hold(d, D(2024, 7, 9), due=6, present=6, votes={"孙": 4, "李": 2})
-    assert d.state == "held"
 
 
 # --------------------------------------------------------------------------- R-QUORUM, R-ELECTED

@@ -19,6 +19,7 @@ from tests.unit.by_election_support import (
 )
 from tests.unit.workflow_support import Driver, Scenario, event_types, found_union, given_union
 from tests.unit.workflow_world import D, World, staff, unit
+from workflow import by_election
 from workflow import commands as c
 from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
 
@@ -87,17 +88,22 @@ def test_by_election_electing_nobody_is_held_again_r_vacancy(world: World) -> No
 
 def test_by_election_is_held_by_the_committee_that_elected_the_chair_r_vacancy_r_quorum(world: World) -> None:
     """The committee of 7 elected the chair: it holds the by-election, the 6 besides the departed
-    chair due to attend (R-VACANCY: the committee without the departed chair)."""
+    chair due to attend (R-VACANCY: the committee without the departed chair): 80 or 7 due is
+    refused, 6 accepted."""
     d = _vacancy(world, chair_elected_by="committee")
+    assert by_election.electorate(d.union) == (6, "the committee")
     _consented(d)
     before = world.version("U1")
     with pytest.raises(RuleViolation) as err:
         hold(d, D(2024, 7, 1), due=80, present=60, votes={"孙": 50, "李": 10})
     assert err.value.rule_id == "R-QUORUM"
     assert "80 due to attend, but the committee that elected the chair has 6 with a vote" in err.value.message
+    with pytest.raises(RuleViolation, match="7 due to attend, but the committee that elected the chair has 6"):
+        hold(d, D(2024, 7, 1), due=7, present=7, votes={"孙": 5, "李": 2})
     assert world.version("U1") == before
     r = hold(d, D(2024, 7, 1), due=6, present=4, votes={"孙": 4})
     assert r.events[0].event.evidence[0] == COMMITTEE_QUORUM_4_OF_6  # type: ignore[attr-defined]
+    assert d.state == "held"
 
 
 def test_by_election_of_a_directly_elected_chair_counts_every_member_r_quorum_example_5(world: World) -> None:
