@@ -124,6 +124,18 @@ class ElectChair(ProcedureCommand):
         description="Each vice-chair's yes votes, by name; R-ELECTED: every vice-chair listed has them, "
         "more than half of those due",
     )
+    present: int | None = Field(
+        default=None,
+        ge=0,
+        description="Voters present at the vote (R-BALLOTS: no yes count above it). When the congress elects "
+        "and none is given, those present at its last sitting; when the committee elects, its members present",
+    )
+    valid_ballots: int | None = Field(
+        default=None,
+        ge=0,
+        description="Valid ballots in the vote (R-BALLOTS: at most those present, and no yes count above it); "
+        "when not given, every ballot of those present counts",
+    )
 
 
 class FileResults(ProcedureCommand):
@@ -237,7 +249,12 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> Chair
     # first meeting: either way R-ELECTED counts those due, not those present.
     due_expected = e.electorate if e.chair_elected_by == "congress" else len(e.committee)
     rules.require_chair_electorate_due(cmd.due, due_expected, e.chair_elected_by)
-    evidence = [rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by}]
+    # R-BALLOTS: the congress's vote is cast by those present at its sitting unless told otherwise.
+    present = cmd.present if cmd.present is not None or e.chair_elected_by != "congress" else e.present
+    yes = {cmd.chair: cmd.yes} | {v: cmd.vice_chair_yes[v] for v in cmd.vice_chairs if v in cmd.vice_chair_yes}
+    body = "the congress" if e.chair_elected_by == "congress" else "the committee"
+    evidence = [rules.check_officer_ballots(cmd.due, present, cmd.valid_ballots, yes, body)]
+    evidence.append(rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by})
     # R-ELECTED: every elected post has its votes, so each vice-chair is checked as the chair is.
     evidence += rules.check_vice_chairs_elected(cmd.due, cmd.vice_chairs, cmd.vice_chair_yes, e.chair_elected_by)
     return ChairElected(
@@ -248,6 +265,8 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> Chair
         due=cmd.due,
         yes=cmd.yes,
         vice_chair_yes=cmd.vice_chair_yes,
+        present=present,
+        valid_ballots=cmd.valid_ballots,
         evidence=evidence,
     )
 

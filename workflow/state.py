@@ -56,6 +56,7 @@ class ElectionProgress:
     posted_on: dt.date | None = None
     candidates_approved_on: dt.date | None = None
     congress_on: dt.date | None = None
+    present: int | None = None  # at the congress's last sitting (its vote, or a runoff's)
     committee: list[str] = field(default_factory=list)
     funds_review: list[str] = field(default_factory=list)
     runoffs: list[PendingRunoff] = field(default_factory=list)
