@@ -29,7 +29,7 @@ from events.flows.election import (
 )
 from workflow import rules
 from workflow.command import ProcedureCommand
-from workflow.election_vote import HoldCongress, HoldRunoff, decide_congress, decide_runoff
+from workflow.election_vote import HoldCongress, HoldRunoff, check_officers_vote, decide_congress, decide_runoff
 from workflow.election_vote import outcome_of as outcome_of
 from workflow.kinds import ApproveFiling, RejectFiling, StepHandler, rejected
 from workflow.kinds import as_command as _as
@@ -127,14 +127,11 @@ class ElectChair(ProcedureCommand):
     present: int | None = Field(
         default=None,
         ge=0,
-        description="Voters present at the vote (R-BALLOTS: no yes count above it). When the congress elects "
-        "and none is given, those present at its last sitting; when the committee elects, its members present",
+        description="Voters present (R-BALLOTS: no yes count above it); the committee's members present when it "
+        "elects; when the congress elects and none is given, those present at its last sitting",
     )
     valid_ballots: int | None = Field(
-        default=None,
-        ge=0,
-        description="Valid ballots in the vote (R-BALLOTS: at most those present, and no yes count above it); "
-        "when not given, every ballot of those present counts",
+        default=None, ge=0, description="Valid ballots (R-BALLOTS: no yes count above it); all of those present if none"
     )
 
 
@@ -241,7 +238,9 @@ def decide_file_candidates(proc: Procedure, cmd: FileCandidates, who: Electorate
     )
 
 
-def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> ChairElected:
+def decide_chair(
+    proc: Procedure, e: ElectionProgress, cmd: ElectChair, who: Electorate, profile: RuleProfile
+) -> ChairElected:
     rules.require_vetted_chair(cmd.chair, {x.name for x in e.chair_candidates})
     rules.require_officers_from_committee(cmd.chair, cmd.vice_chairs, e.committee)
     rules.require_distinct_officers(cmd.chair, cmd.vice_chairs)
@@ -249,11 +248,7 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> Chair
     # first meeting: either way R-ELECTED counts those due, not those present.
     due_expected = e.electorate if e.chair_elected_by == "congress" else len(e.committee)
     rules.require_chair_electorate_due(cmd.due, due_expected, e.chair_elected_by)
-    # R-BALLOTS: the congress's vote is cast by those present at its sitting unless told otherwise.
-    present = cmd.present if cmd.present is not None or e.chair_elected_by != "congress" else e.present
-    yes = {cmd.chair: cmd.yes} | {v: cmd.vice_chair_yes[v] for v in cmd.vice_chairs if v in cmd.vice_chair_yes}
-    body = "the congress" if e.chair_elected_by == "congress" else "the committee"
-    evidence = [rules.check_officer_ballots(cmd.due, present, cmd.valid_ballots, yes, body)]
+    present, evidence = check_officers_vote(e, cmd, who, profile)
     evidence.append(rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by})
     # R-ELECTED: every elected post has its votes, so each vice-chair is checked as the chair is.
     evidence += rules.check_vice_chairs_elected(cmd.due, cmd.vice_chairs, cmd.vice_chair_yes, e.chair_elected_by)
@@ -384,7 +379,7 @@ HANDLERS: dict[str, StepHandler] = {
         decide_congress(p, progress(p), _as(cmd, HoldCongress), electorate(u, p), p.profile)
     ],
     "hold_runoff": lambda u, p, cmd: [decide_runoff(p, progress(p), _as(cmd, HoldRunoff), p.profile)],
-    "elect_chair": lambda u, p, cmd: [decide_chair(p, progress(p), _as(cmd, ElectChair))],
+    "elect_chair": lambda u, p, cmd: [decide_chair(p, progress(p), _as(cmd, ElectChair), electorate(u, p), p.profile)],
     "file_results": lambda u, p, cmd: [
         decide_results(p, progress(p), _as(cmd, FileResults), electorate(u, p), p.profile)
     ],
