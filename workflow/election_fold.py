@@ -139,7 +139,7 @@ def apply_to_union(
             union.last_congress_on = occurred_on  # A-NO-ANNUAL-CONGRESS reads this
         case ResultsApproved():
             # R-FOUNDED / R-REELECTION: the approval starts the (new) term from the congress date.
-            term = union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=proc.procedure_id)
+            term = union.start_term(ev.term_start, ev.term_years, ev.term_end, proc.procedure_id, since=occurred_on)
             term.chair_elected_by = e.chair_elected_by
             term.representatives = e.representatives if e.congress_type == "representative_congress" else None
             if union.founded_on is None:

@@ -24,6 +24,7 @@ UNION_EXAMPLE: dict[str, Any] = {
         "end": "2024-03-01",
         "deadline": "2024-03-01",
         "started_by": "U1:founding-1",
+        "since": "2019-03-20",
         "extension_procedure": None,
         "early_reelection_procedure": None,
         "early_congress_on": None,
@@ -36,6 +37,9 @@ UNION_EXAMPLE: dict[str, Any] = {
     "acting_chair": None,
     "legal_person_no": None,
     "last_congress_on": "2019-03-01",
+    "registered_on": "2019-01-01",
+    "chair_since": "2019-03-20",
+    "vice_chairs_since": "2019-03-20",
     "procedures": [
         {
             "procedure_id": "U1:founding-1",

@@ -3,6 +3,7 @@ and against the history they continue. A refusal is an InvalidDate naming the da
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from workflow.errors import InvalidDate
@@ -18,49 +19,44 @@ def require_not_in_the_future(occurred_on: date, today: date) -> None:
         )
 
 
-def require_not_before_term(occurred_on: date, term_start: date | None) -> None:
-    """DATE-ORDER: a request about the current term cannot predate it (a vacancy, an extension...).
-    ``term_start`` is None while the union has no term."""
-    if term_start is not None and occurred_on < term_start:
+def require_not_before(
+    occurred_on: date, fact: str, fact_on: date | None, key: str = "not_before", what: str = "occurred_on"
+) -> None:
+    """DATE-ORDER, the one rule for dates in a history: a fact is not dated before the last fact it
+    depends on (``fact``, dated ``fact_on``; None when there is none). The same day passes. The
+    refusal names both dates; its evidence gives them under ``what`` and ``key``."""
+    if fact_on is not None and occurred_on < fact_on:
         raise InvalidDate(
             "DATE-ORDER",
-            f"occurred_on {occurred_on} is before the current term began ({term_start})",
-            {"occurred_on": occurred_on.isoformat(), "term_start": term_start.isoformat()},
+            f"{what} {occurred_on} is before {fact} ({fact_on})",
+            {what: occurred_on.isoformat(), key: fact_on.isoformat()},
         )
+
+
+def require_not_before_facts(occurred_on: date, facts: Mapping[str, tuple[str, date | None]]) -> None:
+    """DATE-ORDER for a union's record: not before the latest of the facts it depends on, given as
+    ``{evidence key: (what the fact is, its date or None)}``; the refusal names that latest fact."""
+    dated = [(on, key, fact) for key, (fact, on) in facts.items() if on is not None]
+    if dated:
+        on, key, fact = max(dated)
+        require_not_before(occurred_on, fact, on, key)
 
 
 def require_not_before_previous_step(occurred_on: date, previous_step_on: date) -> None:
-    """DATE-ORDER: a procedure's steps happen in order."""
-    if occurred_on < previous_step_on:
-        raise InvalidDate(
-            "DATE-ORDER",
-            f"occurred_on {occurred_on} is before the procedure's previous step ({previous_step_on}): "
-            "steps happen in order",
-            {"occurred_on": occurred_on.isoformat(), "previous_step_on": previous_step_on.isoformat()},
-        )
+    """DATE-ORDER: a procedure's steps happen in order, each not before the procedure's last."""
+    require_not_before(occurred_on, "the procedure's previous step", previous_step_on, "previous_step_on")
 
 
 def require_congress_planned_after_plan(planned_congress_on: date, plan_on: date) -> None:
     """DATE-ORDER: a re-election plan (R-REELECTION) plans a congress still to come."""
-    if planned_congress_on < plan_on:
-        raise InvalidDate(
-            "DATE-ORDER",
-            f"the planned congress ({planned_congress_on}) is before the plan's date ({plan_on})",
-            {"planned_congress_on": planned_congress_on.isoformat()},
-        )
+    require_not_before(planned_congress_on, "the plan's date", plan_on, "occurred_on", "planned_congress_on")
 
 
 def require_by_election_planned_after_request(planned_on: date, requested_on: date) -> None:
-    """DATE-ORDER: a by-election (R-VACANCY) is planned for a day after it is requested."""
-    if planned_on < requested_on:
-        raise InvalidDate("DATE-ORDER", f"the by-election ({planned_on}) is planned before the request", {})
+    """DATE-ORDER: a by-election (R-VACANCY) is planned for a day not before it is requested."""
+    require_not_before(planned_on, "the by-election's request", requested_on, "occurred_on", "planned_on")
 
 
 def require_term_started_by(term_start: date, imported_on: date) -> None:
     """DATE-ORDER: an imported term is already running on the day it is imported."""
-    if term_start > imported_on:
-        raise InvalidDate(
-            "DATE-ORDER",
-            f"term_start {term_start} is after the import's date {imported_on}",
-            {"term_start": term_start.isoformat(), "occurred_on": imported_on.isoformat()},
-        )
+    require_not_before(imported_on, "the imported term's start", term_start, "term_start")
