@@ -69,8 +69,11 @@ class TermItem(BaseModel):
     started_by: str = Field(description='The procedure whose approval started it, or "import"')
     started_on: dt.date
     succeeded_on: dt.date | None = Field(description="The next term's start (its congress date)")
-    succeeded_approved_on: dt.date | None
-    on_time: bool | None = Field(description="Succeeded by its deadline (R-ON-TIME); null while current")
+    succeeded_approved_on: dt.date | None = Field(description="The next term's approval: its re-election's (R-ON-TIME)")
+    on_time: bool | None = Field(
+        description="Re-elected on time: the re-election approved by the deadline (R-ON-TIME, when A-TERM-OVERDUE "
+        "stops); null while current"
+    )
 
 
 class TermsTimeline(BaseModel):
