@@ -121,7 +121,8 @@ def _term_columns() -> list[sa.Column[object]]:
         _c("started_by", ID, False),  # the procedure whose approval started it, or "import"
         _c("started_on", sa.Date, False),  # business date it became the current term
         _c("succeeded_on", sa.Date),  # the next term's start (its congress date, R-FOUNDED)
-        _c("succeeded_approved_on", sa.Date),  # the next term's approval
+        _c("succeeded_approved_on", sa.Date),  # the next term's approval (its re-election's)
+        _c("on_time", sa.Boolean),  # R-ON-TIME: re-elected by the deadline (projections.on_time); null while current
     ]
 
 

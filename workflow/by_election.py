@@ -56,6 +56,8 @@ _VOTE = {"seats": 1, "ballots_issued": 6, "ballots_returned": 6, "invalid_ballot
 
 
 class RecordChairVacancy(UnionCommand):
+    # DATE-ORDER: the chair leaves (or is removed) once installed.
+    depends_on: ClassVar[tuple[str, ...]] = (*UnionCommand.depends_on, "chair_since")
     examples: ClassVar[list[dict[str, Any]]] = [
         {"acting_chair": "钱", "reason": "主席调离", "occurred_on": "2021-05-01"},
         {
@@ -160,7 +162,7 @@ def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: d
         case ByElectionRejected():
             proc.elected = None
         case ByElectionApproved():
-            union.chair, union.acting_chair = ev.chair, None
+            union.chair, union.acting_chair, union.chair_since = ev.chair, None, occurred_on
             # A vice-chair elected chair leaves the vice-chair's post.
             union.leave_vice_chair(ev.chair)
 

@@ -60,6 +60,9 @@ class Command(BaseModel):
 
 
 class UnionCommand(Command):
+    # DATE-ORDER: the facts of the union (`UnionState.dated_facts`) this record may not predate.
+    depends_on: ClassVar[tuple[str, ...]] = ("registered_on", "term_start")
+
     union_id: str = Field(min_length=1)
 
 

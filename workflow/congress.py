@@ -43,6 +43,9 @@ class RecordCongress(UnionCommand):
 class RemoveViceChair(UnionCommand):
     """Record that the congress removed a vice-chair from the post (罢免, R-REMOVAL)."""
 
+    # DATE-ORDER: a vice-chair is removed once installed.
+    depends_on: ClassVar[tuple[str, ...]] = (*UnionCommand.depends_on, "vice_chairs_since")
+
     examples: ClassVar[list[dict[str, Any]]] = [
         {"vice_chair": "钱", "removal": {"total": 80, "yes": 41}, "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
     ]

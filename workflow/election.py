@@ -29,7 +29,7 @@ from events.flows.election import (
 )
 from workflow import rules
 from workflow.command import ProcedureCommand
-from workflow.election_vote import HoldCongress, HoldRunoff, decide_congress, decide_runoff
+from workflow.election_vote import HoldCongress, HoldRunoff, check_officers_vote, decide_congress, decide_runoff
 from workflow.election_vote import outcome_of as outcome_of
 from workflow.kinds import ApproveFiling, RejectFiling, StepHandler, approval, rejected
 from workflow.kinds import as_command as _as
@@ -123,6 +123,15 @@ class ElectChair(ProcedureCommand):
         default_factory=dict,
         description="Each vice-chair's yes votes, by name; R-ELECTED: every vice-chair listed has them, "
         "more than half of those due",
+    )
+    present: int | None = Field(
+        default=None,
+        ge=0,
+        description="Voters present (R-BALLOTS: no yes count above it); the committee's members present when it "
+        "elects; when the congress elects and none is given, those present at its last sitting",
+    )
+    valid_ballots: int | None = Field(
+        default=None, ge=0, description="Valid ballots (R-BALLOTS: no yes count above it); all of those present if none"
     )
 
 
@@ -218,7 +227,9 @@ def decide_file_candidates(proc: Procedure, cmd: FileCandidates, who: Electorate
     return CandidatesFiled(procedure_id=proc.procedure_id, **filing, evidence=[evidence])
 
 
-def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> ChairElected:
+def decide_chair(
+    proc: Procedure, e: ElectionProgress, cmd: ElectChair, who: Electorate, profile: RuleProfile
+) -> ChairElected:
     rules.require_vetted_chair(cmd.chair, {x.name for x in e.chair_candidates})
     rules.require_officers_from_committee(cmd.chair, cmd.vice_chairs, e.committee)
     rules.require_distinct_officers(cmd.chair, cmd.vice_chairs)
@@ -226,11 +237,14 @@ def decide_chair(proc: Procedure, e: ElectionProgress, cmd: ElectChair) -> Chair
     # first meeting: either way R-ELECTED counts those due, not those present.
     due_expected = e.electorate if e.chair_elected_by == "congress" else len(e.committee)
     rules.require_chair_electorate_due(cmd.due, due_expected, e.chair_elected_by)
-    evidence = [rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by}]
+    present, evidence = check_officers_vote(e, cmd, who, profile)
+    evidence.append(rules.check_elected(cmd.due, cmd.yes) | {"elected_by": e.chair_elected_by})
     # R-ELECTED: every elected post has its votes, so each vice-chair is checked as the chair is.
     evidence += rules.check_vice_chairs_elected(cmd.due, cmd.vice_chairs, cmd.vice_chair_yes, e.chair_elected_by)
-    votes = cmd.given("chair", "vice_chairs", "due", "yes", "vice_chair_yes")
-    return ChairElected(procedure_id=proc.procedure_id, **votes, by=e.chair_elected_by, evidence=evidence)
+    votes = cmd.given("chair", "vice_chairs", "due", "yes", "vice_chair_yes", "valid_ballots")
+    return ChairElected(
+        procedure_id=proc.procedure_id, **votes, by=e.chair_elected_by, present=present, evidence=evidence
+    )
 
 
 def decide_results(
@@ -326,7 +340,7 @@ HANDLERS: dict[str, StepHandler] = {
         decide_congress(p, progress(p), _as(cmd, HoldCongress), electorate(u, p), p.profile)
     ],
     "hold_runoff": lambda u, p, cmd: [decide_runoff(p, progress(p), _as(cmd, HoldRunoff), p.profile)],
-    "elect_chair": lambda u, p, cmd: [decide_chair(p, progress(p), _as(cmd, ElectChair))],
+    "elect_chair": lambda u, p, cmd: [decide_chair(p, progress(p), _as(cmd, ElectChair), electorate(u, p), p.profile)],
     "file_results": lambda u, p, cmd: [
         decide_results(p, progress(p), _as(cmd, FileResults), electorate(u, p), p.profile)
     ],

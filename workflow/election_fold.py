@@ -70,7 +70,7 @@ def _apply_candidates(e: ElectionProgress, ev: CandidatesProposed) -> None:
 
 
 def _apply_congress(e: ElectionProgress, ev: CongressHeld, occurred_on: dt.date) -> None:
-    e.congress_on = occurred_on
+    e.congress_on, e.present = occurred_on, ev.present
     e.committee = list(ev.committee.elected)
     e.funds_review = list(ev.funds_review.elected)
     # R-SHORTFALL: a reduction makes the body as large as those elected.
@@ -91,6 +91,7 @@ def _apply_congress(e: ElectionProgress, ev: CongressHeld, occurred_on: dt.date)
 
 def _apply_runoff(e: ElectionProgress, ev: RunoffHeld) -> None:
     pending = next(r for r in e.runoffs if r.body == ev.body)
+    e.present = ev.present
     seated = e.committee if ev.body == "committee" else e.funds_review
     seated.extend(ev.outcome.elected)
     if ev.outcome.shortfall_action == "reduce_seats":
@@ -107,7 +108,7 @@ def _apply_runoff(e: ElectionProgress, ev: RunoffHeld) -> None:
 def _apply_results_rejected(e: ElectionProgress, ev: ResultsRejected) -> ElectionProgress:
     """The higher-level union sends the results back to the step to redo (redo_from)."""
     if ev.redo_from in ("congress", "candidates"):
-        e.congress_on, e.committee, e.funds_review, e.runoffs = None, [], [], []
+        e.congress_on, e.present, e.committee, e.funds_review, e.runoffs = None, None, [], [], []
         e.chair, e.vice_chairs = None, []
         # R-SHORTFALL: a reduction was the rejected congress's; the seats are as proposed
         e.committee_seats, e.funds_review_seats = e.proposed_committee_seats, e.proposed_funds_review_seats
@@ -138,7 +139,7 @@ def apply_to_union(
             union.last_congress_on = occurred_on  # A-NO-ANNUAL-CONGRESS reads this
         case ResultsApproved():
             # R-FOUNDED / R-REELECTION: the approval starts the (new) term from the congress date.
-            term = union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=proc.procedure_id)
+            term = union.start_term(ev.term_start, ev.term_years, ev.term_end, proc.procedure_id, since=occurred_on)
             term.chair_elected_by = e.chair_elected_by
             term.representatives = e.representatives if e.congress_type == "representative_congress" else None
             if union.founded_on is None:

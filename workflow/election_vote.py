@@ -16,7 +16,7 @@ from workflow.profile import RuleProfile
 from workflow.state import ElectionProgress, Procedure
 
 if TYPE_CHECKING:
-    from workflow.election import Electorate
+    from workflow.election import ElectChair, Electorate
 
 VOTE_EXAMPLE: dict[str, Any] = {
     "seats": 3,
@@ -97,7 +97,10 @@ def decide_congress(
     proc: Procedure, e: ElectionProgress, cmd: HoldCongress, who: Electorate, profile: RuleProfile
 ) -> CongressHeld:
     assert e.posted_on is not None
-    checks = [rules.check_notice(e.posted_on, cmd.occurred_on, who.unit_type, True, profile)]
+    # R-NOTICE: the enterprise chair list's 7 days count to the meeting that elects the chair; when
+    # the committee elects, that is its meeting (`decide_chair`), and the congress needs the 5 working days.
+    chair_list = e.chair_elected_by == "congress"
+    checks = [rules.check_notice(e.posted_on, cmd.occurred_on, who.unit_type, chair_list, profile)]
     checks += _check_electorate(cmd.due, cmd.present, e)
     rules.check_ballots(
         cmd.committee_vote,
@@ -142,3 +145,22 @@ def decide_runoff(proc: Procedure, e: ElectionProgress, cmd: HoldRunoff, profile
     return RunoffHeld(
         procedure_id=proc.procedure_id, **held, reason=pending.reason, outcome=outcome_of(result), evidence=checks
     )
+
+
+def check_officers_vote(
+    e: ElectionProgress, cmd: ElectChair, who: Electorate, profile: RuleProfile
+) -> tuple[int | None, list[rules.Evidence]]:
+    """The vote for the chair and vice-chairs, as any round (R-BALLOTS): against those present (at
+    the congress's last sitting when it elects and none is given) and the valid ballots; and when
+    the committee elects, the enterprise chair list's 7 days counted to its meeting (R-NOTICE).
+    Returns those present it counted with, and the evidence."""
+    by_congress = e.chair_elected_by == "congress"
+    present = e.present if by_congress and cmd.present is None else cmd.present
+    yes = {cmd.chair: cmd.yes} | {v: cmd.vice_chair_yes[v] for v in cmd.vice_chairs if v in cmd.vice_chair_yes}
+    body = "the congress" if by_congress else "the committee"
+    evidence = [rules.check_officer_ballots(cmd.due, present, cmd.valid_ballots, yes, body)]
+    if not by_congress:
+        assert e.posted_on is not None
+        notice = rules.check_notice(e.posted_on, cmd.occurred_on, who.unit_type, True, profile, "committee meeting")
+        evidence.append(notice | {"elected_by": "committee"})
+    return present, evidence

@@ -65,10 +65,12 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
     match ev:
         case OrganisationRegistered():
             union.name, union.level, union.parent_id, union.unit = ev.name, ev.level, ev.parent_id, ev.unit
+            union.registered_on = r.occurred_on
         case UnitFactsUpdated():
             union.unit = ev.unit
         case ExistingTermImported():
-            union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=None)
+            # The register says the term, and its chair, are in office from the term's start.
+            union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=None, since=ev.term_start)
             union.founded_on = union.founded_on or ev.term_start
             union.chair = ev.chair
             # The imported term began at a congress on its start date (as the register counts it).

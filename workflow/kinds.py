@@ -16,7 +16,7 @@ from events.catalogue import ProcedureEvent, ProcedureWithdrawn
 from events.flows import FLOWS, OUTCOME_EVENTS, Flow, Step, outcome_of
 from workflow import rules
 from workflow.authority import Actor, require_staff_of
-from workflow.command import Command, ProcedureCommand, UnionCommand
+from workflow.command import ProcedureCommand, UnionCommand
 from workflow.errors import NotFound, StepOutOfOrder
 from workflow.machine import ProcedureMachine
 from workflow.profile import RuleProfile
@@ -187,10 +187,17 @@ def existing(union: UnionState) -> UnionState:
     return union
 
 
-def staff_record(union: UnionState, cmd: Command, actor: Actor) -> None:
-    """What the union's own staff record: on an existing union, not dated before its term."""
+def staff_record(union: UnionState, cmd: UnionCommand, actor: Actor) -> None:
+    """What the union's own staff record: on an existing union, in order (`require_in_order`)."""
     require_staff_of(actor, existing(union))
-    rules.require_not_before_term(cmd.occurred_on, union.term.start if union.term is not None else None)
+    require_in_order(union, cmd)
+
+
+def require_in_order(union: UnionState, cmd: UnionCommand) -> None:
+    """DATE-ORDER for a union's record: not dated before the last of the facts it depends on (its
+    command's `depends_on`). A procedure's steps are kept in order by `handlers.take_step`."""
+    facts = union.dated_facts()
+    rules.require_not_before_facts(cmd.occurred_on, {name: facts[name] for name in cmd.depends_on})
 
 
 def next_id(union: UnionState, kind: str) -> str:

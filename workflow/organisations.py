@@ -14,7 +14,7 @@ from workflow import rules
 from workflow.authority import Actor, require_admin_over, require_staff_of
 from workflow.command import UNIT_EXAMPLE, Command, UnionCommand, handles
 from workflow.errors import NotFound
-from workflow.kinds import existing
+from workflow.kinds import existing, require_in_order
 from workflow.profile import RuleProfile
 
 # The tree's levels (RULES.md §1) belong to the rules (workflow.rules.organisation); the registry
@@ -53,6 +53,8 @@ class RegisterOrganisation(Command):
 
 
 class UpdateUnitFacts(UnionCommand):
+    # DATE-ORDER: a unit's facts change once its union is registered.
+    depends_on: ClassVar[tuple[str, ...]] = ("registered_on",)
     examples: ClassVar[list[dict[str, Any]]] = [
         {"unit": UNIT_EXAMPLE | {"employees": 130}, "occurred_on": "2019-02-01"}
     ]
@@ -93,6 +95,7 @@ def update_unit_facts(cmd: UpdateUnitFacts, union: UnionState, uow: UnitOfWork, 
         require_admin_over(actor, union.org_id, uow.ancestors(union.parent_id))
     else:
         require_staff_of(actor, union)
+    require_in_order(union, cmd)
     return None, [decide_update_facts(union, cmd)]
 
 

@@ -34,6 +34,8 @@ KIND = REELECTION_FLOW.kind
 
 
 class OpenReelection(UnionCommand):
+    # DATE-ORDER: the outgoing committee plans the re-election of a term in office.
+    depends_on: ClassVar[tuple[str, ...]] = (*UnionCommand.depends_on, "term_since")
     examples: ClassVar[list[dict[str, Any]]] = [
         {"plan": "第二届换届方案", "planned_congress_on": "2024-03-01", "occurred_on": "2024-01-05"}
     ]

@@ -18,6 +18,7 @@ class Term:
     end: dt.date  # R-TERM-END
     deadline: dt.date  # the end, or the approved extension's end (R-EXTENSION)
     started_by: str | None  # the procedure whose approval started it; None when imported
+    since: dt.date  # the day it became the current term: its approval (an imported term: its start)
     extension_procedure: str | None = None
     early_reelection_procedure: str | None = None  # R-EARLY approval, if any
     early_congress_on: dt.date | None = None
@@ -56,6 +57,7 @@ class ElectionProgress:
     posted_on: dt.date | None = None
     candidates_approved_on: dt.date | None = None
     congress_on: dt.date | None = None
+    present: int | None = None  # at the congress's last sitting (its vote, or a runoff's)
     committee: list[str] = field(default_factory=list)
     funds_review: list[str] = field(default_factory=list)
     runoffs: list[PendingRunoff] = field(default_factory=list)
@@ -159,6 +161,11 @@ class UnionState:
     acting_chair: str | None = None
     legal_person_no: str | None = None
     last_congress_on: dt.date | None = None
+    # The dates of the facts later records depend on (DATE-ORDER): the union's registration, and
+    # the approvals that installed the chair and the vice-chairs in office (an imported term's start).
+    registered_on: dt.date | None = None
+    chair_since: dt.date | None = None
+    vice_chairs_since: dt.date | None = None
     procedures: dict[str, Procedure] = field(default_factory=dict)
 
     @property
@@ -169,12 +176,29 @@ class UnionState:
     def founded(self) -> bool:
         return self.founded_on is not None
 
-    def start_term(self, start: dt.date, years: int, end: dt.date, started_by: str | None) -> Term:
-        """A new term, numbered after the last, whose deadline is its end until an extension is
-        approved (R-TERM-END, R-EXTENSION)."""
+    def start_term(self, start: dt.date, years: int, end: dt.date, started_by: str | None, since: dt.date) -> Term:
+        """A new term, numbered after the last, current from `since`, whose deadline is its end
+        until an extension is approved (R-TERM-END, R-EXTENSION); its chair and vice-chairs are
+        installed with it."""
         self.terms += 1
-        self.term = Term(number=self.terms, start=start, years=years, end=end, deadline=end, started_by=started_by)
+        self.term = Term(self.terms, start, years, end, deadline=end, started_by=started_by, since=since)
+        self.chair_since = self.vice_chairs_since = since
         return self.term
+
+    def dated_facts(self) -> dict[str, tuple[str, dt.date | None]]:
+        """The facts a union's records depend on (DATE-ORDER), by the names commands give them in
+        `depends_on`: what each is, and its date (None when there is none)."""
+        term = self.term
+        return {
+            "registered_on": ("the union's registration", self.registered_on),
+            "term_start": ("the current term's start", term.start if term else None),
+            "term_since": (
+                "the approval (or import) that put the current term in office",
+                term.since if term else None,
+            ),
+            "chair_since": ("the approval (or import) that installed the chair in office", self.chair_since),
+            "vice_chairs_since": ("the approval (or import) that installed the vice-chairs", self.vice_chairs_since),
+        }
 
     def leave_vice_chair(self, name: str) -> None:
         """`name` no longer holds a vice-chair's post (removed, or elected chair)."""

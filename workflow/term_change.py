@@ -44,6 +44,9 @@ REQUESTED = "requested"
 class _TermChangeRequest(UnionCommand):
     """What both requests carry: the reason the higher-level union weighs."""
 
+    # DATE-ORDER: a request about the current term is made once the term is in office.
+    depends_on: ClassVar[tuple[str, ...]] = (*UnionCommand.depends_on, "term_since")
+
     reason: str = Field(min_length=1)
 
 

@@ -140,7 +140,5 @@ def union_terms(union_id: UnionId, read: ReaderDep) -> Any:
         "current_term": record.term_number if record is not None and record.term_start is not None else None,
         "deadline": record.deadline if record is not None else None,
         "extension_until": record.extension_until if record is not None else None,
-        "terms": [
-            asdict(t) | {"on_time": None if t.succeeded_on is None else t.succeeded_on <= t.deadline} for t in terms
-        ],
+        "terms": [asdict(t) for t in terms],
     }

@@ -24,6 +24,7 @@ UNION_EXAMPLE: dict[str, Any] = {
         "end": "2024-03-01",
         "deadline": "2024-03-01",
         "started_by": "U1:founding-1",
+        "since": "2019-03-20",
         "extension_procedure": None,
         "early_reelection_procedure": None,
         "early_congress_on": None,
@@ -36,6 +37,9 @@ UNION_EXAMPLE: dict[str, Any] = {
     "acting_chair": None,
     "legal_person_no": None,
     "last_congress_on": "2019-03-01",
+    "registered_on": "2019-01-01",
+    "chair_since": "2019-03-20",
+    "vice_chairs_since": "2019-03-20",
     "procedures": [
         {
             "procedure_id": "U1:founding-1",
@@ -65,8 +69,11 @@ class TermItem(BaseModel):
     started_by: str = Field(description='The procedure whose approval started it, or "import"')
     started_on: dt.date
     succeeded_on: dt.date | None = Field(description="The next term's start (its congress date)")
-    succeeded_approved_on: dt.date | None
-    on_time: bool | None = Field(description="Succeeded by its deadline (R-ON-TIME); null while current")
+    succeeded_approved_on: dt.date | None = Field(description="The next term's approval: its re-election's (R-ON-TIME)")
+    on_time: bool | None = Field(
+        description="Re-elected on time: the re-election approved by the deadline (R-ON-TIME, when A-TERM-OVERDUE "
+        "stops); null while current"
+    )
 
 
 class TermsTimeline(BaseModel):

@@ -120,6 +120,10 @@ class ChairElected(ProcedureEvent):
     yes: int
     # Each vice-chair's yes votes (R-ELECTED); empty in events stored before they were recorded.
     vice_chair_yes: dict[str, int] = Field(default_factory=dict)
+    # Those present and the valid ballots the yes votes were checked against (R-BALLOTS); None in
+    # events stored before they were recorded, or when not given at the committee's meeting.
+    present: int | None = None
+    valid_ballots: int | None = None
 
 
 class ResultsFiled(ProcedureEvent):

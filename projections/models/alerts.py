@@ -51,6 +51,7 @@ from projections.models.alert_facts import (
     end,
     last_open_wait,
 )
+from projections.on_time import last_overdue_day
 
 TERM_DUE = "A-TERM-DUE"
 TERM_OVERDUE = "A-TERM-OVERDUE"
@@ -80,7 +81,8 @@ _FILED = frozenset(
 class Alerts(Projection[UnionAlerts]):
     name = "alerts"
     # 2: the facts stored as named records (`alert_facts`), no longer as one-letter keys and lists.
-    logic_version = 2
+    # 3: A-TERM-OVERDUE runs through the day a late re-election is approved (R-ON-TIME).
+    logic_version = 3
     table_names = ("proj_alert_facts", "proj_alerts")
     # Steps that change no alert fact (the procedures projection follows every step).
     ignores = frozenset(
@@ -303,7 +305,9 @@ def _term_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     """A-TERM-DUE / A-TERM-OVERDUE (R-ON-TIME, R-EXTENSION). A term is current from the day its
     approval (or import) made it so until the day before the next one's; within it, the deadline
     is the term end until an extension's approval, then the extension's end. The reminder stops
-    while a re-election is under way (opened, not yet approved, rejected or withdrawn)."""
+    while a re-election is under way (opened, not yet approved, rejected or withdrawn). Overdue
+    runs through the day the re-election is approved (`projections.on_time`: approved after the
+    deadline, it was late on its own day too)."""
     rows: list[Row] = []
     add, before, after = rows.append, day_before, day_after
     terms = f.terms
@@ -312,19 +316,22 @@ def _term_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     last = len(terms) - 1
     for i, term in enumerate(terms):
         became, due_months, by = term.current_from, term.due_months, term.started_by
-        term_until = before(terms[i + 1].current_from) if i < last else OPEN
+        reelected_on = terms[i + 1].current_from if i < last else None
+        term_until = before(reelected_on) if reelected_on else OPEN
         segments = [(became, term.ends, False)]
         segments += [(max(x.approved_on, became), x.new_deadline, True) for x in term.extensions]
         for j, (start, deadline, extended) in enumerate(segments):
-            until = min(term_until, before(segments[j + 1][0])) if j < len(segments) - 1 else term_until
-            if start > until:
+            latest = j == len(segments) - 1
+            until = term_until if latest else min(term_until, before(segments[j + 1][0]))
+            overdue_until = last_overdue_day(reelected_on) if latest else until
+            if start > overdue_until:
                 continue
             basis = f"term {i + 1} {'extended to' if extended else 'ends'} {deadline}"
             frm = max(start, after(deadline))
-            if frm <= until:
+            if frm <= overdue_until:
                 over += 1
                 rule = "R-EXTENSION" if extended else "R-ON-TIME"
-                add((org_id, TERM_OVERDUE, over, path, frm, until, deadline, rule, by, "", basis))
+                add((org_id, TERM_OVERDUE, over, path, frm, overdue_until, deadline, rule, by, "", basis))
             opens = max(start, add_months_iso(deadline, -due_months))
             closes = min(until, deadline)
             if opens <= closes:

@@ -22,6 +22,7 @@ from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.errors import CorruptHistory
 from projections.feed import Ev
+from projections.on_time import reelected_on_time
 
 ORG_COLUMNS = tuple(c.name for c in schema.orgs.columns)
 TERM_COLUMNS = tuple(c.name for c in schema.terms.columns)
@@ -57,7 +58,8 @@ class Register(Projection[RegisterState]):
     name = "register"
     # 2: vice-chairs follow removals (R-REMOVAL) and leave the post when a by-election elects them
     # chair; registers built by logic 1 are rebuilt (`unionflow serve` does it before serving).
-    logic_version = 2
+    # 3: each term says whether it was re-elected on time (`on_time`, R-ON-TIME).
+    logic_version = 3
     table_names = ("proj_orgs", "proj_terms")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
@@ -151,6 +153,7 @@ class Register(Projection[RegisterState]):
         if s.terms:
             prev = s.terms[-1]
             prev["succeeded_on"], prev["succeeded_approved_on"] = start, on
+            prev["on_time"] = reelected_on_time(prev["deadline"], on)  # R-ON-TIME: by the approval
         row["term_number"] += 1
         row["term_start"], row["term_years"], row["term_end"] = start, years, end
         row["deadline"], row["extension_until"] = end, None
@@ -168,6 +171,7 @@ class Register(Projection[RegisterState]):
                 "started_on": on,
                 "succeeded_on": None,
                 "succeeded_approved_on": None,
+                "on_time": None,
             }
         )
 

@@ -112,7 +112,8 @@ class Term:
     started_by: str
     started_on: dt.date
     succeeded_on: dt.date | None
-    succeeded_approved_on: dt.date | None
+    succeeded_approved_on: dt.date | None  # the re-election's approval
+    on_time: bool | None  # R-ON-TIME (projections.on_time): re-elected by the deadline; None while current
 
 
 _T = schema.terms
@@ -137,6 +138,7 @@ def term_record(r: Mapping[Any, Any]) -> Term:
         started_on=as_date(r["started_on"]),  # type: ignore[arg-type]
         succeeded_on=as_date(r["succeeded_on"]),
         succeeded_approved_on=as_date(r["succeeded_approved_on"]),
+        on_time=None if r["on_time"] is None else bool(r["on_time"]),
     )
 
 
@@ -169,7 +171,7 @@ class Coverage:
     members: int  # members of the founded unions
     employees_unionised: int  # employees of the units with a founded union
     terms_ended: int  # terms whose deadline passed, or that were succeeded, by `on`
-    terms_on_time: int  # of those, succeeded by a congress on or before their deadline (R-ON-TIME)
+    terms_on_time: int  # of those, re-elected by their deadline: approved on or before it (R-ON-TIME)
 
     founding_rate = _Rate("founded", "units")
     founding_rate_25 = _Rate("founded_25", "units_25")
@@ -181,7 +183,8 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
     """Founding rate (also over units with 25+ employees), members, membership rate and on-time
     re-election rate for `subtree` as of `on` (default today): units registered by `on`, founded
     by `on`; terms that ended by `on` (deadline passed or next term approved) and how many of them
-    were re-elected by their deadline (the next term's congress date; R-ON-TIME, R-EXTENSION)."""
+    were re-elected on time (the register's `on_time`: the re-election approved by the deadline;
+    R-ON-TIME, R-EXTENSION)."""
     on = on or dt.date.today()
     with connect(bind) as conn:
         founded = sa.and_(_O.c.founded_on.is_not(None), _O.c.founded_on <= on)
@@ -199,7 +202,7 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
         ).one()
         succeeded = sa.and_(_T.c.succeeded_approved_on.is_not(None), _T.c.succeeded_approved_on <= on)
         ended = sa.or_(succeeded, _T.c.deadline < on)
-        on_time = sa.and_(succeeded, _T.c.succeeded_on <= _T.c.deadline)
+        on_time = sa.and_(succeeded, _T.c.on_time.is_(sa.true()))
         t = conn.execute(
             sa.select(sa.func.sum(sa.case((ended, 1), else_=0)), sa.func.sum(sa.case((on_time, 1), else_=0))).where(
                 _T.c.start <= on, *subtree_filter(conn, _T.c.path, subtree)

@@ -158,12 +158,18 @@ def _calendar_unknown(unknown: CalendarUnknown, posted_on: date, congress_on: da
 
 
 def check_notice(
-    posted_on: date, congress_on: date, unit_type: str, is_chair_list: bool, profile: RuleProfile
+    posted_on: date,
+    congress_on: date,
+    unit_type: str,
+    is_chair_list: bool,
+    profile: RuleProfile,
+    meeting: str = "congress",
 ) -> Evidence:
     """R-NOTICE (national): the candidate list is posted at least ``notice_working_days`` (5) working
     days before the congress, counted as full working days strictly between the posting day and the
     congress day (see :func:`workflow.calendar.working_days_between`). An enterprise chair list also
-    needs ``congress_on - posted_on >= enterprise_chair_notice_days`` (7) calendar days."""
+    needs ``congress_on - posted_on >= enterprise_chair_notice_days`` (7) calendar days, counted to
+    the meeting that elects the chair (``meeting``: the congress, or the committee's meeting)."""
     try:
         working = working_days_between(posted_on, congress_on, profile.calendar)
         earliest = earliest_congress_on(posted_on, unit_type, is_chair_list, profile)
@@ -182,7 +188,7 @@ def check_notice(
         "earliest_congress_on": earliest.isoformat(),
     }
     if calendar_days < 0:
-        fail("R-NOTICE", f"list posted {posted_on} after the congress on {congress_on}", evidence)
+        fail("R-NOTICE", f"list posted {posted_on} after the {meeting} on {congress_on}", evidence)
     problems = []
     if working < profile.notice_working_days:
         problems.append(f"{working} full working days in between; at least {profile.notice_working_days} needed")
@@ -193,7 +199,7 @@ def check_notice(
     if problems:
         fail(
             "R-NOTICE",
-            f"list posted {posted_on}, congress {congress_on}: {'; '.join(problems)} (earliest congress {earliest})",
+            f"list posted {posted_on}, {meeting} {congress_on}: {'; '.join(problems)} (earliest {meeting} {earliest})",
             evidence,
         )
     return evidence

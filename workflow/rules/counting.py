@@ -44,6 +44,31 @@ def check_ballots(
         )
 
 
+def check_officer_ballots(
+    due: int, present: int | None, valid_ballots: int | None, yes: Mapping[str, int], body: str
+) -> Evidence:
+    """R-BALLOTS on the vote for the chair and vice-chairs, as on any round: ballots go only to
+    voters present (no proxy voting), so there are no more valid ballots than voters present, and
+    nobody's yes votes exceed the valid ballots nor those present. ``yes`` is each one elected's
+    yes votes by name; ``present`` is None when the committee elected and its attendance was not
+    given (those due bound the count then), ``valid_ballots`` None when not given (every ballot of
+    those present counts)."""
+    counts = {"present": present, "valid_ballots": valid_ballots}
+    require_non_negative("R-BALLOTS", **{k: v for k, v in counts.items() if v is not None})
+    evidence: Evidence = {"rule": "R-BALLOTS", "body": body, "due": due, **counts}
+    voters, who = (due, "with a vote") if present is None else (present, "present")
+    if present is not None and present > due:
+        fail("R-BALLOTS", f"{body}: {present} present but only {due} have a vote", evidence)
+    if valid_ballots is not None and valid_ballots > voters:
+        fail("R-BALLOTS", f"{body}: {valid_ballots} valid ballots but only {voters} voters {who}", evidence)
+    for name, votes in yes.items():
+        if valid_ballots is not None and votes > valid_ballots:
+            fail("R-BALLOTS", f"{body}: {name} has {votes} yes votes but {valid_ballots} valid ballots", evidence)
+        if present is not None and votes > present:
+            fail("R-BALLOTS", f"{body}: {name} has {votes} yes votes but only {present} voters present", evidence)
+    return evidence
+
+
 def require_runoff_waiting(body: str, waiting: list[str]) -> None:
     """R-TIE / R-SHORTFALL: a runoff fills the seats the congress left open, of a body that has some."""
     if body not in waiting:

@@ -1,59 +1,62 @@
 """DATE-FUTURE and DATE-ORDER: the business dates a command carries make sense against the clock
-and against the history they continue. Each guard asks that one date fall on or before another; a
-refusal is an InvalidDate naming the dates compared."""
+and against the history they continue. A refusal is an InvalidDate naming the dates compared."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from workflow.errors import InvalidDate
 
 
-def _require_in_order(rule: str, earlier: date, later: date, message: str, **named: date) -> None:
-    """`earlier` falls on or before `later`; else the refusal of `rule`, with the `named` dates (ISO)."""
-    if earlier > later:
-        raise InvalidDate(rule, message, {name: day.isoformat() for name, day in named.items()})
-
-
 def require_not_in_the_future(occurred_on: date, today: date) -> None:
     """DATE-FUTURE: a fact is recorded once it has happened."""
-    message = f"occurred_on {occurred_on} is in the future (today is {today})"
-    _require_in_order("DATE-FUTURE", occurred_on, today, message, occurred_on=occurred_on, today=today)
-
-
-def require_not_before_term(occurred_on: date, term_start: date | None) -> None:
-    """DATE-ORDER: a request about the current term cannot predate it (a vacancy, an extension...).
-    ``term_start`` is None while the union has no term."""
-    if term_start is not None:
-        message = f"occurred_on {occurred_on} is before the current term began ({term_start})"
-        _require_in_order(
-            "DATE-ORDER", term_start, occurred_on, message, occurred_on=occurred_on, term_start=term_start
+    if occurred_on > today:
+        raise InvalidDate(
+            "DATE-FUTURE",
+            f"occurred_on {occurred_on} is in the future (today is {today})",
+            {"occurred_on": occurred_on.isoformat(), "today": today.isoformat()},
         )
 
 
+def require_not_before(
+    occurred_on: date, fact: str, fact_on: date | None, key: str = "not_before", what: str = "occurred_on"
+) -> None:
+    """DATE-ORDER, the one rule for dates in a history: a fact is not dated before the last fact it
+    depends on (``fact``, dated ``fact_on``; None when there is none). The same day passes. The
+    refusal names both dates; its evidence gives them under ``what`` and ``key``."""
+    if fact_on is not None and occurred_on < fact_on:
+        raise InvalidDate(
+            "DATE-ORDER",
+            f"{what} {occurred_on} is before {fact} ({fact_on})",
+            {what: occurred_on.isoformat(), key: fact_on.isoformat()},
+        )
+
+
+def require_not_before_facts(occurred_on: date, facts: Mapping[str, tuple[str, date | None]]) -> None:
+    """DATE-ORDER for a union's record: not before the latest of the facts it depends on, given as
+    ``{evidence key: (what the fact is, its date or None)}``; the refusal names that latest fact."""
+    dated = [(on, key, fact) for key, (fact, on) in facts.items() if on is not None]
+    if dated:
+        on, key, fact = max(dated)
+        require_not_before(occurred_on, fact, on, key)
+
+
 def require_not_before_previous_step(occurred_on: date, previous_step_on: date) -> None:
-    """DATE-ORDER: a procedure's steps happen in order."""
-    message = (
-        f"occurred_on {occurred_on} is before the procedure's previous step ({previous_step_on}): steps happen in order"
-    )
-    _require_in_order(
-        "DATE-ORDER", previous_step_on, occurred_on, message, occurred_on=occurred_on, previous_step_on=previous_step_on
-    )
+    """DATE-ORDER: a procedure's steps happen in order, each not before the procedure's last."""
+    require_not_before(occurred_on, "the procedure's previous step", previous_step_on, "previous_step_on")
 
 
 def require_congress_planned_after_plan(planned_congress_on: date, plan_on: date) -> None:
     """DATE-ORDER: a re-election plan (R-REELECTION) plans a congress still to come."""
-    message = f"the planned congress ({planned_congress_on}) is before the plan's date ({plan_on})"
-    _require_in_order("DATE-ORDER", plan_on, planned_congress_on, message, planned_congress_on=planned_congress_on)
+    require_not_before(planned_congress_on, "the plan's date", plan_on, "occurred_on", "planned_congress_on")
 
 
 def require_by_election_planned_after_request(planned_on: date, requested_on: date) -> None:
-    """DATE-ORDER: a by-election (R-VACANCY) is planned for a day after it is requested."""
-    message = f"the by-election ({planned_on}) is planned before the request"
-    _require_in_order("DATE-ORDER", requested_on, planned_on, message)
+    """DATE-ORDER: a by-election (R-VACANCY) is planned for a day not before it is requested."""
+    require_not_before(planned_on, "the by-election's request", requested_on, "occurred_on", "planned_on")
 
 
 def require_term_started_by(term_start: date, imported_on: date) -> None:
     """DATE-ORDER: an imported term is already running on the day it is imported."""
-    message = f"term_start {term_start} is after the import's date {imported_on}"
-    _require_in_order("DATE-ORDER", term_start, imported_on, message, term_start=term_start, occurred_on=imported_on)
+    require_not_before(imported_on, "the imported term's start", term_start, "term_start")

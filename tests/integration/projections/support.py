@@ -216,7 +216,7 @@ class World:
             ),
         )
         self.step(
-            union_id, pid, c.ElectChair, on, chair="赵", vice_chairs=["钱"], due=80, yes=60, vice_chair_yes={"钱": 60}
+            union_id, pid, c.ElectChair, on, chair="赵", vice_chairs=["钱"], due=80, yes=54, vice_chair_yes={"钱": 54}
         )
 
     def _file_results(self, union_id: str, pid: str, on: dt.date, term_years: int) -> None:

@@ -101,9 +101,10 @@ def test_reelected_in_may_was_overdue_in_april(world: World, engine: sa.Engine) 
     # The reminder stops once the re-election is under way.
     assert "A-TERM-DUE" in fired(engine, D(2024, 2, 14))
     assert "A-TERM-DUE" not in fired(engine, D(2024, 2, 15))
-    # Overdue from the day after the deadline until the day before the new term's approval.
-    assert fired(engine, D(2024, 4, 19))["A-TERM-OVERDUE"].deadline == D(2024, 3, 1)
-    assert "A-TERM-OVERDUE" not in fired(engine, D(2024, 4, 20))
+    # Overdue from the day after the deadline through the day of the new term's approval: approved
+    # after the deadline, the re-election was late on its own day too (R-ON-TIME).
+    assert fired(engine, D(2024, 4, 20))["A-TERM-OVERDUE"].deadline == D(2024, 3, 1)
+    assert "A-TERM-OVERDUE" not in fired(engine, D(2024, 4, 21))
     # The new term runs from its congress (R-FOUNDED): 2024-04-01 + 5 years.
     record = projections.union(engine, "U1")
     assert record is not None and (record.term_number, record.term_end) == (2, D(2029, 4, 1))

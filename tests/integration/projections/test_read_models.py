@@ -162,7 +162,8 @@ def test_coverage_founding_rates_members_and_on_time_reelection(world: World, en
         world.found(union, legal_person_on=D(2019, 4, 1))  # deadlines 2024-03-01
     world.add_union("U2", "QS", employees=10)  # registered, never founded
     world.reelect("U3", D(2024, 5, 1))  # after its deadline: not on time
-    world.reelect("U4", D(2024, 2, 20))  # on time (R-ON-TIME)
+    # R-ON-TIME counts the re-election's approval: U4's is approved on 2024-03-01, its deadline.
+    world.reelect("U4", D(2024, 2, 11), opened_on=D(2024, 1, 2))
 
     cov = projections.coverage(engine, "ACFTU", on=D(2025, 1, 1))
     assert (cov.units, cov.founded, cov.units_25, cov.founded_25) == (4, 3, 3, 3)

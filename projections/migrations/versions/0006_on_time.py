@@ -1,0 +1,48 @@
+"""R-ON-TIME said once: each term says whether it was re-elected on time (register logic 3), and
+A-TERM-OVERDUE runs through the day a late re-election is approved (alerts logic 3)
+
+Revision ID: 0006_on_time
+Revises: 0003_alerts_logic_2
+Create Date: 2026-12-03
+
+`proj_terms.on_time` is new: the re-election approved by the term's deadline (projections.on_time),
+which the coverage's on-time rate and the term list now read instead of comparing the next term's
+congress date. As for the earlier logic bumps (0002, 0003): projections that have applied no event
+yet (a new database) are marked as built by logic 3; applied ones keep their logic and are reported
+as needing a rebuild, which `unionflow db upgrade` and `unionflow serve` run (`unionflow rebuild
+--projection register` / `--projection alerts` by hand). Until then their `on_time` is null.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006_on_time"
+down_revision = "0003_alerts_logic_2"
+branch_labels = None
+depends_on = None
+
+_checkpoints = sa.table(
+    "proj_checkpoints",
+    sa.column("name", sa.String),
+    sa.column("position", sa.BigInteger),
+    sa.column("logic_version", sa.Integer),
+)
+
+
+def upgrade() -> None:
+    op.add_column("proj_terms", sa.Column("on_time", sa.Boolean))
+    for name in ("register", "alerts"):
+        op.execute(
+            _checkpoints.update()
+            .where(_checkpoints.c.name == name, _checkpoints.c.position == 0, _checkpoints.c.logic_version == 2)
+            .values(logic_version=3)
+        )
+
+
+def downgrade() -> None:
+    # Back to logic 2's markers; the alert periods are logic 3's until `unionflow rebuild --projection alerts`.
+    for name in ("register", "alerts"):
+        op.execute(_checkpoints.update().where(_checkpoints.c.name == name).values(logic_version=2))
+    op.drop_column("proj_terms", "on_time")
