@@ -29,7 +29,7 @@ from workflow.handlers import decide, target_of
 from workflow.profile import ProfileRegistry
 from workflow.rules import require_not_in_the_future
 from workflow.state import Procedure, UnionState
-from workflow.unit_of_work import BatchUnitOfWork, RecentStreams, StreamUnitOfWork, Write
+from workflow.unit_of_work import BatchUnitOfWork, RecentStreams, RegionLookup, StreamUnitOfWork, Write
 
 __all__ = ["AllowedStep", "BatchOutcome", "BatchRefusal", "Clock", "CommandResult", "WorkflowService", "system_clock"]
 
@@ -55,6 +55,7 @@ class WorkflowService:
         default_profile: str = "national",
         listener: AppendListener | None = None,
         cache_size: int = 20_000,
+        regions: RegionLookup | None = None,
     ) -> None:
         self.store = store
         self.recent = RecentStreams(cache_size)
@@ -62,9 +63,14 @@ class WorkflowService:
         self.clock = clock
         self.default_profile = default_profile
         self.listener = listener
+        # Where openings find their region's profile fast (the api's, from the register); without
+        # it the unit of work walks up the tree's streams.
+        self.regions = regions
 
     def _uow(self) -> StreamUnitOfWork:
-        return StreamUnitOfWork(self.store, self.profiles, self.default_profile, self.recent, self.listener)
+        return StreamUnitOfWork(
+            self.store, self.profiles, self.default_profile, self.recent, self.listener, self.regions
+        )
 
     # ------------------------------------------------------------------ reading
 

@@ -11,6 +11,7 @@ One extension per term: the limit bounds the total delay, and a second request w
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
@@ -79,7 +80,7 @@ class RequestExtension(_TermChangeRequest):
 
 @handles(RequestExtension)
 def request_extension(cmd: RequestExtension, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    return opening(union, cmd, actor, EXTENSION_FLOW.kind, decide_extension_request, term_profile(union, uow))
+    return opening(union, cmd, actor, EXTENSION_FLOW.kind, decide_extension_request, partial(term_profile, union, uow))
 
 
 def decide_extension_request(
@@ -142,7 +143,8 @@ class RequestEarlyReelection(_TermChangeRequest):
 
 @handles(RequestEarlyReelection)
 def request_early_reelection(cmd: RequestEarlyReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    return opening(union, cmd, actor, EARLY_REELECTION_FLOW.kind, decide_early_request, term_profile(union, uow))
+    kind = EARLY_REELECTION_FLOW.kind
+    return opening(union, cmd, actor, kind, decide_early_request, partial(term_profile, union, uow))
 
 
 def decide_early_request(
