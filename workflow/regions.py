@@ -18,7 +18,9 @@ from pydantic import Field, field_validator
 from events.catalogue import COVERAGE_FIGURES, CoverageTargetsSet, RuleProfileAssigned
 from workflow.authority import Actor, require_admin_over
 from workflow.command import UnionCommand, handles
+from workflow.errors import DomainError
 from workflow.kinds import existing
+from workflow.profile import UnknownProfile
 from workflow.state import UnionState
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ class AssignRuleProfile(UnionCommand):
     those below it without a nearer assignment, open their procedures under it."""
 
     examples: ClassVar[list[dict[str, Any]]] = [
-        {"profile_name": "dalian", "occurred_on": "2025-01-02"},
+        {"profile_name": "national", "occurred_on": "2025-01-02"},
         {"profile_name": "dalian", "profile_version": 2, "occurred_on": "2025-06-01"},
     ]
 
@@ -71,8 +73,12 @@ def _require_admin(actor: Actor, org: UnionState, uow: UnitOfWork) -> None:
 @handles(AssignRuleProfile)
 def assign_rule_profile(cmd: AssignRuleProfile, org: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
     _require_admin(actor, org, uow)
-    # An unknown name or version is refused naming it (workflow.profile.UnknownProfile).
-    uow.profile(cmd.profile_name, cmd.profile_version)
+    try:
+        uow.profile(cmd.profile_name, cmd.profile_version)
+    except UnknownProfile as exc:
+        # Only a profile this deployment has registered: the openings below must find it.
+        evidence = {"profile_name": cmd.profile_name, "profile_version": cmd.profile_version}
+        raise DomainError("PROFILE-UNKNOWN", str(exc), evidence) from None
     previous = org.rule_profile
     return None, [
         RuleProfileAssigned(

@@ -26,7 +26,7 @@ from workflow.authority import Actor
 from workflow.batch import BatchOutcome, BatchRefusal, CommandResult, decide_batch, write_batch
 from workflow.fold import fold
 from workflow.handlers import decide, target_of
-from workflow.profile import ProfileRegistry
+from workflow.profile import ProfileRegistry, RuleProfile
 from workflow.rules import require_not_in_the_future
 from workflow.state import Procedure, UnionState
 from workflow.unit_of_work import BatchUnitOfWork, RecentStreams, RegionLookup, StreamUnitOfWork, Write
@@ -90,6 +90,10 @@ class WorkflowService:
         if as_of is not None:
             records = (r for r in records if r.occurred_on <= as_of)
         return fold(org_id, records)
+
+    def profile(self, name: str | None = None, version: int | None = None) -> RuleProfile:
+        """A registered profile (a version of it, or its latest), else the deployment's default."""
+        return self._uow().profile(name, version)
 
     def allowed_steps(self, union: UnionState, proc: Procedure, actor: Actor) -> list[AllowedStep]:
         return affordances.allowed_steps(union, proc, actor)

@@ -29,8 +29,7 @@ from tests.unit.workflow_world import (
 )
 from workflow import commands as c
 from workflow.authority import Actor
-from workflow.errors import NotAuthorised, RuleViolation
-from workflow.profile import UnknownProfile
+from workflow.errors import DomainError, NotAuthorised, RuleViolation
 
 
 def opened_profile(world: World, union: str) -> tuple[str, int]:
@@ -179,7 +178,7 @@ def test_the_assignment_is_recorded_on_the_organisation_with_the_one_it_replaces
 )
 def test_an_unknown_profile_is_refused_naming_it(world: World, name: str, version: int | None, named: str) -> None:
     before = world.version(COUNTY)
-    with pytest.raises(UnknownProfile, match=named):
+    with pytest.raises(DomainError, match=f"PROFILE-UNKNOWN: no rule profile (named )?{named}"):
         world.run(
             c.AssignRuleProfile(union_id=COUNTY, profile_name=name, profile_version=version, occurred_on=TREE_ON),
             admin(),
