@@ -36,6 +36,8 @@ UNION_EXAMPLE: dict[str, Any] = {
     "acting_chair": None,
     "legal_person_no": None,
     "last_congress_on": "2019-03-01",
+    "rule_profile": None,  # assigned to this organisation itself (RULES.md §5); what applies: /settings
+    "coverage_targets": {},
     "procedures": [
         {
             "procedure_id": "U1:founding-1",

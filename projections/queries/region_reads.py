@@ -1,7 +1,7 @@
 """Settings of a region as the register holds them (`proj_region_settings`): the rule profile
 assigned nearest above an organisation (RULES.md §5) and the coverage targets that apply to it
-(§7), each found among the organisation and its ancestors, nearest first. The ancestors are the
-organisation's materialised path, so either is two primary-key reads whatever the tree's depth."""
+(§7), each found among the organisation and its ancestors, nearest first: those whose path (the
+materialised path, `projections.tree`) begins the organisation's, whatever the tree's depth."""
 
 from __future__ import annotations
 
@@ -94,10 +94,22 @@ def _root(conn: Connection) -> str | None:
     return roots[0] if len(roots) == 1 else None
 
 
+# Every opening asks this (workflow.unit_of_work.RegionLookup): one statement, sent as driver SQL
+# (SQLAlchemy's statement machinery costs several times the query itself here). The organisation
+# is read by primary key; the settings table holds only the organisations that have settings.
+_NEAREST_PROFILE = (
+    "SELECT s.org_id, s.profile_name, s.profile_version FROM proj_orgs u JOIN proj_region_settings s"
+    " ON substr(u.path, 1, length(s.path)) = s.path"
+    " WHERE u.org_id = {} AND s.profile_name IS NOT NULL ORDER BY length(s.path) DESC LIMIT 1"
+)
+
+
 def profile_assignment(bind: Bind, org_id: str) -> AssignedProfile | None:
     """The profile assigned to `org_id` or to its nearest ancestor that has one (RULES.md §5)."""
     with connect(bind) as conn:
-        return _profile(_settings_above(conn, org_id))
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        row = conn.exec_driver_sql(_NEAREST_PROFILE.format(mark), (org_id,)).first()
+    return AssignedProfile(row[0], row[1], row[2]) if row is not None else None
 
 
 def coverage_targets(bind: Bind, org_id: str | None) -> dict[str, CoverageTarget]:
