@@ -40,7 +40,7 @@ def build_profiles(directory: str | Path | None = None) -> ProfileRegistry:
 
 class RegionsFromRegister:
     """The workflow's `RegionLookup` over the register: the profile assigned nearest above an
-    organisation in two primary-key reads, rather than a fold of each ancestor's stream. The
+    organisation in one statement, rather than a fold of each ancestor's stream. The
     register is kept in each command's own transaction (read-your-writes), so an assignment is
     seen by the next opening."""
 
