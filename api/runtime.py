@@ -14,10 +14,11 @@ from api.tokens import TokenStore
 from events import EventRegistry, EventStore, make_engine
 from events import migrate as migrations
 from events.catalogue import CATALOGUE
-from projections import Projections
+from projections import Projections, queries
 from projections import register_migrations as register_projection_migrations
 from workflow.profile import ProfileRegistry, load_profile
 from workflow.service import Clock, WorkflowService, system_clock
+from workflow.state import ProfileAssignment
 
 
 def build_registry() -> EventRegistry:
@@ -37,6 +38,20 @@ def build_profiles(directory: str | Path | None = None) -> ProfileRegistry:
     return profiles
 
 
+class RegionsFromRegister:
+    """The workflow's `RegionLookup` over the register: the profile assigned nearest above an
+    organisation in one statement, rather than a fold of each ancestor's stream. The
+    register is kept in each command's own transaction (read-your-writes), so an assignment is
+    seen by the next opening."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def profile_assignment(self, org_id: str) -> ProfileAssignment | None:
+        found = queries.profile_assignment(self.engine, org_id)
+        return ProfileAssignment(found.org_id, found.name, found.version) if found is not None else None
+
+
 @dataclass
 class Runtime:
     engine: Engine
@@ -53,7 +68,13 @@ class Runtime:
         return cls(
             engine=engine,
             store=store,
-            service=WorkflowService(store, build_profiles(), clock=clock, listener=read_models.listener),
+            service=WorkflowService(
+                store,
+                build_profiles(),
+                clock=clock,
+                listener=read_models.listener,
+                regions=RegionsFromRegister(engine),
+            ),
             tokens=TokenStore(engine),
         )
 

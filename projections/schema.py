@@ -126,6 +126,17 @@ def _term_columns() -> list[sa.Column[object]]:
     ]
 
 
+def _region_settings_columns() -> list[sa.Column[object]]:
+    # Settings of a region (RULES.md §5, §7), for the organisations that have any.
+    return [
+        _c("org_id", ID, False),
+        _c("path", PATH, False),
+        _c("profile_name", sa.String(100)),  # the rule profile assigned here, if any
+        _c("profile_version", sa.Integer),  # NULL: the latest version when a procedure opens
+        _c("targets", JSON_TEXT, False),  # coverage figure -> target share set here
+    ]
+
+
 def _procedure_columns() -> list[sa.Column[object]]:
     return [
         _c("org_id", ID, False),
@@ -195,6 +206,7 @@ TERMS = TableSpec(
     (IndexSpec("ix_proj_terms_path", ("path",)),),
     without_rowid=True,
 )
+REGION_SETTINGS = TableSpec("proj_region_settings", _region_settings_columns, ("org_id",))
 PROCEDURES = TableSpec(
     "proj_procedures",
     _procedure_columns,
@@ -217,13 +229,14 @@ ALERTS = TableSpec(
     owner="path",
 )
 
-SPECS: dict[str, TableSpec] = {s.name: s for s in (ORGS, TERMS, PROCEDURES, ALERT_FACTS, ALERTS)}
+SPECS: dict[str, TableSpec] = {s.name: s for s in (ORGS, TERMS, REGION_SETTINGS, PROCEDURES, ALERT_FACTS, ALERTS)}
 
 checkpoints = CHECKPOINTS.build(metadata)
 orgs = ORGS.build(metadata)
 terms = TERMS.build(metadata)
+region_settings = REGION_SETTINGS.build(metadata)
 procedures = PROCEDURES.build(metadata)
 alert_facts = ALERT_FACTS.build(metadata)
 alerts = ALERTS.build(metadata)
 
-LIVE: dict[str, sa.Table] = {t.name: t for t in (orgs, terms, procedures, alert_facts, alerts)}
+LIVE: dict[str, sa.Table] = {t.name: t for t in (orgs, terms, region_settings, procedures, alert_facts, alerts)}

@@ -12,6 +12,7 @@ is what R-VACANCY requires, so withdrawing it is refused."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
@@ -117,7 +118,7 @@ class HoldByElection(ProcedureCommand):
 
 @handles(RecordChairVacancy)
 def record_chair_vacancy(cmd: RecordChairVacancy, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    return opening(union, cmd, actor, KIND, decide_vacancy, term_profile(union, uow))
+    return opening(union, cmd, actor, KIND, decide_vacancy, partial(term_profile, union, uow))
 
 
 def decide_vacancy(

@@ -34,10 +34,12 @@ from workflow.founding import RecordMembersRecruited, RegisterLegalPerson, Reque
 from workflow.kinds import ApproveFiling, RejectFiling, WithdrawProcedure
 from workflow.organisations import ImportExistingTerm, RegisterOrganisation, UpdateUnitFacts
 from workflow.reelection import OpenReelection
+from workflow.regions import AssignRuleProfile, SetCoverageTargets
 from workflow.term_change import RequestEarlyReelection, RequestExtension
 
 __all__ = [
     "ApproveFiling",
+    "AssignRuleProfile",
     "BallotCount",
     "Candidate",
     "Command",
@@ -71,6 +73,7 @@ __all__ = [
     "RequestExtension",
     "RequestFounding",
     "ResubmitFoundingRequest",
+    "SetCoverageTargets",
     "UnionCommand",
     "UnitFacts",
     "UpdateUnitFacts",

@@ -12,17 +12,19 @@ import orjson
 from events import RecordedEvent
 from events.catalogue import (
     AnnualCongressHeld,
+    CoverageTargetsSet,
     ExistingTermImported,
     OrganisationRegistered,
     ProcedureEvent,
     ProcedureOpenedMixin,
+    RuleProfileAssigned,
     UnitFactsUpdated,
     ViceChairRemoved,
 )
 from workflow import by_election, founding, reelection, term_change
 from workflow.kinds import ProcedureKind
 from workflow.profile import RuleProfile
-from workflow.state import UnionState
+from workflow.state import ProfileAssignment, UnionState
 
 KINDS: dict[str, ProcedureKind] = {
     k.kind: k
@@ -82,6 +84,10 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
                 union.last_congress_on = r.occurred_on  # R-ANNUAL: the latest congress, not the last recorded
         case ViceChairRemoved():
             union.leave_vice_chair(ev.vice_chair)
+        case RuleProfileAssigned():
+            union.rule_profile = ProfileAssignment(union.org_id, ev.profile_name, ev.profile_version)
+        case CoverageTargetsSet():
+            union.coverage_targets = dict(ev.targets)
         case ProcedureEvent():
             _evolve_procedure(union, ev, r)
 

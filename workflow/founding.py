@@ -6,6 +6,7 @@ Withdrawal is possible at any step before the approval."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
@@ -56,8 +57,6 @@ class RequestFounding(UnionCommand):
     unit: UnitFacts
     initiators: list[str] = Field(min_length=1)
     prep_group: list[PrepGroupMember]
-    profile_name: str | None = Field(default=None, description="Rule profile (default: national)")
-    profile_version: int | None = Field(default=None, description="Profile version (default: the latest)")
 
 
 class ResubmitFoundingRequest(ProcedureCommand):
@@ -169,7 +168,7 @@ def decide_request(
 
 @handles(RequestFounding)
 def request_founding(cmd: RequestFounding, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    return opening(union, cmd, actor, KIND, decide_request, uow.profile(cmd.profile_name, cmd.profile_version))
+    return opening(union, cmd, actor, KIND, decide_request, partial(uow.profile_of, union))
 
 
 DEFINITION = ProcedureKind(

@@ -211,21 +211,22 @@ def opening(
     actor: Actor,
     kind: str,
     decide: Callable[[UnionState, str, _U, RuleProfile], ProcedureEvent],
-    profile: RuleProfile,
+    profile: Callable[[], RuleProfile],
 ) -> Decision:
     """A procedure of `kind` that the union's staff open with `cmd`: its new id and the first event,
-    as `decide` records it under `profile`."""
+    as `decide` records it under the profile `profile` gives. Staff never choose it: it is their
+    region's (RULES.md §5), found once the actor may open the procedure."""
     staff_record(union, cmd, actor)
     procedure_id = next_id(union, kind)
-    return procedure_id, [decide(union, procedure_id, cmd, profile)]
+    return procedure_id, [decide(union, procedure_id, cmd, profile())]
 
 
 def term_profile(union: UnionState, uow: UnitOfWork) -> RuleProfile:
     """A term's own procedures use the profile of the election that started the term, so the rules
-    of a term do not shift under it; imported terms use the default."""
+    of a term do not shift under it; an imported term's use its region's (RULES.md §5)."""
     if union.term is not None and union.term.started_by in union.procedures:
         return union.procedures[union.term.started_by].profile
-    return uow.profile()
+    return uow.profile_of(union)
 
 
 def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: ProcedureCommand) -> StepOutOfOrder:

@@ -103,7 +103,7 @@ def update_unit_facts(cmd: UpdateUnitFacts, union: UnionState, uow: UnitOfWork, 
 def import_existing_term(cmd: ImportExistingTerm, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
     # A registry import is the administrators' work, like the tree it fills.
     require_admin_over(actor, existing(union).org_id, uow.ancestors(union.parent_id))
-    return None, [decide_import_term(union, cmd, uow.profile())]
+    return None, [decide_import_term(union, cmd, uow.profile_of(union))]
 
 
 def decide_register(org: UnionState, parent: UnionState | None, cmd: RegisterOrganisation) -> OrganisationRegistered:

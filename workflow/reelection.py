@@ -9,6 +9,7 @@ Opening earlier is an early re-election (提前换届) and needs one approved fi
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
@@ -42,8 +43,6 @@ class OpenReelection(UnionCommand):
 
     plan: str = Field(min_length=1)
     planned_congress_on: dt.date
-    profile_name: str | None = None
-    profile_version: int | None = None
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
@@ -83,7 +82,7 @@ def decide_open(union: UnionState, procedure_id: str, cmd: OpenReelection, profi
 
 @handles(OpenReelection)
 def open_reelection(cmd: OpenReelection, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    return opening(union, cmd, actor, KIND, decide_open, uow.profile(cmd.profile_name, cmd.profile_version))
+    return opening(union, cmd, actor, KIND, decide_open, partial(uow.profile_of, union))
 
 
 DEFINITION = ProcedureKind(

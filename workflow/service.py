@@ -26,10 +26,10 @@ from workflow.authority import Actor
 from workflow.batch import BatchOutcome, BatchRefusal, CommandResult, decide_batch, write_batch
 from workflow.fold import fold
 from workflow.handlers import decide, target_of
-from workflow.profile import ProfileRegistry
+from workflow.profile import ProfileRegistry, RuleProfile
 from workflow.rules import require_not_in_the_future
 from workflow.state import Procedure, UnionState
-from workflow.unit_of_work import BatchUnitOfWork, RecentStreams, StreamUnitOfWork, Write
+from workflow.unit_of_work import BatchUnitOfWork, RecentStreams, RegionLookup, StreamUnitOfWork, Write
 
 __all__ = ["AllowedStep", "BatchOutcome", "BatchRefusal", "Clock", "CommandResult", "WorkflowService", "system_clock"]
 
@@ -55,6 +55,7 @@ class WorkflowService:
         default_profile: str = "national",
         listener: AppendListener | None = None,
         cache_size: int = 20_000,
+        regions: RegionLookup | None = None,
     ) -> None:
         self.store = store
         self.recent = RecentStreams(cache_size)
@@ -62,9 +63,14 @@ class WorkflowService:
         self.clock = clock
         self.default_profile = default_profile
         self.listener = listener
+        # Where openings find their region's profile fast (the api's, from the register); without
+        # it the unit of work walks up the tree's streams.
+        self.regions = regions
 
     def _uow(self) -> StreamUnitOfWork:
-        return StreamUnitOfWork(self.store, self.profiles, self.default_profile, self.recent, self.listener)
+        return StreamUnitOfWork(
+            self.store, self.profiles, self.default_profile, self.recent, self.listener, self.regions
+        )
 
     # ------------------------------------------------------------------ reading
 
@@ -84,6 +90,10 @@ class WorkflowService:
         if as_of is not None:
             records = (r for r in records if r.occurred_on <= as_of)
         return fold(org_id, records)
+
+    def profile(self, name: str | None = None, version: int | None = None) -> RuleProfile:
+        """A registered profile (a version of it, or its latest), else the deployment's default."""
+        return self._uow().profile(name, version)
 
     def allowed_steps(self, union: UnionState, proc: Procedure, actor: Actor) -> list[AllowedStep]:
         return affordances.allowed_steps(union, proc, actor)

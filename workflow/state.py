@@ -29,6 +29,16 @@ class Term:
     representatives: int | None = None
 
 
+@dataclass(frozen=True)
+class ProfileAssignment:
+    """A rule profile an administrator assigned to an organisation (RULES.md §5): by name, and by
+    version or (None) the latest version when a procedure opens; `org_id` is where it was assigned."""
+
+    org_id: str
+    name: str
+    version: int | None = None
+
+
 @dataclass
 class PendingRunoff:
     """A body whose seats are not all decided after the congress (R-TIE or R-SHORTFALL)."""
@@ -166,6 +176,10 @@ class UnionState:
     registered_on: dt.date | None = None
     chair_since: dt.date | None = None
     vice_chairs_since: dt.date | None = None
+    # Settings of a region (RULES.md §5, §7): assigned here, not inherited (the unit of work finds
+    # the nearest organisation's).
+    rule_profile: ProfileAssignment | None = None
+    coverage_targets: dict[str, float] = field(default_factory=dict)
     procedures: dict[str, Procedure] = field(default_factory=dict)
 
     @property

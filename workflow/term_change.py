@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import Field
@@ -77,7 +78,7 @@ def _requested_by(
 
     @handles(command)
     def request(cmd: _R, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-        return opening(union, cmd, actor, flow.kind, decide, term_profile(union, uow))
+        return opening(union, cmd, actor, flow.kind, decide, partial(term_profile, union, uow))
 
 
 def _requestable_term(union: UnionState, rule: str, kind: str, request: str) -> Term:

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from events import AppendResult, ConcurrencyError, DomainEvent, EventMetadata, EventStore, NewEvent, RecordedEvent
 from events.catalogue import org_stream
@@ -22,7 +22,7 @@ from events.store import AppendListener
 from workflow.errors import DomainError
 from workflow.fold import CorruptHistory, evolve, fold
 from workflow.profile import ProfileRegistry, RuleProfile
-from workflow.state import UnionState
+from workflow.state import ProfileAssignment, UnionState
 
 # What a handler decided: the procedure it concerns (if any) and the events to record.
 Decision = tuple[str | None, list[DomainEvent]]
@@ -94,14 +94,27 @@ class RecentStreams:
             self._states.pop(stream_id, None)
 
 
+class RegionLookup(Protocol):
+    """Where the unit of work finds the profile assigned nearest above an organisation without
+    folding each ancestor's stream: the api composes one from the register (`api.runtime`)."""
+
+    def profile_assignment(self, org_id: str) -> ProfileAssignment | None:
+        """The assignment of `org_id` itself, else of its nearest ancestor that has one."""
+        ...
+
+
 class UnitOfWork:
     """What a handler reads besides its own union: other organisations (a parent, the ancestors
-    an administrator's authority is checked against) and the rule profiles."""
+    an administrator's authority is checked against), the rule profiles, and the profile assigned
+    to the union's region (`regions`; without one, found by walking up the tree)."""
 
-    def __init__(self, store: EventStore, profiles: ProfileRegistry, default_profile: str) -> None:
+    def __init__(
+        self, store: EventStore, profiles: ProfileRegistry, default_profile: str, regions: RegionLookup | None = None
+    ) -> None:
         self.store = store
         self.profiles = profiles
         self.default_profile = default_profile
+        self.regions = regions
 
     def load(self, org_id: str) -> UnionState:
         return fold(org_id, self.store.read_stream(org_stream(org_id)))
@@ -119,10 +132,26 @@ class UnitOfWork:
         name = name or self.default_profile
         return self.profiles.get(name, version) if version is not None else self.profiles.latest(name)
 
+    def profile_of(self, org: UnionState) -> RuleProfile:
+        """The profile a procedure of `org` opens under: the one assigned to `org` or to its nearest
+        ancestor that has one, else the deployment's default (RULES.md §5, profiles by region)."""
+        assigned = self.profile_assignment(org)
+        return self.profile(assigned.name, assigned.version) if assigned is not None else self.profile()
+
+    def profile_assignment(self, org: UnionState) -> ProfileAssignment | None:
+        if self.regions is not None:
+            return self.regions.profile_assignment(org.org_id)
+        for _ in range(_MAX_DEPTH):
+            if org.rule_profile is not None or org.parent_id is None:
+                return org.rule_profile
+            org = self.load(org.parent_id)
+        return None
+
 
 class BatchUnitOfWork(UnitOfWork):
     """A batch's view: organisations as the batch's earlier commands left them (kept in memory,
-    not yet written), else as stored, read once."""
+    not yet written), else as stored, read once. A region's profile is found by walking up these
+    states (the register knows nothing of what the batch has not written)."""
 
     def __init__(self, uow: UnitOfWork, states: dict[str, UnionState]) -> None:
         super().__init__(uow.store, uow.profiles, uow.default_profile)
@@ -150,8 +179,9 @@ class StreamUnitOfWork(UnitOfWork):
         default_profile: str,
         recent: RecentStreams,
         listener: AppendListener | None,
+        regions: RegionLookup | None = None,
     ) -> None:
-        super().__init__(store, profiles, default_profile)
+        super().__init__(store, profiles, default_profile, regions)
         self.recent = recent
         self.listener = listener
 

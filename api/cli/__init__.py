@@ -11,6 +11,7 @@ The commands live by area; this module lists them, in the order `unionflow --hel
 | `imports_exports`  | `import`, `export`, `verify --bundle`                     |
 | `tokens`           | `token issue`, `token list`, `token revoke`               |
 | `organisations`    | `org register-root`                                       |
+| `regions`          | `region profile`, `region targets`, `region show`         |
 | `common`           | `--database-url`, failing, opening the runtime, options   |
 """
 
@@ -27,6 +28,7 @@ from api.cli import db, demo, imports_exports, maintenance, reads, status
 from api.cli.common import UNSCOPED
 from api.cli.maintenance import rebuild_outdated
 from api.cli.organisations import org_app
+from api.cli.regions import region_app
 from api.cli.tokens import token_app
 from events import EventStoreError
 
@@ -42,6 +44,7 @@ app = typer.Typer(
 app.add_typer(db.db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(org_app, name="org")
+app.add_typer(region_app, name="region")
 app.command()(db.serve)
 app.command()(maintenance.verify)
 app.command()(maintenance.head)

@@ -224,8 +224,10 @@ def coverage(
 ) -> None:
     """Coverage figures of RULES.md §7 (founding rate, also for units with 25+ employees,
     membership rate, on-time re-election rate) for a subtree, and for each organisation directly
-    below it."""
+    below it; each figure a target applies to (the organisation's own, else its nearest
+    ancestor's) has the target beside it, marked ✓ when met and ✗ when not."""
     import projections
+    from projections import queries
 
     form = format_option(fmt)
     on = date_option("--as-of", as_of)
@@ -248,10 +250,25 @@ def coverage(
                 "on_time_rate": c.on_time_rate,
             }
         )
-    columns = COVERAGE_COLUMNS
+        rows[-1]["targets"] = queries.beside_targets(rows[-1], queries.coverage_targets(rt.engine, scope))
+    output.emit_rows(rows, _with_targets(rows, form), form, title=f"Coverage on {day} (RULES.md §7)")
+
+
+def _with_targets(rows: list[dict[str, Any]], form: output.Format) -> list[tuple[str, str]]:
+    """The columns of the coverage rows, each figure's target beside it (`<figure>_target`): the
+    share in CSV, "≥ 91.0% ✗" in a table; JSON shows each row's `targets` as they are."""
+    for r in rows:
+        for figure, t in r["targets"].items() if form is not output.Format.json else ():
+            sign, mark = "≥" if t["reads"] == "at_least" else "≤", {True: " ✓", False: " ✗", None: ""}[t["met"]]
+            r[f"{figure}_target"] = t["target"] if form is output.Format.csv else f"{sign} {t['target']:.1%}{mark}"
     if form is not output.Format.table:
-        columns = [(k, k) for k in ("subtree", "name", *(k for k in rows[0] if k not in ("subtree", "name")))]
-    output.emit_rows(rows, columns, form, title=f"Coverage on {day} (RULES.md §7)")
+        keys = dict.fromkeys(["subtree", "name", *(k for r in rows for k in r if k != "targets")])
+        return [(k, k) for k in keys]
+    targeted = {figure for r in rows for figure in r["targets"]}
+    columns: list[tuple[str, str]] = []
+    for key, header in COVERAGE_COLUMNS:
+        columns += [(key, header), *([(f"{key}_target", "target")] if key in targeted else [])]
+    return columns
 
 
 def _federations_below(rt: Runtime, org: str) -> list[str]:

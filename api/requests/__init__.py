@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from api.requests.base import CommandRequest
 from api.requests.opening import OPEN_REQUESTS
+from api.requests.regions import CoverageTargetsRequest, RuleProfileRequest
 from api.requests.steps import STEP_REQUESTS
 from api.requests.unions import UNION_REQUESTS, ImportTermRequest, RegisterOrganisationRequest
 
@@ -19,8 +20,10 @@ __all__ = [
     "UNION_PATH_OF_COMMAND",
     "UNION_REQUESTS",
     "CommandRequest",
+    "CoverageTargetsRequest",
     "ImportTermRequest",
     "RegisterOrganisationRequest",
+    "RuleProfileRequest",
 ]
 
 # The URL name of each command, so that what the workflow allows links to where it is taken: a

@@ -13,12 +13,14 @@ from api.routes import (
     ops,
     organisations,
     procedures,
+    regions,
     unions,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
     ops.router,
     organisations.router,
+    regions.router,
     unions.router,
     procedures.router,
     inbox.router,

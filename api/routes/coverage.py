@@ -1,6 +1,7 @@
 """Coverage (RULES.md §7): founding rate (also for units with 25+ employees), membership rate and
 on-time re-election rate of a subtree, with their counts; a rate is null when nothing is in its
-denominator. A figure over many units: not for staff (403)."""
+denominator; each figure a target applies to is shown beside it (the region's own target, else its
+nearest ancestor's: RULES.md §7). A figure over many units: not for staff (403)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,10 @@ def get_coverage(read: ReaderDep, org: OrgParam = None, as_of: AsOfToday = None)
     with read.runtime.engine.connect() as conn:
         scope = read.scope(conn, org)
         cov = queries.coverage(conn, scope.org_id, on)
+        targets = queries.coverage_targets(conn, scope.org_id)
     body = asdict(cov)
     del body["subtree"], body["on"]
-    return body | {
+    body |= {
         "org": scope.org_id,
         "as_of": on,
         "founding_rate": cov.founding_rate,
@@ -45,3 +47,4 @@ def get_coverage(read: ReaderDep, org: OrgParam = None, as_of: AsOfToday = None)
         "membership_rate": cov.membership_rate,
         "on_time_rate": cov.on_time_rate,
     }
+    return body | {"targets": queries.beside_targets(body, targets)}

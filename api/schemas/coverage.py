@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from api.schemas.common import example
+from api.schemas.regions import FigureTargetBody
 
 
 class CoverageBody(BaseModel):
@@ -28,6 +29,9 @@ class CoverageBody(BaseModel):
             "founding_rate_25": 1.0,
             "membership_rate": 0.8,
             "on_time_rate": 0.75,
+            "targets": {
+                "founding_rate": {"value": 0.8, "target": 0.91, "set_by": "DL", "reads": "at_least", "met": False}
+            },
         }
     )
 
@@ -45,3 +49,6 @@ class CoverageBody(BaseModel):
     founding_rate_25: float | None
     membership_rate: float | None
     on_time_rate: float | None
+    targets: dict[str, FigureTargetBody] = Field(
+        description="Each figure with a target beside it: the region's own, else its nearest ancestor's (RULES.md §7)"
+    )

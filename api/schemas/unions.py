@@ -40,6 +40,8 @@ UNION_EXAMPLE: dict[str, Any] = {
     "registered_on": "2019-01-01",
     "chair_since": "2019-03-20",
     "vice_chairs_since": "2019-03-20",
+    "rule_profile": None,  # assigned to this organisation itself (RULES.md §5); what applies: /settings
+    "coverage_targets": {},
     "procedures": [
         {
             "procedure_id": "U1:founding-1",

@@ -1,5 +1,6 @@
 """Pictures drawn on the server as inline SVG (no JavaScript needed): a procedure kind's state
-diagram with the current state and the path taken, the coverage bars, and the terms timeline.
+diagram with the current state and the path taken, the coverage bars with their targets, and the
+terms timeline.
 
 The SVG is built as data (boxes, arrows, labels with their text) and written by the template; the
 template escapes every text, so nothing here produces markup."""
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from projections.queries import CoverageTarget
 
 BOX_W, BOX_H, GAP_X, GAP_Y, COLS, MARGIN = 176, 46, 34, 40, 4, 12
 
@@ -118,6 +121,8 @@ class Bar:
     value: float | None  # a rate, 0..1; None: nothing to divide by
     numerator: int
     denominator: int
+    # The figure's target as it applies to the subtree (RULES.md §7), if any: its own or inherited.
+    target: CoverageTarget | None = None
 
     @property
     def percent(self) -> str:
@@ -126,15 +131,32 @@ class Bar:
     def width(self, full: int) -> int:
         return 0 if self.value is None else round(min(self.value, 1.0) * full)
 
+    @property
+    def target_text(self) -> str:
+        """ "≥ 91.0%" (or "≤ ..." for a figure to stay within), "" without a target."""
+        t = self.target
+        return "" if t is None else f"{'≥' if t.reads == 'at_least' else '≤'} {t.target * 100:.1f}%"
 
-def coverage_bars(coverage: Any, t: Callable[..., str]) -> list[Bar]:
-    c = coverage
-    return [
-        Bar(t("coverage.founding_rate"), c.founding_rate, c.founded, c.units),
-        Bar(t("coverage.founding_rate_25"), c.founding_rate_25, c.founded_25, c.units_25),
-        Bar(t("coverage.membership_rate"), c.membership_rate, c.members, c.employees_unionised),
-        Bar(t("coverage.on_time_rate"), c.on_time_rate, c.terms_on_time, c.terms_ended),
-    ]
+    def target_x(self, full: int) -> int:
+        return round(self.target.target * full) if self.target is not None else 0
+
+    @property
+    def met(self) -> bool | None:
+        return self.target.met(self.value) if self.target is not None else None
+
+
+def coverage_bars(
+    coverage: Any, t: Callable[..., str], targets: Mapping[str, CoverageTarget] | None = None
+) -> list[Bar]:
+    """The coverage figures as bars, each with its target (`projections.queries.coverage_targets`)."""
+    c, targets = coverage, targets or {}
+    figures = (
+        ("founding_rate", c.founding_rate, c.founded, c.units),
+        ("founding_rate_25", c.founding_rate_25, c.founded_25, c.units_25),
+        ("membership_rate", c.membership_rate, c.members, c.employees_unionised),
+        ("on_time_rate", c.on_time_rate, c.terms_on_time, c.terms_ended),
+    )
+    return [Bar(t(f"coverage.{key}"), value, n, d, targets.get(key)) for key, value, n, d in figures]
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,12 @@ from events.catalogue.base import (
     UnitType,
 )
 from events.catalogue.organisations import (
+    COVERAGE_FIGURES,
     AnnualCongressHeld,
+    CoverageTargetsSet,
     ExistingTermImported,
     OrganisationRegistered,
+    RuleProfileAssigned,
     UnitFactsUpdated,
     ViceChairRemoved,
 )
@@ -52,10 +55,12 @@ from events.flows.term_change import *  # noqa: F403
 
 __all__ = [
     "CATALOGUE",
+    "COVERAGE_FIGURES",
     "AnnualCongressHeld",
     "BallotCount",
     "Candidate",
     "CongressType",
+    "CoverageTargetsSet",
     "ElectionOutcome",
     "Event",
     "Evidence",
@@ -71,6 +76,7 @@ __all__ = [
     "ProcedureOpenedMixin",
     "ProcedureWithdrawn",
     "RemovalVote",
+    "RuleProfileAssigned",
     "UnitFacts",
     "UnitFactsUpdated",
     "UnitType",

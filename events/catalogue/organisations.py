@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field
 
@@ -63,3 +64,42 @@ class ViceChairRemoved(Event):
     removal: RemovalVote
     reason: str
     evidence: Evidence = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- settings of a region
+
+# The coverage figures of RULES.md §7 a region may set a target for (the one list: the commands
+# check keys against it, coverage reads it), each with how its target reads: "at_least" for a
+# figure the plans want high (Dalian: enterprise founding rate ≥ 91 %), "at_most" for one they
+# want low (unions of 200+ employees without a full-time chair, R-FULLTIME).
+COVERAGE_FIGURES: dict[str, Literal["at_least", "at_most"]] = {
+    "founding_rate": "at_least",
+    "founding_rate_25": "at_least",
+    "membership_rate": "at_least",
+    "on_time_rate": "at_least",
+    "founding_rate_enterprises": "at_least",
+    "founding_rate_25plus": "at_least",
+    "direct_election_share": "at_least",
+    "without_full_time_chair": "at_most",
+}
+
+
+class RuleProfileAssigned(Event):
+    """An administrator assigned a rule profile to an organisation (RULES.md §5): every union at or
+    below it opens its procedures under this profile unless a nearer organisation has another.
+    Without a version, a procedure pins the profile's latest version when it opens."""
+
+    org_id: str
+    profile_name: str
+    profile_version: int | None = None
+    previous_name: str | None = None
+    previous_version: int | None = None
+
+
+class CoverageTargetsSet(Event):
+    """An administrator set the region's targets for its coverage figures (RULES.md §7), as a
+    whole: a figure left out has no target of this region (a nearer ancestor's applies)."""
+
+    org_id: str
+    targets: dict[str, float]
+    previous: dict[str, float] = Field(default_factory=dict)

@@ -89,6 +89,9 @@ class Alerts(Projection[UnionAlerts]):
         {
             "UnitFactsUpdated",
             "ViceChairRemoved",
+            # A region's settings reach the alerts through the profile each procedure pins.
+            "RuleProfileAssigned",
+            "CoverageTargetsSet",
             "MembersRecruited",
             "CongressTypeDecided",
             "RepresentativesElected",

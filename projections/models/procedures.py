@@ -78,7 +78,15 @@ class Procedures(Projection[UnionProcedures]):
     name = "procedures"
     table_names = ("proj_procedures",)
     ignores = frozenset(
-        {"OrganisationRegistered", "UnitFactsUpdated", "ExistingTermImported", "AnnualCongressHeld", "ViceChairRemoved"}
+        {
+            "OrganisationRegistered",
+            "UnitFactsUpdated",
+            "ExistingTermImported",
+            "AnnualCongressHeld",
+            "ViceChairRemoved",
+            "RuleProfileAssigned",
+            "CoverageTargetsSet",
+        }
     )
 
     def _handlers(self) -> dict[str, Handler]:

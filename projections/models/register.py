@@ -1,7 +1,8 @@
 """The union register (read model 2): every organisation with its place in the tree, its unit's
 facts, and for a union its form of organisation, members, committee and chair, current term
 (start, end, length), approved extension, deadline, legal-person status and last congress; plus
-each union's terms (`proj_terms`), which the on-time re-election rate of RULES.md §7 counts.
+each union's terms (`proj_terms`), which the on-time re-election rate of RULES.md §7 counts; and the
+settings of each region that has any (`proj_region_settings`: its rule profile, its coverage targets).
 
 It follows what the workflow's fold does to a union (workflow/fold.py and the procedure modules),
 from the events alone. Two deliberate differences, both for the auditor's reading of dates:
@@ -26,6 +27,7 @@ from projections.on_time import reelected_on_time
 
 ORG_COLUMNS = tuple(c.name for c in schema.orgs.columns)
 TERM_COLUMNS = tuple(c.name for c in schema.terms.columns)
+SETTINGS_COLUMNS = tuple(c.name for c in schema.region_settings.columns)
 _UNIT = ("unit_name", "unit_type", "employees", "members", "female_members", "has_party_org")
 _BLANK = dict.fromkeys(ORG_COLUMNS)
 
@@ -37,12 +39,13 @@ def _leave_vice_chair(row: dict[str, Any], name: str) -> None:
 
 
 class RegisterState:
-    __slots__ = ("org_id", "pending", "row", "terms")
+    __slots__ = ("org_id", "pending", "row", "settings", "terms")
 
     def __init__(self, org_id: str) -> None:
         self.org_id = org_id
         self.row: dict[str, Any] | None = None
         self.terms: list[dict[str, Any]] = []
+        self.settings: dict[str, Any] | None = None  # the region's settings, once it has any
         # procedure id -> what its approval will install (form, congress type, bodies elected)
         self.pending: dict[str, dict[str, Any]] = {}
 
@@ -60,7 +63,7 @@ class Register(Projection[RegisterState]):
     # chair; registers built by logic 1 are rebuilt (`unionflow serve` does it before serving).
     # 3: each term says whether it was re-elected on time (`on_time`, R-ON-TIME).
     logic_version = 3
-    table_names = ("proj_orgs", "proj_terms")
+    table_names = ("proj_orgs", "proj_terms", "proj_region_settings")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
     ignores_other_procedure_steps = True
@@ -84,6 +87,8 @@ class Register(Projection[RegisterState]):
             "ByElectionApproved": self._by_election,
             "ProcedureWithdrawn": self._withdrawn,
             "ViceChairRemoved": self._vice_chair_removed,
+            "RuleProfileAssigned": self._profile_assigned,
+            "CoverageTargetsSet": self._targets_set,
         }
         return specific
 
@@ -225,6 +230,19 @@ class Register(Projection[RegisterState]):
         # R-REMOVAL: the congress removed a vice-chair from the post (the committee is unchanged).
         _leave_vice_chair(_row(s, ev), ev.data["vice_chair"])
 
+    def _region(self, s: RegisterState, ev: Ev) -> dict[str, Any]:
+        if s.settings is None:
+            path = _row(s, ev)["path"]
+            s.settings = dict.fromkeys(SETTINGS_COLUMNS) | {"org_id": s.org_id, "path": path, "targets": {}}
+        return s.settings
+
+    def _profile_assigned(self, s: RegisterState, ev: Ev) -> None:
+        settings, d = self._region(s, ev), ev.data
+        settings["profile_name"], settings["profile_version"] = d["profile_name"], d.get("profile_version")
+
+    def _targets_set(self, s: RegisterState, ev: Ev) -> None:
+        self._region(s, ev)["targets"] = dict(ev.data["targets"])
+
     def _withdrawn(self, s: RegisterState, ev: Ev) -> None:
         s.pending.pop(ev.pid, None)
         _row(s, ev)
@@ -242,9 +260,13 @@ class Register(Projection[RegisterState]):
         if row is None:
             return {}
         row["internal"] = dumps(s.pending)
+        settings = s.settings
         return {
             "proj_orgs": [tuple(row[c] for c in ORG_COLUMNS)],
             "proj_terms": [tuple(t[c] for c in TERM_COLUMNS) for t in s.terms],
+            "proj_region_settings": []
+            if settings is None
+            else [tuple(dumps(settings[c]) if c == "targets" else settings[c] for c in SETTINGS_COLUMNS)],
         }
 
     def load(
@@ -258,6 +280,9 @@ class Register(Projection[RegisterState]):
         for org_id, rows in rows_by_org(conn, tables["proj_terms"], org_ids, ("org_id", "term_no")).items():
             if org_id in out:
                 out[org_id].terms = rows
+        for org_id, rows in rows_by_org(conn, tables["proj_region_settings"], org_ids).items():
+            if org_id in out:
+                out[org_id].settings = rows[0] | {"targets": loads(rows[0]["targets"])}
         return out
 
 

@@ -5,7 +5,8 @@ what page 1 costs. `subtree` is an organisation id; its materialised path (from 
 `projections.tree`) turns "everything under it" into an index range. Dates are business dates.
 
 By subject: `alert_reads` (RULES.md §6), `procedure_reads` (procedures and the approval inbox),
-`register_reads` (the register, terms and the coverage of RULES.md §7), over `paging`'s cursors."""
+`register_reads` (the register, terms and the coverage of RULES.md §7), `region_reads` (a region's
+rule profile and coverage targets, nearest first), over `paging`'s cursors."""
 
 from __future__ import annotations
 
@@ -18,6 +19,15 @@ from projections.queries.procedure_reads import (
     procedure_record,
     procedure_status,
     procedures,
+)
+from projections.queries.region_reads import (
+    AssignedProfile,
+    CoverageTarget,
+    RegionSettings,
+    beside_targets,
+    coverage_targets,
+    profile_assignment,
+    region_settings,
 )
 from projections.queries.register_reads import (
     Coverage,
@@ -35,21 +45,28 @@ __all__ = [
     "OPEN_DATE",
     "Alert",
     "AlertCounts",
+    "AssignedProfile",
     "Bind",
     "Coverage",
+    "CoverageTarget",
     "InboxItem",
     "Page",
     "ProcedureStatus",
+    "RegionSettings",
     "Term",
     "UnionRecord",
     "alert_counts",
     "alert_record",
     "alerts",
+    "beside_targets",
     "coverage",
+    "coverage_targets",
     "inbox",
     "procedure_record",
     "procedure_status",
     "procedures",
+    "profile_assignment",
+    "region_settings",
     "register",
     "subtree_filter",
     "term_record",

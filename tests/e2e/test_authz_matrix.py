@@ -141,6 +141,9 @@ POLICY: dict[tuple[str, str], Policy] = {
     ("GET", "/audit/verify"): auditors_read,
     ("GET", "/audit/bundle"): auditors_read,
     ("POST", "/organisations"): admin_manages,
+    ("GET", "/organisations/{org_id}/settings"): subtree_read,
+    ("POST", "/organisations/{org_id}/rule-profile"): admin_manages,  # RULES.md §5: never the staff's
+    ("POST", "/organisations/{org_id}/coverage-targets"): admin_manages,
     ("POST", "/unions/{union_id}/facts"): facts,
     ("POST", "/unions/{union_id}/imported-term"): admin_manages,
     ("POST", "/unions/{union_id}/congresses"): staff_act,
@@ -194,7 +197,7 @@ _serial = itertools.count(1)
 def call_for(method: str, template: str, route: Route) -> Call:
     """A well-formed request about U1 (path, query and a schema-valid body: the first example of
     the route's request schema), so that only authorisation and the rules decide the answer."""
-    path = template.format(union_id=UNION, procedure_id=PROCEDURE, kind="founding")
+    path = template.format(union_id=UNION, org_id=UNION, procedure_id=PROCEDURE, kind="founding")
     params = {"org": UNION} if method == "GET" and template in ORG_QUERY | ORG_QUERY_REQUIRED else {}
     body: dict[str, Any] | None = None
     if method == "POST":

@@ -160,14 +160,13 @@ class Driver:
         self, on: dt.date | None = None, prep_group: int | Sequence[str] = PREP_GROUP, **kw: Any
     ) -> CommandResult:
         names = [f"筹{i}" for i in range(prep_group)] if isinstance(prep_group, int) else list(prep_group)
+        self.assign_profile()
         r = self.send(
             c.RequestFounding(
                 union_id=self.union_id,
                 unit=self.s.facts,
                 initiators=["张三"],
                 prep_group=[PrepGroupMember(name=n) for n in names],
-                profile_name=self.s.profile_name,
-                profile_version=self.s.profile_version,
                 occurred_on=on or self.s.on("requested"),
             ),
             **kw,
@@ -175,6 +174,11 @@ class Driver:
         assert r.procedure_id is not None
         self.pid = r.procedure_id
         return r
+
+    def assign_profile(self) -> None:
+        """The scenario's profile, if it names one, as an administrator assigns it (RULES.md §5)."""
+        if self.s.profile_name is not None:
+            self.world.assign_profile(self.union_id, self.s.profile_name, self.s.profile_version)
 
     def recruit(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
         fields: dict[str, Any] = {
@@ -326,13 +330,12 @@ class Driver:
         return self
 
     def open_reelection(self, on: dt.date, plan: str = "换届方案", planned: dt.date | None = None) -> CommandResult:
+        self.assign_profile()
         r = self.send(
             c.OpenReelection(
                 union_id=self.union_id,
                 plan=plan,
                 planned_congress_on=planned or self.s.congress_on,
-                profile_name=self.s.profile_name,
-                profile_version=self.s.profile_version,
                 occurred_on=on,
             )
         )

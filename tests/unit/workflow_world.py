@@ -162,6 +162,14 @@ class World:
         )
         return union_id
 
+    def assign_profile(self, org_id: str, name: str, version: int | None = None, actor: Actor | None = None) -> None:
+        """An administrator assigns a rule profile to the organisation (staff never choose one:
+        RULES.md §5); nothing is recorded when it already has that one."""
+        mine = self.load(org_id).rule_profile
+        if mine is None or (mine.name, mine.version) != (name, version):
+            cmd = c.AssignRuleProfile(union_id=org_id, profile_name=name, profile_version=version, occurred_on=TREE_ON)
+            self.run(cmd, actor or admin())
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -57,7 +57,8 @@ def audit_page(
     elif day is not None:
         coverage = queries.coverage(rt.engine, org_id, on=day)
         context["coverage"] = coverage
-        context["bars"] = pictures.coverage_bars(coverage, translator_of(request))
+        targets = queries.coverage_targets(rt.engine, org_id)
+        context["bars"] = pictures.coverage_bars(coverage, translator_of(request), targets)
         context["counts"] = sorted(queries.alert_counts(rt.engine, on=day, subtree=org_id).items())
         context["subtree_alerts"] = queries.alerts(rt.engine, on=day, subtree=org_id, limit=PAGE_SIZE)
     if verify:

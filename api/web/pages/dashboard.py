@@ -33,6 +33,7 @@ def dashboard(request: Request, user: SignedInUser, org: str | None = None) -> R
     counts_f = _READS.submit(queries.alert_counts, rt.engine, today, org_id)
     worst_f = _READS.submit(queries.worst_alerts, rt.engine, today, org_id, limit=10)
     coverage = queries.coverage(rt.engine, org_id, on=today)
+    targets = queries.coverage_targets(rt.engine, org_id)  # RULES.md §7: the region's, or inherited
     counts, worst = counts_f.result(), worst_f.result()
     return render(
         request,
@@ -44,7 +45,7 @@ def dashboard(request: Request, user: SignedInUser, org: str | None = None) -> R
             "total": sum(counts.values()),
             "worst": worst,
             "coverage": coverage,
-            "bars": pictures.coverage_bars(coverage, translator_of(request)),
+            "bars": pictures.coverage_bars(coverage, translator_of(request), targets),
         },
         user=user,
     )

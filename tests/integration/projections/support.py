@@ -140,13 +140,17 @@ class World:
     # ------------------------------------------------------------------ procedures
 
     def request_founding(self, union_id: str, on: dt.date, profile_name: str | None = None) -> str:
+        if profile_name is not None:  # staff never choose it: an administrator assigns it (RULES.md §5)
+            self.run(
+                c.AssignRuleProfile(union_id=union_id, profile_name=profile_name, occurred_on=on),
+                Actor(person_id="admin", role="admin", org_id="ACFTU"),
+            )
         r = self.run(
             c.RequestFounding(
                 union_id=union_id,
                 unit=unit(),
                 initiators=["张三"],
                 prep_group=[PrepGroupMember(name=n) for n in "甲乙丙丁"],
-                profile_name=profile_name,
                 occurred_on=on,
             ),
             self.staff(union_id),

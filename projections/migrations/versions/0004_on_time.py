@@ -1,9 +1,9 @@
 """R-ON-TIME said once: each term says whether it was re-elected on time (register logic 3), and
 A-TERM-OVERDUE runs through the day a late re-election is approved (alerts logic 3)
 
-Revision ID: 0006_on_time
+Revision ID: 0004_on_time
 Revises: 0003_alerts_logic_2
-Create Date: 2026-12-03
+Create Date: 2026-12-02
 
 `proj_terms.on_time` is new: the re-election approved by the term's deadline (projections.on_time),
 which the coverage's on-time rate and the term list now read instead of comparing the next term's
@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_on_time"
+revision = "0004_on_time"
 down_revision = "0003_alerts_logic_2"
 branch_labels = None
 depends_on = None
