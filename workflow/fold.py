@@ -12,14 +12,16 @@ import orjson
 from events import RecordedEvent
 from events.catalogue import (
     AnnualCongressHeld,
+    CoveredUnitLeft,
     ExistingTermImported,
     OrganisationRegistered,
     ProcedureEvent,
     ProcedureOpenedMixin,
     UnitFactsUpdated,
+    UnitsCovered,
     ViceChairRemoved,
 )
-from workflow import by_election, founding, reelection, term_change
+from workflow import by_election, dissolution, founding, joint, reelection, term_change
 from workflow.kinds import ProcedureKind
 from workflow.profile import RuleProfile
 from workflow.state import UnionState
@@ -32,6 +34,7 @@ KINDS: dict[str, ProcedureKind] = {
         term_change.EXTENSION,
         term_change.EARLY_REELECTION,
         by_election.DEFINITION,
+        dissolution.DEFINITION,
     )
 }
 _OPENED_BY: dict[str, ProcedureKind] = {k.flow.opened_by: k for k in KINDS.values()}
@@ -80,6 +83,8 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
                 union.last_congress_on = r.occurred_on  # R-ANNUAL: the latest congress, not the last recorded
         case ViceChairRemoved():
             union.leave_vice_chair(ev.vice_chair)
+        case UnitsCovered() | CoveredUnitLeft():
+            joint.evolve(union, ev, r.occurred_on)
         case ProcedureEvent():
             _evolve_procedure(union, ev, r)
 

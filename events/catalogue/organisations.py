@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from events.catalogue.base import Event, Evidence, OrgLevel, RemovalVote, UnitFacts
+from events.catalogue.base import Event, Evidence, OrgLevel, RemovalVote, UnitFacts, _Value
 
 # --------------------------------------------------------------------------- organisations
 
@@ -63,3 +63,33 @@ class ViceChairRemoved(Event):
     removal: RemovalVote
     reason: str
     evidence: Evidence = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- a joint union's units
+
+
+class CoveredUnit(_Value):
+    """A unit a joint grassroots union (联合基层工会) covers (R-FORM-25: a small unit joins one
+    rather than found a committee of its own), with the facts the coverage counts (RULES.md §7)."""
+
+    unit_id: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    unit: UnitFacts
+
+
+class UnitsCovered(Event):
+    """Units joined the joint union on the event's date, or their facts changed while covered: from
+    that date they count as covered (founded, once the joint union is) in the founding rate and
+    their members in the membership rate (RULES.md §7)."""
+
+    org_id: str
+    units: list[CoveredUnit]
+    evidence: Evidence = Field(default_factory=list)
+
+
+class CoveredUnitLeft(Event):
+    """A unit no longer covered by the joint union from the event's date (it closed, moved away or
+    founded a union of its own): it leaves the coverage's counts from that date."""
+
+    org_id: str
+    unit_id: str
+    reason: str
