@@ -64,5 +64,5 @@ def allowed_union_commands(union: UnionState, actor: Actor, ancestors: Callable[
         if union.vice_chairs:
             allowed.append(c.RemoveViceChair.__name__)
     if union.level == "joint" and c.UpdateUnitFacts.__name__ in allowed:
-        allowed += [c.CoverUnits.__name__, c.UncoverUnit.__name__]
+        allowed += [c.CoverUnit.__name__, c.UncoverUnit.__name__]
     return allowed

@@ -32,7 +32,7 @@ from workflow.election import (
 )
 from workflow.election_vote import HoldCongress, HoldRunoff
 from workflow.founding import RecordMembersRecruited, RegisterLegalPerson, RequestFounding, ResubmitFoundingRequest
-from workflow.joint import CoverUnits, UncoverUnit
+from workflow.joint import CoverUnit, UncoverUnit
 from workflow.kinds import ApproveFiling, RejectFiling, WithdrawProcedure
 from workflow.organisations import ImportExistingTerm, RegisterOrganisation, UpdateUnitFacts
 from workflow.reelection import OpenReelection
@@ -44,7 +44,7 @@ __all__ = [
     "Candidate",
     "Command",
     "CongressType",
-    "CoverUnits",
+    "CoverUnit",
     "DecideCongressType",
     "ElectChair",
     "ElectRepresentatives",

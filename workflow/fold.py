@@ -17,8 +17,8 @@ from events.catalogue import (
     OrganisationRegistered,
     ProcedureEvent,
     ProcedureOpenedMixin,
+    UnitCovered,
     UnitFactsUpdated,
-    UnitsCovered,
     ViceChairRemoved,
 )
 from workflow import by_election, dissolution, founding, joint, reelection, term_change
@@ -83,7 +83,7 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
                 union.last_congress_on = r.occurred_on  # R-ANNUAL: the latest congress, not the last recorded
         case ViceChairRemoved():
             union.leave_vice_chair(ev.vice_chair)
-        case UnitsCovered() | CoveredUnitLeft():
+        case UnitCovered() | CoveredUnitLeft():
             joint.evolve(union, ev, r.occurred_on)
         case ProcedureEvent():
             _evolve_procedure(union, ev, r)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from events.catalogue import CoveredUnit, CoveredUnitLeft, UnitsCovered
+from events.catalogue import CoveredUnitLeft, UnitCovered, UnitFacts
 from workflow import rules
 from workflow.authority import Actor, require_admin_over, require_staff_of
 from workflow.command import UNIT_EXAMPLE, UnionCommand, handles
@@ -26,24 +26,21 @@ if TYPE_CHECKING:
     from workflow.unit_of_work import Decision, UnitOfWork
 
 _SMALL_UNIT = UNIT_EXAMPLE | {"unit_name": "江岸某餐饮店", "employees": 12, "members": 10, "female_members": 6}
+UNIT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
-class CoverUnits(UnionCommand):
-    """Units that join the joint grassroots union on `occurred_on`, or whose facts changed while
-    covered (the same `unit_id`)."""
+class CoverUnit(UnionCommand):
+    """A unit that joins the joint grassroots union on `occurred_on`, or whose facts changed while
+    it is covered (the same `unit_id`)."""
 
     examples: ClassVar[list[dict[str, Any]]] = [
-        {"units": [{"unit_id": "JA-J1-01", "unit": _SMALL_UNIT}], "occurred_on": "2024-03-01"}
+        {"unit_id": "JA-J1-01", "unit": _SMALL_UNIT, "occurred_on": "2024-03-01"}
     ]
 
-    units: list[CoveredUnit] = Field(min_length=1, max_length=500)
-
-    @model_validator(mode="after")
-    def _distinct(self) -> CoverUnits:
-        ids = [u.unit_id for u in self.units]
-        if len(set(ids)) != len(ids):
-            raise ValueError("each unit is named once (unit_id)")
-        return self
+    unit_id: str = Field(
+        min_length=1, max_length=120, pattern=UNIT_ID, description="The unit's id within the joint union"
+    )
+    unit: UnitFacts
 
 
 class UncoverUnit(UnionCommand):
@@ -54,7 +51,7 @@ class UncoverUnit(UnionCommand):
         {"unit_id": "JA-J1-01", "reason": "单位注销", "occurred_on": "2025-01-15"}
     ]
 
-    unit_id: str = Field(min_length=1, max_length=120)
+    unit_id: str = Field(min_length=1, max_length=120, pattern=UNIT_ID)
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -65,8 +62,8 @@ def _authorised(actor: Actor, union: UnionState, uow: UnitOfWork) -> None:
         require_staff_of(actor, union)
 
 
-@handles(CoverUnits)
-def cover_units(cmd: CoverUnits, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
+@handles(CoverUnit)
+def cover_unit(cmd: CoverUnit, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
     _authorised(actor, existing(union), uow)
     return None, [decide_cover(union, cmd, term_profile(union, uow))]
 
@@ -77,17 +74,16 @@ def uncover_unit(cmd: UncoverUnit, union: UnionState, uow: UnitOfWork, actor: Ac
     return None, [decide_uncover(union, cmd)]
 
 
-def decide_cover(union: UnionState, cmd: CoverUnits, profile: RuleProfile) -> UnitsCovered:
+def decide_cover(union: UnionState, cmd: CoverUnit, profile: RuleProfile) -> UnitCovered:
     rules.require_joint_union(union.org_id, union.level)
-    evidence: list[dict[str, Any]] = []
-    for u in cmd.units:
-        known = union.covered_units.get(u.unit_id)
-        if known is not None:
-            last = known.since if known.left_on is None else known.left_on
-            rules.require_not_before("R-FORM-25", f"unit {u.unit_id}'s last change", cmd.occurred_on, last)
-        rules.check_unit_counts(u.unit.employees, u.unit.members, u.unit.female_members)
-        evidence.append(rules.check_covered_unit(u.unit_id, u.unit.members, profile))
-    return UnitsCovered(org_id=union.org_id, units=list(cmd.units), evidence=evidence)
+    known = union.covered_units.get(cmd.unit_id)
+    if known is not None:
+        last = known.since if known.left_on is None else known.left_on
+        rules.require_not_before("R-FORM-25", f"unit {cmd.unit_id}'s last change", cmd.occurred_on, last)
+    u = cmd.unit
+    counts = rules.check_unit_counts(u.employees, u.members, u.female_members)
+    form = rules.check_covered_unit(cmd.unit_id, u.members, profile)
+    return UnitCovered(org_id=union.org_id, unit_id=cmd.unit_id, unit=u, evidence=[form, counts])
 
 
 def decide_uncover(union: UnionState, cmd: UncoverUnit) -> CoveredUnitLeft:
@@ -99,14 +95,13 @@ def decide_uncover(union: UnionState, cmd: UncoverUnit) -> CoveredUnitLeft:
     return CoveredUnitLeft(org_id=union.org_id, unit_id=cmd.unit_id, reason=cmd.reason)
 
 
-def evolve(union: UnionState, ev: UnitsCovered | CoveredUnitLeft, on: dt.date) -> None:
+def evolve(union: UnionState, ev: UnitCovered | CoveredUnitLeft, on: dt.date) -> None:
     """The fold of the joint union's units: joined (or facts changed while covered), or left."""
+    known = union.covered_units.get(ev.unit_id)
     if isinstance(ev, CoveredUnitLeft):
-        union.covered_units[ev.unit_id].left_on = on
-        return
-    for u in ev.units:
-        known = union.covered_units.get(u.unit_id)
-        if known is not None and known.left_on is None:
-            known.unit = u.unit
-        else:
-            union.covered_units[u.unit_id] = CoveredUnitState(unit=u.unit, since=on)
+        if known is not None:
+            known.left_on = on
+    elif known is not None and known.left_on is None:
+        known.unit = ev.unit
+    else:
+        union.covered_units[ev.unit_id] = CoveredUnitState(unit=ev.unit, since=on)

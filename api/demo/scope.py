@@ -7,13 +7,14 @@ seeded draws of those stay as they were; their dates are around today, like ever
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from api.demo.founding import founded
 from api.demo.naming import TRADE_NAMES
 from api.demo.story import Federation, Story
 from api.demo.timeline import DAY, Item, Step, place
-from events.catalogue import CoveredUnit, UnitFacts
+from events.catalogue import UnitFacts
 from workflow import commands as c
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _chair_by_committee(demo: DemoBuilder, fed: Federation) -> None:
     demo.steps += s.steps
 
 
-def _small_units(demo: DemoBuilder, fed: Federation, n: int, first: int) -> list[CoveredUnit]:
+def _small_units(demo: DemoBuilder, fed: Federation, n: int, first: int) -> list[tuple[str, UnitFacts]]:
     rng, out = demo.rng, []
     for k in range(first, first + n):
         employees = rng.randint(6, 24)
@@ -59,7 +60,7 @@ def _small_units(demo: DemoBuilder, fed: Federation, n: int, first: int) -> list
             female_members=members // 2,
             has_party_org=False,
         )
-        out.append(CoveredUnit(unit_id=f"{fed.org_id}-J01-{k:02d}", unit=facts))
+        out.append((f"{fed.org_id}-J01-{k:02d}", facts))
     return out
 
 
@@ -71,9 +72,9 @@ def _joint_union(demo: DemoBuilder, fed: Federation) -> None:
     joint = UnitFacts(
         unit_name=f"{fed.name}小微企业联合工会",
         unit_type="other",
-        employees=sum(u.unit.employees for u in first),
-        members=sum(u.unit.members for u in first),
-        female_members=sum(u.unit.female_members for u in first),
+        employees=sum(u.employees for _, u in first),
+        members=sum(u.members for _, u in first),
+        female_members=sum(u.female_members for _, u in first),
         has_party_org=False,
     )
     s = Story(demo, f"{fed.org_id}-J01", fed, joint, f"{fed.name}小微企业联合工会委员会")
@@ -83,15 +84,20 @@ def _joint_union(demo: DemoBuilder, fed: Federation) -> None:
     s.annual_congresses(congress, today, e)
     assert s.registered_on is not None
     joined = s.registered_on + rng.randint(1, 4) * DAY
-    s.steps.append(Step(joined, s.staff, c.CoverUnits(union_id=s.union_id, units=first, occurred_on=joined)))
+    for unit_id, facts in first:
+        s.steps.append(Step(joined, s.staff, _cover(s, unit_id, facts, joined)))
     left = today - rng.randint(120, 300) * DAY
-    gone = first[rng.randrange(len(first))].unit_id
+    gone = first[rng.randrange(len(first))][0]
     s.steps.append(
         Step(left, s.staff, c.UncoverUnit(union_id=s.union_id, unit_id=gone, reason="店铺歇业注销", occurred_on=left))
     )
     lately = today - rng.randint(10, 90) * DAY
-    s.steps.append(Step(lately, s.staff, c.CoverUnits(union_id=s.union_id, units=later, occurred_on=lately)))
+    s.steps += [Step(lately, s.staff, _cover(s, unit_id, facts, lately)) for unit_id, facts in later]
     demo.steps += s.steps
+
+
+def _cover(s: Story, unit_id: str, facts: UnitFacts, on: dt.date) -> c.Command:
+    return c.CoverUnit(union_id=s.union_id, unit_id=unit_id, unit=facts, occurred_on=on)
 
 
 def _dissolved_union(demo: DemoBuilder, fed: Federation) -> None:

@@ -18,7 +18,7 @@ class Scope(UnionBase):
     def _days(self, lo: int, hi: int) -> dt.timedelta:
         return dt.timedelta(days=self.scope_rng.randint(lo, hi))
 
-    def _small_unit(self, n: int) -> c.CoveredUnit:
+    def _small_unit(self, n: int) -> tuple[str, c.UnitFacts]:
         r = self.scope_rng
         employees = r.randint(3, 60)
         members = r.randint(1, min(employees, 24))  # R-FORM-25: under 25 members
@@ -30,17 +30,14 @@ class Scope(UnionBase):
             female_members=members // 3,
             has_party_org=False,
         )
-        return c.CoveredUnit(unit_id=f"{self.org}-{n:02d}", unit=facts)
+        return f"{self.org}-{n:02d}", facts
 
     def _covered(self, registered: dt.date) -> Iterator[Item]:
         """A joint union's units: a few join soon after it is registered, one now and then leaves."""
         self.covered = [self._small_unit(n) for n in range(1, self.scope_rng.randint(2, 6))]
-        ev = c.UnitsCovered(
-            org_id=self.org,
-            units=self.covered,
-            evidence=[{"rule": "R-FORM-25", "unit_id": u.unit_id, "members": u.unit.members} for u in self.covered],
-        )
-        yield self.item(ev, registered + self._days(1, 40))
+        on = registered + self._days(1, 40)
+        for unit_id, facts in self.covered:
+            yield self.item(c.UnitCovered(org_id=self.org, unit_id=unit_id, unit=facts, evidence=_form(facts)), on)
 
     def _covered_change(self, on: dt.date) -> Iterator[Item]:
         """Between terms: a unit leaves, or one more joins (R-FORM-25)."""
@@ -49,13 +46,13 @@ class Scope(UnionBase):
             return
         when = on + self._days(1, 60)
         if r.random() < 0.5:
-            gone = self.covered.pop(r.randrange(len(self.covered)))
-            yield self.item(c.CoveredUnitLeft(org_id=self.org, unit_id=gone.unit_id, reason="单位注销"), when)
+            gone, _ = self.covered.pop(r.randrange(len(self.covered)))
+            yield self.item(c.CoveredUnitLeft(org_id=self.org, unit_id=gone, reason="单位注销"), when)
         else:
-            unit = self._small_unit(len(self.covered) + 10 + r.randint(0, 80))
-            if all(u.unit_id != unit.unit_id for u in self.covered):
-                self.covered.append(unit)
-                yield self.item(c.UnitsCovered(org_id=self.org, units=[unit]), when)
+            unit_id, facts = self._small_unit(len(self.covered) + 10 + r.randint(0, 80))
+            if all(known != unit_id for known, _ in self.covered):
+                self.covered.append((unit_id, facts))
+                yield self.item(c.UnitCovered(org_id=self.org, unit_id=unit_id, unit=facts), when)
 
     def _dissolution(self, on: dt.date, *, founded: bool) -> Iterator[Item]:
         """R-DISSOLVE: filed (by the union after its congress's vote, or by the higher-level union
@@ -91,3 +88,7 @@ class Scope(UnionBase):
             approver=True,
         )
         raise Stop  # a dissolved union's history ends with its dissolution
+
+
+def _form(facts: c.UnitFacts) -> list[dict[str, object]]:
+    return [{"rule": "R-FORM-25", "members": facts.members, "threshold": 25}]

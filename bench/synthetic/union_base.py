@@ -35,7 +35,7 @@ class UnionBase:
         # Joint unions' units and dissolutions (bench.synthetic.scope): a stream of their own too.
         self.scope_rng = random.Random(key * 9_000_011 + start.toordinal())
         self.joint = self.scope_rng.random() < 0.05
-        self.covered: list[c.CoveredUnit] = []
+        self.covered: list[tuple[str, c.UnitFacts]] = []  # a joint union's units now
         self.open_procs: list[str] = []  # procedures left under way (withdrawn by a dissolution)
         self.vice_chairs: list[str] = []
         self.end = end

@@ -35,12 +35,11 @@ from events.catalogue.base import (
 )
 from events.catalogue.organisations import (
     AnnualCongressHeld,
-    CoveredUnit,
     CoveredUnitLeft,
     ExistingTermImported,
     OrganisationRegistered,
+    UnitCovered,
     UnitFactsUpdated,
-    UnitsCovered,
     ViceChairRemoved,
 )
 
@@ -60,7 +59,6 @@ __all__ = [
     "BallotCount",
     "Candidate",
     "CongressType",
-    "CoveredUnit",
     "CoveredUnitLeft",
     "ElectionOutcome",
     "Event",
@@ -77,10 +75,10 @@ __all__ = [
     "ProcedureOpenedMixin",
     "ProcedureWithdrawn",
     "RemovalVote",
+    "UnitCovered",
     "UnitFacts",
     "UnitFactsUpdated",
     "UnitType",
-    "UnitsCovered",
     "ViceChairRemoved",
     "org_stream",
 ]

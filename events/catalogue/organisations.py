@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from events.catalogue.base import Event, Evidence, OrgLevel, RemovalVote, UnitFacts, _Value
+from events.catalogue.base import Event, Evidence, OrgLevel, RemovalVote, UnitFacts
 
 # --------------------------------------------------------------------------- organisations
 
@@ -68,21 +68,15 @@ class ViceChairRemoved(Event):
 # --------------------------------------------------------------------------- a joint union's units
 
 
-class CoveredUnit(_Value):
-    """A unit a joint grassroots union (联合基层工会) covers (R-FORM-25: a small unit joins one
-    rather than found a committee of its own), with the facts the coverage counts (RULES.md §7)."""
-
-    unit_id: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    unit: UnitFacts
-
-
-class UnitsCovered(Event):
-    """Units joined the joint union on the event's date, or their facts changed while covered: from
-    that date they count as covered (founded, once the joint union is) in the founding rate and
-    their members in the membership rate (RULES.md §7)."""
+class UnitCovered(Event):
+    """A unit joined the joint grassroots union (联合基层工会) on the event's date (R-FORM-25: a
+    small unit joins one rather than found a committee of its own), or its facts changed while
+    covered: from its joining it counts as covered (founded, once the joint union is) in the
+    founding rate and its members in the membership rate (RULES.md §7)."""
 
     org_id: str
-    units: list[CoveredUnit]
+    unit_id: str
+    unit: UnitFacts
     evidence: Evidence = Field(default_factory=list)
 
 

@@ -95,7 +95,7 @@ class Alerts(Projection[UnionAlerts]):
             "CandidatesPosted",
             "RunoffHeld",
             "ChairElected",
-            "UnitsCovered",
+            "UnitCovered",
             "CoveredUnitLeft",
         }
     )

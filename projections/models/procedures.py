@@ -94,7 +94,7 @@ class Procedures(Projection[UnionProcedures]):
             "ExistingTermImported",
             "AnnualCongressHeld",
             "ViceChairRemoved",
-            "UnitsCovered",
+            "UnitCovered",
             "CoveredUnitLeft",
         }
     )

@@ -88,7 +88,7 @@ class Register(Projection[RegisterState]):
             "ProcedureWithdrawn": self._withdrawn,
             "ViceChairRemoved": self._vice_chair_removed,
             "DissolutionApproved": self._dissolved,
-            "UnitsCovered": self._units_covered,
+            "UnitCovered": self._unit_covered,
             "CoveredUnitLeft": self._unit_left,
         }
         return specific
@@ -245,21 +245,19 @@ class Register(Projection[RegisterState]):
         row = _row(s, ev)
         row["dissolved_on"], row["dissolution_reason"] = ev.on, ev.data["reason"]
 
-    def _units_covered(self, s: RegisterState, ev: Ev) -> None:
-        # RULES.md §7: units that joined the joint union (or whose facts changed while covered).
-        row = _row(s, ev)
-        current = {c["unit_id"]: c for c in s.covered if c["until"] is None}
-        for u in ev.data["units"]:
-            facts = {k: u["unit"][k] for k in _UNIT}
-            found = current.get(u["unit_id"])
-            if found is not None:
-                found.update(facts)
-                continue
-            stint = 1 + sum(1 for c in s.covered if c["unit_id"] == u["unit_id"])
-            s.covered.append(
-                {"org_id": s.org_id, "unit_id": u["unit_id"], "stint": stint, "path": row["path"], "since": ev.on}
-                | {"until": None, **facts}
-            )
+    def _unit_covered(self, s: RegisterState, ev: Ev) -> None:
+        # RULES.md §7: a unit joined the joint union (or its facts changed while covered).
+        row, unit_id = _row(s, ev), ev.data["unit_id"]
+        facts = {k: ev.data["unit"][k] for k in _UNIT}
+        for c in s.covered:
+            if c["unit_id"] == unit_id and c["until"] is None:
+                c.update(facts)
+                return
+        stint = 1 + sum(1 for c in s.covered if c["unit_id"] == unit_id)
+        s.covered.append(
+            {"org_id": s.org_id, "unit_id": unit_id, "stint": stint, "path": row["path"], "since": ev.on}
+            | {"until": None, **facts}
+        )
 
     def _unit_left(self, s: RegisterState, ev: Ev) -> None:
         _row(s, ev)

@@ -98,7 +98,7 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
         "LegalPersonRegistered",
         "ExtensionApproved",
         "ByElectionApproved",
-        "UnitsCovered",  # a joint grassroots union's units (RULES.md §7)
+        "UnitCovered",  # a joint grassroots union's units (RULES.md §7)
         "CoveredUnitLeft",
         "DissolutionApproved",  # R-DISSOLVE
     ):

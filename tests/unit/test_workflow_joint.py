@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from events.catalogue import CoveredUnit, UnitsCovered
+from events.catalogue import UnitCovered
 from tests.unit.workflow_world import COUNTY, TREE_ON, D, World, admin, staff, unit
 from workflow import commands as c
 from workflow.affordances import allowed_union_commands
@@ -23,9 +23,9 @@ def small(members: int = 10, employees: int = 12, name: str = "江岸某餐饮�
     return unit(employees=employees, members=members, female_members=min(members, 4), name=name)
 
 
-def cover(world: World, *units: tuple[str, Any], on: D = JOINED, actor: Actor | None = None) -> CommandResult:
-    covered = [CoveredUnit(unit_id=i, unit=facts) for i, facts in units]
-    return world.run(c.CoverUnits(union_id="J1", units=covered, occurred_on=on), actor or staff("J1"))
+def cover(world: World, unit_id: str, facts: Any, on: D = JOINED, actor: Actor | None = None) -> CommandResult:
+    cmd = c.CoverUnit(union_id="J1", unit_id=unit_id, unit=facts, occurred_on=on)
+    return world.run(cmd, actor or staff("J1"))
 
 
 def leave(world: World, unit_id: str, on: D, actor: Actor | None = None) -> CommandResult:
@@ -40,47 +40,45 @@ def joint(world: World) -> World:
 
 
 def test_a_joint_union_names_the_units_it_covers_with_their_facts(joint: World) -> None:
-    r = cover(joint, ("J1-01", small()), ("J1-02", small(members=5, name="江岸某理发店")))
+    r = cover(joint, "J1-01", small())
+    cover(joint, "J1-02", small(members=5, name="江岸某理发店"))
     ev = r.events[0].event
-    assert isinstance(ev, UnitsCovered) and [u.unit_id for u in ev.units] == ["J1-01", "J1-02"]
-    assert [e["rule"] for e in ev.evidence] == ["R-FORM-25", "R-FORM-25"]
+    assert isinstance(ev, UnitCovered) and (ev.unit_id, ev.unit.members) == ("J1-01", 10)
+    assert [e["rule"] for e in ev.evidence] == ["R-FORM-25", "UNIT-COUNTS"]
     covered = joint.load("J1").covered_units
+    assert sorted(covered) == ["J1-01", "J1-02"]
     assert covered["J1-01"].since == JOINED and covered["J1-01"].unit.members == 10
 
 
 def test_r_form_25_a_unit_of_24_members_joins_one_of_25_needs_its_own_committee(joint: World) -> None:
-    cover(joint, ("J1-01", small(members=24, employees=30)))
+    cover(joint, "J1-01", small(members=24, employees=30))
     with pytest.raises(RuleViolation) as refused:
-        cover(joint, ("J1-02", small(members=25, employees=30)))
+        cover(joint, "J1-02", small(members=25, employees=30))
     assert refused.value.rule_id == "R-FORM-25"
     assert refused.value.evidence == {"rule": "R-FORM-25", "unit_id": "J1-02", "members": 25, "threshold": 25}
     with pytest.raises(RuleViolation):  # a covered unit's facts growing to 25 members too
-        cover(joint, ("J1-01", small(members=25, employees=30)), on=D(2024, 4, 1))
+        cover(joint, "J1-01", small(members=25, employees=30), on=D(2024, 4, 1))
 
 
 @pytest.mark.parametrize("level", ["grassroots", "federation"])
 def test_only_a_joint_union_covers_units(world: World, level: str) -> None:
     world.add_union("J1", level=level)
     with pytest.raises(StepOutOfOrder) as refused:
-        cover(world, ("J1-01", small()))
+        cover(world, "J1-01", small())
     assert refused.value.rule_id == "ORG-LEVEL" and "member unions" in refused.value.message
 
 
-def test_unit_counts_and_a_unit_named_once(joint: World) -> None:
+def test_unit_counts_and_a_units_id(joint: World) -> None:
     with pytest.raises(RuleViolation) as refused:
-        cover(joint, ("J1-01", unit(employees=5, members=8)))
+        cover(joint, "J1-01", unit(employees=5, members=8))
     assert refused.value.rule_id == "UNIT-COUNTS"
     with pytest.raises(ValidationError):
-        c.CoverUnits(
-            union_id="J1",
-            units=[CoveredUnit(unit_id="J1-01", unit=small()), CoveredUnit(unit_id="J1-01", unit=small())],
-            occurred_on=JOINED,
-        )
+        c.CoverUnit(union_id="J1", unit_id="J1/01", unit=small(), occurred_on=JOINED)
 
 
 def test_facts_change_while_covered_and_a_unit_leaves_then_joins_again(joint: World) -> None:
-    cover(joint, ("J1-01", small()))
-    cover(joint, ("J1-01", small(members=12, employees=15)), on=D(2024, 6, 1))
+    cover(joint, "J1-01", small())
+    cover(joint, "J1-01", small(members=12, employees=15), on=D(2024, 6, 1))
     known = joint.load("J1").covered_units["J1-01"]
     assert (known.since, known.unit.members) == (JOINED, 12)  # still covered since it joined
     with pytest.raises(InvalidDate) as early:
@@ -91,19 +89,19 @@ def test_facts_change_while_covered_and_a_unit_leaves_then_joins_again(joint: Wo
     with pytest.raises(NotFound):
         leave(joint, "J1-01", D(2025, 2, 1))
     with pytest.raises(InvalidDate):
-        cover(joint, ("J1-01", small()), on=D(2025, 1, 1))  # before it left
-    cover(joint, ("J1-01", small()), on=D(2025, 3, 1))
+        cover(joint, "J1-01", small(), on=D(2025, 1, 1))  # before it left
+    cover(joint, "J1-01", small(), on=D(2025, 3, 1))
     assert joint.load("J1").covered_units["J1-01"].since == D(2025, 3, 1)
 
 
 def test_who_records_the_units_the_joint_unions_staff_or_an_administrator_over_it(joint: World) -> None:
     with pytest.raises(NotAuthorised):
-        cover(joint, ("J1-01", small()), actor=staff("U1"))
+        cover(joint, "J1-01", small(), actor=staff("U1"))
     with pytest.raises(NotAuthorised):
-        cover(joint, ("J1-01", small()), actor=admin("QS"))
-    cover(joint, ("J1-01", small()), actor=admin(COUNTY))
+        cover(joint, "J1-01", small(), actor=admin("QS"))
+    cover(joint, "J1-01", small(), actor=admin(COUNTY))
     union = joint.load("J1")
     offered = allowed_union_commands(union, staff("J1"), lambda: [COUNTY])
-    assert {"CoverUnits", "UncoverUnit"} <= set(offered)
-    assert "CoverUnits" not in allowed_union_commands(union, staff("U1"), lambda: [COUNTY])
+    assert {"CoverUnit", "UncoverUnit"} <= set(offered)
+    assert "CoverUnit" not in allowed_union_commands(union, staff("U1"), lambda: [COUNTY])
     assert union.covered_units["J1-01"].since >= TREE_ON

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 import projections
-from events.catalogue import CoveredUnit, UnitFacts
+from events.catalogue import UnitFacts
 from projections import schema
 from tests.integration.projections.support import DAY, TREE_ON, D, World
 from workflow import commands as c
@@ -62,8 +62,8 @@ def dissolve(world: World, org_id: str, on: dt.date = DISSOLVED) -> None:
 
 
 def cover(world: World, joint: str, on: dt.date, **units: UnitFacts) -> None:
-    covered = [CoveredUnit(unit_id=k, unit=v) for k, v in units.items()]
-    world.run(c.CoverUnits(union_id=joint, units=covered, occurred_on=on), world.staff(joint))
+    for unit_id, unit in units.items():
+        world.run(c.CoverUnit(union_id=joint, unit_id=unit_id, unit=unit, occurred_on=on), world.staff(joint))
 
 
 def cov(world: World, on: dt.date, org: str = "JA") -> projections.Coverage:
