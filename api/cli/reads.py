@@ -209,10 +209,13 @@ COVERAGE_COLUMNS = [
     ("founded", "founded"),
     ("founding_rate", "founding rate"),
     ("founding_rate_25", "rate 25+"),
+    ("founding_rate_enterprises", "rate ent."),
     ("members", "members"),
     ("membership_rate", "membership rate"),
     ("terms_ended", "terms ended"),
     ("on_time_rate", "on time"),
+    ("direct_election_share", "直选"),
+    ("without_full_time_chair", "200+ no FT"),
 ]
 
 
@@ -222,9 +225,10 @@ def coverage(
     fmt: FormatOption = "table",
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Coverage figures of RULES.md §7 (founding rate, also for units with 25+ employees,
-    membership rate, on-time re-election rate) for a subtree, and for each organisation directly
-    below it."""
+    """Coverage figures of RULES.md §7 (founding rate, also for units with 25+ employees and for
+    enterprises, membership rate, on-time re-election rate, enterprise chairs elected directly
+    (直选), unions of 200+ employees without a full-time chair: R-FULLTIME) for a subtree, and for
+    each organisation directly below it. JSON and CSV carry every count and each figure by its stable key."""
     import projections
 
     form = format_option(fmt)
@@ -247,6 +251,7 @@ def coverage(
                 "membership_rate": c.membership_rate,
                 "on_time_rate": c.on_time_rate,
             }
+            | c.figures()  # each figure by its stable key (RULES.md §7)
         )
     columns = COVERAGE_COLUMNS
     if form is not output.Format.table:

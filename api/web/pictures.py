@@ -132,8 +132,15 @@ def coverage_bars(coverage: Any, t: Callable[..., str]) -> list[Bar]:
     return [
         Bar(t("coverage.founding_rate"), c.founding_rate, c.founded, c.units),
         Bar(t("coverage.founding_rate_25"), c.founding_rate_25, c.founded_25, c.units_25),
+        Bar(
+            t("coverage.founding_rate_enterprises"),
+            c.founding_rate_enterprises,
+            c.founded_enterprise,
+            c.units_enterprise,
+        ),
         Bar(t("coverage.membership_rate"), c.membership_rate, c.members, c.employees_unionised),
         Bar(t("coverage.on_time_rate"), c.on_time_rate, c.terms_on_time, c.terms_ended),
+        Bar(t("coverage.direct_election_share"), c.direct_election_share, c.chairs_direct, c.chairs_election_known),
     ]
 
 

@@ -20,10 +20,13 @@ from projections.queries.procedure_reads import (
     procedures,
 )
 from projections.queries.register_reads import (
+    FIGURES,
     Coverage,
+    CoveredUnitRecord,
     Term,
     UnionRecord,
     coverage,
+    covered_units,
     register,
     term_record,
     terms,
@@ -32,11 +35,13 @@ from projections.queries.register_reads import (
 )
 
 __all__ = [
+    "FIGURES",
     "OPEN_DATE",
     "Alert",
     "AlertCounts",
     "Bind",
     "Coverage",
+    "CoveredUnitRecord",
     "InboxItem",
     "Page",
     "ProcedureStatus",
@@ -46,6 +51,7 @@ __all__ = [
     "alert_record",
     "alerts",
     "coverage",
+    "covered_units",
     "inbox",
     "procedure_record",
     "procedure_status",

@@ -146,6 +146,40 @@ def term_record(r: Mapping[Any, Any]) -> Term:
     )
 
 
+@dataclass(frozen=True)
+class CoveredUnitRecord:
+    """A unit a joint grassroots union covers, or covered (one stint: `since` until `until`)."""
+
+    org_id: str
+    unit_id: str
+    stint: int
+    since: dt.date
+    until: dt.date | None
+    unit_name: str
+    unit_type: str
+    employees: int
+    members: int
+    female_members: int
+    has_party_org: bool
+
+
+def covered_units(bind: Bind, org_id: str) -> list[CoveredUnitRecord]:
+    """The units a joint union covers and covered, in the order they joined."""
+    c = schema.covered_units.c
+    fields = [f for f in CoveredUnitRecord.__dataclass_fields__]
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sa.select(*(c[f] for f in fields)).where(c.org_id == org_id).order_by(c.since, c.unit_id, c.stint)
+        ).all()
+    out = []
+    for r in rows:
+        values = dict(r._mapping)
+        values["since"], values["until"] = as_date(values["since"]), as_date(values["until"])
+        values["has_party_org"] = bool(values["has_party_org"])
+        out.append(CoveredUnitRecord(**values))
+    return out
+
+
 # --------------------------------------------------------------------------- coverage (RULES.md §7)
 
 
