@@ -36,6 +36,9 @@ UNION_EXAMPLE: dict[str, Any] = {
     "acting_chair": None,
     "legal_person_no": None,
     "last_congress_on": "2019-03-01",
+    "dissolved_on": None,
+    "dissolution_reason": None,
+    "covered_units": {},
     "procedures": [
         {
             "procedure_id": "U1:founding-1",
