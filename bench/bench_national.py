@@ -41,7 +41,7 @@ from projections import queries, schema
 
 DEFAULT_SOURCE = Path("/tmp/unionflow-bench/projections-40000-7-2012-01-01.db")
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/unionflow_national"
-_TABLES = ("proj_orgs", "proj_terms", "proj_procedures", "proj_alert_facts", "proj_alerts")
+_TABLES = ("proj_orgs", "proj_terms", "proj_covered_units", "proj_procedures", "proj_alert_facts", "proj_alerts")
 # Columns that hold an organisation's id, a path or a procedure id, rewritten for each copy.
 _REWRITTEN = {"org_id", "parent_id", "path", "procedure_id", "approver_org", "inbox_org"}
 
@@ -190,7 +190,7 @@ def measure(url: str, copies: int, dates: int, seed: int) -> dict[str, Any]:
     }
     out: dict[str, Any] = {}
     with engine.connect() as conn:
-        unions = conn.execute(sa.text("SELECT count(*) FROM proj_orgs WHERE level = 'grassroots'")).scalar()
+        unions = conn.execute(sa.text("SELECT count(*) FROM proj_orgs WHERE level IN ('grassroots', 'joint')")).scalar()
         alert_rows = conn.execute(sa.text("SELECT count(*) FROM proj_alerts")).scalar()
         out["unions"], out["alert_periods"] = unions, alert_rows
         for where, subtree in subtrees.items():

@@ -105,6 +105,13 @@ def _org_columns() -> list[sa.Column[object]]:
         _c("last_congress_on", sa.Date),
         _c("internal", JSON_TEXT, False),  # elections under way: what their approval will install
         _c("stream_version", sa.Integer, False),
+        # RULES.md §7: who elected the current chair ("congress": 直选, or "committee") and whether the
+        # chair is full-time (R-FULLTIME); NULL when unknown (an import that did not say)
+        _c("chair_elected_by", sa.String(20)),
+        _c("chair_full_time", sa.Boolean),
+        # R-DISSOLVE: the day the higher-level union approved the dissolution, and why
+        _c("dissolved_on", sa.Date),
+        _c("dissolution_reason", sa.String(20)),
     ]
 
 
@@ -123,6 +130,8 @@ def _term_columns() -> list[sa.Column[object]]:
         _c("succeeded_on", sa.Date),  # the next term's start (its congress date, R-FOUNDED)
         _c("succeeded_approved_on", sa.Date),  # the next term's approval (its re-election's)
         _c("on_time", sa.Boolean),  # R-ON-TIME: re-elected by the deadline (projections.on_time); null while current
+        _c("chair_elected_by", sa.String(20)),  # as proj_orgs's, for this term (RULES.md §7 as of a date)
+        _c("chair_full_time", sa.Boolean),
     ]
 
 
@@ -134,6 +143,27 @@ def _region_settings_columns() -> list[sa.Column[object]]:
         _c("profile_name", sa.String(100)),  # the rule profile assigned here, if any
         _c("profile_version", sa.Integer),  # NULL: the latest version when a procedure opens
         _c("targets", JSON_TEXT, False),  # coverage figure -> target share set here
+    ]
+
+
+def _covered_unit_columns() -> list[sa.Column[object]]:
+    # A unit a joint grassroots union covers, one row per stint (RULES.md §7); the joint union's
+    # founding and dissolution dates are repeated on its rows, so that coverage reads one table.
+    return [
+        _c("org_id", ID, False),  # the joint union
+        _c("unit_id", ID, False),
+        _c("stint", sa.Integer, False),  # 1, 2, ...: a unit that left and joined again
+        _c("path", PATH, False),  # the joint union's
+        _c("since", sa.Date, False),
+        _c("until", sa.Date),  # the day it left (no longer covered that day); NULL while covered
+        _c("unit_name", sa.Text, False),
+        _c("unit_type", sa.String(30), False),
+        _c("employees", sa.Integer, False),
+        _c("members", sa.Integer, False),
+        _c("female_members", sa.Integer, False),
+        _c("has_party_org", sa.Boolean, False),
+        _c("union_founded_on", sa.Date),
+        _c("union_dissolved_on", sa.Date),
     ]
 
 
@@ -217,6 +247,13 @@ PROCEDURES = TableSpec(
         IndexSpec("ix_proj_procedures_inbox", ("inbox_org", "filed_on", "procedure_id")),
     ),
 )
+COVERED_UNITS = TableSpec(
+    "proj_covered_units",
+    _covered_unit_columns,
+    ("org_id", "unit_id", "stint"),
+    (IndexSpec("ix_proj_covered_units_path", ("path",)),),
+    without_rowid=True,
+)
 ALERT_FACTS = TableSpec("proj_alert_facts", _alert_fact_columns, ("org_id",))
 ALERTS = TableSpec(
     "proj_alerts",
@@ -229,14 +266,19 @@ ALERTS = TableSpec(
     owner="path",
 )
 
-SPECS: dict[str, TableSpec] = {s.name: s for s in (ORGS, TERMS, REGION_SETTINGS, PROCEDURES, ALERT_FACTS, ALERTS)}
+SPECS: dict[str, TableSpec] = {
+    s.name: s for s in (ORGS, TERMS, REGION_SETTINGS, COVERED_UNITS, PROCEDURES, ALERT_FACTS, ALERTS)
+}
 
 checkpoints = CHECKPOINTS.build(metadata)
 orgs = ORGS.build(metadata)
 terms = TERMS.build(metadata)
 region_settings = REGION_SETTINGS.build(metadata)
+covered_units = COVERED_UNITS.build(metadata)
 procedures = PROCEDURES.build(metadata)
 alert_facts = ALERT_FACTS.build(metadata)
 alerts = ALERTS.build(metadata)
 
-LIVE: dict[str, sa.Table] = {t.name: t for t in (orgs, terms, region_settings, procedures, alert_facts, alerts)}
+LIVE: dict[str, sa.Table] = {
+    t.name: t for t in (orgs, terms, region_settings, covered_units, procedures, alert_facts, alerts)
+}

@@ -33,6 +33,8 @@ def permitted(check: Callable[[], None]) -> bool:
 def allowed_steps(union: UnionState, proc: Procedure, actor: Actor) -> list[AllowedStep]:
     """The steps `actor` may take on `proc` now: one per step as a person takes it (the outcome
     variants the count decides are not steps of their own), the approvers' or the staff's."""
+    if union.dissolved_on is not None:
+        return []  # R-DISSOLVE: the record takes no further step
     machine = KINDS[proc.kind].machine
     may = {
         "approver": permitted(lambda: require_approver_of(actor, union)),
@@ -50,8 +52,8 @@ def allowed_union_commands(union: UnionState, actor: Actor, ancestors: Callable[
     """The commands `actor` may record on the union itself now: its unit's facts (its staff, or an
     administrator over it: `ancestors` is the chain above the union), and for its staff once it is
     founded the yearly congress (R-ANNUAL) and, while it has vice-chairs, a vice-chair's removal
-    (R-REMOVAL)."""
-    if not union.exists or union.level not in organisations.GRASSROOTS_LEVELS:
+    (R-REMOVAL); for a joint union, the units it covers. Nothing once dissolved (R-DISSOLVE)."""
+    if not union.exists or union.level not in organisations.GRASSROOTS_LEVELS or union.dissolved_on is not None:
         return []
     staff = permitted(lambda: require_staff_of(actor, union))
     allowed: list[str] = []
@@ -61,4 +63,6 @@ def allowed_union_commands(union: UnionState, actor: Actor, ancestors: Callable[
         allowed.append(c.RecordCongress.__name__)
         if union.vice_chairs:
             allowed.append(c.RemoveViceChair.__name__)
+    if union.level == "joint" and c.UpdateUnitFacts.__name__ in allowed:
+        allowed += [c.CoverUnit.__name__, c.UncoverUnit.__name__]
     return allowed

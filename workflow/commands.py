@@ -20,6 +20,7 @@ from events.catalogue import (
 from workflow.by_election import HoldByElection, RecordChairVacancy, RequestByElection
 from workflow.command import COMMANDS, Command, ProcedureCommand, UnionCommand
 from workflow.congress import RecordCongress, RemoveViceChair
+from workflow.dissolution import RequestDissolution
 from workflow.election import (
     DecideCongressType,
     ElectChair,
@@ -31,6 +32,7 @@ from workflow.election import (
 )
 from workflow.election_vote import HoldCongress, HoldRunoff
 from workflow.founding import RecordMembersRecruited, RegisterLegalPerson, RequestFounding, ResubmitFoundingRequest
+from workflow.joint import CoverUnit, UncoverUnit
 from workflow.kinds import ApproveFiling, RejectFiling, WithdrawProcedure
 from workflow.organisations import ImportExistingTerm, RegisterOrganisation, UpdateUnitFacts
 from workflow.reelection import OpenReelection
@@ -44,6 +46,7 @@ __all__ = [
     "Candidate",
     "Command",
     "CongressType",
+    "CoverUnit",
     "DecideCongressType",
     "ElectChair",
     "ElectRepresentatives",
@@ -69,11 +72,13 @@ __all__ = [
     "RemovalVote",
     "RemoveViceChair",
     "RequestByElection",
+    "RequestDissolution",
     "RequestEarlyReelection",
     "RequestExtension",
     "RequestFounding",
     "ResubmitFoundingRequest",
     "SetCoverageTargets",
+    "UncoverUnit",
     "UnionCommand",
     "UnitFacts",
     "UpdateUnitFacts",

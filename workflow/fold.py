@@ -13,15 +13,17 @@ from events import RecordedEvent
 from events.catalogue import (
     AnnualCongressHeld,
     CoverageTargetsSet,
+    CoveredUnitLeft,
     ExistingTermImported,
     OrganisationRegistered,
     ProcedureEvent,
     ProcedureOpenedMixin,
     RuleProfileAssigned,
+    UnitCovered,
     UnitFactsUpdated,
     ViceChairRemoved,
 )
-from workflow import by_election, founding, reelection, term_change
+from workflow import by_election, dissolution, founding, joint, reelection, term_change
 from workflow.kinds import ProcedureKind
 from workflow.profile import RuleProfile
 from workflow.state import ProfileAssignment, UnionState
@@ -34,6 +36,7 @@ KINDS: dict[str, ProcedureKind] = {
         term_change.EXTENSION,
         term_change.EARLY_REELECTION,
         by_election.DEFINITION,
+        dissolution.DEFINITION,
     )
 }
 _OPENED_BY: dict[str, ProcedureKind] = {k.flow.opened_by: k for k in KINDS.values()}
@@ -88,6 +91,8 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
             union.rule_profile = ProfileAssignment(union.org_id, ev.profile_name, ev.profile_version)
         case CoverageTargetsSet():
             union.coverage_targets = dict(ev.targets)
+        case UnitCovered() | CoveredUnitLeft():
+            joint.evolve(union, ev, r.occurred_on)
         case ProcedureEvent():
             _evolve_procedure(union, ev, r)
 

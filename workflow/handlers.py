@@ -57,4 +57,6 @@ def decide(cmd: c.Command, union: UnionState, uow: UnitOfWork, actor: Actor) -> 
     handler = COMMAND_HANDLERS.get(type(cmd))
     if handler is None:
         raise TypeError(f"no handler for {type(cmd).__name__}")
+    # R-DISSOLVE: a dissolved union's record takes no further step, whatever the command.
+    rules.require_not_dissolved(union.org_id, union.dissolved_on)
     return handler(cmd, union, uow, actor)

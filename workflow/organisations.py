@@ -109,6 +109,8 @@ def import_existing_term(cmd: ImportExistingTerm, union: UnionState, uow: UnitOf
 def decide_register(org: UnionState, parent: UnionState | None, cmd: RegisterOrganisation) -> OrganisationRegistered:
     rules.require_new_organisation(cmd.org_id, org.exists)
     rules.require_parent_exists(cmd.parent_id, parent is not None and parent.exists)
+    if parent is not None:
+        rules.require_not_dissolved(parent.org_id, parent.dissolved_on)  # R-DISSOLVE: nothing new below it
     rules.require_parent_level(cmd.level, parent.level if parent is not None else None)
     rules.require_unit_facts(cmd.level, cmd.unit is not None)
     if cmd.unit is not None:

@@ -151,6 +151,25 @@ class ByElectionProcedure(Procedure):
 
 
 @dataclass
+class DissolutionProcedure(Procedure):
+    """A dissolution (注销, R-DISSOLVE) filed with the higher-level union."""
+
+    reason: str = ""
+    unit_changed_on: dt.date | None = None
+    congress_on: dt.date | None = None
+    filed_by: str = "union"
+
+
+@dataclass
+class CoveredUnitState:
+    """A unit a joint grassroots union covers (or covered: `left_on`), with its current facts."""
+
+    unit: UnitFacts
+    since: dt.date
+    left_on: dt.date | None = None
+
+
+@dataclass
 class UnionState:
     """An organisation as its stream tells it. For a grassroots union, also its term, its elected
     bodies and its procedures."""
@@ -181,6 +200,11 @@ class UnionState:
     rule_profile: ProfileAssignment | None = None
     coverage_targets: dict[str, float] = field(default_factory=dict)
     procedures: dict[str, Procedure] = field(default_factory=dict)
+    # R-DISSOLVE: the day the higher-level union approved the dissolution; the record is closed then.
+    dissolved_on: dt.date | None = None
+    dissolution_reason: str | None = None
+    # A joint grassroots union's units (RULES.md §7), by their id, those that left included.
+    covered_units: dict[str, CoveredUnitState] = field(default_factory=dict)
 
     @property
     def exists(self) -> bool:

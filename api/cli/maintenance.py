@@ -72,7 +72,10 @@ def head(database_url: DatabaseUrl = None) -> None:
 
 def diagram(
     kind: Annotated[
-        str, typer.Argument(help="Procedure kind: founding, reelection, extension, early_reelection, by_election.")
+        str,
+        typer.Argument(
+            help="Procedure kind: founding, reelection, extension, early_reelection, by_election, dissolution."
+        ),
     ],
     data: Annotated[bool, typer.Option("--data", help="Print states and transitions as JSON instead.")] = False,
 ) -> None:

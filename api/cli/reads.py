@@ -208,11 +208,14 @@ COVERAGE_COLUMNS = [
     ("units", "units"),
     ("founded", "founded"),
     ("founding_rate", "founding rate"),
-    ("founding_rate_25", "rate 25+"),
+    ("founding_rate_25plus", "rate 25+"),
+    ("founding_rate_enterprises", "rate ent."),
     ("members", "members"),
     ("membership_rate", "membership rate"),
     ("terms_ended", "terms ended"),
     ("on_time_rate", "on time"),
+    ("direct_election_share", "直选"),
+    ("without_full_time_chair", "200+ no FT"),
 ]
 
 
@@ -222,9 +225,11 @@ def coverage(
     fmt: FormatOption = "table",
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Coverage figures of RULES.md §7 (founding rate, also for units with 25+ employees,
-    membership rate, on-time re-election rate) for a subtree, and for each organisation directly
-    below it; each figure a target applies to (the organisation's own, else its nearest
+    """Coverage figures of RULES.md §7 (founding rate, also for units with 25+ employees and for
+    enterprises, membership rate, on-time re-election rate, enterprise chairs elected directly
+    (直选), unions of 200+ employees without a full-time chair: R-FULLTIME) for a subtree, and for
+    each organisation directly below it. JSON and CSV carry every count and each figure by its
+    stable key; each figure a target applies to (the organisation's own, else its nearest
     ancestor's) has the target beside it, marked ✓ when met and ✗ when not."""
     import projections
     from projections import queries
@@ -249,6 +254,7 @@ def coverage(
                 "membership_rate": c.membership_rate,
                 "on_time_rate": c.on_time_rate,
             }
+            | c.figures()  # each figure by its stable key (RULES.md §7)
         )
         rows[-1]["targets"] = queries.beside_targets(rows[-1], queries.coverage_targets(rt.engine, scope))
     output.emit_rows(rows, _with_targets(rows, form), form, title=f"Coverage on {day} (RULES.md §7)")

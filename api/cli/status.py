@@ -182,6 +182,11 @@ def _union_facts(rt: Runtime, union: UnionState, moment: Pairs) -> Pairs:
     if union.founded_on or union.term:
         facts += [("founded on", union.founded_on), ("legal person", union.legal_person_no or "not registered")]
         facts += [("last congress", union.last_congress_on)]
+    if union.dissolved_on is not None:
+        facts += [("dissolved on", f"{union.dissolved_on} ({union.dissolution_reason}, R-DISSOLVE)")]
+    covered = [k for k, u in union.covered_units.items() if u.left_on is None]
+    if union.level == "joint":
+        facts += [("units covered", ", ".join(covered) or "none")]
     return facts
 
 

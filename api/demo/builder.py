@@ -30,6 +30,7 @@ from api.demo.naming import (
     TRADES,
     People,
 )
+from api.demo.scope import plan_scope
 from api.demo.situations import MIN_UNIONS, SITUATIONS, plan_story
 from api.demo.story import Federation
 from api.demo.timeline import Step
@@ -209,6 +210,7 @@ class DemoBuilder:
             story = plan_story(self, situation, union_id, fed)
             self.situations[situation] += 1
             self.steps += story.steps
+        plan_scope(self)  # a joint union and a dissolved one (RULES.md §7, R-DISSOLVE)
 
     def send(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Every step through the workflow service, in business-date order (a union's own steps keep

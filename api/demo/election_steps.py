@@ -71,6 +71,7 @@ def _candidate_items(s: Story, pid: str, e: Election, names: list[str]) -> list[
             chair_candidates=[Candidate(name=n) for n in e.chairs],
             funds_review_seats=e.funds_seats,
             funds_review_candidates=[Candidate(name=n) for n in e.funds],
+            chair_elected_by=e.chair_elected_by,
         ),
         s.command_step("candidates_posted", 0, 1, c.PostCandidates, procedure_id=pid, where="单位公告栏及内网"),
         s.command_step(
@@ -88,6 +89,8 @@ def _candidate_items(s: Story, pid: str, e: Election, names: list[str]) -> list[
 def _vote_items(s: Story, pid: str, e: Election) -> tuple[Item, Item, Item]:
     """The congress's votes, the chair's election and the results filed."""
     u, rng = s.union_id, s.rng
+    # The body that elects the chair, all of it due (R-ELECTED): the congress, or the new committee.
+    due, present = (e.due, e.present) if e.chair_elected_by == "congress" else (e.seats, e.seats)
     congress = s.step(
         "congress_held",
         13,
@@ -111,10 +114,10 @@ def _vote_items(s: Story, pid: str, e: Election) -> tuple[Item, Item, Item]:
             procedure_id=pid,
             chair=e.chair,
             vice_chairs=e.vice_chairs,
-            due=e.due,
-            yes=rng.randint(rules.majority_needed(e.due), e.present),
+            due=due,
+            yes=rng.randint(rules.majority_needed(due), present),
             # R-ELECTED: each vice-chair's votes; all present (at least 2/3 of those due, R-QUORUM).
-            vice_chair_yes=dict.fromkeys(e.vice_chairs, e.present),
+            vice_chair_yes=dict.fromkeys(e.vice_chairs, present),
             occurred_on=on,
         ),
     )

@@ -35,6 +35,9 @@ class Election:
     fulltime_chair: bool
     has_party_org: bool
     unit_name: str
+    # Who elects the chair: the congress directly (直选, what Dalian asks of enterprise unions) or
+    # the new committee at its first meeting, the same day (RULES.md §3 step 6).
+    chair_elected_by: str = "congress"
 
     @property
     def chair(self) -> str:

@@ -91,10 +91,14 @@ def founding_under_way(s: Story, until: str, last_on: dt.date, reject: str | Non
     s.add(items, dates)
 
 
-def founded(s: Story, congress_on: dt.date, years: int | None = None, *, legal_person: bool = True) -> Election:
-    """A founding completed through unionflow, with its congress (the term's start) on `congress_on`."""
+def founded(
+    s: Story, congress_on: dt.date, years: int | None = None, *, legal_person: bool = True, chair_by: str = "congress"
+) -> Election:
+    """A founding completed through unionflow, with its congress (the term's start) on `congress_on`
+    and the chair elected by `chair_by` (the congress, or the committee)."""
     e = plan_election(s.rng, s.people, s.unit, s.profile)
     e.term_years = years or e.term_years
+    e.chair_elected_by = chair_by
     _, items = founding_items(s, e)
     anchor = next(i for i, item in enumerate(items) if item.label == "congress_held")
     dates = place(s.rng, items, anchor, congress_on, floor=s.demo.go_live + 30 * DAY)

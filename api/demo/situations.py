@@ -253,7 +253,9 @@ def situations_now(rt: Runtime, today: dt.date) -> Counter[str]:
     counts: Counter[str] = Counter()
     for u in unions:
         procs = sorted(open_procs.get(u.org_id, []), key=lambda p: order.get(p.kind, 9))
-        if procs and procs[0].kind == "founding" and procs[0].state == "founded":
+        if u.dissolved_on is not None:
+            counts["dissolved (R-DISSOLVE)"] += 1
+        elif procs and procs[0].kind == "founding" and procs[0].state == "founded":
             counts["founded: legal person not registered yet"] += 1
         elif procs:
             p = procs[0]

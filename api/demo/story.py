@@ -62,6 +62,7 @@ class Story:
         self.counts: Counter[str] = Counter()
         self.registered_on: dt.date | None = None
         self.committee: list[str] = []
+        self.level = "grassroots"  # or "joint": a joint grassroots union (api.demo.scope)
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -86,7 +87,7 @@ class Story:
         cmd = c.RegisterOrganisation(
             org_id=self.union_id,
             name=self.name,
-            level="grassroots",
+            level=self.level,
             parent_id=self.parent.org_id,
             unit=unit or self.unit,
             occurred_on=on,

@@ -1,5 +1,5 @@
-"""Opening a procedure: founding, re-election, extension, early re-election, a chair's vacancy, at
-`POST /unions/{id}/procedures/<kind>`; each body derived from its command."""
+"""Opening a procedure: founding, re-election, extension, early re-election, a chair's vacancy, a
+dissolution, at `POST /unions/{id}/procedures/<kind>`; each body derived from its command."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ ReelectionRequest = body_of(c.OpenReelection, "ReelectionRequest")
 ExtensionRequest = body_of(c.RequestExtension, "ExtensionRequest")
 EarlyReelectionRequest = body_of(c.RequestEarlyReelection, "EarlyReelectionRequest")
 ChairVacancyRequest = body_of(c.RecordChairVacancy, "ChairVacancyRequest")
+DissolutionRequest = body_of(c.RequestDissolution, "DissolutionRequest")
 
 OPEN_REQUESTS: dict[str, type[CommandRequest]] = {
     "founding": FoundingRequest,
@@ -18,4 +19,5 @@ OPEN_REQUESTS: dict[str, type[CommandRequest]] = {
     "extension": ExtensionRequest,
     "early_reelection": EarlyReelectionRequest,
     "by_election": ChairVacancyRequest,
+    "dissolution": DissolutionRequest,
 }

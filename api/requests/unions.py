@@ -15,4 +15,7 @@ UNION_REQUESTS: dict[str, type[CommandRequest]] = {
     "facts": body_of(c.UpdateUnitFacts, "UpdateUnitFactsRequest"),
     "congresses": body_of(c.RecordCongress, "AnnualCongressRequest"),
     "vice-chair-removals": body_of(c.RemoveViceChair, "ViceChairRemovalRequest"),
+    # A joint grassroots union's units (R-FORM-25; RULES.md §7).
+    "covered-units": body_of(c.CoverUnit, "CoverUnitRequest"),
+    "covered-unit-departures": body_of(c.UncoverUnit, "UncoverUnitRequest"),
 }

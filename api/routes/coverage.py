@@ -1,7 +1,9 @@
-"""Coverage (RULES.md §7): founding rate (also for units with 25+ employees), membership rate and
-on-time re-election rate of a subtree, with their counts; a rate is null when nothing is in its
-denominator; each figure a target applies to is shown beside it (the region's own target, else its
-nearest ancestor's: RULES.md §7). A figure over many units: not for staff (403)."""
+"""Coverage (RULES.md §7): founding rate (also for units with 25+ employees and for enterprises),
+membership rate, on-time re-election rate, the enterprise chairs elected directly (直选) and the
+unions of 200+ employees without a full-time chair (R-FULLTIME) of a subtree, with their counts and
+by their stable keys (`figures`); a rate is null when nothing is in its denominator; each figure a
+target applies to is shown beside it (the region's own target, else its nearest ancestor's). A
+figure over many units: not for staff (403)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ router = APIRouter()
 @get(
     router,
     "/coverage",
-    "Founding, membership and on-time re-election rates of a subtree (RULES.md §7)",
+    "Founding, membership and on-time re-election rates and the plans' figures of a subtree (RULES.md §7)",
     CoverageBody,
     problems=ROLE_READ_PROBLEMS,
     description="For approvers, auditors and administrators (a figure over many units: staff get 403).",
@@ -46,5 +48,8 @@ def get_coverage(read: ReaderDep, org: OrgParam = None, as_of: AsOfToday = None)
         "founding_rate_25": cov.founding_rate_25,
         "membership_rate": cov.membership_rate,
         "on_time_rate": cov.on_time_rate,
+        "founding_rate_enterprises": cov.founding_rate_enterprises,
+        "direct_election_share": cov.direct_election_share,
+        "figures": cov.figures(),
     }
-    return body | {"targets": queries.beside_targets(body, targets)}
+    return body | {"targets": queries.beside_targets(body["figures"], targets)}

@@ -17,7 +17,7 @@ ORG_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # workflow.commands.RegisterOr
 PROCEDURE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*:[A-Za-z0-9._-]+$"  # "<union>:<kind>-<n>"
 MAX_PAGE = 500
 
-ProcedureKind = Literal["founding", "reelection", "extension", "early_reelection", "by_election"]
+ProcedureKind = Literal["founding", "reelection", "extension", "early_reelection", "by_election", "dissolution"]
 assert set(get_args(ProcedureKind)) == set(FLOWS), "ProcedureKind must list the procedure kinds (events.flows)"
 
 # Every state a procedure of some kind can be in (the read side's table of the machines).

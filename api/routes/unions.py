@@ -1,6 +1,6 @@
 """A union: as its stream folds (now, or at a past moment), what may be recorded on the union
-itself (its unit's facts, an imported term, the yearly congress, a vice-chair's removal), and its
-terms."""
+itself (its unit's facts, an imported term, the yearly congress, a vice-chair's removal, a joint
+union's units), and its terms."""
 
 from __future__ import annotations
 
@@ -44,6 +44,18 @@ _UNION_COMMANDS: list[tuple[str, type[CommandRequest], str, int]] = [
         UNION_REQUESTS["vice-chair-removals"],
         "Record a vice-chair's removal by the congress (罢免, R-REMOVAL)",
         201,
+    ),
+    (
+        "covered-units",
+        UNION_REQUESTS["covered-units"],
+        "A joint grassroots union (联合基层工会): a unit that joins it, or its facts while covered (R-FORM-25)",
+        200,
+    ),
+    (
+        "covered-unit-departures",
+        UNION_REQUESTS["covered-unit-departures"],
+        "A joint grassroots union: a unit it no longer covers (RULES.md §7)",
+        200,
     ),
 ]
 

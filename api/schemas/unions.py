@@ -42,6 +42,9 @@ UNION_EXAMPLE: dict[str, Any] = {
     "vice_chairs_since": "2019-03-20",
     "rule_profile": None,  # assigned to this organisation itself (RULES.md §5); what applies: /settings
     "coverage_targets": {},
+    "dissolved_on": None,
+    "dissolution_reason": None,
+    "covered_units": {},
     "procedures": [
         {
             "procedure_id": "U1:founding-1",

@@ -148,15 +148,30 @@ class Bar:
 def coverage_bars(
     coverage: Any, t: Callable[..., str], targets: Mapping[str, CoverageTarget] | None = None
 ) -> list[Bar]:
-    """The coverage figures as bars, each with its target (`projections.queries.coverage_targets`)."""
+    """The coverage rates as bars, each with its target (`projections.queries.coverage_targets`),
+    by the figure's stable key (its label's key where that differs)."""
     c, targets = coverage, targets or {}
     figures = (
-        ("founding_rate", c.founding_rate, c.founded, c.units),
-        ("founding_rate_25", c.founding_rate_25, c.founded_25, c.units_25),
-        ("membership_rate", c.membership_rate, c.members, c.employees_unionised),
-        ("on_time_rate", c.on_time_rate, c.terms_on_time, c.terms_ended),
+        ("founding_rate", "founding_rate", c.founding_rate, c.founded, c.units),
+        ("founding_rate_25plus", "founding_rate_25", c.founding_rate_25, c.founded_25, c.units_25),
+        (
+            "founding_rate_enterprises",
+            "founding_rate_enterprises",
+            c.founding_rate_enterprises,
+            c.founded_enterprise,
+            c.units_enterprise,
+        ),
+        ("membership_rate", "membership_rate", c.membership_rate, c.members, c.employees_unionised),
+        ("on_time_rate", "on_time_rate", c.on_time_rate, c.terms_on_time, c.terms_ended),
+        (
+            "direct_election_share",
+            "direct_election_share",
+            c.direct_election_share,
+            c.chairs_direct,
+            c.chairs_election_known,
+        ),
     )
-    return [Bar(t(f"coverage.{key}"), value, n, d, targets.get(key)) for key, value, n, d in figures]
+    return [Bar(t(f"coverage.{label}"), value, n, d, targets.get(key)) for key, label, value, n, d in figures]
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from collections.abc import Generator, Iterator
 
 from bench.synthetic.election import Elections
 from bench.synthetic.profiles import UNIT_TYPES
+from bench.synthetic.scope import Scope
 from bench.synthetic.union_base import Item, Stop
 from events import catalogue as c
 from projections.calendar import add_months
 
 
-class Union(Elections):
+class Union(Elections, Scope):
     """One union's life (see the module docstring)."""
 
     def events(self) -> Iterator[Item]:
@@ -36,15 +37,21 @@ class Union(Elections):
             female_members=0,
             has_party_org=self.has_party,
         )
+        level = "joint" if self.joint else "grassroots"
         yield self.item(
             c.OrganisationRegistered(
-                org_id=self.org, name=f"{self.org}工会", level="grassroots", parent_id=self.parent, unit=self.unit
+                org_id=self.org, name=f"{self.org}工会", level=level, parent_id=self.parent, unit=self.unit
             ),
             registered,
         )
+        if self.joint:
+            yield from self._covered(registered)
         fate = r.random()
         if fate < 0.07:
-            return  # a unit without a union: counts against the founding rate
+            # A unit without a union: counts against the founding rate until it closes (R-DISSOLVE).
+            if self.scope_rng.random() < 0.3:
+                yield from self._dissolution(registered + self._days(30, 2000), founded=False)
+            return
         if fate < 0.17:
             # A union founded before unionflow, brought in from a registry with its current term.
             on = registered + dt.timedelta(days=self.days(1, 30))
@@ -160,6 +167,7 @@ class Union(Elections):
             on,
         )
         if r.random() < 0.1:
+            self.open_procs.append(pid)
             return  # never held: A-VACANCY-OVERDUE until a new term
         on += dt.timedelta(days=self.days(3, 25))
         yield self.item(c.ByElectionConsented(procedure_id=pid, document_no=self.doc(on)), on, approver=True)
@@ -199,6 +207,9 @@ class Union(Elections):
                     on = dt.date.fromordinal(self.rec)
             yield from self._annual_congresses(start, end, on)
             on = dt.date.fromordinal(self.rec)
+            yield from self._covered_change(on)
+            if self.scope_rng.random() < 0.04:
+                yield from self._dissolution(dt.date.fromordinal(self.rec), founded=True)
             fate = r.random()
             open_on = end - dt.timedelta(days=self.days(5, 55))
             early = False

@@ -32,6 +32,11 @@ class UnionBase:
         self.congress_rng = random.Random(key * 1_000_003 + start.toordinal())
         # Vice-chairs removed at an annual congress (R-REMOVAL): a stream of their own too.
         self.removal_rng = random.Random(key * 7_000_003 + start.toordinal())
+        # Joint unions' units and dissolutions (bench.synthetic.scope): a stream of their own too.
+        self.scope_rng = random.Random(key * 9_000_011 + start.toordinal())
+        self.joint = self.scope_rng.random() < 0.05
+        self.covered: list[tuple[str, c.UnitFacts]] = []  # a joint union's units now
+        self.open_procs: list[str] = []  # procedures left under way (withdrawn by a dissolution)
         self.vice_chairs: list[str] = []
         self.end = end
         self.stream = org_stream(self.org)

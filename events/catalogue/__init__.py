@@ -3,7 +3,7 @@ projections read. They live here, below both, because projections must decode th
 importing `workflow/`.
 
 Streams: one per organisation, ``org-{org_id}``. A grassroots union's stream also carries its
-procedures (founding, re-election, extension, early re-election, by-election) as sub-entities:
+procedures (founding, re-election, extension, early re-election, by-election, dissolution) as sub-entities:
 every procedure event names its ``procedure_id``. The union is the consistency boundary: its term,
 chair and open procedures change together, in one append, under one expected version.
 
@@ -37,16 +37,19 @@ from events.catalogue.organisations import (
     COVERAGE_FIGURES,
     AnnualCongressHeld,
     CoverageTargetsSet,
+    CoveredUnitLeft,
     ExistingTermImported,
     OrganisationRegistered,
     RuleProfileAssigned,
+    UnitCovered,
     UnitFactsUpdated,
     ViceChairRemoved,
 )
 
 # Each procedure kind declares its events beside its flow (events.flows); they are the catalogue's.
-from events.flows import by_election, election, founding, reelection, term_change
+from events.flows import by_election, dissolution, election, founding, reelection, term_change
 from events.flows.by_election import *  # noqa: F403
+from events.flows.dissolution import *  # noqa: F403
 from events.flows.election import *  # noqa: F403
 from events.flows.founding import *  # noqa: F403
 from events.flows.model import ProcedureWithdrawn
@@ -61,6 +64,7 @@ __all__ = [
     "Candidate",
     "CongressType",
     "CoverageTargetsSet",
+    "CoveredUnitLeft",
     "ElectionOutcome",
     "Event",
     "Evidence",
@@ -77,13 +81,16 @@ __all__ = [
     "ProcedureWithdrawn",
     "RemovalVote",
     "RuleProfileAssigned",
+    "UnitCovered",
     "UnitFacts",
     "UnitFactsUpdated",
     "UnitType",
     "ViceChairRemoved",
     "org_stream",
 ]
-__all__ += [name for kind in (by_election, election, founding, reelection, term_change) for name in kind.__all__]
+__all__ += [
+    name for kind in (by_election, dissolution, election, founding, reelection, term_change) for name in kind.__all__
+]
 
 
 def org_stream(org_id: str) -> str:

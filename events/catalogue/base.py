@@ -17,7 +17,7 @@ OrgLevel = Literal["national", "province", "city", "county", "township", "grassr
 UnitType = Literal["enterprise", "public_institution", "government", "social_organisation", "other"]
 CongressType = Literal["members_meeting", "representative_congress"]
 OrganisationForm = Literal["committee", "joint_union", "organiser", "chair"]
-ProcedureKind = Literal["founding", "reelection", "extension", "early_reelection", "by_election"]
+ProcedureKind = Literal["founding", "reelection", "extension", "early_reelection", "by_election", "dissolution"]
 
 
 class _Value(BaseModel):

@@ -74,7 +74,6 @@ class ViceChairRemoved(Event):
 # want low (unions of 200+ employees without a full-time chair, R-FULLTIME).
 COVERAGE_FIGURES: dict[str, Literal["at_least", "at_most"]] = {
     "founding_rate": "at_least",
-    "founding_rate_25": "at_least",
     "membership_rate": "at_least",
     "on_time_rate": "at_least",
     "founding_rate_enterprises": "at_least",
@@ -103,3 +102,27 @@ class CoverageTargetsSet(Event):
     org_id: str
     targets: dict[str, float]
     previous: dict[str, float] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- a joint union's units
+
+
+class UnitCovered(Event):
+    """A unit joined the joint grassroots union (联合基层工会) on the event's date (R-FORM-25: a
+    small unit joins one rather than found a committee of its own), or its facts changed while
+    covered: from its joining it counts as covered (founded, once the joint union is) in the
+    founding rate and its members in the membership rate (RULES.md §7)."""
+
+    org_id: str
+    unit_id: str
+    unit: UnitFacts
+    evidence: Evidence = Field(default_factory=list)
+
+
+class CoveredUnitLeft(Event):
+    """A unit no longer covered by the joint union from the event's date (it closed, moved away or
+    founded a union of its own): it leaves the coverage's counts from that date."""
+
+    org_id: str
+    unit_id: str
+    reason: str

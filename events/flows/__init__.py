@@ -8,7 +8,7 @@ next. Everything else is derived from this module: the workflow's `transitions` 
 command for each step ("what may I do now"), the read side's destinations and inbox, the labels
 of the pages and of the command line.
 
-Each kind's module (`founding`, `reelection`, `term_change`, `by_election`, and `election` for
+Each kind's module (`founding`, `reelection`, `term_change`, `by_election`, `dissolution`, and `election` for
 the phase founding and re-election share) declares its events beside its states and steps; the
 catalogue (`events.catalogue`) re-exports them under their stored names.
 
@@ -28,6 +28,7 @@ from typing import Any
 # The catalogue first: it re-exports the events the flows below declare (and they import its base).
 import events.catalogue  # noqa: F401
 from events.flows.by_election import BY_ELECTION_FLOW
+from events.flows.dissolution import DISSOLUTION_FLOW
 from events.flows.founding import FOUNDING_FLOW
 from events.flows.model import DecidedBy, Flow, State, Step
 from events.flows.reelection import REELECTION_FLOW
@@ -37,6 +38,8 @@ __all__ = [
     "BY_ELECTION",
     "BY_ELECTION_FLOW",
     "DECISION_EVENTS",
+    "DISSOLUTION",
+    "DISSOLUTION_FLOW",
     "EARLY_REELECTION",
     "EARLY_REELECTION_FLOW",
     "EXTENSION",
@@ -59,9 +62,18 @@ __all__ = [
 
 FOUNDING, REELECTION, EXTENSION = FOUNDING_FLOW.kind, REELECTION_FLOW.kind, EXTENSION_FLOW.kind
 EARLY_REELECTION, BY_ELECTION = EARLY_REELECTION_FLOW.kind, BY_ELECTION_FLOW.kind
+DISSOLUTION = DISSOLUTION_FLOW.kind
 
 FLOWS: dict[str, Flow] = {
-    f.kind: f for f in (FOUNDING_FLOW, REELECTION_FLOW, EXTENSION_FLOW, EARLY_REELECTION_FLOW, BY_ELECTION_FLOW)
+    f.kind: f
+    for f in (
+        FOUNDING_FLOW,
+        REELECTION_FLOW,
+        EXTENSION_FLOW,
+        EARLY_REELECTION_FLOW,
+        BY_ELECTION_FLOW,
+        DISSOLUTION_FLOW,
+    )
 }
 OPENED_BY: dict[str, Flow] = {f.opened_by: f for f in FLOWS.values()}
 

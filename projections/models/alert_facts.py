@@ -125,6 +125,7 @@ class AlertFacts:
     preparatory_groups: list[Deadline] = field(default_factory=list)
     legal_person: list[Deadline] = field(default_factory=list)
     procedures: dict[str, Procedure] = field(default_factory=dict)
+    dissolved_on: str | None = None  # R-DISSOLVE: no alert fires from this day
 
     def to_json(self) -> str:
         """As `proj_alert_facts.facts` stores it: equal facts give equal text."""

@@ -82,7 +82,8 @@ class Alerts(Projection[UnionAlerts]):
     name = "alerts"
     # 2: the facts stored as named records (`alert_facts`), no longer as one-letter keys and lists.
     # 3: A-TERM-OVERDUE runs through the day a late re-election is approved (R-ON-TIME).
-    logic_version = 3
+    # 4: a dissolved union raises no alert from its dissolution (R-DISSOLVE).
+    logic_version = 4
     table_names = ("proj_alert_facts", "proj_alerts")
     # Steps that change no alert fact (the procedures projection follows every step).
     ignores = frozenset(
@@ -99,6 +100,8 @@ class Alerts(Projection[UnionAlerts]):
             "CandidatesPosted",
             "RunoffHeld",
             "ChairElected",
+            "UnitCovered",
+            "CoveredUnitLeft",
         }
     )
 
@@ -189,6 +192,8 @@ class Alerts(Projection[UnionAlerts]):
                 f.terms[-1].extensions.append(Extension(on, ev.data["new_deadline"]))
         elif t == "ByElectionApproved":
             end(f.vacancies, pid, on)
+        elif t == "DissolutionApproved":
+            f.dissolved_on = on
 
     def _congress(self, s: UnionAlerts, ev: Ev) -> None:
         pid, procedure = self._procedure(s, ev)
@@ -284,7 +289,14 @@ def periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     rows += _overdue(org_id, path, PREP_STALLED, "R-PREP-GROUP", stalls)
     # A-LEGAL-PERSON (RULES.md §3 step 9, after R-FOUNDED): not registered within the window.
     rows += _overdue(org_id, path, LEGAL_PERSON, "R-FOUNDED", _due(f.legal_person, "founded"))
-    return rows
+    return _until_dissolved(rows, f.dissolved_on) if f.dissolved_on is not None else rows
+
+
+def _until_dissolved(rows: list[Row], dissolved_on: str) -> list[Row]:
+    """R-DISSOLVE: a dissolved union raises no alert from the day of its dissolution; the periods
+    before it stay as they were (its history stays)."""
+    last = day_before(dissolved_on)
+    return [(*r[:5], min(r[5], last), *r[6:]) for r in rows if r[4] <= last]
 
 
 def _due(items: Iterable[Deadline], since: str) -> Iterator[tuple[Any, ...]]:

@@ -12,13 +12,13 @@ its first event."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from events.flows import FILING_EVENTS, FLOWS, OPENED_BY, OUTCOME_EVENTS, PROCEDURE_EVENTS, outcome_of
+from events.flows import DISSOLUTION, FILING_EVENTS, FLOWS, OPENED_BY, OUTCOME_EVENTS, PROCEDURE_EVENTS, outcome_of
 from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.errors import CorruptHistory
@@ -74,6 +74,16 @@ _STATES: dict[tuple[str, str], tuple[str | None, bool, str | None]] = {
 }
 
 
+def _dissolved(rows: Iterable[dict[str, Any]]) -> None:
+    """R-DISSOLVE: once the union is dissolved nothing waits on it (the approval withdrew what was
+    under way; a founding that only waited for its legal-person registration stays as it was)."""
+    rows = list(rows)
+    if any(r["kind"] == DISSOLUTION and r["state"] == "approved" for r in rows):
+        for r in rows:
+            if not r["closed"]:
+                r["waiting_on"], r["waiting_for"] = None, "nothing: the union is dissolved (R-DISSOLVE)"
+
+
 class Procedures(Projection[UnionProcedures]):
     name = "procedures"
     table_names = ("proj_procedures",)
@@ -86,6 +96,8 @@ class Procedures(Projection[UnionProcedures]):
             "ViceChairRemoved",
             "RuleProfileAssigned",
             "CoverageTargetsSet",
+            "UnitCovered",
+            "CoveredUnitLeft",
         }
     )
 
@@ -173,6 +185,7 @@ class Procedures(Projection[UnionProcedures]):
             row["state"] = state if state is not None else _DESTINATION[row["kind"]][ev.type]
             self._moved(row, ev)
         s.last.clear()
+        _dissolved(s.procs.values())
         out = []
         for r in s.procs.values():
             values = [r[c] for c in COLUMNS]

@@ -28,6 +28,7 @@ from projections.on_time import reelected_on_time
 ORG_COLUMNS = tuple(c.name for c in schema.orgs.columns)
 TERM_COLUMNS = tuple(c.name for c in schema.terms.columns)
 SETTINGS_COLUMNS = tuple(c.name for c in schema.region_settings.columns)
+COVERED_COLUMNS = tuple(c.name for c in schema.covered_units.columns)
 _UNIT = ("unit_name", "unit_type", "employees", "members", "female_members", "has_party_org")
 _BLANK = dict.fromkeys(ORG_COLUMNS)
 
@@ -39,13 +40,14 @@ def _leave_vice_chair(row: dict[str, Any], name: str) -> None:
 
 
 class RegisterState:
-    __slots__ = ("org_id", "pending", "row", "settings", "terms")
+    __slots__ = ("covered", "org_id", "pending", "row", "settings", "terms")
 
     def __init__(self, org_id: str) -> None:
         self.org_id = org_id
         self.row: dict[str, Any] | None = None
         self.terms: list[dict[str, Any]] = []
         self.settings: dict[str, Any] | None = None  # the region's settings, once it has any
+        self.covered: list[dict[str, Any]] = []  # a joint union's units, one row per stint
         # procedure id -> what its approval will install (form, congress type, bodies elected)
         self.pending: dict[str, dict[str, Any]] = {}
 
@@ -62,8 +64,10 @@ class Register(Projection[RegisterState]):
     # 2: vice-chairs follow removals (R-REMOVAL) and leave the post when a by-election elects them
     # chair; registers built by logic 1 are rebuilt (`unionflow serve` does it before serving).
     # 3: each term says whether it was re-elected on time (`on_time`, R-ON-TIME).
-    logic_version = 3
-    table_names = ("proj_orgs", "proj_terms", "proj_region_settings")
+    # 4: who elected the chair and whether full-time (RULES.md §7), dissolution (R-DISSOLVE), a
+    # joint union's units (`proj_covered_units`).
+    logic_version = 4
+    table_names = ("proj_orgs", "proj_terms", "proj_region_settings", "proj_covered_units")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
     ignores_other_procedure_steps = True
@@ -80,6 +84,7 @@ class Register(Projection[RegisterState]):
             "CongressTypeDecided": self._congress_type,
             "CongressHeld": self._congress,
             "AnnualCongressHeld": self._congress,
+            "ChairElected": self._chair_elected,
             "ResultsFiled": self._results_filed,
             "ResultsApproved": self._results_approved,
             "ExtensionApproved": self._extension,
@@ -89,6 +94,9 @@ class Register(Projection[RegisterState]):
             "ViceChairRemoved": self._vice_chair_removed,
             "RuleProfileAssigned": self._profile_assigned,
             "CoverageTargetsSet": self._targets_set,
+            "DissolutionApproved": self._dissolved,
+            "UnitCovered": self._unit_covered,
+            "CoveredUnitLeft": self._unit_left,
         }
         return specific
 
@@ -140,9 +148,15 @@ class Register(Projection[RegisterState]):
         if row["last_congress_on"] is None or ev.on > row["last_congress_on"]:
             row["last_congress_on"] = ev.on  # R-ANNUAL reads it
 
+    def _chair_elected(self, s: RegisterState, ev: Ev) -> None:
+        # RULES.md §7: the congress directly (直选) or the new committee; installed on approval.
+        s.pending.setdefault(ev.pid, {})["chair_elected_by"] = ev.data["by"]
+        _row(s, ev)
+
     def _results_filed(self, s: RegisterState, ev: Ev) -> None:
         d = ev.data
         s.pending.setdefault(ev.pid, {}).update(
+            chair_full_time=bool(d.get("fulltime_chair", False)),  # R-FULLTIME
             committee=d["committee"],
             chair=d["chair"],
             vice_chairs=d["vice_chairs"],
@@ -177,6 +191,8 @@ class Register(Projection[RegisterState]):
                 "succeeded_on": None,
                 "succeeded_approved_on": None,
                 "on_time": None,
+                "chair_elected_by": None,
+                "chair_full_time": None,
             }
         )
 
@@ -197,6 +213,7 @@ class Register(Projection[RegisterState]):
         row["funds_review_director"] = elected.get("funds_review_director")
         row["women_director"] = elected.get("women_director")
         row["acting_chair"] = None
+        _set_chair_facts(s, row, elected.get("chair_elected_by"), elected.get("chair_full_time"))
 
     def _imported(self, s: RegisterState, ev: Ev) -> None:
         row, d = _row(s, ev), ev.data
@@ -207,6 +224,8 @@ class Register(Projection[RegisterState]):
         row["chair"] = d.get("chair")
         if row["last_congress_on"] is None or start > row["last_congress_on"]:
             row["last_congress_on"] = start
+        # What the registry says of the chair, when it says (unknown stays NULL).
+        _set_chair_facts(s, row, d.get("chair_elected_by"), d.get("chair_full_time"))
 
     def _extension(self, s: RegisterState, ev: Ev) -> None:
         # R-EXTENSION: only the approval moves the deadline.
@@ -243,6 +262,31 @@ class Register(Projection[RegisterState]):
     def _targets_set(self, s: RegisterState, ev: Ev) -> None:
         self._region(s, ev)["targets"] = dict(ev.data["targets"])
 
+    def _dissolved(self, s: RegisterState, ev: Ev) -> None:
+        # R-DISSOLVE: from the approval's date the union leaves the coverage's denominators.
+        row = _row(s, ev)
+        row["dissolved_on"], row["dissolution_reason"] = ev.on, ev.data["reason"]
+
+    def _unit_covered(self, s: RegisterState, ev: Ev) -> None:
+        # RULES.md §7: a unit joined the joint union (or its facts changed while covered).
+        row, unit_id = _row(s, ev), ev.data["unit_id"]
+        facts = {k: ev.data["unit"][k] for k in _UNIT}
+        for c in s.covered:
+            if c["unit_id"] == unit_id and c["until"] is None:
+                c.update(facts)
+                return
+        stint = 1 + sum(1 for c in s.covered if c["unit_id"] == unit_id)
+        s.covered.append(
+            {"org_id": s.org_id, "unit_id": unit_id, "stint": stint, "path": row["path"], "since": ev.on}
+            | {"until": None, **facts}
+        )
+
+    def _unit_left(self, s: RegisterState, ev: Ev) -> None:
+        _row(s, ev)
+        for c in s.covered:
+            if c["unit_id"] == ev.data["unit_id"] and c["until"] is None:
+                c["until"] = ev.on
+
     def _withdrawn(self, s: RegisterState, ev: Ev) -> None:
         s.pending.pop(ev.pid, None)
         _row(s, ev)
@@ -261,12 +305,14 @@ class Register(Projection[RegisterState]):
             return {}
         row["internal"] = dumps(s.pending)
         settings = s.settings
+        union = {"union_founded_on": row["founded_on"], "union_dissolved_on": row["dissolved_on"]}
         return {
             "proj_orgs": [tuple(row[c] for c in ORG_COLUMNS)],
             "proj_terms": [tuple(t[c] for c in TERM_COLUMNS) for t in s.terms],
             "proj_region_settings": []
             if settings is None
             else [tuple(dumps(settings[c]) if c == "targets" else settings[c] for c in SETTINGS_COLUMNS)],
+            "proj_covered_units": [tuple((c | union)[k] for k in COVERED_COLUMNS) for c in s.covered],
         }
 
     def load(
@@ -283,7 +329,19 @@ class Register(Projection[RegisterState]):
         for org_id, rows in rows_by_org(conn, tables["proj_region_settings"], org_ids).items():
             if org_id in out:
                 out[org_id].settings = rows[0] | {"targets": loads(rows[0]["targets"])}
+        covered = rows_by_org(conn, tables["proj_covered_units"], org_ids, ("org_id", "since", "unit_id", "stint"))
+        for org_id, rows in covered.items():
+            if org_id in out:
+                out[org_id].covered = rows
         return out
+
+
+def _set_chair_facts(s: RegisterState, row: dict[str, Any], elected_by: str | None, full_time: bool | None) -> None:
+    """Who elected the current term's chair and whether full-time (RULES.md §7, R-FULLTIME), on the
+    union and on the term (a by-election keeps both: the same body elects, the post is the same)."""
+    row["chair_elected_by"], row["chair_full_time"] = elected_by, full_time
+    if s.terms:
+        s.terms[-1]["chair_elected_by"], s.terms[-1]["chair_full_time"] = elected_by, full_time
 
 
 def _set_unit(row: dict[str, Any], unit: dict[str, Any] | None) -> None:

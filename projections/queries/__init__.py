@@ -30,10 +30,13 @@ from projections.queries.region_reads import (
     region_settings,
 )
 from projections.queries.register_reads import (
+    FIGURES,
     Coverage,
+    CoveredUnitRecord,
     Term,
     UnionRecord,
     coverage,
+    covered_units,
     register,
     term_record,
     terms,
@@ -42,6 +45,7 @@ from projections.queries.register_reads import (
 )
 
 __all__ = [
+    "FIGURES",
     "OPEN_DATE",
     "Alert",
     "AlertCounts",
@@ -49,6 +53,7 @@ __all__ = [
     "Bind",
     "Coverage",
     "CoverageTarget",
+    "CoveredUnitRecord",
     "InboxItem",
     "Page",
     "ProcedureStatus",
@@ -61,6 +66,7 @@ __all__ = [
     "beside_targets",
     "coverage",
     "coverage_targets",
+    "covered_units",
     "inbox",
     "procedure_record",
     "procedure_status",

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from projections import schema
 from projections.queries.paging import Bind, Page, as_date, connect, keyset_after, page_of, subtree_filter
@@ -50,6 +51,10 @@ class UnionRecord:
     legal_person: bool = field(init=False)  # registered as a legal person: its number is on record
     last_congress_on: dt.date | None
     version: int  # the union stream's version the record reflects
+    chair_elected_by: str | None = None  # "congress" (直选) or "committee"; None: unknown
+    chair_full_time: bool | None = None  # R-FULLTIME; None: unknown
+    dissolved_on: dt.date | None = None  # R-DISSOLVE
+    dissolution_reason: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "legal_person", self.legal_person_no is not None)
@@ -67,7 +72,8 @@ def union_record(row: Mapping[Any, Any]) -> UnionRecord:
         values[k] = as_date(values[k])
     for k in _LIST_FIELDS:
         values[k] = orjson.loads(values[k]) if values[k] else []
-    values["has_party_org"] = None if values["has_party_org"] is None else bool(values["has_party_org"])
+    for k in ("has_party_org", "chair_full_time"):
+        values[k] = None if values[k] is None else bool(values[k])
     return UnionRecord(**values, version=row["stream_version"])
 
 
@@ -142,6 +148,40 @@ def term_record(r: Mapping[Any, Any]) -> Term:
     )
 
 
+@dataclass(frozen=True)
+class CoveredUnitRecord:
+    """A unit a joint grassroots union covers, or covered (one stint: `since` until `until`)."""
+
+    org_id: str
+    unit_id: str
+    stint: int
+    since: dt.date
+    until: dt.date | None
+    unit_name: str
+    unit_type: str
+    employees: int
+    members: int
+    female_members: int
+    has_party_org: bool
+
+
+def covered_units(bind: Bind, org_id: str) -> list[CoveredUnitRecord]:
+    """The units a joint union covers and covered, in the order they joined."""
+    c = schema.covered_units.c
+    fields = [f for f in CoveredUnitRecord.__dataclass_fields__]
+    with connect(bind) as conn:
+        rows = conn.execute(
+            sa.select(*(c[f] for f in fields)).where(c.org_id == org_id).order_by(c.since, c.unit_id, c.stint)
+        ).all()
+    out = []
+    for r in rows:
+        values = dict(r._mapping)
+        values["since"], values["until"] = as_date(values["since"]), as_date(values["until"])
+        values["has_party_org"] = bool(values["has_party_org"])
+        out.append(CoveredUnitRecord(**values))
+    return out
+
+
 # --------------------------------------------------------------------------- coverage (RULES.md §7)
 
 
@@ -157,10 +197,16 @@ class _Rate:
         return getattr(obj, self.part) / whole if whole else None
 
 
+BIG_UNIT = 25  # RULES.md §7: the seeds' figures for units with 25 or more employees
+FULL_TIME_CHAIR_EMPLOYEES = 200  # R-FULLTIME
+
+
 @dataclass(frozen=True)
 class Coverage:
-    """RULES.md §7, following the seed plans' wording. Units are the employing units registered
-    (grassroots-level organisations of level "grassroots"); members and employees are current."""
+    """RULES.md §7, following the seed plans' wording. Units are the employing units in scope:
+    those of the grassroots unions registered (level "grassroots") and those a joint grassroots
+    union covers, never a dissolved union's from its dissolution (R-DISSOLVE); a federation's
+    member unions count as themselves. Members and employees are current."""
 
     subtree: str | None
     on: dt.date
@@ -172,51 +218,167 @@ class Coverage:
     employees_unionised: int  # employees of the units with a founded union
     terms_ended: int  # terms whose deadline passed, or that were succeeded, by `on`
     terms_on_time: int  # of those, re-elected by their deadline: approved on or before it (R-ON-TIME)
+    units_enterprise: int = 0  # units of unit type "enterprise" (Dalian's target)
+    founded_enterprise: int = 0
+    units_covered: int = 0  # of `units`, those a joint grassroots union covers (founded once it is)
+    # Enterprise unions' current chairs (their term's, as of `on`) by who elected them: the congress
+    # directly (直选) or the committee; unknown when an import did not say.
+    chairs_direct: int = 0
+    chairs_by_committee: int = 0
+    chairs_election_unknown: int = 0
+    # R-FULLTIME: unions of units with 200+ employees with a current term; of those, without a
+    # full-time chair, and with nothing known about it (reported apart, never as "without").
+    unions_200: int = 0
+    without_full_time_chair: int = 0
+    full_time_unknown: int = 0
+
+    @property
+    def chairs_election_known(self) -> int:
+        return self.chairs_direct + self.chairs_by_committee
 
     founding_rate = _Rate("founded", "units")
     founding_rate_25 = _Rate("founded_25", "units_25")
+    founding_rate_enterprises = _Rate("founded_enterprise", "units_enterprise")
     membership_rate = _Rate("members", "employees_unionised")
     on_time_rate = _Rate("terms_on_time", "terms_ended")
+    direct_election_share = _Rate("chairs_direct", "chairs_election_known")
+
+    def figures(self) -> dict[str, float | int | None]:
+        """Each figure by its stable key (what a region's targets name, `FIGURES`)."""
+        return {key: getattr(self, attr) for key, attr in FIGURES.items()}
+
+
+# The figures of RULES.md §7 by their stable keys (a region's targets name them), and the
+# attribute of Coverage that holds each.
+FIGURES: dict[str, str] = {
+    "founding_rate": "founding_rate",
+    "founding_rate_25plus": "founding_rate_25",
+    "founding_rate_enterprises": "founding_rate_enterprises",
+    "membership_rate": "membership_rate",
+    "on_time_rate": "on_time_rate",
+    "direct_election_share": "direct_election_share",
+    "without_full_time_chair": "without_full_time_chair",
+}
+
+
+def _sums(*conditions: sa.ColumnElement[bool] | tuple[sa.ColumnElement[bool], Any]) -> list[Any]:
+    """SUM(CASE ...) of each condition: 1 per row that meets it, or (condition, value)."""
+    out = []
+    for c in conditions:
+        cond, value = c if isinstance(c, tuple) else (c, 1)
+        out.append(sa.func.sum(sa.case((cond, value), else_=0)))
+    return out
+
+
+def _not_dissolved(column: sa.ColumnElement[Any], on: dt.date) -> sa.ColumnElement[bool]:
+    """R-DISSOLVE: in scope until the day before the dissolution."""
+    return sa.or_(column.is_(None), column > on)
+
+
+def _unit_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int]:
+    """units, founded, units_25, founded_25, members, employees, units_enterprise, founded_enterprise
+    of the grassroots unions' own units, then of the units joint unions cover, added up."""
+    founded = sa.and_(_O.c.founded_on.is_not(None), _O.c.founded_on <= on)
+    big, ent = _O.c.employees >= BIG_UNIT, _O.c.unit_type == "enterprise"
+    own = conn.execute(
+        sa.select(
+            sa.func.count(),
+            *_sums(founded, big, sa.and_(big, founded), (founded, _O.c.members), (founded, _O.c.employees)),
+            *_sums(ent, sa.and_(ent, founded)),
+        ).where(
+            _O.c.level == "grassroots",
+            _O.c.registered_on <= on,
+            _not_dissolved(_O.c.dissolved_on, on),
+            *subtree_filter(conn, _O.c.path, subtree),
+        )
+    ).one()
+    c = schema.covered_units.c
+    founded = sa.and_(c.union_founded_on.is_not(None), c.union_founded_on <= on)
+    big, ent = c.employees >= BIG_UNIT, c.unit_type == "enterprise"
+    covered = conn.execute(
+        sa.select(
+            sa.func.count(),
+            *_sums(founded, big, sa.and_(big, founded), (founded, c.members), (founded, c.employees)),
+            *_sums(ent, sa.and_(ent, founded)),
+        ).where(
+            c.since <= on,
+            sa.or_(c.until.is_(None), c.until > on),
+            _not_dissolved(c.union_dissolved_on, on),
+            *subtree_filter(conn, c.path, subtree),
+        )
+    ).one()
+    return [int(a or 0) + int(b or 0) for a, b in zip(own, covered, strict=True)] + [int(covered[0] or 0)]
+
+
+def _term_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int]:
+    """terms_ended, terms_on_time (R-ON-TIME). A term still running when its union was dissolved
+    never ended unrenewed (R-DISSOLVE); one whose deadline passed before stays counted."""
+    succeeded = sa.and_(_T.c.succeeded_approved_on.is_not(None), _T.c.succeeded_approved_on <= on)
+    lapsed = sa.and_(_T.c.deadline < on, sa.or_(_O.c.dissolved_on.is_(None), _T.c.deadline < _O.c.dissolved_on))
+    on_time = sa.and_(succeeded, _T.c.on_time.is_(sa.true()))
+    t = conn.execute(
+        sa.select(*_sums(sa.or_(succeeded, lapsed), on_time))
+        .select_from(_T.join(_O, _O.c.org_id == _T.c.org_id))
+        .where(_T.c.start <= on, *subtree_filter(conn, _T.c.path, subtree))
+    ).one()
+    return [int(x or 0) for x in t]
+
+
+def _chair_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int]:
+    """Over the grassroots unions in scope with a term current on `on` (the one whose approval, or
+    import, came last by then): enterprise chairs elected by the congress, by the committee, not
+    known; unions of 200+ employees, without a full-time chair, not known (R-FULLTIME)."""
+    ent, big = _O.c.unit_type == "enterprise", _O.c.employees >= FULL_TIME_CHAIR_EMPLOYEES
+    by = _T.c.chair_elected_by
+    row = conn.execute(
+        sa.select(
+            *_sums(sa.and_(ent, by == "congress"), sa.and_(ent, by == "committee"), sa.and_(ent, by.is_(None))),
+            *_sums(big, sa.and_(big, _T.c.chair_full_time == sa.false()), sa.and_(big, _T.c.chair_full_time.is_(None))),
+        )
+        .select_from(_T.join(_O, _O.c.org_id == _T.c.org_id))
+        .where(
+            _O.c.level == "grassroots",
+            _not_dissolved(_O.c.dissolved_on, on),
+            _T.c.started_on <= on,
+            sa.or_(_T.c.succeeded_approved_on.is_(None), _T.c.succeeded_approved_on > on),
+            *subtree_filter(conn, _T.c.path, subtree),
+        )
+    ).one()
+    return [int(x or 0) for x in row]
 
 
 def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) -> Coverage:
-    """Founding rate (also over units with 25+ employees), members, membership rate and on-time
-    re-election rate for `subtree` as of `on` (default today): units registered by `on`, founded
-    by `on`; terms that ended by `on` (deadline passed or next term approved) and how many of them
-    were re-elected on time (the register's `on_time`: the re-election approved by the deadline;
-    R-ON-TIME, R-EXTENSION)."""
+    """The figures of RULES.md §7 for `subtree` as of `on` (default today): units in scope by `on`
+    (registered, or covered by a joint union, and not dissolved), founded by `on` (also of units
+    with 25+ employees and of enterprises), members and membership rate; terms that ended by `on`
+    (deadline passed or next term approved) and how many of them were re-elected on time (the
+    register's `on_time`: the re-election approved by the deadline; R-ON-TIME, R-EXTENSION); the
+    enterprise chairs elected directly (直选) and the unions of 200+ employees without a full-time
+    chair (R-FULLTIME), among the terms current on `on`."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        founded = sa.and_(_O.c.founded_on.is_not(None), _O.c.founded_on <= on)
-        big = _O.c.employees >= 25
-        count = sa.func.count
-        u = conn.execute(
-            sa.select(
-                count(),
-                sa.func.sum(sa.case((founded, 1), else_=0)),
-                sa.func.sum(sa.case((big, 1), else_=0)),
-                sa.func.sum(sa.case((sa.and_(big, founded), 1), else_=0)),
-                sa.func.sum(sa.case((founded, _O.c.members), else_=0)),
-                sa.func.sum(sa.case((founded, _O.c.employees), else_=0)),
-            ).where(_O.c.level == "grassroots", _O.c.registered_on <= on, *subtree_filter(conn, _O.c.path, subtree))
-        ).one()
-        succeeded = sa.and_(_T.c.succeeded_approved_on.is_not(None), _T.c.succeeded_approved_on <= on)
-        ended = sa.or_(succeeded, _T.c.deadline < on)
-        on_time = sa.and_(succeeded, _T.c.on_time.is_(sa.true()))
-        t = conn.execute(
-            sa.select(sa.func.sum(sa.case((ended, 1), else_=0)), sa.func.sum(sa.case((on_time, 1), else_=0))).where(
-                _T.c.start <= on, *subtree_filter(conn, _T.c.path, subtree)
-            )
-        ).one()
+        units = _unit_counts(conn, subtree, on)
+        ended, on_time = _term_counts(conn, subtree, on)
+        chairs = _chair_counts(conn, subtree, on)
+    n, founded, units_25, founded_25, members, employees, ent, founded_ent, covered = units
     return Coverage(
         subtree=subtree,
         on=on,
-        units=int(u[0] or 0),
-        founded=int(u[1] or 0),
-        units_25=int(u[2] or 0),
-        founded_25=int(u[3] or 0),
-        members=int(u[4] or 0),
-        employees_unionised=int(u[5] or 0),
-        terms_ended=int(t[0] or 0),
-        terms_on_time=int(t[1] or 0),
+        units=n,
+        founded=founded,
+        units_25=units_25,
+        founded_25=founded_25,
+        members=members,
+        employees_unionised=employees,
+        terms_ended=ended,
+        terms_on_time=on_time,
+        units_enterprise=ent,
+        founded_enterprise=founded_ent,
+        units_covered=covered,
+        chairs_direct=chairs[0],
+        chairs_by_committee=chairs[1],
+        chairs_election_unknown=chairs[2],
+        unions_200=chairs[3],
+        without_full_time_chair=chairs[4],
+        full_time_unknown=chairs[5],
     )

@@ -97,6 +97,11 @@ def facts(role: str, relation: str) -> str:
     return ALLOWED if staff_act(role, relation) == ALLOWED else admin_manages(role, relation)
 
 
+def files_dissolution(role: str, relation: str) -> str:
+    """R-DISSOLVE: the union's staff, or (Law §13) the direct higher-level union's approvers."""
+    return ALLOWED if staff_act(role, relation) == ALLOWED else approver_decides(role, relation)
+
+
 # Steps as the URL names them; each is also served under its snake_case alias.
 STAFF_STEPS = (
     "record-members",
@@ -148,6 +153,9 @@ POLICY: dict[tuple[str, str], Policy] = {
     ("POST", "/unions/{union_id}/imported-term"): admin_manages,
     ("POST", "/unions/{union_id}/congresses"): staff_act,
     ("POST", "/unions/{union_id}/vice-chair-removals"): staff_act,
+    ("POST", "/unions/{union_id}/covered-units"): facts,
+    ("POST", "/unions/{union_id}/covered-unit-departures"): facts,
+    ("POST", "/unions/{union_id}/procedures/dissolution"): files_dissolution,
     **{
         ("POST", f"/unions/{{union_id}}/procedures/{name}"): staff_act for kind in OPEN_KINDS for name in _aliases(kind)
     },

@@ -20,6 +20,7 @@ from typer.testing import CliRunner, Result
 import projections
 from api.cli import app as cli
 from api.demo import MIN_UNIONS
+from api.demo.scope import EXTRA_UNITS
 from api.runtime import Runtime
 from bench.support import fresh_schemas, in_schema
 from events.catalogue import org_stream
@@ -211,9 +212,11 @@ def test_coverage_in_each_format(demo_url: str, rt: Runtime) -> None:
         whole.founded,
         whole.founding_rate,
     )
-    assert sum(r["units"] for r in body[1:]) == whole.units == MIN_UNIONS
+    # Every situation's unit, and those of the scope's stories (a dissolved union's unit no longer
+    # counts, R-DISSOLVE; the units a joint union covers do, RULES.md §7).
+    assert sum(r["units"] for r in body[1:]) == whole.units == MIN_UNIONS + EXTRA_UNITS
     rows = as_csv(demo_url, "coverage")
-    assert rows[0]["subtree"] == "(all)" and int(rows[0]["units"]) == MIN_UNIONS
+    assert rows[0]["subtree"] == "(all)" and int(rows[0]["units"]) == MIN_UNIONS + EXTRA_UNITS
     assert "founding rate" in ok(demo_url, "coverage", "--org", "DL-ZS", "--as-of", str(today))
 
 

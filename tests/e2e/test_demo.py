@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import projections
 from api.cli import app as cli
 from api.demo import MIN_UNIONS, SITUATIONS
+from api.demo.scope import JOINT_UNITS_NOW
 from api.main import create_app
 from api.runtime import Runtime
 from events import RecordedEvent
@@ -97,8 +98,12 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
         "LegalPersonRegistered",
         "ExtensionApproved",
         "ByElectionApproved",
+        "UnitCovered",  # a joint grassroots union's units (RULES.md §7)
+        "CoveredUnitLeft",
+        "DissolutionApproved",  # R-DISSOLVE
     ):
         assert types[event_type] > 0, event_type
+    check_scope(rt, today)
     # Dates spread over years before today, none after it.
     days = [r.occurred_on for r in records]
     assert max(days) <= today
@@ -113,6 +118,17 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
     assert set(ALERT_KINDS) <= set(counts), counts
     # The read models agree with a rebuild from the log.
     assert projections.Projections(rt.engine).compare_with_rebuild().ok
+
+
+def check_scope(rt: Runtime, today: dt.date) -> None:
+    """A joint union's units count as covered, a dissolved union's unit no longer counts, and the
+    figures the seed plans set targets for have something to show (RULES.md §7, R-DISSOLVE)."""
+    cov = projections.coverage(rt.engine, "DL", today)
+    assert cov.units_covered == JOINT_UNITS_NOW
+    assert cov.chairs_direct > 0 and cov.chairs_by_committee > 0 and cov.unions_200 > 0
+    dissolved = [u for u in projections.register(rt.engine, "DL", limit=None).items if u.dissolved_on]
+    assert len(dissolved) == 1 and dissolved[0].dissolved_on is not None and dissolved[0].dissolved_on < today
+    assert projections.alerts(rt.engine, today, dissolved[0].org_id, limit=None).items == []
 
 
 def check_roles(records: list[RecordedEvent]) -> None:

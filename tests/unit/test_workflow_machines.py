@@ -17,7 +17,7 @@ MACHINES = {kind: k.machine for kind, k in KINDS.items()}
 
 
 def test_every_kind_has_a_machine() -> None:
-    assert sorted(MACHINES) == ["by_election", "early_reelection", "extension", "founding", "reelection"]
+    assert sorted(MACHINES) == ["by_election", "dissolution", "early_reelection", "extension", "founding", "reelection"]
 
 
 @pytest.mark.parametrize("kind", sorted(MACHINES))

@@ -9,6 +9,7 @@
 - `counting`: counting a round, R-BALLOTS, R-TIE, R-SHORTFALL;
 - `terms`: R-TERM, R-TERM-END, R-REELECTION, R-EARLY, R-EXTENSION, R-ANNUAL, R-VACANCY, the alert
   dates (A-TERM-DUE, A-TERM-OVERDUE, A-VACANCY-OVERDUE);
+- `scope`: what the coverage counts: a joint union's units (R-FORM-25), dissolution (R-DISSOLVE);
 - `dates`: DATE-FUTURE, DATE-ORDER.
 
 Each guard takes plain values (and the pinned :class:`~workflow.profile.RuleProfile` where the rule is
@@ -38,5 +39,6 @@ from workflow.rules.counting import *  # noqa: F403
 from workflow.rules.dates import *  # noqa: F403
 from workflow.rules.form import *  # noqa: F403
 from workflow.rules.organisation import *  # noqa: F403
+from workflow.rules.scope import *  # noqa: F403
 from workflow.rules.terms import *  # noqa: F403
 from workflow.rules.vote import *  # noqa: F403

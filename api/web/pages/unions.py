@@ -1,5 +1,6 @@
-"""A union's page (its record, terms and procedures) and its forms: opening a procedure, and
-what staff record on the union itself (facts, congresses, removals of a vice-chair)."""
+"""A union's page (its record, terms, procedures and, for a joint union, the units it covers) and
+its forms: opening a procedure, and what staff record on the union itself (facts, congresses,
+removals of a vice-chair, a joint union's units)."""
 
 from __future__ import annotations
 
@@ -49,7 +50,9 @@ def union_page(request: Request, user: SignedInUser, org_id: str, done: str = ""
     record = queries.union(rt.engine, org_id)
     terms = queries.terms(rt.engine, org_id)
     procs = queries.procedures(rt.engine, org_id=org_id, limit=None).items
-    may_open = user.actor.role == "staff" and user.actor.org_id == org_id
+    # R-DISSOLVE: a dissolved union's record takes no further step, so nothing is offered to open.
+    dissolved = record is not None and record.dissolved_on is not None
+    may_open = user.actor.role == "staff" and user.actor.org_id == org_id and not dissolved
     return render(
         request,
         "union.html",
@@ -57,6 +60,7 @@ def union_page(request: Request, user: SignedInUser, org_id: str, done: str = ""
             "org_id": org_id,
             "record": record,
             "terms": terms,
+            "covered": queries.covered_units(rt.engine, org_id) if record and record.level == "joint" else [],
             "timeline": pictures.terms_timeline(terms, translator_of(request)),
             "procedures": procs,
             "open_kinds": list(OPEN_REQUESTS) if may_open else [],

@@ -18,31 +18,22 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from projections.migrations.logic import mark_back, mark_unbuilt_as
+
 revision = "0004_on_time"
 down_revision = "0003_alerts_logic_2"
 branch_labels = None
 depends_on = None
 
-_checkpoints = sa.table(
-    "proj_checkpoints",
-    sa.column("name", sa.String),
-    sa.column("position", sa.BigInteger),
-    sa.column("logic_version", sa.Integer),
-)
-
 
 def upgrade() -> None:
     op.add_column("proj_terms", sa.Column("on_time", sa.Boolean))
     for name in ("register", "alerts"):
-        op.execute(
-            _checkpoints.update()
-            .where(_checkpoints.c.name == name, _checkpoints.c.position == 0, _checkpoints.c.logic_version == 2)
-            .values(logic_version=3)
-        )
+        mark_unbuilt_as(name, 2, 3)
 
 
 def downgrade() -> None:
-    # Back to logic 2's markers; the alert periods are logic 3's until `unionflow rebuild --projection alerts`.
+    # The alert periods are logic 3's until `unionflow rebuild --projection alerts`.
     for name in ("register", "alerts"):
-        op.execute(_checkpoints.update().where(_checkpoints.c.name == name).values(logic_version=2))
+        mark_back(name, 2)
     op.drop_column("proj_terms", "on_time")

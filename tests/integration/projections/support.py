@@ -81,6 +81,10 @@ class World:
         self.store = EventStore(engine, CATALOGUE)
         self.projections = Projections(engine)
         self.profiles = profiles or ProfileRegistry.with_defaults()
+        # Who elects the chair in the elections to come (RULES.md §7: 直选 or the committee) and
+        # whether the results file a full-time chair (R-FULLTIME).
+        self.chair_by = "congress"
+        self.full_time_chair = False
         self.svc = WorkflowService(
             self.store,
             self.profiles,
@@ -197,6 +201,7 @@ class World:
             chair_candidates=[Candidate(name=n) for n in COMMITTEE[:2]],
             funds_review_seats=3,
             funds_review_candidates=[Candidate(name=n) for n in FUNDS],
+            chair_elected_by=self.chair_by,
         )
         self.step(union_id, pid, c.PostCandidates, on, where="公告栏")
 
@@ -219,8 +224,17 @@ class World:
                 seats=3, ballots_issued=54, ballots_returned=54, tallies={n: 50 - i for i, n in enumerate(FUNDS)}
             ),
         )
+        due, yes = (80, 54) if self.chair_by == "congress" else (7, 5)  # the congress, or the committee of 7
         self.step(
-            union_id, pid, c.ElectChair, on, chair="赵", vice_chairs=["钱"], due=80, yes=54, vice_chair_yes={"钱": 54}
+            union_id,
+            pid,
+            c.ElectChair,
+            on,
+            chair="赵",
+            vice_chairs=["钱"],
+            due=due,
+            yes=yes,
+            vice_chair_yes={"钱": yes},
         )
 
     def _file_results(self, union_id: str, pid: str, on: dt.date, term_years: int) -> None:
@@ -233,6 +247,7 @@ class World:
             women_committee_formed=True,
             women_director="孙",
             term_years=term_years,
+            fulltime_chair=self.full_time_chair,
         )
 
     def found(

@@ -1,6 +1,7 @@
 """Property: the read models kept live (the append listener, catch-up in pages of any size) equal
 the ones rebuilt from zero, on randomly generated histories (bench.synthetic: every
-procedure, with rejections, runoffs, late and backdated entries, extensions, vacancies, imports)."""
+procedure, with rejections, runoffs, late and backdated entries, extensions, vacancies, imports,
+joint unions naming the units they cover, dissolutions that withdraw what is under way)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,11 @@ def test_rebuild_equals_live_on_a_history_of_thousands_of_unions(engine: sa.Engi
     assert report.ok, str(report)
     assert report.rows_compared["proj_orgs"] == 2500 + 1 + 2 + 4 + 12 + 36
     assert report.rows_compared["proj_alerts"] > 10_000  # every alert kind, past and present
+    assert report.rows_compared["proj_covered_units"] > 100  # joint unions' units (RULES.md §7)
+    with engine.connect() as conn:
+        orgs = projections.schema.orgs
+        dissolved = conn.execute(sa.select(sa.func.count()).where(orgs.c.dissolved_on.is_not(None))).scalar()
+    assert dissolved is not None and dissolved > 100  # R-DISSOLVE
     kinds = {a.kind for a in projections.alerts(engine, dt.date(2026, 6, 30), limit=None).items}
     assert kinds == set(alert_model.KINDS)
     assert EventStore(engine, CATALOGUE).verify().ok  # the bulk writer kept the hash chains
