@@ -31,8 +31,9 @@ from workflow.election import (
 )
 from workflow.election_vote import HoldCongress, HoldRunoff
 from workflow.founding import RecordMembersRecruited, RegisterLegalPerson, RequestFounding, ResubmitFoundingRequest
+from workflow.imported import ImportExistingTerm
 from workflow.kinds import ApproveFiling, RejectFiling, WithdrawProcedure
-from workflow.organisations import ImportExistingTerm, RegisterOrganisation, UpdateUnitFacts
+from workflow.organisations import RegisterOrganisation, UpdateUnitFacts
 from workflow.reelection import OpenReelection
 from workflow.term_change import RequestEarlyReelection, RequestExtension
 

@@ -141,6 +141,7 @@ def apply_to_union(
             term = union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=proc.procedure_id)
             term.chair_elected_by = e.chair_elected_by
             term.representatives = e.representatives if e.congress_type == "representative_congress" else None
+            term.congress_type = e.congress_type
             if union.founded_on is None:
                 union.founded_on = occurred_on
             union.committee, union.funds_review = list(e.committee), list(e.funds_review)

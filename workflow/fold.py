@@ -19,7 +19,7 @@ from events.catalogue import (
     UnitFactsUpdated,
     ViceChairRemoved,
 )
-from workflow import by_election, founding, reelection, term_change
+from workflow import by_election, founding, imported, reelection, term_change
 from workflow.kinds import ProcedureKind
 from workflow.profile import RuleProfile
 from workflow.state import UnionState
@@ -68,12 +68,7 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
         case UnitFactsUpdated():
             union.unit = ev.unit
         case ExistingTermImported():
-            union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=None)
-            union.founded_on = union.founded_on or ev.term_start
-            union.chair = ev.chair
-            # The imported term began at a congress on its start date (as the register counts it).
-            if union.last_congress_on is None or ev.term_start > union.last_congress_on:
-                union.last_congress_on = ev.term_start
+            imported.apply(union, ev)  # what the register gave; the rest stays unknown
         case AnnualCongressHeld():
             # R-ANNUAL: the latest congress with quorum (one without it does not count).
             if ev.quorate and (union.last_congress_on is None or r.occurred_on > union.last_congress_on):

@@ -5,11 +5,13 @@ is 7 and not 8)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NoReturn, TypeVar, get_args
 
-from workflow.errors import RuleViolation
+from workflow.errors import DomainError, RuleViolation
 from workflow.profile import CommitteeSizeBand, RepresentativeBand
 
 Evidence = dict[str, Any]
@@ -21,6 +23,18 @@ ENTERPRISE = "enterprise"
 
 def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
     raise RuleViolation(rule, message, evidence)
+
+
+@contextmanager
+def on_field(field: str) -> Iterator[None]:
+    """A refusal raised inside names the command's field it is about (``evidence["field"]``), so
+    the API's problem details and the registry import point at the field or column to fix, while
+    the guard itself stays the one every path uses."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.evidence.setdefault("field", field)
+        raise
 
 
 def require_non_negative(rule: str, **counts: int) -> None:
