@@ -103,6 +103,17 @@ def _org_columns() -> list[sa.Column[object]]:
         _c("legal_person_no", sa.Text),
         _c("legal_person_on", sa.Date),
         _c("last_congress_on", sa.Date),
+        # what a founding approval or a registry import says of the union (0004): the founding
+        # approval's document; the date from which it is surely founded (the founding date, else an
+        # imported term's start: coverage counts it from then); how the chair was elected (直选 by
+        # the congress, or the committee) and whether the post is full-time (R-FULLTIME); the
+        # representatives (R-CONGRESS-TYPE) and the committee's size (its names may be unknown)
+        _c("founding_document_no", sa.Text),
+        _c("founded_at_latest", sa.Date),
+        _c("chair_elected_by", sa.String(20)),
+        _c("chair_full_time", sa.Boolean),
+        _c("representatives", sa.Integer),
+        _c("committee_size", sa.Integer),
         _c("internal", JSON_TEXT, False),  # elections under way: what their approval will install
         _c("stream_version", sa.Integer, False),
     ]

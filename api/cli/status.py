@@ -180,8 +180,10 @@ def _union_facts(rt: Runtime, union: UnionState, moment: Pairs) -> Pairs:
             ("Party organisation", unit.has_party_org),
         ]
     if union.founded_on or union.term:
-        facts += [("founded on", union.founded_on), ("legal person", union.legal_person_no or "not registered")]
-        facts += [("last congress", union.last_congress_on)]
+        # An imported union whose registry did not give them: unknown, never the term's start.
+        founded = union.founded_on or "unknown"
+        facts += [("founded on", founded), ("legal person", union.legal_person_no or "not registered")]
+        facts += [("last congress", union.last_congress_on or "unknown")]
     return facts
 
 

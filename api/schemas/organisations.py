@@ -37,11 +37,17 @@ class Organisation(BaseModel):
             "term_end": "2024-03-01",
             "extension_until": None,
             "deadline": "2024-03-01",
-            "founded_on": "2019-03-01",
+            "founded_on": "2019-03-20",
             "legal_person_no": None,
             "legal_person_on": None,
             "legal_person": False,
             "last_congress_on": "2019-03-01",
+            "founding_document_no": "江工发〔2019〕1号",
+            "founded_at_latest": "2019-03-20",
+            "chair_elected_by": "congress",
+            "chair_full_time": False,
+            "representatives": None,
+            "committee_size": 7,
             "version": 14,
             "href": "/unions/U1",
         }
@@ -75,10 +81,26 @@ class Organisation(BaseModel):
     term_end: dt.date | None
     extension_until: dt.date | None = Field(description="The approved extension's end (R-EXTENSION), if any")
     deadline: dt.date | None = Field(description="Term end, or the approved extension's end")
-    founded_on: dt.date | None
+    founded_on: dt.date | None = Field(
+        description="The founding approval's date (R-FOUNDED); for an imported union the registry's, null when "
+        "it gave none (unknown, never the term's start)"
+    )
     legal_person_no: str | None
     legal_person_on: dt.date | None
     legal_person: bool
-    last_congress_on: dt.date | None
+    last_congress_on: dt.date | None = Field(
+        description="The latest congress (R-ANNUAL); null when none is known (an import that gave none)"
+    )
+    founding_document_no: str | None = Field(description="The founding approval's document number")
+    founded_at_latest: dt.date | None = Field(
+        description="From when the union is surely founded, as coverage counts it: founded_on, else an imported "
+        "term's start"
+    )
+    chair_elected_by: str | None = Field(
+        description="Who elected the chair this term: 'congress' (直选) or 'committee'; null when not known"
+    )
+    chair_full_time: bool | None = Field(description="The chair's post is full-time (R-FULLTIME); null when not known")
+    representatives: int | None = Field(description="The representatives of a representative congress")
+    committee_size: int | None = Field(description="How many sit on the committee (its names may be unknown)")
     version: int = Field(description="The union stream's version this record reflects")
     href: str

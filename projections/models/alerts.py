@@ -80,7 +80,8 @@ _FILED = frozenset(
 class Alerts(Projection[UnionAlerts]):
     name = "alerts"
     # 2: the facts stored as named records (`alert_facts`), no longer as one-letter keys and lists.
-    logic_version = 2
+    # 3: an import's extension in force and last congress; "last congress unknown" (0004).
+    logic_version = 3
     table_names = ("proj_alert_facts", "proj_alerts")
     # Steps that change no alert fact (the procedures projection follows every step).
     ignores = frozenset(
@@ -123,9 +124,21 @@ class Alerts(Projection[UnionAlerts]):
     def _imported(self, s: UnionAlerts, ev: Ev) -> None:
         d, f = ev.data, s.facts
         start = d["term_start"]
-        f.terms.append(Term(start, d["term_end"], DEFAULT_WINDOWS.term_due_reminder_months, None))
-        # R-FOUNDED: a term starts at a congress
-        f.congresses.append(Congress(start, DEFAULT_WINDOWS.annual_congress_months))
+        term = Term(start, d["term_end"], DEFAULT_WINDOWS.term_due_reminder_months, None)
+        if d.get("extension_deadline"):
+            # R-EXTENSION: approved, in force when imported; from when is not on record, so the
+            # deadline moves on the import's day (before it the term end is the one known).
+            term.extensions.append(Extension(ev.on, d["extension_deadline"]))
+        f.terms.append(term)
+        months = DEFAULT_WINDOWS.annual_congress_months
+        last = d.get("last_congress_on")
+        if last is not None:
+            f.congresses.append(Congress(last, months))  # R-ANNUAL: the last congress, as the register says
+        else:
+            # R-FOUNDED: the term began at its congress; whether one was held since is unknown
+            # until the import, and A-NO-ANNUAL-CONGRESS says so rather than assume none was.
+            f.congresses.append(Congress(start, months))
+            f.congresses_unknown_until = ev.on
 
     def _opened(self, s: UnionAlerts, ev: Ev) -> None:
         d, f, on = ev.data, s.facts, ev.on
@@ -347,13 +360,29 @@ def _annual_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
         if i and congresses[i - 1].held < congresses[i].held:
             nxt = congresses[i].held
     rows: list[Row] = []
+    unknown_until = f.congresses_unknown_until
+
+    def fire(frm: str, until: str, deadline: str, window: str, basis: str) -> None:
+        row = (org_id, NO_ANNUAL_CONGRESS, len(rows) + 1, path, frm, until, deadline, "R-ANNUAL", None)
+        rows.append((*row, window, basis))
+
     for i, congress in enumerate(congresses):
         held, months = congress.held, congress.annual_months
         deadline = add_months_iso(held, months)
         following = later[i]
         frm, until = max(day_after(deadline), founded), day_before(following) if following else OPEN
-        if frm <= until:
+        if unknown_until is not None and held < unknown_until:
+            # An import that gave no last congress: while the 12 months looked back at reach before
+            # the import, a congress may have been held that is not on record: "unknown", not a
+            # congress assumed missing. Afterwards none is on record since the import.
+            known = add_months_iso(unknown_until, months)
+            if frm <= min(until, known):
+                basis = f"last congress unknown: none on record after {held} (the registry imported {unknown_until})"
+                fire(frm, min(until, known), deadline, "unknown", basis)
+            frm, deadline = max(frm, day_after(known)), known
+            basis = f"no congress on record since the registry import {unknown_until}"
+        else:
             basis = f"last congress {held}"
-            row = (org_id, NO_ANNUAL_CONGRESS, len(rows) + 1, path, frm, until, deadline, "R-ANNUAL", None)
-            rows.append((*row, f"{months} months", basis))
+        if frm <= until:
+            fire(frm, until, deadline, f"{months} months", basis)
     return rows

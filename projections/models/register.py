@@ -4,11 +4,17 @@ facts, and for a union its form of organisation, members, committee and chair, c
 each union's terms (`proj_terms`), which the on-time re-election rate of RULES.md §7 counts.
 
 It follows what the workflow's fold does to a union (workflow/fold.py and the procedure modules),
-from the events alone. Two deliberate differences, both for the auditor's reading of dates:
-- `last_congress_on` is the latest congress date, not the last one recorded (a backdated entry
-  cannot move it back);
-- an imported term (ExistingTermImported) counts as begun at a congress on its start date
-  (R-FOUNDED: a term runs from its congress), and is current from that date."""
+from the events alone. `last_congress_on` is the latest congress date, not the last one recorded
+(a backdated entry cannot move it back), for the auditor's reading of dates.
+
+An imported term (ExistingTermImported) is current from its start date, and brings what the
+registry gave: the founding date and document, the congress type and representatives, the
+committee (names, or only its size), the officers, how the chair was elected, whether the post is
+full-time, the last congress, an extension in force, the legal-person registration. What it did not
+give stays NULL (unknown): never the term's start as the founding date or the last congress.
+`founded_at_latest` is the date from which the union is surely founded, which coverage counts:
+the founding date when known, else the imported term's start (its congress elected a committee,
+so the union existed; for a first term the approval came a little later: documented)."""
 
 from __future__ import annotations
 
@@ -57,7 +63,10 @@ class Register(Projection[RegisterState]):
     name = "register"
     # 2: vice-chairs follow removals (R-REMOVAL) and leave the post when a by-election elects them
     # chair; registers built by logic 1 are rebuilt (`unionflow serve` does it before serving).
-    logic_version = 2
+    # 3: an import's facts (the founding unknown unless given, not the term's start), the founding
+    # document, `founded_at_latest`, how the chair was elected, the full-time post, representatives
+    # and the committee's size (migration 0004).
+    logic_version = 3
     table_names = ("proj_orgs", "proj_terms")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
@@ -73,6 +82,9 @@ class Register(Projection[RegisterState]):
             "MembersRecruited": self._members,
             "LegalPersonRegistered": self._legal_person,
             "CongressTypeDecided": self._congress_type,
+            "RepresentativesElected": self._pending_fact("representatives", None),
+            # events stored before the field elected the chair at the congress (its default)
+            "CandidatesProposed": self._pending_fact("chair_elected_by", "congress"),
             "CongressHeld": self._congress,
             "AnnualCongressHeld": self._congress,
             "ResultsFiled": self._results_filed,
@@ -126,6 +138,17 @@ class Register(Projection[RegisterState]):
         s.pending.setdefault(ev.pid, {}).update(form=d["form"], congress_type=d["congress_type"])
         _row(s, ev)
 
+    @staticmethod
+    def _pending_fact(key: str, default: Any) -> Handler:
+        """A fact of an election under way (the event's `key`) that its approval will install, as
+        ResultsFiled's are."""
+
+        def handler(s: RegisterState, ev: Ev) -> None:
+            _row(s, ev)
+            s.pending.setdefault(ev.pid, {})[key] = ev.data.get(key, default)
+
+        return handler
+
     def _congress(self, s: RegisterState, ev: Ev) -> None:
         row = _row(s, ev)
         if not ev.data.get("quorate", True):
@@ -142,6 +165,7 @@ class Register(Projection[RegisterState]):
             funds_review=d["funds_review"],
             funds_review_director=d["funds_review_director"],
             women_director=d.get("women_director"),
+            chair_full_time=d.get("fulltime_chair", False),
         )
         _row(s, ev)
 
@@ -177,10 +201,16 @@ class Register(Projection[RegisterState]):
         row, d = _row(s, ev), ev.data
         elected = s.pending.pop(ev.pid, {})
         self._start_term(s, row, d["term_start"], d["term_years"], d["term_end"], ev.pid, ev.on)
-        if row["founded_on"] is None:
-            row["founded_on"] = ev.on
+        if row["founded_at_latest"] is None:  # the founding's approval (R-FOUNDED)
+            row["founded_on"] = row["founded_at_latest"] = ev.on
+            row["founding_document_no"] = d.get("document_no")
         row["form"] = elected.get("form", row["form"])
         row["congress_type"] = elected.get("congress_type", row["congress_type"])
+        representative = row["congress_type"] == "representative_congress"
+        row["representatives"] = elected.get("representatives") if representative else None
+        row["chair_elected_by"] = elected.get("chair_elected_by", "congress")
+        row["chair_full_time"] = elected.get("chair_full_time", False)
+        row["committee_size"] = len(elected.get("committee", []))
         row["committee"] = dumps(elected.get("committee", []))
         row["vice_chairs"] = dumps(elected.get("vice_chairs", []))
         row["funds_review"] = dumps(elected.get("funds_review", []))
@@ -190,14 +220,27 @@ class Register(Projection[RegisterState]):
         row["acting_chair"] = None
 
     def _imported(self, s: RegisterState, ev: Ev) -> None:
+        # What the registry gave, as workflow.imported folds it; the rest stays NULL (unknown).
         row, d = _row(s, ev), ev.data
         start = d["term_start"]
         self._start_term(s, row, start, d["term_years"], d["term_end"], "import", start)
-        if row["founded_on"] is None:
-            row["founded_on"] = start
-        row["chair"] = d.get("chair")
-        if row["last_congress_on"] is None or start > row["last_congress_on"]:
-            row["last_congress_on"] = start
+        founded = d.get("founded_on")
+        row["founded_on"], row["founding_document_no"] = founded, d.get("founding_document_no")
+        row["founded_at_latest"] = founded or start
+        size = d.get("committee_size")
+        row["form"] = None if size is None else "committee" if size > 1 else "chair"
+        row["committee"], row["committee_size"] = dumps(d.get("committee", [])), size
+        row["chair"], row["vice_chairs"] = d.get("chair"), dumps(d.get("vice_chairs", []))
+        for k in ("congress_type", "representatives", "chair_elected_by", "chair_full_time", "legal_person_no"):
+            row[k] = d.get(k)
+        row["legal_person_on"] = d.get("legal_person_on")
+        last = d.get("last_congress_on")
+        if last is not None and (row["last_congress_on"] is None or last > row["last_congress_on"]):
+            row["last_congress_on"] = last
+        extended = d.get("extension_deadline")
+        if extended is not None:  # R-EXTENSION: approved, in force
+            row["deadline"] = row["extension_until"] = extended
+            s.terms[-1]["deadline"], s.terms[-1]["extended"] = extended, True
 
     def _extension(self, s: RegisterState, ev: Ev) -> None:
         # R-EXTENSION: only the approval moves the deadline.

@@ -44,10 +44,17 @@ class UnionRecord:
     term_end: dt.date | None
     extension_until: dt.date | None  # the approved extension's end (R-EXTENSION), if any
     deadline: dt.date | None  # term end, or the approved extension's end
-    founded_on: dt.date | None
+    founded_on: dt.date | None  # the founding approval's date; None when unknown (an import without it)
     legal_person_no: str | None
     legal_person_on: dt.date | None
-    last_congress_on: dt.date | None
+    last_congress_on: dt.date | None  # None when unknown (an import without it) or none held
+    founding_document_no: str | None
+    # From when the union is surely founded: `founded_on`, else an imported term's start (coverage)
+    founded_at_latest: dt.date | None
+    chair_elected_by: str | None  # "congress" (直选) or "committee"; None when not known
+    chair_full_time: bool | None  # R-FULLTIME; None when not known
+    representatives: int | None  # at a representative congress (R-CONGRESS-TYPE)
+    committee_size: int | None  # how many sit on the committee (its names may be unknown)
     version: int  # the union stream's version the record reflects
 
     @property
@@ -92,7 +99,8 @@ def register(
         if level is not None:
             q = q.where(_O.c.level == level)
         if founded is not None:
-            q = q.where(_O.c.founded_on.is_not(None) if founded else _O.c.founded_on.is_(None))
+            known = _O.c.founded_at_latest
+            q = q.where(known.is_not(None) if founded else known.is_(None))
         q = q.order_by(_O.c.path)
         if limit is not None:
             q = q.limit(limit + 1)
@@ -181,10 +189,18 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
     """Founding rate (also over units with 25+ employees), members, membership rate and on-time
     re-election rate for `subtree` as of `on` (default today): units registered by `on`, founded
     by `on`; terms that ended by `on` (deadline passed or next term approved) and how many of them
-    were re-elected by their deadline (the next term's congress date; R-ON-TIME, R-EXTENSION)."""
+    were re-elected by their deadline (the next term's congress date; R-ON-TIME, R-EXTENSION).
+
+    Founded by `on` means founded on or before it (RULES.md §7: the founding approval's date, for
+    an imported union the registry's founding date). An imported union whose registry gave no
+    founding date counts as founded from its imported term's start (`founded_at_latest`): it
+    surely existed then, so the count is a lower bound before it, never a made-up founding date.
+    A unit is in scope from its registration here, or from its union's founding when that is
+    earlier (a registry import registers unions founded long before): never founded and not in
+    scope."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        founded = sa.and_(_O.c.founded_on.is_not(None), _O.c.founded_on <= on)
+        founded = sa.and_(_O.c.founded_at_latest.is_not(None), _O.c.founded_at_latest <= on)
         big = _O.c.employees >= 25
         count = sa.func.count
         u = conn.execute(
@@ -195,7 +211,11 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
                 sa.func.sum(sa.case((sa.and_(big, founded), 1), else_=0)),
                 sa.func.sum(sa.case((founded, _O.c.members), else_=0)),
                 sa.func.sum(sa.case((founded, _O.c.employees), else_=0)),
-            ).where(_O.c.level == "grassroots", _O.c.registered_on <= on, *subtree_filter(conn, _O.c.path, subtree))
+            ).where(
+                _O.c.level == "grassroots",
+                sa.or_(_O.c.registered_on <= on, founded),
+                *subtree_filter(conn, _O.c.path, subtree),
+            )
         ).one()
         succeeded = sa.and_(_T.c.succeeded_approved_on.is_not(None), _T.c.succeeded_approved_on <= on)
         ended = sa.or_(succeeded, _T.c.deadline < on)
