@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 # register, not a procedure here.
 IMPORTED = "import"
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-DocumentNo = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1)]
+DocumentNo = Annotated[str, Field(min_length=1)]
 
 
 class ImportExistingTerm(UnionCommand):
@@ -182,17 +182,17 @@ def _check_congress_and_committee(
     office with its officers (R-COMMITTEE-SIZE, R-FORM-25, R-ELECTED), against the unit's members."""
     members = union.unit.members if union.unit is not None else 0
     evidence: list[rules.Evidence] = []
+    if cmd.congress_type is not None:
+        with rules.on_field("congress_type"):
+            evidence.append(rules.check_congress_type(members, cmd.congress_type, profile))
+        with rules.on_field("representatives"):
+            rules.require_representatives_on_record(cmd.congress_type, cmd.representatives)
     if cmd.representatives is not None:
         with rules.on_field("representatives"):
             given = cmd.congress_type is not None
             rules.require_given_with("R-CONGRESS-TYPE", "representatives", "congress_type", given)
             rules.require_representative_congress(cmd.congress_type)
             evidence.append(rules.check_representative_count(members, cmd.representatives, profile))
-    if cmd.congress_type is not None:
-        with rules.on_field("congress_type"):
-            evidence.append(rules.check_congress_type(members, cmd.congress_type, profile))
-        with rules.on_field("representatives"):
-            rules.require_representatives_on_record(cmd.congress_type, cmd.representatives)
     with rules.on_field("committee"):
         rules.require_distinct_names(cmd.committee, "the committee")
     with rules.on_field("committee_size"):
@@ -201,10 +201,13 @@ def _check_congress_and_committee(
     with rules.on_field("committee_size" if not cmd.committee else "committee"):
         if seats is not None:
             evidence.append(rules.check_committee_on_record(members, seats, profile))
+    if cmd.committee:
+        with rules.on_field("chair"):
+            rules.require_officers_from_committee(cmd.chair, [], cmd.committee)
     with rules.on_field("vice_chairs"):
         rules.require_distinct_officers(cmd.chair, cmd.vice_chairs)
         if cmd.committee:
-            rules.require_officers_from_committee(cmd.chair, cmd.vice_chairs, cmd.committee)
+            rules.require_officers_from_committee(None, cmd.vice_chairs, cmd.committee)
         elif seats is not None:
             rules.require_officers_within_committee(len(cmd.vice_chairs) + (cmd.chair is not None), seats)
     return evidence

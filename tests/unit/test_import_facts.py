@@ -238,7 +238,8 @@ def test_r_form_25_a_single_chair_only_below_25_members(world: World) -> None:
 def test_r_elected_the_officers_come_from_the_committee(world: World) -> None:
     given(world)
     named = {"committee": ["甲", "乙", "丙"]}
-    refused(world, "R-ELECTED", "vice_chairs", chair="丁", **named)
+    refused(world, "R-ELECTED", "chair", chair="丁", **named)
+    refused(world, "R-ELECTED", "vice_chairs", chair="甲", vice_chairs=["丁"], **named)
     refused(world, "R-ELECTED", "vice_chairs", chair="甲", vice_chairs=["甲"], **named)
     refused(world, "R-ELECTED", "vice_chairs", chair="甲", vice_chairs=["乙", "丙", "丁"], committee_size=3)
     import_term(world, chair="甲", vice_chairs=["乙"], **named)
