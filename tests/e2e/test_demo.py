@@ -19,7 +19,7 @@ from api.demo import MIN_UNIONS, SITUATIONS
 from api.main import create_app
 from api.runtime import Runtime
 from events import RecordedEvent
-from events.catalogue import OrganisationRegistered
+from events.catalogue import ExistingTermImported, OrganisationRegistered
 from events.flows import DECISION_EVENTS, FILING_EVENTS
 from projections.models.alerts import KINDS as ALERT_KINDS
 
@@ -99,6 +99,14 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
         "ByElectionApproved",
     ):
         assert types[event_type] > 0, event_type
+    # Imported unions with every fact a registry may give, and some with their term alone.
+    imported = [r.event for r in records if isinstance(r.event, ExistingTermImported)]
+    facts = set(ExistingTermImported.model_fields) - {"org_id", "source", "evidence", "representatives"}
+    assert any(all(getattr(ev, f) not in (None, []) for f in facts) for ev in imported), "no import with every fact"
+    assert any(ev.founded_on is None and ev.congress_type is None for ev in imported)
+    assert any(ev.representatives for ev in imported) or all(
+        ev.congress_type != "representative_congress" for ev in imported
+    )
     # Dates spread over years before today, none after it.
     days = [r.occurred_on for r in records]
     assert max(days) <= today
