@@ -99,14 +99,7 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
         "ByElectionApproved",
     ):
         assert types[event_type] > 0, event_type
-    # Imported unions with every fact a registry may give, and some with their term alone.
-    imported = [r.event for r in records if isinstance(r.event, ExistingTermImported)]
-    facts = set(ExistingTermImported.model_fields) - {"org_id", "source", "evidence", "representatives"}
-    assert any(all(getattr(ev, f) not in (None, []) for f in facts) for ev in imported), "no import with every fact"
-    assert any(ev.founded_on is None and ev.congress_type is None for ev in imported)
-    assert any(ev.representatives for ev in imported) or all(
-        ev.congress_type != "representative_congress" for ev in imported
-    )
+    check_imports(records)
     # Dates spread over years before today, none after it.
     days = [r.occurred_on for r in records]
     assert max(days) <= today
@@ -121,6 +114,14 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
     assert set(ALERT_KINDS) <= set(counts), counts
     # The read models agree with a rebuild from the log.
     assert projections.Projections(rt.engine).compare_with_rebuild().ok
+
+
+def check_imports(records: list[RecordedEvent]) -> None:
+    """Imported unions with every fact a registry may give, and some with their term alone."""
+    imported = [r.event for r in records if isinstance(r.event, ExistingTermImported)]
+    facts = set(ExistingTermImported.model_fields) - {"org_id", "source", "evidence", "representatives"}
+    assert any(all(getattr(ev, f) not in (None, []) for f in facts) for ev in imported), "no import with every fact"
+    assert any(ev.founded_on is None and ev.congress_type is None for ev in imported)
 
 
 def check_roles(records: list[RecordedEvent]) -> None:
