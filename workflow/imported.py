@@ -127,9 +127,11 @@ def decide_import_term(union: UnionState, cmd: ImportExistingTerm, profile: Rule
             evidence.append(rules.check_extension(end, cmd.extension_deadline, profile))
     if cmd.chair_full_time is not None and union.unit is not None:
         evidence += rules.fulltime_chair_warning(union.unit.employees, cmd.chair_full_time, profile)
+    # The facts given, as given (what is not given keeps the event's default: unknown).
+    given = {f: v for f in _EVENT_FACTS if (v := getattr(cmd, f)) is not None and v != []}
     return ExistingTermImported(
         org_id=union.org_id,
-        **cmd.model_dump(include=_EVENT_FACTS),
+        **given,
         term_end=end,
         committee_size=len(cmd.committee) if cmd.committee else cmd.committee_size,
         evidence=evidence,
@@ -137,7 +139,9 @@ def decide_import_term(union: UnionState, cmd: ImportExistingTerm, profile: Rule
 
 
 # The command's facts the event records as given (the rest it derives or checks).
-_EVENT_FACTS = set(ExistingTermImported.model_fields) - {"org_id", "term_end", "committee_size", "evidence"}
+_EVENT_FACTS = tuple(
+    sorted(set(ExistingTermImported.model_fields) - {"org_id", "term_end", "committee_size", "evidence"})
+)
 
 
 def _check_dates(cmd: ImportExistingTerm, term_end: dt.date) -> None:
@@ -166,13 +170,10 @@ def _check_dates(cmd: ImportExistingTerm, term_end: dt.date) -> None:
                 rules.require_dates_in_order(
                     ("the founding approval", cmd.founded_on), ("the legal-person registration", cmd.legal_person_on)
                 )
-    with rules.on_field("extension_document_no"):
-        rules.require_given_with(
-            "R-EXTENSION",
-            "extension_document_no",
-            "extension_deadline",
-            cmd.extension_document_no is None or cmd.extension_deadline is not None,
-        )
+    if cmd.extension_document_no is not None:
+        with rules.on_field("extension_document_no"):
+            given = cmd.extension_deadline is not None
+            rules.require_given_with("R-EXTENSION", "extension_document_no", "extension_deadline", given)
 
 
 def _check_congress_and_committee(
@@ -193,13 +194,15 @@ def _check_congress_and_committee(
             rules.require_given_with("R-CONGRESS-TYPE", "representatives", "congress_type", given)
             rules.require_representative_congress(cmd.congress_type)
             evidence.append(rules.check_representative_count(members, cmd.representatives, profile))
+    if not cmd.committee and cmd.committee_size is None and not cmd.vice_chairs:
+        return evidence  # the registry did not describe the committee
     with rules.on_field("committee"):
         rules.require_distinct_names(cmd.committee, "the committee")
     with rules.on_field("committee_size"):
         rules.require_committee_count(cmd.committee, cmd.committee_size)
     seats = len(cmd.committee) if cmd.committee else cmd.committee_size
-    with rules.on_field("committee_size" if not cmd.committee else "committee"):
-        if seats is not None:
+    if seats is not None:
+        with rules.on_field("committee" if cmd.committee else "committee_size"):
             evidence.append(rules.check_committee_on_record(members, seats, profile))
     if cmd.committee:
         with rules.on_field("chair"):

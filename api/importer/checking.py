@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from api.importer.plan import ImportPlan, PlannedRow
 from api.importer.reading import open_source, records
-from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules
+from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules, row_values
 from api.importer.writing import ProgressFn, refusal_issue, row_commands, term_command
 from api.runtime import Runtime
 from events.catalogue import ExistingTermImported, org_stream
@@ -114,7 +114,7 @@ class _Check:
                 plan.errors.append(RowIssue(line, None, "row", f"wrong number of fields: {values['__width__']}"))
                 continue
             try:
-                data = ImportRow.model_validate(values)
+                data = ImportRow.model_validate(row_values(values))
             except ValidationError as exc:
                 plan.errors.extend(field_issues(exc, line, values))
                 self.unreadable.setdefault((values.get("org_id") or "").strip(), line)
@@ -235,7 +235,7 @@ class _Check:
         facts = term_command(d, self.plan.on).model_dump(exclude={"union_id", "occurred_on", "source"})
         if facts["committee_size"] is None:
             del facts["committee_size"]  # the event counts the names given
-        return imported.model_dump(include=set(facts)) == facts
+        return all(getattr(imported, k) == v for k, v in facts.items())
 
     def decide(self, progress: ProgressFn | None) -> dict[int, RowIssue]:
         """The workflow's decision on every command of the rows still valid, parents first, in

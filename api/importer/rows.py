@@ -56,8 +56,8 @@ def _date(value: Any) -> Any:
 
 def _names(value: Any) -> Any:
     if isinstance(value, str):
-        return [n for n in _NAMES.split(value.strip()) if n]
-    return [] if value is None else value
+        return tuple(n for n in _NAMES.split(value.strip()) if n)
+    return () if value is None else value
 
 
 def _choice(column: str) -> BeforeValidator:
@@ -75,8 +75,18 @@ Text = Annotated[str | None, BeforeValidator(_empty_is_none)]
 Count = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_empty_is_none)]
 Positive = Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_empty_is_none)]
 Day = Annotated[dt.date | None, BeforeValidator(_date)]
-Names = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_names)]
+Names = Annotated[tuple[Annotated[str, Field(min_length=1)], ...], BeforeValidator(_names)]
 YesNo = Annotated[bool | None, BeforeValidator(_empty_is_none), BeforeValidator(_yes_no)]
+
+
+# The registry's facts beside the term: most registries leave most of them empty.
+FACT_COLUMNS = frozenset(TERM_COLUMNS[3:])
+
+
+def row_values(values: dict[str, str]) -> dict[str, str]:
+    """A row's values as ImportRow reads them: an empty fact is left out (its default, unknown),
+    so a registry with few facts costs little more to read than one with none."""
+    return {k: v for k, v in values.items() if v or k not in FACT_COLUMNS}
 
 
 class ImportRow(BaseModel):
@@ -106,9 +116,9 @@ class ImportRow(BaseModel):
     founding_document_no: Text = None
     congress_type: Annotated[CongressType | None, _choice("congress_type")] = None
     representatives: Positive = None
-    committee: Names = Field(default_factory=list)
+    committee: Names = ()
     committee_size: Positive = None
-    vice_chairs: Names = Field(default_factory=list)
+    vice_chairs: Names = ()
     chair_elected_by: Annotated[Literal["congress", "committee"] | None, _choice("chair_elected_by")] = None
     chair_full_time: YesNo = None
     last_congress_on: Day = None
@@ -159,7 +169,7 @@ class RowIssue:
 
 def _given(row: ImportRow, column: str) -> bool:
     value = getattr(row, column)
-    return value is not None and value != []
+    return value is not None and value != ()
 
 
 Bad = Callable[[str, str, str | None], None]

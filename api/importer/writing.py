@@ -45,12 +45,13 @@ def refusal_issue(row: PlannedRow, kind: str, refusal: BatchRefusal) -> RowIssue
 
 
 # The facts of a row that its term's command carries as they are (all but the ids and the date).
-_TERM_FACTS = set(c.ImportExistingTerm.model_fields) - {"union_id", "occurred_on", "source"}
+_TERM_FACTS = tuple(sorted(set(c.ImportExistingTerm.model_fields) - {"union_id", "occurred_on", "source"}))
 
 
 def term_command(d: ImportRow, on: dt.date) -> c.ImportExistingTerm:
     """The command importing a row's term with everything the registry says of the union."""
-    return c.ImportExistingTerm(union_id=d.org_id, occurred_on=on, source="import", **d.model_dump(include=_TERM_FACTS))
+    given = {f: v for f in _TERM_FACTS if (v := getattr(d, f)) is not None and v != ()}
+    return c.ImportExistingTerm(union_id=d.org_id, occurred_on=on, source="import", **given)
 
 
 def row_commands(rows: Sequence[PlannedRow], on: dt.date) -> tuple[list[c.Command], list[tuple[PlannedRow, str]]]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from events.catalogue.base import CongressType, Event, Evidence, OrgLevel, RemovalVote, UnitFacts
 
@@ -61,6 +61,26 @@ class ExistingTermImported(Event):
     # Legal-person registration (工会法人登记, RULES.md §3 step 9).
     legal_person_no: str | None = None
     legal_person_on: dt.date | None = None
+
+    @model_serializer(mode="wrap")
+    def _given_facts_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The payload carries the registry's facts that were given, and leaves out those that were
+        not (absent reads back as unknown): an import that gave only its term is stored as before
+        the facts existed, and a large registry's log does not repeat a dozen nulls per union."""
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if k not in _REGISTRY_FACTS or v not in (None, [])}
+
+
+# The fields of ExistingTermImported after the term: each optional, stored only when given.
+_REGISTRY_FACTS = frozenset(ExistingTermImported.model_fields) - {
+    "org_id",
+    "term_start",
+    "term_years",
+    "term_end",
+    "chair",
+    "source",
+    "evidence",
+}
 
 
 class AnnualCongressHeld(Event):

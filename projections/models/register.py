@@ -229,8 +229,9 @@ class Register(Projection[RegisterState]):
         row["founded_at_latest"] = founded or start
         size = d.get("committee_size")
         row["form"] = None if size is None else "committee" if size > 1 else "chair"
-        row["committee"], row["committee_size"] = dumps(d.get("committee", [])), size
-        row["chair"], row["vice_chairs"] = d.get("chair"), dumps(d.get("vice_chairs", []))
+        committee, vice_chairs = d.get("committee"), d.get("vice_chairs")
+        row["committee"], row["committee_size"] = dumps(committee) if committee else "[]", size
+        row["chair"], row["vice_chairs"] = d.get("chair"), dumps(vice_chairs) if vice_chairs else "[]"
         for k in ("congress_type", "representatives", "chair_elected_by", "chair_full_time", "legal_person_no"):
             row[k] = d.get(k)
         row["legal_person_on"] = d.get("legal_person_on")

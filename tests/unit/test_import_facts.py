@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 
-from events.catalogue import ExistingTermImported
+from events.catalogue import CATALOGUE, ExistingTermImported
 from tests.unit.workflow_support import Scenario, evidence_of, given_union
 from tests.unit.workflow_world import D, World, admin, staff, unit
 from workflow import commands as c
@@ -260,3 +261,27 @@ def test_a_refusal_of_a_rule_names_the_field_to_fix(world: World) -> None:
     with pytest.raises(InvalidDate) as late:
         import_term(world, term_start=D(2026, 11, 2))
     assert late.value.evidence["field"] == "term_start"
+
+
+# --------------------------------------------------------------------------- the stored event
+
+
+def test_a_payload_stored_before_the_facts_existed_reads_as_every_fact_unknown() -> None:
+    """Schema version 1 still: the facts are optional with defaults, so no upcaster is needed."""
+    stored = (
+        '{"org_id":"U1","term_start":"2019-03-01","term_years":5,"term_end":"2024-03-01",'
+        '"chair":"赵","source":"import","evidence":[]}'
+    )
+    event = CATALOGUE.decode("ExistingTermImported", 1, stored)
+    assert isinstance(event, ExistingTermImported) and ExistingTermImported.schema_version == 1
+    assert (event.founded_on, event.congress_type, event.committee, event.last_congress_on) == (None, None, [], None)
+    # Written again, it is the same text: an import of the term alone is stored as it always was.
+    assert CATALOGUE.encode(event) == stored
+
+
+def test_the_payload_carries_the_facts_given_and_only_those(world: World) -> None:
+    given(world)
+    result = import_term(world, founded_on=D(2013, 5, 20), chair_full_time=False)
+    payload = orjson.loads(CATALOGUE.encode(result.events[0].event))
+    assert payload["founded_on"] == "2013-05-20" and payload["chair_full_time"] is False
+    assert not {"last_congress_on", "committee", "congress_type", "extension_deadline"} & set(payload)

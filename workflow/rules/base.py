@@ -5,11 +5,10 @@ is 7 and not 8)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NoReturn, TypeVar, get_args
+from types import TracebackType
+from typing import Any, Literal, NoReturn, TypeVar, get_args
 
 from workflow.errors import DomainError, RuleViolation
 from workflow.profile import CommitteeSizeBand, RepresentativeBand
@@ -25,16 +24,26 @@ def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
     raise RuleViolation(rule, message, evidence)
 
 
-@contextmanager
-def on_field(field: str) -> Iterator[None]:
+class on_field:  # lower case: used like a function, `with rules.on_field("founded_on"):`
     """A refusal raised inside names the command's field it is about (``evidence["field"]``), so
     the API's problem details and the registry import point at the field or column to fix, while
-    the guard itself stays the one every path uses."""
-    try:
-        yield
-    except DomainError as exc:
-        exc.evidence.setdefault("field", field)
-        raise
+    the guard itself stays the one every path uses. (A class, not a generator: a registry import
+    enters it for every fact of every row.)"""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
+        if isinstance(exc, DomainError):
+            exc.evidence.setdefault("field", self.field)
+        return False
 
 
 def require_non_negative(rule: str, **counts: int) -> None:
