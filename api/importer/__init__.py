@@ -53,7 +53,7 @@ body's unit facts (R-FORM-25); their term is optional (a union not founded yet h
 ``term_start`` and ``term_years`` go together, and every column after them describes the union in
 its current term, so it needs the term. Every column after ``chair`` is optional: what a row leaves
 empty stays unknown (never the term's start as the founding date or the last congress; see
-`workflow.imported` and README.md, "Imported unions").
+`workflow.imported` and api/README.md, "Imported unions").
 
 How it is checked
 -----------------
