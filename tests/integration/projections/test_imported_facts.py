@@ -220,3 +220,32 @@ def test_r_extension_in_force_moves_the_deadline_from_the_import(world: World, e
     late = overdue(D(2024, 9, 2))
     assert late is not None and (late.deadline, late.rule) == (D(2024, 9, 1), "R-EXTENSION")
     rebuilds_equal(engine)
+
+
+def test_migration_0004_adds_the_columns_and_asks_for_a_rebuild_of_tables_built_before(
+    world: World, engine: sa.Engine
+) -> None:
+    """A database whose register and alerts were built by logic 2 (before 0004): the upgrade adds
+    the columns, the projections report they need a rebuild (their rows say nothing of the new
+    facts), and the rebuild fills them."""
+    from alembic import command
+
+    from events import migrate
+    from projections.reports import ProjectionStatus
+
+    imported(world, "U1", founded_on=D(2013, 5, 20), chair_elected_by="congress")
+    cfg = migrate._config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003_alerts_logic_2")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("proj_orgs")}
+    assert "founded_at_latest" not in columns
+    migrate.upgrade(engine)
+    status: dict[str, ProjectionStatus] = {s.name: s for s in Projections(engine).status()}
+    assert status["register"].needs_rebuild and status["alerts"].needs_rebuild
+    assert not status["procedures"].needs_rebuild
+    Projections(engine).rebuild(["register", "alerts"])
+    r = projections.union(engine, "U1")
+    assert r is not None and (r.founded_at_latest, r.chair_elected_by) == (D(2013, 5, 20), "congress")
+    rebuilds_equal(engine)
