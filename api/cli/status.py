@@ -204,7 +204,7 @@ def _current_term(union: UnionState) -> Pairs:
         term.append(("early re-election", f"approved ({t.early_reelection_procedure}), congress {t.early_congress_on}"))
     return [
         *term,
-        ("chair", union.chair or f"vacant (acting: {union.acting_chair})"),
+        ("chair", union.chair or (f"vacant (acting: {union.acting_chair})" if union.acting_chair else "unknown")),
         ("vice-chairs", union.vice_chairs),
         ("committee", union.committee),
         ("funds review", union.funds_review),
