@@ -161,7 +161,10 @@ def _mapped_problem(request: Request, exc: Exception) -> JSONResponse:
     busy store."""
     kind = kind_of(exc)
     if isinstance(exc, DomainError):
-        return problem(*_parts(kind), exc.message, request=request, rule=exc.rule_id, evidence=exc.evidence)
+        # A refusal about one of the body's fields names it as a validation problem does.
+        field = exc.evidence.get("field")
+        named: dict[str, Any] = {"fields": [f"body.{field}"]} if isinstance(field, str) else {}
+        return problem(*_parts(kind), exc.message, request=request, rule=exc.rule_id, evidence=exc.evidence, **named)
     if isinstance(exc, ConcurrencyError):
         return _concurrency_problem(request, exc, kind)
     headers = {"Retry-After": "1"} if isinstance(exc, StoreBusy | SchemaNotReady) else None

@@ -24,7 +24,8 @@ from events import EventStore, RecordedEvent, reading
 from events.catalogue import org_stream
 from projections.base import Folder, Projection
 from projections.feed import Ev
-from projections.models.alerts import Alerts, UnionAlerts, periods
+from projections.models.alert_periods import periods
+from projections.models.alerts import Alerts, UnionAlerts
 from projections.models.procedures import COLUMNS as PROCEDURE_COLUMNS
 from projections.models.procedures import Procedures, UnionProcedures
 from projections.models.register import ORG_COLUMNS, TERM_COLUMNS, Register, RegisterState

@@ -103,6 +103,14 @@ def _org_columns() -> list[sa.Column[object]]:
         _c("legal_person_no", sa.Text),
         _c("legal_person_on", sa.Date),
         _c("last_congress_on", sa.Date),
+        # what a founding approval or a registry import says of the union (0007): the founding
+        # approval's document; the date from which it is surely founded (the founding date, else an
+        # imported term's start: coverage counts it from then); the representatives
+        # (R-CONGRESS-TYPE) and the committee's size (its names may be unknown)
+        _c("founding_document_no", sa.Text),
+        _c("founded_at_latest", sa.Date),
+        _c("representatives", sa.Integer),
+        _c("committee_size", sa.Integer),
         _c("internal", JSON_TEXT, False),  # elections under way: what their approval will install
         _c("stream_version", sa.Integer, False),
         # RULES.md §7: who elected the current chair ("congress": 直选, or "committee") and whether the

@@ -177,27 +177,52 @@ def electorate(union: UnionState) -> tuple[int, str] | None:
     """Who votes at a by-election of the chair (R-VACANCY): the body that elected the chair this
     term, with how many have a vote there now: the committee in office, the representatives of a
     representative congress, or the members on record for a members' meeting. None when the term
-    was imported from a register that does not say."""
+    was imported from a register that does not say (who elected the chair, or how that body is
+    made up)."""
     term = union.term
-    if term is not None and term.chair_elected_by == "committee":
-        return len(sitting_committee(union)), "the committee"
+    if term is None or term.chair_elected_by is None:
+        return None
+    if term.chair_elected_by == "committee":
+        seats = sitting_committee_size(union)
+        return (seats, "the committee") if seats is not None else None
     return congress_electorate(union)
+
+
+def _departed(union: UnionState) -> tuple[bool, str | None]:
+    """Whether the chair is vacant now, and who left (None when the record never named a chair)."""
+    vacancies = union.procedures_of(KIND)
+    last = vacancies[-1] if vacancies else None
+    if isinstance(last, ByElectionProcedure) and union.chair is None:
+        return True, last.departed_chair
+    return False, None
 
 
 def sitting_committee(union: UnionState) -> list[str]:
     """The committee as it sits while the chair is vacant: without the departed chair (R-VACANCY)."""
-    vacancies = union.procedures_of(KIND)
-    last = vacancies[-1] if vacancies else None
-    departed = last.departed_chair if isinstance(last, ByElectionProcedure) and union.chair is None else None
+    _, departed = _departed(union)
     return [m for m in union.committee if m != departed]
 
 
+def sitting_committee_size(union: UnionState) -> int | None:
+    """How many sit on the committee while the chair is vacant (R-VACANCY). By name when the
+    committee's names are on record; an imported register that gave only its number counts the
+    departed chair as one of them (R-ELECTED: the chair comes from the committee); None when the
+    register gave neither."""
+    if union.committee:
+        return len(sitting_committee(union))
+    if union.committee_size is None:
+        return None
+    vacant, _ = _departed(union)
+    return union.committee_size - 1 if vacant else union.committee_size
+
+
 def congress_electorate(union: UnionState) -> tuple[int, str] | None:
-    """Everyone with a vote at the union's congress this term: the representatives of a
-    representative congress, else the members on record. None when the term was imported from a
-    register that does not say how its congress was made up."""
+    """Everyone with a vote at the union's congress this term (R-ANNUAL, R-REMOVAL): the
+    representatives of a representative congress, else the members on record. The same for a term
+    elected here and an imported one whose register gave its congress type; None for an imported
+    term whose register does not say how its congress was made up."""
     term = union.term
-    if term is None or term.chair_elected_by is None:
+    if term is None or term.congress_type is None:
         return None
     if term.representatives is not None:
         return term.representatives, "the representatives' congress"
@@ -238,7 +263,8 @@ def _candidate_checks(union: UnionState, candidates: list[Candidate], unit_type:
     names = [x.name for x in candidates]
     rules.require_distinct_names(names, "the by-election's list")
     term = union.term
-    if term is not None and term.chair_elected_by == "committee":
+    # An imported register that gave the committee's number but not its names: nobody to check by name.
+    if term is not None and term.chair_elected_by == "committee" and union.committee:
         rules.require_chair_candidates_on_committee(names, sitting_committee(union))
     checks = [rules.check_ineligible(x, "chair", unit_type) for x in candidates]
     # An imported union may have no funds review committee on record: nothing to be incompatible with.

@@ -32,9 +32,10 @@ from workflow.election import (
 )
 from workflow.election_vote import HoldCongress, HoldRunoff
 from workflow.founding import RecordMembersRecruited, RegisterLegalPerson, RequestFounding, ResubmitFoundingRequest
+from workflow.imported import ImportExistingTerm
 from workflow.joint import CoverUnit, UncoverUnit
 from workflow.kinds import ApproveFiling, RejectFiling, WithdrawProcedure
-from workflow.organisations import ImportExistingTerm, RegisterOrganisation, UpdateUnitFacts
+from workflow.organisations import RegisterOrganisation, UpdateUnitFacts
 from workflow.reelection import OpenReelection
 from workflow.regions import AssignRuleProfile, SetCoverageTargets
 from workflow.term_change import RequestEarlyReelection, RequestExtension

@@ -34,7 +34,7 @@ class RecordCongress(UnionCommand):
         ge=1,
         description="Voters due to attend. R-ANNUAL: the union's members (members' meeting) or representatives "
         "(representative congress) as recorded; optional, and refused if it differs. Required only for an "
-        "imported term, whose congress the register does not describe.",
+        "imported term whose register did not give its congress type (nobody else knows who is due).",
     )
     present: int = Field(ge=0, description="Present; R-QUORUM needs 3 × present ≥ 2 × due")
     agenda: str = Field(min_length=1, max_length=2000)

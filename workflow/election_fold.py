@@ -23,6 +23,7 @@ from events.catalogue import (
     ResultsRejected,
     RunoffHeld,
 )
+from events.flows import FOUNDING
 from workflow.state import ElectionProgress, PendingRunoff, Procedure, UnionState
 
 
@@ -142,7 +143,10 @@ def apply_to_union(
             term = union.start_term(ev.term_start, ev.term_years, ev.term_end, proc.procedure_id, since=occurred_on)
             term.chair_elected_by = e.chair_elected_by
             term.representatives = e.representatives if e.congress_type == "representative_congress" else None
-            if union.founded_on is None:
+            term.congress_type = e.congress_type
+            # R-FOUNDED: the founding's approval is the founding date; a re-election of a union
+            # imported without one leaves it unknown.
+            if union.founded_on is None and proc.kind == FOUNDING:
                 union.founded_on = occurred_on
             union.committee, union.funds_review = list(e.committee), list(e.funds_review)
             union.chair, union.vice_chairs, union.acting_chair = e.chair, list(e.vice_chairs), None

@@ -23,7 +23,7 @@ from events.catalogue import (
     UnitFactsUpdated,
     ViceChairRemoved,
 )
-from workflow import by_election, dissolution, founding, joint, reelection, term_change
+from workflow import by_election, dissolution, founding, imported, joint, reelection, term_change
 from workflow.kinds import ProcedureKind
 from workflow.profile import RuleProfile
 from workflow.state import ProfileAssignment, UnionState
@@ -74,13 +74,7 @@ def evolve(union: UnionState, r: RecordedEvent) -> None:
         case UnitFactsUpdated():
             union.unit = ev.unit
         case ExistingTermImported():
-            # The register says the term, and its chair, are in office from the term's start.
-            union.start_term(ev.term_start, ev.term_years, ev.term_end, started_by=None, since=ev.term_start)
-            union.founded_on = union.founded_on or ev.term_start
-            union.chair = ev.chair
-            # The imported term began at a congress on its start date (as the register counts it).
-            if union.last_congress_on is None or ev.term_start > union.last_congress_on:
-                union.last_congress_on = ev.term_start
+            imported.apply(union, ev)  # what the register gave; the rest stays unknown
         case AnnualCongressHeld():
             # R-ANNUAL: the latest congress with quorum (one without it does not count).
             if ev.quorate and (union.last_congress_on is None or r.occurred_on > union.last_congress_on):

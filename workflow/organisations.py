@@ -1,21 +1,20 @@
 """The organisation tree (R-APPROVER reads it): registering organisations under their parent and
 keeping a unit's facts current. Managed by administrators within their subtree; a union's staff
-may update its own unit facts."""
+may update its own unit facts. A union founded before unionflow is brought in with its current
+term by `workflow.imported`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from events.catalogue import ExistingTermImported, OrganisationRegistered, OrgLevel, UnitFacts, UnitFactsUpdated
+from events.catalogue import OrganisationRegistered, OrgLevel, UnitFacts, UnitFactsUpdated
 from workflow import rules
 from workflow.authority import Actor, require_admin_over, require_staff_of
 from workflow.command import UNIT_EXAMPLE, Command, UnionCommand, handles
 from workflow.errors import NotFound
 from workflow.kinds import existing, require_in_order
-from workflow.profile import RuleProfile
 
 # The tree's levels (RULES.md §1) belong to the rules (workflow.rules.organisation); the registry
 # import (api/importer.py) reads them from here.
@@ -62,20 +61,6 @@ class UpdateUnitFacts(UnionCommand):
     unit: UnitFacts
 
 
-class ImportExistingTerm(UnionCommand):
-    """Bring in a union founded before unionflow with its current term (an administrator's
-    registry import), so its deadline feeds the alerts from day one."""
-
-    examples: ClassVar[list[dict[str, Any]]] = [
-        {"term_start": "2022-06-30", "term_years": 5, "chair": "王芳", "occurred_on": "2026-11-01"}
-    ]
-
-    term_start: dt.date = Field(description="The current term's start (its electing congress)")
-    term_years: int = Field(ge=1, description="R-TERM: 3 or 5 years under the national profile")
-    chair: str | None = Field(default=None, min_length=1)
-    source: str = Field(default="import", min_length=1, max_length=200, description="Where the record comes from")
-
-
 @handles(RegisterOrganisation)
 def register_organisation(cmd: RegisterOrganisation, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
     parent = uow.load(cmd.parent_id) if cmd.parent_id else None
@@ -99,13 +84,6 @@ def update_unit_facts(cmd: UpdateUnitFacts, union: UnionState, uow: UnitOfWork, 
     return None, [decide_update_facts(union, cmd)]
 
 
-@handles(ImportExistingTerm)
-def import_existing_term(cmd: ImportExistingTerm, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
-    # A registry import is the administrators' work, like the tree it fills.
-    require_admin_over(actor, existing(union).org_id, uow.ancestors(union.parent_id))
-    return None, [decide_import_term(union, cmd, uow.profile_of(union))]
-
-
 def decide_register(org: UnionState, parent: UnionState | None, cmd: RegisterOrganisation) -> OrganisationRegistered:
     rules.require_new_organisation(cmd.org_id, org.exists)
     rules.require_parent_exists(cmd.parent_id, parent is not None and parent.exists)
@@ -122,16 +100,3 @@ def decide_update_facts(org: UnionState, cmd: UpdateUnitFacts) -> UnitFactsUpdat
     rules.require_unit_level(org.org_id, org.level)
     rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     return UnitFactsUpdated(org_id=org.org_id, unit=cmd.unit, previous=org.unit)
-
-
-def decide_import_term(union: UnionState, cmd: ImportExistingTerm, profile: RuleProfile) -> ExistingTermImported:
-    """A union founded before unionflow, brought in with its current term. Only a union that has no
-    history here yet: once unionflow knows a union, its terms come from its elections."""
-    rules.require_term_holding_level(union.org_id, union.level)
-    rules.require_no_term(union.org_id, union.term)
-    rules.require_no_history(union.org_id, list(union.procedures))
-    rules.require_term_started_by(cmd.term_start, cmd.occurred_on)
-    years = rules.check_term_years(cmd.term_years, profile)  # R-TERM
-    end, reckoned = rules.reckon_term_end(cmd.term_start, cmd.term_years)
-    imported = cmd.given("term_start", "term_years", "chair", "source")
-    return ExistingTermImported(org_id=union.org_id, **imported, term_end=end, evidence=[years, reckoned])

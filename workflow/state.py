@@ -27,6 +27,9 @@ class Term:
     # by the same body, and everyone in it with a vote is due to attend (R-VACANCY, R-QUORUM).
     chair_elected_by: str | None = None
     representatives: int | None = None
+    # The congress that elected the term (R-CONGRESS-TYPE); None for an imported term whose
+    # register does not say: then nobody knows who is due at its congress (R-ANNUAL, R-REMOVAL).
+    congress_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,9 @@ class UnionState:
     term: Term | None = None
     terms: int = 0
     committee: list[str] = field(default_factory=list)
+    # How many sit on the committee when the register gave their number without their names
+    # (an imported term); with names, `committee` says it.
+    committee_size: int | None = None
     chair: str | None = None
     vice_chairs: list[str] = field(default_factory=list)
     funds_review: list[str] = field(default_factory=list)
@@ -212,7 +218,9 @@ class UnionState:
 
     @property
     def founded(self) -> bool:
-        return self.founded_on is not None
+        """Founded here (the approval's date), or imported with a term: a union holds a term only
+        once founded, even when the register does not give its founding date."""
+        return self.founded_on is not None or self.terms > 0
 
     def start_term(self, start: dt.date, years: int, end: dt.date, started_by: str | None, since: dt.date) -> Term:
         """A new term, numbered after the last, current from `since`, whose deadline is its end

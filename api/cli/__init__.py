@@ -30,6 +30,7 @@ from api.cli.maintenance import rebuild_outdated
 from api.cli.organisations import org_app
 from api.cli.regions import region_app
 from api.cli.tokens import token_app
+from api.importer.columns import columns_help
 from events import EventStoreError
 
 __all__ = ["app", "main", "rebuild_outdated"]
@@ -56,7 +57,7 @@ app.command(epilog=UNSCOPED)(reads.inbox)
 app.command(epilog=UNSCOPED)(reads.coverage)
 app.command()(maintenance.rebuild)
 app.command()(demo.demo)
-app.command("import")(imports_exports.import_registry)
+app.command("import", epilog=columns_help())(imports_exports.import_registry)
 app.command("export")(imports_exports.export_bundle)
 
 

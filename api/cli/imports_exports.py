@@ -1,4 +1,4 @@
-"""`unionflow import` (a registry of unions from CSV, see `api.importer` for the columns),
+"""`unionflow import` (a registry of unions from CSV or .xlsx, see `api.importer` for the columns),
 `unionflow export` (an audit bundle, see `api.bundle`) and the offline check of a bundle that
 `unionflow verify --bundle FILE` runs."""
 
@@ -43,11 +43,14 @@ def _progress(enabled: bool) -> Iterator[Any]:
 # --------------------------------------------------------------------------- import
 
 
+_FILE_HELP = (
+    "The registry: a CSV file (UTF-8) or an .xlsx workbook (its first sheet), with a header row naming the "
+    "columns below in English or Chinese."
+)
+
+
 def import_registry(
-    file: Annotated[
-        Path,
-        typer.Argument(help="The CSV file (UTF-8, with a header row; see api/importer/)."),
-    ],
+    file: Annotated[Path, typer.Argument(help=_FILE_HELP)],
     person: Annotated[str, typer.Option(help="The administrator recorded as importing (every event names them).")],
     org: Annotated[
         str | None,
@@ -67,9 +70,11 @@ def import_registry(
     batch_rows: Annotated[int, typer.Option(min=1, help="Rows per write transaction.")] = 2000,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Import an existing registry of unions from CSV: the organisations, and each union's current
-    term, so their deadlines feed the alerts from day one. Every row is checked first; nothing is
-    written unless all are valid (or --only-valid). Re-running an interrupted import resumes it."""
+    """Import an existing registry of unions from CSV or .xlsx: the organisations, and each union's
+    current term with what the registry knows of it, so their deadlines feed the alerts from day
+    one. Every row is checked first (a bad one is reported with its line or sheet row, its column
+    and the rule); nothing is written unless all are valid (or --only-valid). Re-running an
+    interrupted import resumes it. What a row leaves empty stays unknown."""
     from api.importer import ImportInterrupted, write_import
 
     if not file.is_file():

@@ -180,8 +180,10 @@ def _union_facts(rt: Runtime, union: UnionState, moment: Pairs) -> Pairs:
             ("Party organisation", unit.has_party_org),
         ]
     if union.founded_on or union.term:
-        facts += [("founded on", union.founded_on), ("legal person", union.legal_person_no or "not registered")]
-        facts += [("last congress", union.last_congress_on)]
+        # An imported union whose registry did not give them: unknown, never the term's start.
+        founded = union.founded_on or "unknown"
+        facts += [("founded on", founded), ("legal person", union.legal_person_no or "not registered")]
+        facts += [("last congress", union.last_congress_on or "unknown")]
     if union.dissolved_on is not None:
         facts += [("dissolved on", f"{union.dissolved_on} ({union.dissolution_reason}, R-DISSOLVE)")]
     covered = [k for k, u in union.covered_units.items() if u.left_on is None]
@@ -207,7 +209,7 @@ def _current_term(union: UnionState) -> Pairs:
         term.append(("early re-election", f"approved ({t.early_reelection_procedure}), congress {t.early_congress_on}"))
     return [
         *term,
-        ("chair", union.chair or f"vacant (acting: {union.acting_chair})"),
+        ("chair", union.chair or (f"vacant (acting: {union.acting_chair})" if union.acting_chair else "unknown")),
         ("vice-chairs", union.vice_chairs),
         ("committee", union.committee),
         ("funds review", union.funds_review),

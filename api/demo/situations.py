@@ -261,7 +261,7 @@ def situations_now(rt: Runtime, today: dt.date) -> Counter[str]:
             p = procs[0]
             label = {"by_election": "chair vacant, by-election", "early_reelection": "early re-election asked"}
             counts[f"{label.get(p.kind, p.kind.replace('_', ' '))}: {p.state.replace('_', ' ')}"] += 1
-        elif u.founded_on is None:
+        elif u.founded_at_latest is None:
             counts["no union yet (unit registered)"] += 1
         elif u.deadline is not None and u.deadline < today:
             counts["founded: term overdue, no re-election"] += 1

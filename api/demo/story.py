@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.demo.elections import Election
 from api.demo.naming import AGENDAS
+from api.demo.registry import registry_facts
 from api.demo.timeline import DAY, Item, Step
 from events.catalogue import UnitFacts
 from workflow import commands as c
@@ -63,6 +64,7 @@ class Story:
         self.registered_on: dt.date | None = None
         self.committee: list[str] = []
         self.level = "grassroots"  # or "joint": a joint grassroots union (api.demo.scope)
+        self.registry: dict[str, Any] = {}  # what the registry said of an imported term
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -133,12 +135,14 @@ class Story:
 
     # ------------------------------------------------------------------ steps that stand alone
 
-    def imported(self, term_start: dt.date, years: int) -> dt.date:
-        """A union founded before unionflow, brought in by the administrator with its current term."""
+    def imported(self, term_start: dt.date, years: int, *, current: bool = False) -> dt.date:
+        """A union founded before unionflow, brought in by the administrator with its current term
+        (`current`: still its current term today) and what the registry says of it."""
         on = max(self.demo.go_live + self.rng.randint(0, 60) * DAY, term_start + self.rng.randint(20, 60) * DAY)
         chair = self.people.names(1)[0]
         self.register(on - self.rng.randint(0, 3) * DAY)
         self.committee = [chair, *self.people.names(4)]
+        self.registry = registry_facts(self, term_start, years, on, current=current)
         self.steps.append(
             Step(
                 on,
@@ -150,6 +154,7 @@ class Story:
                     chair=chair,
                     source=f"{self.parent.name}工会组织台账",
                     occurred_on=on,
+                    **self.registry,
                 ),
             )
         )

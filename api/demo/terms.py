@@ -94,7 +94,7 @@ def terms(
     e: Election | None
     first_start, first_years = starts[0]
     if first_start < go_live + IMPORTED_BEFORE:
-        e, known_from = None, s.imported(first_start, first_years)
+        e, known_from = None, s.imported(first_start, first_years, current=len(starts) == 1)
     else:
         e = founded(s, first_start, first_years, legal_person=rng.random() < 0.93)
         known_from = first_start + 20 * DAY  # the founding's approval, at the latest

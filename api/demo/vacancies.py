@@ -8,6 +8,7 @@ import zlib
 
 from api.demo.elections import Election
 from api.demo.naming import REMOVAL_REASON, VACANCY_REASONS
+from api.demo.registry import imported_electorate
 from api.demo.story import Story
 from api.demo.timeline import DAY, Item, place
 from events.catalogue import BallotCount, Candidate, RemovalVote
@@ -24,8 +25,10 @@ def vacancy(s: Story, left: dt.date, situation: str, e: Election | None) -> None
     if len(candidates) < 2:
         candidates += s.people.names(1)
     # The body that elected the chair holds the by-election, all of it due (R-VACANCY, R-QUORUM):
-    # here the congress, whose members or representatives vote; an imported term does not say.
-    due = (e.representatives or s.unit.members) if e is not None else max(3, len(s.committee))
+    # here the congress, whose members or representatives vote; an imported term as its registry
+    # says (the committee without the departed chair, or the congress), if it says.
+    elected = (e.representatives or s.unit.members) if e is not None else imported_electorate(s)
+    due = elected or max(3, len(s.committee))
     present = rng.randint(rules.quorum_needed(due), due)
     yes = rng.randint(rules.majority_needed(due), present)
     removal = _removal(s, pid, e)

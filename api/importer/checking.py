@@ -13,9 +13,11 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from api.importer.plan import ImportPlan, PlannedRow
-from api.importer.rows import COLUMNS, ImportRow, RowIssue, decode, field_issues, open_source, records, row_rules
-from api.importer.writing import ProgressFn, refusal_issue, row_commands
+from api.importer.reading import open_source, records
+from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules, row_values
+from api.importer.writing import ProgressFn, refusal_issue, row_commands, term_command
 from api.runtime import Runtime
+from events.catalogue import ExistingTermImported, org_stream
 from workflow.authority import Actor
 from workflow.organisations import PARENT_LEVELS
 from workflow.state import UnionState
@@ -39,7 +41,7 @@ def default_actor_org(rt: Runtime, source: str | Path | BinaryIO) -> str | None:
     if root is not None:
         return root
     _, raw = open_source(source)
-    for _, values in records(decode(raw)):
+    for _, values in records(raw):
         if (values.get("parent_id") or "").strip() == "" and (values.get("org_id") or "").strip():
             return values["org_id"].strip()
     return None
@@ -70,12 +72,10 @@ def plan_import(
     on = on or today
     name, raw = open_source(source)
     plan = ImportPlan(source=name, digest=hashlib.sha256(raw).hexdigest(), actor=actor, on=on)
-    text = decode(raw)
-    del raw
     check = _Check(rt, plan)
     # 1. Each row by itself.
-    check.read(text, service.profiles.latest(service.default_profile).term_years_allowed, today)
-    del text
+    check.read(raw, service.profiles.latest(service.default_profile).term_years_allowed, today)
+    del raw
     if progress:
         progress("reading", plan.rows_total, plan.rows_total)
     # 2. The rows together: duplicates, parents (in the file or the database), levels, cycles.
@@ -106,15 +106,15 @@ class _Check:
         self.depth: dict[str, int] = {}  # in the file (0: parent in the database or none)
         self.ordered: list[PlannedRow] = []
 
-    def read(self, text: str, allowed_years: frozenset[int], today: dt.date) -> None:
+    def read(self, raw: bytes, allowed_years: frozenset[int], today: dt.date) -> None:
         plan = self.plan
-        for line, values in records(text):
+        for line, values in records(raw):
             plan.rows_total += 1
             if "__width__" in values:
                 plan.errors.append(RowIssue(line, None, "row", f"wrong number of fields: {values['__width__']}"))
                 continue
             try:
-                data = ImportRow.model_validate(values)
+                data = ImportRow.model_validate(row_values(values))
             except ValidationError as exc:
                 plan.errors.extend(field_issues(exc, line, values))
                 self.unreadable.setdefault((values.get("org_id") or "").strip(), line)
@@ -221,15 +221,21 @@ class _Check:
                 self.bad_lines.add(row.line)
                 continue
             row.register = False
-            same_term = (
-                state.term is not None
-                and state.term.start == d.term_start
-                and state.term.years == d.term_years
-                and state.chair == d.chair
-            )
-            row.import_term = d.has_term and not same_term
+            row.import_term = d.has_term and not self._same_term(d)
             if not row.import_term:
                 self.plan.already_imported += 1
+
+    def _same_term(self, d: ImportRow) -> bool:
+        """The union's imported term is this row's, every fact alike: an earlier run of this
+        import. Another term, or other facts, is left to the workflow to refuse (TERM-EXISTS)."""
+        stream = self.rt.store.read_stream(org_stream(d.org_id))
+        imported = next((r.event for r in stream if isinstance(r.event, ExistingTermImported)), None)
+        if imported is None:
+            return False
+        facts = term_command(d, self.plan.on).model_dump(exclude={"union_id", "occurred_on", "source"})
+        if facts["committee_size"] is None:
+            del facts["committee_size"]  # the event counts the names given
+        return all(getattr(imported, k) == v for k, v in facts.items())
 
     def decide(self, progress: ProgressFn | None) -> dict[int, RowIssue]:
         """The workflow's decision on every command of the rows still valid, parents first, in

@@ -1,40 +1,22 @@
-"""Reading the file: its columns, each row's fields as a pydantic model, the checks of one row
-that need more than one field, and what is wrong with a row (`RowIssue`)."""
+"""A row of the registry: its fields as a pydantic model (Chinese values and dates accepted as
+registries write them), the checks of one row that need more than one field, and what is wrong
+with a row (`RowIssue`). The columns themselves are `api.importer.columns`."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterator
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from events.catalogue import OrgLevel, UnitFacts, UnitType
+from api.importer.columns import COLUMNS, REQUIRED_COLUMNS, TERM_COLUMNS, UNIT_COLUMNS, VALUES
+from events.catalogue import CongressType, OrgLevel, UnitFacts, UnitType
 from workflow.organisations import GRASSROOTS_LEVELS
 
-COLUMNS = (
-    "org_id",
-    "name",
-    "level",
-    "parent_id",
-    "unit_name",
-    "unit_type",
-    "employees",
-    "members",
-    "female_members",
-    "has_party_org",
-    "term_start",
-    "term_years",
-    "chair",
-)
-REQUIRED_COLUMNS = ("org_id", "name", "level", "parent_id")
-UNIT_COLUMNS = ("unit_name", "unit_type", "employees", "members", "female_members", "has_party_org")
-TERM_COLUMNS = ("term_start", "term_years", "chair")
+__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "TERM_COLUMNS", "UNIT_COLUMNS", "ImportRow", "RowIssue"]
 
 _TRUE = {"true", "1", "yes", "y", "是", "有"}
 _FALSE = {"false", "0", "no", "n", "否", "无"}
@@ -57,8 +39,54 @@ def _yes_no(value: Any) -> Any:
     return value
 
 
+# 2019-03-01 as well as 2019/3/1, 2019.3.1 and 2019年3月1日.
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# Names in one cell: separated by 、 , ， ; ； or white space.
+_NAMES = re.compile(r"[、,，;；\s]+")
+
+
+def _date(value: Any) -> Any:
+    value = _empty_is_none(value)
+    if isinstance(value, str):
+        m = _DATE.match(value)
+        if m:
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    return value
+
+
+def _names(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(n for n in _NAMES.split(value.strip()) if n)
+    return () if value is None else value
+
+
+def _choice(column: str) -> BeforeValidator:
+    """A choice written in Chinese (`columns.VALUES`) read as the value it stands for."""
+    aliases = VALUES[column]
+
+    def read(value: Any) -> Any:
+        value = _empty_is_none(value)
+        return aliases.get(value, value) if isinstance(value, str) else value
+
+    return BeforeValidator(read)
+
+
 Text = Annotated[str | None, BeforeValidator(_empty_is_none)]
 Count = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_empty_is_none)]
+Positive = Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_empty_is_none)]
+Day = Annotated[dt.date | None, BeforeValidator(_date)]
+Names = Annotated[tuple[Annotated[str, Field(min_length=1)], ...], BeforeValidator(_names)]
+YesNo = Annotated[bool | None, BeforeValidator(_empty_is_none), BeforeValidator(_yes_no)]
+
+
+# The registry's facts beside the term: most registries leave most of them empty.
+FACT_COLUMNS = frozenset(TERM_COLUMNS[3:])
+
+
+def row_values(values: dict[str, str]) -> dict[str, str]:
+    """A row's values as ImportRow reads them: an empty fact is left out (its default, unknown),
+    so a registry with few facts costs little more to read than one with none."""
+    return {k: v for k, v in values.items() if v or k not in FACT_COLUMNS}
 
 
 class ImportRow(BaseModel):
@@ -72,17 +100,32 @@ class ImportRow(BaseModel):
         Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
     ]
     name: Annotated[str, BeforeValidator(_empty_is_none), Field(min_length=1)]
-    level: Annotated[OrgLevel, BeforeValidator(_empty_is_none)]
+    level: Annotated[OrgLevel, _choice("level")]
     parent_id: Text = None
     unit_name: Text = None
-    unit_type: Annotated[UnitType | None, BeforeValidator(_empty_is_none)] = None
+    unit_type: Annotated[UnitType | None, _choice("unit_type")] = None
     employees: Count = None
     members: Count = None
     female_members: Count = None
-    has_party_org: Annotated[bool | None, BeforeValidator(_empty_is_none), BeforeValidator(_yes_no)] = None
-    term_start: Annotated[dt.date | None, BeforeValidator(_empty_is_none)] = None
+    has_party_org: YesNo = None
+    term_start: Day = None
     term_years: Annotated[int | None, BeforeValidator(_empty_is_none)] = None
     chair: Text = None
+    # What the registry knows of the union beside its term (workflow.imported checks each).
+    founded_on: Day = None
+    founding_document_no: Text = None
+    congress_type: Annotated[CongressType | None, _choice("congress_type")] = None
+    representatives: Positive = None
+    committee: Names = ()
+    committee_size: Positive = None
+    vice_chairs: Names = ()
+    chair_elected_by: Annotated[Literal["congress", "committee"] | None, _choice("chair_elected_by")] = None
+    chair_full_time: YesNo = None
+    last_congress_on: Day = None
+    extension_deadline: Day = None
+    extension_document_no: Text = None
+    legal_person_no: Text = None
+    legal_person_on: Day = None
 
     @property
     def has_unit(self) -> bool:
@@ -121,81 +164,23 @@ class RowIssue:
         return f"line {self.line}{org}, column {self.column}: {rule}{self.reason}"
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, header): nothing row by row to report."""
-
-
-# --------------------------------------------------------------------------- reading the file
-
-
-def open_source(source: str | Path | BinaryIO) -> tuple[str, bytes]:
-    if isinstance(source, str | Path):
-        raw = Path(source).read_bytes()
-        name = str(source)
-    else:
-        raw = source.read()
-        name = getattr(source, "name", "<stream>")
-    return name, raw
-
-
-def decode(raw: bytes) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ImportFileError(f"the file is not UTF-8: invalid byte at line {line} (save it as UTF-8 CSV)") from exc
-    return text.removeprefix(codecs.BOM_UTF8.decode())
-
-
-def _header(reader: Any) -> list[str]:
-    """The column names of the header row, refused when unknown, missing or named twice."""
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError("the file is empty: expected a header row naming the columns") from None
-    except csv.Error as exc:
-        raise ImportFileError(f"line 1: not valid CSV: {exc}") from exc
-    names = [h.strip() for h in header]
-    unknown = [n for n in names if n not in COLUMNS]
-    if unknown:
-        raise ImportFileError(
-            f"line 1: unknown column(s) {', '.join(map(repr, unknown))}; the columns are {', '.join(COLUMNS)}"
-        )
-    missing = [n for n in REQUIRED_COLUMNS if n not in names]
-    if missing:
-        raise ImportFileError(f"line 1: missing column(s) {', '.join(missing)}; the columns are {', '.join(COLUMNS)}")
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise ImportFileError(f"line 1: column(s) named twice: {', '.join(duplicated)}")
-    return names
-
-
-def records(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each non-blank row with its line number, as column -> text; a row of the wrong width as
-    {"__width__": why}."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    names = _header(reader)
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ImportFileError(f"line {reader.line_num}: not valid CSV: {exc}") from exc
-        if not any(v.strip() for v in values):
-            continue  # a blank line
-        line = reader.line_num
-        if len(values) != len(names):
-            yield line, {"__width__": f"{len(values)} fields, the header has {len(names)}"}
-            continue
-        yield line, dict(zip(names, values, strict=True))
-
-
 # --------------------------------------------------------------------------- one row's checks
 
 
+def _given(row: ImportRow, column: str) -> bool:
+    value = getattr(row, column)
+    return value is not None and value != ()
+
+
+Bad = Callable[[str, str, str | None], None]
+
+# The dates of what has happened (the extension's deadline may be to come).
+_PAST_DATES = ("term_start", "founded_on", "last_congress_on", "legal_person_on")
+
+
 def row_rules(row: ImportRow, line: int, allowed_years: frozenset[int], today: dt.date, on: dt.date) -> list[RowIssue]:
-    """The checks of one row that need more than one field (or the rule profile, or the date)."""
+    """The checks of one row that need more than one field (or the rule profile, or the date);
+    the workflow checks the rest when it decides the row's commands."""
     issues: list[RowIssue] = []
 
     def bad(column: str, reason: str, rule: str | None) -> None:
@@ -203,7 +188,7 @@ def row_rules(row: ImportRow, line: int, allowed_years: frozenset[int], today: d
 
     if row.level not in GRASSROOTS_LEVELS:
         for col in (*UNIT_COLUMNS, *TERM_COLUMNS):
-            if getattr(row, col) is not None:
+            if _given(row, col):
                 bad(col, f"a {row.level} organisation has no unit facts and no term: leave {col} empty", "ORG-LEVEL")
                 break
         return issues
@@ -214,21 +199,37 @@ def row_rules(row: ImportRow, line: int, allowed_years: frozenset[int], today: d
         bad("female_members", f"{row.female_members} female members but only {row.members} members", "UNIT-COUNTS")
     if row.members is not None and row.employees is not None and row.members > row.employees:
         bad("members", f"{row.members} members but only {row.employees} employees", "UNIT-COUNTS")
+    _term_rules(row, bad, allowed_years)
+    _date_rules(row, bad, today, on)
+    return issues
+
+
+def _term_rules(row: ImportRow, bad: Bad, allowed_years: frozenset[int]) -> None:
+    """R-TERM: the term's start and length go together, and every other fact of the registry
+    describes the union in its current term, so it comes with the term."""
     if row.term_start is None and row.term_years is not None:
         bad("term_start", "term_years is given without term_start", "R-TERM")
     if row.term_start is not None and row.term_years is None:
         bad("term_years", "term_start is given without term_years", "R-TERM")
-    if row.chair is not None and row.term_start is None:
-        bad("chair", "a chair is given without the term (term_start, term_years)", "R-TERM")
+    if row.term_start is None:
+        for col in TERM_COLUMNS[2:]:
+            if _given(row, col):
+                bad(col, f"{col} is given without the term (term_start, term_years)", "R-TERM")
     if row.term_years is not None and row.term_years not in allowed_years:
         allowed = ", ".join(map(str, sorted(allowed_years)))
         bad("term_years", f"a term of {row.term_years} years is not allowed; allowed: {allowed} years", "R-TERM")
-    if row.term_start is not None:
-        if row.term_start > today:
-            bad("term_start", f"{row.term_start} is in the future (today is {today})", "DATE-FUTURE")
-        elif row.term_start > on:
-            bad("term_start", f"{row.term_start} is after the import's date {on}", "DATE-ORDER")
-    return issues
+
+
+def _date_rules(row: ImportRow, bad: Bad, today: dt.date, on: dt.date) -> None:
+    """DATE-FUTURE and DATE-ORDER: what the registry records has happened, by the import's date."""
+    for col in _PAST_DATES:
+        day = getattr(row, col)
+        if day is None:
+            continue
+        if day > today:
+            bad(col, f"{day} is in the future (today is {today})", "DATE-FUTURE")
+        elif day > on:
+            bad(col, f"{day} is after the import's date {on}", "DATE-ORDER")
 
 
 def field_issues(exc: ValidationError, line: int, values: dict[str, str]) -> list[RowIssue]:

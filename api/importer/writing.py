@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from api.importer.plan import ImportInterrupted, ImportPlan, ImportReport, PlannedRow
-from api.importer.rows import RowIssue
+from api.importer.rows import COLUMNS, ImportRow, RowIssue
 from api.runtime import Runtime
 from workflow import commands as c
 from workflow.service import BatchRefusal
@@ -30,13 +30,28 @@ _TERM_COLUMNS = {"R-TERM": "term_years", "ORG-LEVEL": "level", "AUTH-ORG": "org_
 
 
 def refusal_issue(row: PlannedRow, kind: str, refusal: BatchRefusal) -> RowIssue:
-    """The workflow's refusal of a row's command (`kind`: register or term), as an issue of the row."""
+    """The workflow's refusal of a row's command (`kind`: register or term), as an issue of the row:
+    the column is the field the refusal names (the command's fields are the columns), else the
+    one the rule is about."""
     err = refusal.error
-    if kind == "register":
+    field = err.evidence.get("field")
+    if isinstance(field, str) and field in COLUMNS:
+        column = field
+    elif kind == "register":
         column = _REGISTER_COLUMNS.get(err.rule_id, "org_id")
     else:
         column = _TERM_COLUMNS.get(err.rule_id, "term_start")
     return RowIssue(row.line, row.data.org_id, column, err.message, err.rule_id)
+
+
+# The facts of a row that its term's command carries as they are (all but the ids and the date).
+_TERM_FACTS = tuple(sorted(set(c.ImportExistingTerm.model_fields) - {"union_id", "occurred_on", "source"}))
+
+
+def term_command(d: ImportRow, on: dt.date) -> c.ImportExistingTerm:
+    """The command importing a row's term with everything the registry says of the union."""
+    given = {f: v for f in _TERM_FACTS if (v := getattr(d, f)) is not None and v != ()}
+    return c.ImportExistingTerm(union_id=d.org_id, occurred_on=on, source="import", **given)
 
 
 def row_commands(rows: Sequence[PlannedRow], on: dt.date) -> tuple[list[c.Command], list[tuple[PlannedRow, str]]]:
@@ -55,16 +70,7 @@ def row_commands(rows: Sequence[PlannedRow], on: dt.date) -> tuple[list[c.Comman
             owners.append((r, "register"))
         if r.import_term:
             assert d.term_start is not None and d.term_years is not None
-            cmds.append(
-                c.ImportExistingTerm(
-                    union_id=d.org_id,
-                    occurred_on=on,
-                    term_start=d.term_start,
-                    term_years=d.term_years,
-                    chair=d.chair,
-                    source="import",
-                )
-            )
+            cmds.append(term_command(d, on))
             owners.append((r, "term"))
     return cmds, owners
 

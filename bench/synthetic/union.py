@@ -59,14 +59,15 @@ class Union(Elections, Scope):
             start = on - dt.timedelta(days=self.days(30, 365 * years - 30))
             self.chair = self.name()
             self.members = max(3, int(self.employees * r.uniform(0.5, 1.0)))
+            end = add_months(start, 12 * years)
             yield self.item(
                 c.ExistingTermImported(
                     org_id=self.org,
                     term_start=start,
                     term_years=years,
-                    term_end=add_months(start, 12 * years),
-                    chair=self.chair,
+                    term_end=end,
                     source="registry",
+                    **self.imported_facts(start, end, on),
                 ),
                 on,
             )

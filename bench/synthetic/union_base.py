@@ -37,6 +37,8 @@ class UnionBase:
         self.joint = self.scope_rng.random() < 0.05
         self.covered: list[tuple[str, c.UnitFacts]] = []  # a joint union's units now
         self.open_procs: list[str] = []  # procedures left under way (withdrawn by a dissolution)
+        # What a registry import says of the union beside its term: its own stream as well.
+        self.import_rng = random.Random(key * 11_000_003 + start.toordinal())
         self.vice_chairs: list[str] = []
         self.end = end
         self.stream = org_stream(self.org)
@@ -96,5 +98,40 @@ class UnionBase:
 
     def opened(self, profile: dict[str, Any]) -> dict[str, Any]:
         return {"profile_name": profile["name"], "profile_version": profile["version"], "profile": profile}
+
+    def imported_facts(self, start: dt.date, term_end: dt.date, on: dt.date) -> dict[str, Any]:
+        """The registry's facts of an imported union (ExistingTermImported), each given or not, as
+        the import would have checked them: a founding before the term, a congress type for the
+        members, the committee by names or by number with its officers, the last congress, an
+        extension in force (at most 6 months, R-EXTENSION), the legal person."""
+        r, facts = self.import_rng, dict[str, Any]()
+        if r.random() < 0.1:
+            self.chair = None  # a register without the chair's name: its vacancy names nobody
+        facts["chair"] = self.chair
+        if r.random() < 0.6:
+            facts["founded_on"] = start - dt.timedelta(days=r.randint(0, 3000))
+            facts["founding_document_no"] = f"{self.parent}工发〔{facts['founded_on'].year}〕{r.randint(1, 99)}号"
+            if r.random() < 0.7:
+                facts["legal_person_no"] = f"工法{self.key:09d}"
+                facts["legal_person_on"] = facts["founded_on"] + dt.timedelta(days=r.randint(5, 90))
+        if r.random() < 0.7:
+            big = self.members > 100 and r.random() < 0.5
+            facts["congress_type"] = "representative_congress" if big else "members_meeting"
+            if big:
+                facts["representatives"] = max(30, self.members // 10)
+        if r.random() < 0.7:
+            committee = [self.chair or "主席", *(f"{self.org}委员{i}" for i in range(r.choice((2, 4, 6))))]
+            if r.random() < 0.5:
+                facts["committee"] = committee
+            facts["committee_size"] = len(committee)
+            facts["vice_chairs"] = self.vice_chairs = committee[1:2]
+            facts["chair_elected_by"] = r.choice(("congress", "committee"))
+            facts["chair_full_time"] = r.random() < 0.5
+        if r.random() < 0.5:
+            facts["last_congress_on"] = min(on, start + dt.timedelta(days=r.randint(0, 1500)))
+        if r.random() < 0.2:
+            facts["extension_deadline"] = term_end + dt.timedelta(days=r.randint(1, 180))
+            facts["extension_document_no"] = f"{self.parent}工发〔{on.year}〕{r.randint(100, 199)}号"
+        return facts
 
     # ------------------------------------------------------------------ life

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
-from events.catalogue.base import Event, Evidence, OrgLevel, RemovalVote, UnitFacts
+from events.catalogue.base import CongressType, Event, Evidence, OrgLevel, RemovalVote, UnitFacts
 
 # --------------------------------------------------------------------------- organisations
 
@@ -28,7 +28,12 @@ class UnitFactsUpdated(Event):
 
 class ExistingTermImported(Event):
     """A union founded before unionflow, with its current term, brought in from a registry so its
-    deadlines feed the alerts from day one."""
+    deadlines feed the alerts from day one, and with what the registry knows of it.
+
+    Every fact after `term_end` is optional: None (or empty) means the registry did not say, and the
+    read side shows it as unknown, never as a date or count made up from the term. The facts were
+    added after the first imports were stored, with defaults that read those as "not given", so
+    schema version 1 still decodes every stored payload and no upcaster is needed."""
 
     org_id: str
     term_start: dt.date
@@ -37,6 +42,45 @@ class ExistingTermImported(Event):
     chair: str | None = None
     source: str = "import"
     evidence: Evidence = Field(default_factory=list)
+    # R-FOUNDED: the founding approval's date and document number, as the registry gives them.
+    founded_on: dt.date | None = None
+    founding_document_no: str | None = None
+    # R-CONGRESS-TYPE: the congress that elected this term, and its representatives (R-REP-BANDS).
+    congress_type: CongressType | None = None
+    representatives: int | None = None
+    # The committee in office: its members' names if given, and always their number when known.
+    committee: list[str] = Field(default_factory=list)
+    committee_size: int | None = None
+    vice_chairs: list[str] = Field(default_factory=list)
+    chair_elected_by: Literal["congress", "committee"] | None = None  # 直选 by the congress, or the committee
+    chair_full_time: bool | None = None  # R-FULLTIME
+    last_congress_on: dt.date | None = None  # R-ANNUAL: the last congress, yearly or electoral
+    # R-EXTENSION: an approved extension in force.
+    extension_deadline: dt.date | None = None
+    extension_document_no: str | None = None
+    # Legal-person registration (工会法人登记, RULES.md §3 step 9).
+    legal_person_no: str | None = None
+    legal_person_on: dt.date | None = None
+
+    @model_serializer(mode="wrap")
+    def _given_facts_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The payload carries the registry's facts that were given, and leaves out those that were
+        not (absent reads back as unknown): an import that gave only its term is stored as before
+        the facts existed, and a large registry's log does not repeat a dozen nulls per union."""
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if k not in _REGISTRY_FACTS or v not in (None, [])}
+
+
+# The fields of ExistingTermImported after the term: each optional, stored only when given.
+_REGISTRY_FACTS = frozenset(ExistingTermImported.model_fields) - {
+    "org_id",
+    "term_start",
+    "term_years",
+    "term_end",
+    "chair",
+    "source",
+    "evidence",
+}
 
 
 class AnnualCongressHeld(Event):

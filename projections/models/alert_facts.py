@@ -126,6 +126,9 @@ class AlertFacts:
     legal_person: list[Deadline] = field(default_factory=list)
     procedures: dict[str, Procedure] = field(default_factory=dict)
     dissolved_on: str | None = None  # R-DISSOLVE: no alert fires from this day
+    # The day of a registry import that gave no last congress: whether a congress was held
+    # between the imported term's own congress and that day is unknown (R-ANNUAL).
+    congresses_unknown_until: str | None = None
 
     def to_json(self) -> str:
         """As `proj_alert_facts.facts` stores it: equal facts give equal text."""

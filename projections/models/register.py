@@ -5,11 +5,17 @@ each union's terms (`proj_terms`), which the on-time re-election rate of RULES.m
 settings of each region that has any (`proj_region_settings`: its rule profile, its coverage targets).
 
 It follows what the workflow's fold does to a union (workflow/fold.py and the procedure modules),
-from the events alone. Two deliberate differences, both for the auditor's reading of dates:
-- `last_congress_on` is the latest congress date, not the last one recorded (a backdated entry
-  cannot move it back);
-- an imported term (ExistingTermImported) counts as begun at a congress on its start date
-  (R-FOUNDED: a term runs from its congress), and is current from that date."""
+from the events alone. `last_congress_on` is the latest congress date, not the last one recorded
+(a backdated entry cannot move it back), for the auditor's reading of dates.
+
+An imported term (ExistingTermImported) is current from its start date, and brings what the
+registry gave: the founding date and document, the congress type and representatives, the
+committee (names, or only its size), the officers, how the chair was elected, whether the post is
+full-time, the last congress, an extension in force, the legal-person registration. What it did not
+give stays NULL (unknown): never the term's start as the founding date or the last congress.
+`founded_at_latest` is the date from which the union is surely founded, which coverage counts:
+the founding date when known, else the imported term's start (its congress elected a committee,
+so the union existed; for a first term the approval came a little later: documented)."""
 
 from __future__ import annotations
 
@@ -66,7 +72,9 @@ class Register(Projection[RegisterState]):
     # 3: each term says whether it was re-elected on time (`on_time`, R-ON-TIME).
     # 4: who elected the chair and whether full-time (RULES.md §7), dissolution (R-DISSOLVE), a
     # joint union's units (`proj_covered_units`).
-    logic_version = 4
+    # 5: an import's facts (the founding unknown unless given, not the term's start), the founding
+    # document, `founded_at_latest`, representatives and the committee's size (migration 0007).
+    logic_version = 5
     table_names = ("proj_orgs", "proj_terms", "proj_region_settings", "proj_covered_units")
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
@@ -82,6 +90,9 @@ class Register(Projection[RegisterState]):
             "MembersRecruited": self._members,
             "LegalPersonRegistered": self._legal_person,
             "CongressTypeDecided": self._congress_type,
+            "RepresentativesElected": self._pending_fact("representatives", None),
+            # events stored before the field elected the chair at the congress (its default)
+            "CandidatesProposed": self._pending_fact("chair_elected_by", "congress"),
             "CongressHeld": self._congress,
             "AnnualCongressHeld": self._congress,
             "ChairElected": self._chair_elected,
@@ -140,6 +151,17 @@ class Register(Projection[RegisterState]):
         d = ev.data
         s.pending.setdefault(ev.pid, {}).update(form=d["form"], congress_type=d["congress_type"])
         _row(s, ev)
+
+    @staticmethod
+    def _pending_fact(key: str, default: Any) -> Handler:
+        """A fact of an election under way (the event's `key`) that its approval will install, as
+        ResultsFiled's are."""
+
+        def handler(s: RegisterState, ev: Ev) -> None:
+            _row(s, ev)
+            s.pending.setdefault(ev.pid, {})[key] = ev.data.get(key, default)
+
+        return handler
 
     def _congress(self, s: RegisterState, ev: Ev) -> None:
         row = _row(s, ev)
@@ -202,10 +224,14 @@ class Register(Projection[RegisterState]):
         row, d = _row(s, ev), ev.data
         elected = s.pending.pop(ev.pid, {})
         self._start_term(s, row, d["term_start"], d["term_years"], d["term_end"], ev.pid, ev.on)
-        if row["founded_on"] is None:
-            row["founded_on"] = ev.on
+        if row["founded_at_latest"] is None:  # the founding's approval (R-FOUNDED)
+            row["founded_on"] = row["founded_at_latest"] = ev.on
+            row["founding_document_no"] = d.get("document_no")
         row["form"] = elected.get("form", row["form"])
         row["congress_type"] = elected.get("congress_type", row["congress_type"])
+        representative = row["congress_type"] == "representative_congress"
+        row["representatives"] = elected.get("representatives") if representative else None
+        row["committee_size"] = len(elected.get("committee", []))
         row["committee"] = dumps(elected.get("committee", []))
         row["vice_chairs"] = dumps(elected.get("vice_chairs", []))
         row["funds_review"] = dumps(elected.get("funds_review", []))
@@ -213,19 +239,33 @@ class Register(Projection[RegisterState]):
         row["funds_review_director"] = elected.get("funds_review_director")
         row["women_director"] = elected.get("women_director")
         row["acting_chair"] = None
-        _set_chair_facts(s, row, elected.get("chair_elected_by"), elected.get("chair_full_time"))
+        _set_chair_facts(s, row, elected.get("chair_elected_by", "congress"), elected.get("chair_full_time", False))
 
     def _imported(self, s: RegisterState, ev: Ev) -> None:
+        # What the registry gave, as workflow.imported folds it; the rest stays NULL (unknown).
         row, d = _row(s, ev), ev.data
         start = d["term_start"]
         self._start_term(s, row, start, d["term_years"], d["term_end"], "import", start)
-        if row["founded_on"] is None:
-            row["founded_on"] = start
-        row["chair"] = d.get("chair")
-        if row["last_congress_on"] is None or start > row["last_congress_on"]:
-            row["last_congress_on"] = start
+        founded = d.get("founded_on")
+        row["founded_on"], row["founding_document_no"] = founded, d.get("founding_document_no")
+        row["founded_at_latest"] = founded or start
+        size = d.get("committee_size")
+        row["form"] = None if size is None else "committee" if size > 1 else "chair"
+        committee, vice_chairs = d.get("committee"), d.get("vice_chairs")
+        row["committee"], row["committee_size"] = dumps(committee) if committee else "[]", size
+        row["chair"], row["vice_chairs"] = d.get("chair"), dumps(vice_chairs) if vice_chairs else "[]"
+        for k in ("congress_type", "representatives", "legal_person_no"):
+            row[k] = d.get(k)
+        row["legal_person_on"] = d.get("legal_person_on")
+        last = d.get("last_congress_on")
+        if last is not None and (row["last_congress_on"] is None or last > row["last_congress_on"]):
+            row["last_congress_on"] = last
         # What the registry says of the chair, when it says (unknown stays NULL).
         _set_chair_facts(s, row, d.get("chair_elected_by"), d.get("chair_full_time"))
+        extended = d.get("extension_deadline")
+        if extended is not None:  # R-EXTENSION: approved, in force
+            row["deadline"] = row["extension_until"] = extended
+            s.terms[-1]["deadline"], s.terms[-1]["extended"] = extended, True
 
     def _extension(self, s: RegisterState, ev: Ev) -> None:
         # R-EXTENSION: only the approval moves the deadline.
@@ -305,7 +345,7 @@ class Register(Projection[RegisterState]):
             return {}
         row["internal"] = dumps(s.pending)
         settings = s.settings
-        union = {"union_founded_on": row["founded_on"], "union_dissolved_on": row["dissolved_on"]}
+        union = {"union_founded_on": row["founded_at_latest"], "union_dissolved_on": row["dissolved_on"]}
         return {
             "proj_orgs": [tuple(row[c] for c in ORG_COLUMNS)],
             "proj_terms": [tuple(t[c] for c in TERM_COLUMNS) for t in s.terms],

@@ -45,11 +45,16 @@ class UnionRecord:
     term_end: dt.date | None
     extension_until: dt.date | None  # the approved extension's end (R-EXTENSION), if any
     deadline: dt.date | None  # term end, or the approved extension's end
-    founded_on: dt.date | None
+    founded_on: dt.date | None  # the founding approval's date; None when unknown (an import without it)
     legal_person_no: str | None
     legal_person_on: dt.date | None
     legal_person: bool = field(init=False)  # registered as a legal person: its number is on record
-    last_congress_on: dt.date | None
+    last_congress_on: dt.date | None  # None when unknown (an import without it) or none held
+    founding_document_no: str | None
+    # From when the union is surely founded: `founded_on`, else an imported term's start (coverage)
+    founded_at_latest: dt.date | None
+    representatives: int | None  # at a representative congress (R-CONGRESS-TYPE)
+    committee_size: int | None  # how many sit on the committee (its names may be unknown)
     version: int  # the union stream's version the record reflects
     chair_elected_by: str | None = None  # "congress" (直选) or "committee"; None: unknown
     chair_full_time: bool | None = None  # R-FULLTIME; None: unknown
@@ -98,7 +103,8 @@ def register(
         if level is not None:
             q = q.where(_O.c.level == level)
         if founded is not None:
-            q = q.where(_O.c.founded_on.is_not(None) if founded else _O.c.founded_on.is_(None))
+            known = _O.c.founded_at_latest
+            q = q.where(known.is_not(None) if founded else known.is_(None))
         q = q.order_by(_O.c.path)
         if limit is not None:
             q = q.limit(limit + 1)
@@ -278,7 +284,7 @@ def _not_dissolved(column: sa.ColumnElement[Any], on: dt.date) -> sa.ColumnEleme
 def _unit_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int]:
     """units, founded, units_25, founded_25, members, employees, units_enterprise, founded_enterprise
     of the grassroots unions' own units, then of the units joint unions cover, added up."""
-    founded = sa.and_(_O.c.founded_on.is_not(None), _O.c.founded_on <= on)
+    founded = sa.and_(_O.c.founded_at_latest.is_not(None), _O.c.founded_at_latest <= on)
     big, ent = _O.c.employees >= BIG_UNIT, _O.c.unit_type == "enterprise"
     own = conn.execute(
         sa.select(
@@ -287,7 +293,7 @@ def _unit_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int
             *_sums(ent, sa.and_(ent, founded)),
         ).where(
             _O.c.level == "grassroots",
-            _O.c.registered_on <= on,
+            sa.or_(_O.c.registered_on <= on, founded),
             _not_dissolved(_O.c.dissolved_on, on),
             *subtree_filter(conn, _O.c.path, subtree),
         )
@@ -354,7 +360,14 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
     (deadline passed or next term approved) and how many of them were re-elected on time (the
     register's `on_time`: the re-election approved by the deadline; R-ON-TIME, R-EXTENSION); the
     enterprise chairs elected directly (直选) and the unions of 200+ employees without a full-time
-    chair (R-FULLTIME), among the terms current on `on`."""
+    chair (R-FULLTIME), among the terms current on `on`.
+
+    Founded by `on` means founded on or before it (RULES.md §7: the founding approval's date, for
+    an imported union the registry's founding date). An imported union whose registry gave no
+    founding date counts as founded from its imported term's start (`founded_at_latest`): it
+    surely existed then, so the count is a lower bound before it, never a made-up founding date.
+    A unit is in scope from its registration here, or from its union's founding when that is
+    earlier (a registry import registers unions founded long before)."""
     on = on or dt.date.today()
     with connect(bind) as conn:
         units = _unit_counts(conn, subtree, on)

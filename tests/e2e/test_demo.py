@@ -20,7 +20,7 @@ from api.demo.scope import JOINT_UNITS_NOW
 from api.main import create_app
 from api.runtime import Runtime
 from events import RecordedEvent
-from events.catalogue import OrganisationRegistered
+from events.catalogue import ExistingTermImported, OrganisationRegistered
 from events.flows import DECISION_EVENTS, FILING_EVENTS
 from projections.models.alerts import KINDS as ALERT_KINDS
 
@@ -104,6 +104,7 @@ def check_dataset(rt: Runtime, today: dt.date) -> None:
     ):
         assert types[event_type] > 0, event_type
     check_scope(rt, today)
+    check_imports(records)
     # Dates spread over years before today, none after it.
     days = [r.occurred_on for r in records]
     assert max(days) <= today
@@ -129,6 +130,14 @@ def check_scope(rt: Runtime, today: dt.date) -> None:
     dissolved = [u for u in projections.register(rt.engine, "DL", limit=None).items if u.dissolved_on]
     assert len(dissolved) == 1 and dissolved[0].dissolved_on is not None and dissolved[0].dissolved_on < today
     assert projections.alerts(rt.engine, today, dissolved[0].org_id, limit=None).items == []
+
+
+def check_imports(records: list[RecordedEvent]) -> None:
+    """Imported unions with every fact a registry may give, and some with their term alone."""
+    imported = [r.event for r in records if isinstance(r.event, ExistingTermImported)]
+    facts = set(ExistingTermImported.model_fields) - {"org_id", "source", "evidence", "representatives"}
+    assert any(all(getattr(ev, f) not in (None, []) for f in facts) for ev in imported), "no import with every fact"
+    assert any(ev.founded_on is None and ev.congress_type is None for ev in imported)
 
 
 def check_roles(records: list[RecordedEvent]) -> None:

@@ -42,3 +42,14 @@ def test_the_last_open_item_of_a_procedure_is_the_one_ended() -> None:
     assert af.last_open_wait(facts.waits, "U1:founding-1") is None  # decided already
     facts.waits.append(af.Wait("U1:founding-1", "2019-04-01", 9, "results"))
     assert af.last_open_wait(facts.waits, "U1:founding-1") is facts.waits[-1]
+
+
+def test_an_import_that_gave_no_last_congress_is_a_fact_too_and_older_facts_read_without_it() -> None:
+    """R-ANNUAL: the day of an import without its last congress is kept (A-NO-ANNUAL-CONGRESS says
+    "unknown" until a year after it); facts stored before the field read as an import that gave it."""
+    facts = _facts()
+    facts.congresses_unknown_until = "2026-11-01"
+    assert af.AlertFacts.from_json(facts.to_json()) == facts
+    older = _facts().to_json().replace(',"congresses_unknown_until":null', "")
+    assert "congresses_unknown_until" not in older
+    assert af.AlertFacts.from_json(older).congresses_unknown_until is None

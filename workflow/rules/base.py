@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NoReturn, TypeVar, get_args
+from types import TracebackType
+from typing import Any, Literal, NoReturn, TypeVar, get_args
 
-from workflow.errors import RuleViolation
+from workflow.errors import DomainError, RuleViolation
 from workflow.profile import CommitteeSizeBand, RepresentativeBand
 
 Evidence = dict[str, Any]
@@ -21,6 +22,28 @@ ENTERPRISE = "enterprise"
 
 def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
     raise RuleViolation(rule, message, evidence)
+
+
+class on_field:  # lower case: used like a function, `with rules.on_field("founded_on"):`
+    """A refusal raised inside names the command's field it is about (``evidence["field"]``), so
+    the API's problem details and the registry import point at the field or column to fix, while
+    the guard itself stays the one every path uses. (A class, not a generator: a registry import
+    enters it for every fact of every row.)"""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
+        if isinstance(exc, DomainError):
+            exc.evidence.setdefault("field", self.field)
+        return False
 
 
 def require_non_negative(rule: str, **counts: int) -> None:

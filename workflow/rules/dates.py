@@ -60,3 +60,27 @@ def require_by_election_planned_after_request(planned_on: date, requested_on: da
 def require_term_started_by(term_start: date, imported_on: date) -> None:
     """DATE-ORDER: an imported term is already running on the day it is imported."""
     require_not_before(imported_on, "the imported term's start", term_start, "term_start")
+
+
+def require_dates_in_order(earlier: tuple[str, date], later: tuple[str, date]) -> None:
+    """DATE-ORDER: a fact is not dated before a fact it follows (each given as what it is and its
+    date): a registry's last congress not before its term began, a legal-person registration not
+    before the founding approval."""
+    (first, first_on), (then, then_on) = earlier, later
+    if then_on < first_on:
+        raise InvalidDate(
+            "DATE-ORDER",
+            f"{then} ({then_on}) is before {first} ({first_on})",
+            {"earlier": first, "earlier_on": first_on.isoformat(), "later": then, "later_on": then_on.isoformat()},
+        )
+
+
+def require_dated_by_import(what: str, on: date, imported_on: date) -> None:
+    """DATE-ORDER: a registry records what has happened by the day it is imported (a founding, a
+    congress, a registration), as an imported term is already running (`require_term_started_by`)."""
+    if on > imported_on:
+        raise InvalidDate(
+            "DATE-ORDER",
+            f"{what} {on} is after the import's date {imported_on}",
+            {what: on.isoformat(), "occurred_on": imported_on.isoformat()},
+        )

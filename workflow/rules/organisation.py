@@ -1,13 +1,14 @@
 """The organisation tree and the unit's counts (RULES.md §1), and who may be founded (§3): the
 levels that may sit below each other (R-APPROVER reads the tree), the counts every later rule
 reads (UNIT-COUNTS), the preparatory group (R-PREP-GROUP), and the registry import of a union
-founded before unionflow."""
+founded before unionflow (its term, TERM-EXISTS, and the facts a register keeps of it)."""
 
 from __future__ import annotations
 
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
 from workflow.rules.base import Evidence, fail, require_non_negative
+from workflow.rules.form import check_committee_size, check_form_of_organisation
 from workflow.state import Term
 
 # Which level may sit directly below which (RULES.md §1). Grassroots-level bodies (grassroots
@@ -171,4 +172,54 @@ def require_no_history(org_id: str, procedure_ids: list[str]) -> None:
             f"union {org_id} already has procedures in unionflow ({', '.join(sorted(procedure_ids))}): "
             "its term comes from them, not from an import",
             {"procedures": sorted(procedure_ids)},
+        )
+
+
+def require_given_with(rule: str, given: str, needs: str, has_needed: bool) -> None:
+    """A fact that only makes sense beside another (an extension's document number beside its new
+    deadline, R-EXTENSION; a registration date beside its number): given alone, it is refused
+    with the rule the pair belongs to."""
+    if not has_needed:
+        raise RuleViolation(rule, f"{given} is given without {needs}", {"rule": rule, "given": given, "needs": needs})
+
+
+def require_representatives_on_record(congress_type: str | None, representatives: int | None) -> None:
+    """R-CONGRESS-TYPE: at a representative congress the representatives are those with a vote
+    (R-QUORUM, R-ANNUAL, R-REMOVAL count them), so an imported representative congress gives
+    their number."""
+    if congress_type == "representative_congress" and representatives is None:
+        raise RuleViolation(
+            "R-CONGRESS-TYPE",
+            "a representative congress (会员代表大会): give the number of its representatives",
+            {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type},
+        )
+
+
+def require_committee_count(names: list[str], size: int | None) -> None:
+    """R-COMMITTEE-SIZE: a committee given both by its members' names and by their number names
+    that many people."""
+    if names and size is not None and len(names) != size:
+        raise RuleViolation(
+            "R-COMMITTEE-SIZE",
+            f"the committee names {len(names)} people but its size is given as {size}",
+            {"rule": "R-COMMITTEE-SIZE", "names": len(names), "seats": size},
+        )
+
+
+def check_committee_on_record(members: int, seats: int, profile: RuleProfile) -> Evidence:
+    """R-COMMITTEE-SIZE for a committee in office, and R-FORM-25 for a single chair: one seat is a
+    union of fewer than 25 members electing one chair instead of a committee."""
+    if seats == 1:
+        return check_form_of_organisation(members, "chair", profile)
+    return check_committee_size(members, seats, profile)
+
+
+def require_officers_within_committee(officers: int, seats: int) -> None:
+    """R-ELECTED: the chair and vice-chairs come from the committee, so there are no more of them
+    than it has seats."""
+    if officers > seats:
+        raise RuleViolation(
+            "R-ELECTED",
+            f"{officers} chair and vice-chairs but the committee has {seats} seats: they come from it",
+            {"rule": "R-ELECTED", "officers": officers, "seats": seats},
         )

@@ -258,10 +258,12 @@ def annual_congress(held_on: date, previous_congress_on: date | None) -> Evidenc
 
 
 def require_chair_to_replace(org_id: str, founded: bool, chair: str | None, acting_chair: str | None) -> None:
-    """R-VACANCY: a vacancy is recorded for a founded union's chair in office."""
+    """R-VACANCY: a vacancy is recorded for a founded union's chair in office, or for one an
+    imported register did not name (no chair on record, nobody acting): only a chair already
+    vacant (an acting chair meanwhile) is refused."""
     if not founded:
         raise StepOutOfOrder("R-VACANCY", f"union {org_id} is not founded: it has no chair to replace", {})
-    if chair is None:
+    if chair is None and acting_chair is not None:
         raise StepOutOfOrder(
             "R-VACANCY",
             f"the chair of {org_id} is already vacant (acting chair: {acting_chair})",

@@ -152,9 +152,10 @@ def require_vetted_chair(chair: str, chair_candidates: set[str]) -> None:
         )
 
 
-def require_officers_from_committee(chair: str, vice_chairs: list[str], committee: list[str]) -> None:
-    """R-ELECTED: the chair and vice-chairs come from the committee the congress elected."""
-    outside = [p for p in [chair, *vice_chairs] if p not in committee]
+def require_officers_from_committee(chair: str | None, vice_chairs: list[str], committee: list[str]) -> None:
+    """R-ELECTED: the chair and vice-chairs come from the committee the congress elected (a chair
+    an imported register does not name is None)."""
+    outside = [p for p in [chair, *vice_chairs] if p is not None and p not in committee]
     if outside:
         raise RuleViolation(
             "R-ELECTED",
@@ -163,7 +164,7 @@ def require_officers_from_committee(chair: str, vice_chairs: list[str], committe
         )
 
 
-def require_distinct_officers(chair: str, vice_chairs: list[str]) -> None:
+def require_distinct_officers(chair: str | None, vice_chairs: list[str]) -> None:
     """R-ELECTED: each post is held by one person, and nobody holds two."""
     if chair in vice_chairs or len(set(vice_chairs)) != len(vice_chairs):
         raise RuleViolation("R-ELECTED", "the chair and each vice-chair must be different people", {})

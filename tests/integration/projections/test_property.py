@@ -1,7 +1,8 @@
 """Property: the read models kept live (the append listener, catch-up in pages of any size) equal
 the ones rebuilt from zero, on randomly generated histories (bench.synthetic: every
-procedure, with rejections, runoffs, late and backdated entries, extensions, vacancies, imports,
-joint unions naming the units they cover, dissolutions that withdraw what is under way)."""
+procedure, with rejections, runoffs, late and backdated entries, extensions, vacancies, imports
+with every fact a registry may give, or none, joint unions naming the units they cover,
+dissolutions that withdraw what is under way)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import projections
 from bench import synthetic
 from bench.synthetic import Item, Shape
 from events import EventStore, NewEvent
-from events.catalogue import CATALOGUE
+from events.catalogue import CATALOGUE, ExistingTermImported
 from projections import Projections
 from projections.models import alerts as alert_model
 
@@ -51,6 +52,11 @@ def _live(engine: sa.Engine, items: Sequence[Item], rng: random.Random, pages: t
 def test_rebuild_equals_live_on_a_history_of_thousands_of_unions(engine: sa.Engine) -> None:
     rng = random.Random(20261121)
     items = list(synthetic.generate(2500, seed=5, shape=SHAPE))
+    # Imports with each of the registry's facts, and without (issue 18: imported unions).
+    imports = [ev for *_, ev, _meta in items if isinstance(ev, ExistingTermImported)]
+    for fact in set(ExistingTermImported.model_fields) - {"org_id", "source", "evidence"}:
+        assert any(getattr(ev, fact) not in (None, []) for ev in imports), fact
+        assert fact.startswith("term_") or any(getattr(ev, fact) in (None, []) for ev in imports), fact
     _live(engine, items, rng, (200, 2000))
     runner = Projections(engine)
     report = runner.compare_with_rebuild()
