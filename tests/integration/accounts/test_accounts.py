@@ -201,3 +201,23 @@ def test_revoking_the_token_ends_a_session_opened_with_it(rt: Runtime, table: Se
 def test_a_password_session_ends_when_its_account_is_gone(rt: Runtime, table: SessionTable) -> None:
     opened = table.open("ghost", Grant("staff", "U1"))  # no account, no token
     assert table.find(opened.cookie) is None
+
+
+def test_a_wrong_password_and_an_unknown_person_take_about_as_long(rt: Runtime) -> None:
+    # An attacker timing the answers learns nothing of which ids exist: both cost one Argon2
+    # verification (the medians of a few tries stay within a factor of two of each other).
+    import statistics
+    import time
+
+    _add(rt)
+
+    def median(person: str) -> float:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            assert rt.accounts.check_password(person, "not the password") is None
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    known, unknown = median("p1"), median("nobody")
+    assert 0.5 < known / unknown < 2.0, (known, unknown)
