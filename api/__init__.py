@@ -1,6 +1,7 @@
 """The HTTP API (FastAPI) and the `unionflow` command line.
 
-The api layer owns one table (bearer tokens), created by its own Alembic branch (``api``):
+The api layer owns its tables (bearer tokens, accounts and their log, the sign-in throttle, web
+sessions: `api.tables`), created by its own Alembic branch (``api``):
 `register_migrations()` adds that branch to `events.migrate`, and every path that upgrades or checks
 the schema (`Runtime.upgrade`, readiness, `unionflow db upgrade`, `serve`) calls it first."""
 

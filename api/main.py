@@ -136,3 +136,15 @@ def create_app(runtime: Runtime) -> FastAPI:
         _add_routes(app, router)
     install_web_pages(app)  # the pages under /ui; "/" redirects there
     return app
+
+
+def served_app() -> FastAPI:
+    """The app each worker process of `unionflow serve --workers N` builds for itself (uvicorn's
+    factory, `api.main:served_app`): its own runtime on the database of the settings
+    ($UNIONFLOW_DATABASE_URL, which `serve` sets). The workers share nothing but the database, which
+    holds everything they must agree on: the log, the read models, tokens, accounts, sessions and
+    the sign-in throttle."""
+    from api.logs import configure_logging
+
+    configure_logging()
+    return create_app(Runtime.open())

@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from api import register_migrations
+from api.accounts import AccountStore
 from api.settings import Settings, database_url
+from api.throttle import Throttle
 from api.tokens import TokenStore
 from events import EventRegistry, EventStore, make_engine
 from events import migrate as migrations
@@ -58,6 +60,8 @@ class Runtime:
     store: EventStore
     service: WorkflowService
     tokens: TokenStore
+    accounts: AccountStore
+    throttle: Throttle
 
     @classmethod
     def open(cls, url: str | None = None, *, clock: Clock = system_clock) -> Runtime:
@@ -65,6 +69,7 @@ class Runtime:
         store = EventStore(engine, build_registry())
         # Read-your-writes: the read models are updated inside each command's own transaction.
         read_models = Projections(engine)
+        tokens = TokenStore(engine)
         return cls(
             engine=engine,
             store=store,
@@ -75,11 +80,14 @@ class Runtime:
                 listener=read_models.listener,
                 regions=RegionsFromRegister(engine),
             ),
-            tokens=TokenStore(engine),
+            tokens=tokens,
+            accounts=AccountStore(engine, tokens),
+            throttle=Throttle(engine),
         )
 
     def upgrade(self) -> list[str]:
-        """Every branch to its head: the event store's, the read models' and the api's (tokens)."""
+        """Every branch to its head: the event store's, the read models' and the api's (tokens,
+        accounts, sessions)."""
         register_migrations()
         register_projection_migrations()
         return migrations.upgrade(self.engine)

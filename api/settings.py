@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///unionflow.db"
@@ -18,6 +19,12 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     # Local rule profiles (a city's or province's *.json) beside the shipped national default.
     profiles_dir: Path | None = None
+    # Web sessions end after this long without a request, and this long after signing in at most.
+    session_idle_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # The session cookie's Secure flag: unset, it follows the request's scheme (https: Secure);
+    # set it to true behind a TLS-terminating proxy that forwards plain http.
+    cookie_secure: bool | None = None
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -2,7 +2,12 @@
 organisation; shown once; stored only as the SHA-256 of the token (tokens are 256-bit random
 strings, so a plain hash is enough: there is nothing to brute-force); revocable; with an expiry.
 
-The table is the api layer's own (Alembic branch ``api``), never the event store's."""
+A token acts for a person; when that person has an account (`api.accounts`), the token is the
+account's: it is issued only for one of the account's roles, and a disabled account's tokens are
+refused (and revoked when it is disabled). A person without an account may still hold tokens (a
+script's own identity, the first administrator's bootstrap token).
+
+The table is the api layer's own (Alembic branch ``api``, `api.tables`), never the event store's."""
 
 from __future__ import annotations
 
@@ -16,26 +21,14 @@ from typing import Any, get_args
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from api.tables import accounts, api_tokens, metadata
 from workflow.authority import Actor, Role
+
+__all__ = ["api_tokens", "metadata"]
 
 TOKEN_PREFIX = "uf_"
 ROLES: tuple[str, ...] = get_args(Role)
 DEFAULT_DAYS = 90
-
-metadata = sa.MetaData()
-api_tokens = sa.Table(
-    "api_tokens",
-    metadata,
-    sa.Column("token_id", sa.String(40), primary_key=True),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("person_id", sa.String(200), nullable=False),
-    sa.Column("role", sa.String(20), nullable=False),
-    sa.Column("org_id", sa.String(120), nullable=False),
-    sa.Column("issued_at", sa.DateTime(timezone=False), nullable=False),
-    sa.Column("expires_at", sa.DateTime(timezone=False), nullable=False),
-    sa.Column("revoked_at", sa.DateTime(timezone=False), nullable=True),
-    sa.Column("note", sa.String(200), nullable=False, server_default=""),
-)
 
 
 def utcnow() -> dt.datetime:
@@ -129,10 +122,27 @@ class TokenStore:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == hash_token(token))).first()
-        if row is None:
-            return None
-        info = token_info(row._mapping)
-        return info if info.status(self.now()) == "active" else None
+            if row is None:
+                return None
+            info = token_info(row._mapping)
+            if info.status(self.now()) != "active" or account_disabled(conn, info.person_id):
+                return None
+        return info
+
+    def revoke_person(self, conn: sa.Connection, person_id: str) -> int:
+        """Revoke every live token of `person_id` (their account was disabled); how many."""
+        done = conn.execute(
+            api_tokens.update()
+            .where(api_tokens.c.person_id == person_id, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=self.now())
+        )
+        return done.rowcount or 0
+
+
+def account_disabled(conn: sa.Connection, person_id: str) -> bool:
+    """True when `person_id` has an account and it is disabled (no account: a token's own person)."""
+    status = conn.execute(sa.select(accounts.c.status).where(accounts.c.person_id == person_id)).scalar()
+    return status is not None and status != "active"
 
 
 def token_info(m: Any) -> TokenInfo:

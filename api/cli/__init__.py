@@ -10,6 +10,7 @@ The commands live by area; this module lists them, in the order `unionflow --hel
 | `demo`             | `demo` (the dataset itself is `api.demo`)                 |
 | `imports_exports`  | `import`, `export`, `verify --bundle`                     |
 | `tokens`           | `token issue`, `token list`, `token revoke`               |
+| `users`            | `user add`, `user list`, `user disable`, `user set-password` |
 | `organisations`    | `org register-root`                                       |
 | `regions`          | `region profile`, `region targets`, `region show`         |
 | `common`           | `--database-url`, failing, opening the runtime, options   |
@@ -30,6 +31,7 @@ from api.cli.maintenance import rebuild_outdated
 from api.cli.organisations import org_app
 from api.cli.regions import region_app
 from api.cli.tokens import token_app
+from api.cli.users import user_app
 from api.importer.columns import columns_help
 from events import EventStoreError
 
@@ -44,6 +46,7 @@ app = typer.Typer(
 )
 app.add_typer(db.db_app, name="db")
 app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
 app.add_typer(org_app, name="org")
 app.add_typer(region_app, name="region")
 app.command()(db.serve)

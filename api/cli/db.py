@@ -22,9 +22,20 @@ def db_upgrade(database_url: DatabaseUrl = None) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes (each with its own connections; sessions, tokens and the sign-in "
+            "throttle live in the database, so any worker serves any request).",
+        ),
+    ] = 1,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Run the HTTP server. An empty database is upgraded first."""
+    import os
+
     import uvicorn
 
     from api.cli.maintenance import rebuild_outdated
@@ -37,4 +48,11 @@ def serve(
         typer.echo(f"database upgraded to {', '.join(revs)}")
     rebuild_outdated(rt)
     configure_logging()
-    uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+        return
+    # Each worker is a new process that builds its own app (uvicorn needs an import string): the
+    # database reaches it through the environment, as the settings read it.
+    os.environ["UNIONFLOW_DATABASE_URL"] = rt.engine.url.render_as_string(hide_password=False)
+    rt.engine.dispose()
+    uvicorn.run("api.main:served_app", factory=True, workers=workers, host=host, port=port, log_level="info")

@@ -1,5 +1,5 @@
 """`unionflow demo`: load the demo dataset (`api.demo`) into an empty database, then show what was
-loaded and print one token per role to try it with."""
+loaded and print one account (with its password) and token per role to try it with."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ def demo(
     """Load a demo into an EMPTY database: 大连市总工会 with its districts and streets and a few hundred
     grassroots unions in every situation (foundings at every step, terms in force, due, overdue,
     extended or renewed early, re-elections under way, vacant chairs, rejected filings filed again),
-    every step sent through the workflow as the person whose step it is. Then issues one token per
-    role and prints them with what each can do."""
+    every step sent through the workflow as the person whose step it is. Then opens one account per
+    role (with a password, for the web pages) and issues its token, and prints them with what each
+    can do."""
     from api import demo as demo_data
 
     if unions < demo_data.MIN_UNIONS:
@@ -124,18 +125,23 @@ def _show_tokens(rt: Runtime, builder: DemoBuilder, base_url: str) -> None:
 
     paths = {getattr(route, "path", "") for route in create_app(rt).routes}
     tokens = issue_tokens(rt, builder, base_url, paths)
-    typer.echo("\nTokens (shown once; only their hashes are stored; valid 90 days):\n")
+    typer.echo(
+        "\nAccounts and tokens (shown once; only their hashes are stored; tokens valid 90 days). "
+        f"Sign in on the web at {base_url}/ui/ with a person id and its password; use the token with the API:\n"
+    )
     for t in tokens:
         typer.secho(f"{t.role} — {t.person_id} for {t.org_id} {t.org_name}", bold=True)
         typer.echo(f"  can:   {t.can}")
+        typer.echo(f"  web:   person id {t.person_id}  password {t.password}")
         typer.echo(f"  token: {t.token}")
         for url in t.try_urls:
             typer.echo(f"  try:   curl -H 'Authorization: Bearer {t.token}' '{url}'")
         typer.echo("")
     street = next((t.org_id for t in tokens if t.role == "approver"), "DL-ZS-01")
-    typer.secho(f"Web pages: open {base_url}/ui/ and sign in with one of the tokens above.", bold=True)
+    typer.secho(f"Web pages: open {base_url}/ui/ and sign in with a person id and password above.", bold=True)
     typer.echo(
-        "Issue more with `unionflow token issue --person ID --role ROLE --org ORG`; the API's documentation "
+        "Open more accounts with `unionflow user add ID --name NAME --role ROLE:ORG`, issue more tokens with "
+        "`unionflow token issue --person ID --role ROLE --org ORG`; the API's documentation "
         f"is at {base_url}/docs. Try the command line too: `unionflow alerts --org DL-ZS`, "
         f"`unionflow status {tokens[0].org_id}`, `unionflow inbox --org {street}`."
     )

@@ -34,7 +34,9 @@ def token_issue(
     ] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Issue a bearer token and print it once (only its hash is stored)."""
+    """Issue a bearer token and print it once (only its hash is stored). For a person with an account
+    (`unionflow user add`), the token is the account's: one of its roles, refused once it is
+    disabled; a person without one (a script's own identity) may hold tokens too."""
     from api.tokens import ROLES
 
     if role not in ROLES:
@@ -47,6 +49,12 @@ def token_issue(
             raise fail("--bootstrap issues an admin token only")
         if rt.store.last_position() > 0:
             raise fail("--bootstrap is for a fresh system: the event log is not empty")
+    account = rt.accounts.get(person)
+    if account is not None and not account.active:
+        raise fail(f"the account {person} is disabled")
+    if account is not None and f"{role}:{org}" not in map(str, account.grants):
+        held = ", ".join(map(str, account.grants))
+        raise fail(f"--role/--org: the account {person} holds {held}, not {role}:{org}")
     issued = rt.tokens.issue(person, role, org, days=days, note=note)
     info = issued.info
     typer.echo(issued.token)

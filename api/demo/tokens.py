@@ -1,8 +1,10 @@
-"""After loading: one token per role for people of the demo, each with what it can do and URLs to
-try it on (only those the app serves)."""
+"""After loading: one account per role for people of the demo, with a password to sign in to the
+web pages, and one token per role for the API, each with what it can do and URLs to try it on
+(only those the app serves)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,6 +26,7 @@ class DemoToken:
     token_id: str
     can: str
     try_urls: list[str]
+    password: str = ""  # the account's, for the web pages (shown once, only its hash is stored)
 
 
 # (person, role, organisation, what the token can do, (route template, URL) pairs to try) -> the
@@ -45,9 +48,24 @@ def issue_tokens(rt: Runtime, builder: DemoBuilder, base_url: str, paths: set[st
         return record.name if record is not None else org_id
 
     def issue(person_id: str, role: str, org_id: str, can: str, *candidates: tuple[str, str]) -> DemoToken:
+        from api.accounts import Grant
+
+        password = secrets.token_urlsafe(12)
+        if rt.accounts.get(person_id) is None:
+            rt.accounts.add(person_id, person_id, [Grant(role, org_id)], password, by="unionflow demo")
+        else:
+            rt.accounts.set_password(person_id, password, by="unionflow demo")
         issued = rt.tokens.issue(person_id, role, org_id, days=90, note="unionflow demo")
         return DemoToken(
-            role, person_id, org_id, name(org_id), issued.token, issued.info.token_id, can, urls(*candidates)
+            role,
+            person_id,
+            org_id,
+            name(org_id),
+            issued.token,
+            issued.info.token_id,
+            can,
+            urls(*candidates),
+            password,
         )
 
     staff = _staff_token(rt, builder, issue)

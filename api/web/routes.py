@@ -1,6 +1,6 @@
 """The web pages' wiring: the pages' routers (one per area, in `api.web.pages`) as one router
-under /ui, their static files, the sign-in session table, and the pages' answers to a missing
-session (a redirect to sign in) and to what is not there (a 404 page)."""
+under /ui, their static files, the sessions (kept in the database, `sessions.SessionTable`), and
+the pages' answers to a missing session (a redirect to sign in) and to what is not there (a 404 page)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,23 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.runtime import Runtime
+from api.settings import Settings
 from api.web import sessions
 from api.web.access import PageNotFound, SignInRequired, safe_next, session_table
-from api.web.pages import alerts, audit, dashboard, inbox, procedures, session, unions
+from api.web.pages import accounts, alerts, audit, dashboard, inbox, procedures, session, unions
 from api.web.rendering import HERE, message, redirect
 
 router = APIRouter()
-for _area in (dashboard, session, alerts, unions, procedures, inbox, audit):
+for _area in (dashboard, session, alerts, unions, procedures, inbox, audit, accounts):
     router.include_router(_area.router)
 
 
 def install(app: FastAPI) -> None:
     """Mount the pages, their static files and their error pages on `app`."""
     runtime: Runtime = app.state.runtime
-    app.state.web_sessions = sessions.SessionTable(runtime.engine)
+    settings = Settings()
+    app.state.web_sessions = sessions.SessionTable.from_settings(runtime.engine, runtime.accounts, settings)
+    app.state.cookie_secure = settings.cookie_secure
     app.mount("/ui/static", StaticFiles(directory=str(HERE / "static")), name="ui-static")
     app.include_router(router)
 

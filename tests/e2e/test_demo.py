@@ -194,6 +194,21 @@ def check_tokens(rt: Runtime, out: str) -> None:
                     headers=headers,
                 )
                 assert refused.status_code == 403
+            check_web_sign_in(client, person, role, org, body)
+
+
+def check_web_sign_in(client: TestClient, person: str, role: str, org: str, body: str) -> None:
+    """The person id and password printed sign in on the web, in the role printed."""
+    password = re.search(rf"web:   person id {re.escape(person)}  password (\S+)", body)
+    assert password is not None, body
+    client.cookies.clear()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/ui/sign-in").text)
+    assert csrf is not None
+    form = {"person_id": person, "password": password.group(1), "csrf": csrf.group(1), "next": "/ui/"}
+    assert client.post("/ui/sign-in", data=form, follow_redirects=False).status_code == 303
+    page = client.get("/ui/")
+    assert page.status_code == 200 and f"<strong>{person}</strong>" in page.text and org in page.text, role
+    client.cookies.clear()
 
 
 def test_the_same_seed_gives_the_same_log(tmp_path: Path) -> None:

@@ -1,0 +1,67 @@
+"""Real `unionflow serve` processes on loopback ports, for the tests that need several workers or
+a restart: started as the operator starts them, ready when uvicorn says it is listening (read
+from its log, no sleeping and hoping), stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# Each worker process says so once it is listening (with --workers, uvicorn's supervisor says it
+# is "running" before any worker has started).
+READY = "Application startup complete"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(url: str, *extra: str, workers: int = 1, timeout: float = 120) -> Iterator[str]:
+    """The base URL of `unionflow serve` on `url` (with `extra` options) once its `workers` are
+    listening; stopped after the block."""
+    port = free_port()
+    env = os.environ | {"UNIONFLOW_DATABASE_URL": url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers), *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+    try:
+        while True:
+            line = lines.get(timeout=timeout)
+            if line is None:
+                raise AssertionError("unionflow serve ended before listening:\n" + "".join(seen))
+            seen.append(line)
+            if sum(READY in seen_line for seen_line in seen) == workers:
+                break
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
