@@ -3,7 +3,6 @@ settings of a region), on SQLite and PostgreSQL through the ASGI test client (no
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -18,18 +17,6 @@ def site(db_url: str) -> Iterator[Api]:
     yield from make_api(db_url)
 
 
-def _sign_in(api: Api, role: str, org: str) -> None:
-    api.client.cookies.clear()
-    page = api.client.get("/ui/sign-in")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    token = api.rt.tokens.issue(f"{role}-{org}", role, org, days=30).token
-    signed = api.client.post(
-        "/ui/sign-in", data={"token": token, "csrf": csrf.group(1), "next": "/ui/"}, follow_redirects=False
-    )
-    assert signed.status_code == 303, signed.text
-
-
 def test_the_dashboard_and_the_audit_show_each_figure_beside_its_target(site: Api) -> None:
     """WH sets a 91 % founding rate; JA's dashboard (U1 registered, its founding under way: 0 of 1
     unit founded) draws the target's mark on the bar and says it is not met."""
@@ -37,11 +24,11 @@ def test_the_dashboard_and_the_audit_show_each_figure_beside_its_target(site: Ap
     site.rt.service.execute(
         c.SetCoverageTargets(union_id=CITY, targets={"founding_rate": 0.91}, occurred_on=TREE_ON), admin()
     )
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     page = site.client.get("/ui/").text
     assert 'class="bar-target"' in page and "0.0% / ≥ 91.0%" in page
     assert "建会率: 0.0% (0/1), 目标 ≥ 91.0%, 未达标." in page
     assert page.count('class="bar-target"') == 1  # the other figures have no target
-    _sign_in(site, "auditor", COUNTY)
+    site.web_sign_in("auditor", COUNTY)
     audit = site.client.get("/ui/audit?org=JA&scope=subtree&as_of=2025-01-01").text
     assert "0.0% / ≥ 91.0%" in audit

@@ -21,22 +21,10 @@ def site(db_url: str) -> Iterator[Api]:
     yield from make_api(db_url)
 
 
-def _sign_in(api: Api, role: str, org: str) -> None:
-    api.client.cookies.clear()
-    page = api.client.get("/ui/sign-in")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    token = api.rt.tokens.issue(f"{role}-{org}", role, org, days=30).token
-    signed = api.client.post(
-        "/ui/sign-in", data={"token": token, "csrf": csrf.group(1), "next": "/ui/"}, follow_redirects=False
-    )
-    assert signed.status_code == 303, signed.text
-
-
 def test_every_page_reads_on_both_databases(site: Api) -> None:
     pid = open_founding(site)
     drive(site, pid)
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     for path in (
         "/ui/",
         "/ui/alerts",
@@ -50,7 +38,7 @@ def test_every_page_reads_on_both_databases(site: Api) -> None:
         assert '<html lang="zh-CN">' in page.text
         assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
         assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
-    _sign_in(site, "auditor", COUNTY)
+    site.web_sign_in("auditor", COUNTY)
     for path in ("/ui/audit?org=U1&as_of=2019-02-01&verify=1", "/ui/audit?org=JA&scope=subtree&as_of=2025-01-01"):
         page = site.client.get(path)
         assert page.status_code == 200, (path, page.text[:500])
@@ -70,7 +58,7 @@ def test_worst_alerts_come_first_within_the_subtree(site: Api) -> None:
 def test_a_step_posted_from_a_form_is_taken_on_both_databases(site: Api) -> None:
     pid = open_founding(site)
     drive(site, pid, 1)  # the preparatory group approved
-    _sign_in(site, "staff", "U1")
+    site.web_sign_in("staff", "U1")
     page = site.client.get(f"/ui/procedures/{pid}")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
     version = re.search(r'name="expected_version" value="(\d+)"', page.text)
@@ -100,7 +88,7 @@ def test_an_approval_posted_by_the_grandparents_approver_is_refused_as_the_api_r
     before = site.rt.service.load("U1").procedures[pid]
 
     def approve_as(org: str) -> httpx.Response:
-        _sign_in(site, "approver", org)
+        site.web_sign_in("approver", org)
         # The city's approver is offered no decision here: post what the county's would.
         csrf = re.search(r'name="csrf" value="([^"]+)"', site.client.get(f"/ui/procedures/{pid}").text)
         assert csrf
@@ -138,7 +126,7 @@ def test_sign_in_only_sends_people_back_into_the_pages(given: str | None, kept: 
 
 def test_what_people_typed_is_escaped_and_lists_refuse_a_bad_cursor(site: Api) -> None:
     register_union(site.rt, "U9", "<script>alert(1)</script>")
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     page = site.client.get("/ui/unions/U9")
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
@@ -153,7 +141,7 @@ def test_what_people_typed_is_escaped_and_lists_refuse_a_bad_cursor(site: Api) -
 
 def test_what_a_filing_is_reads_in_the_page_language(site: Api) -> None:
     open_founding(site)  # the founding request waits on JA
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     chinese = site.client.get("/ui/inbox").text
     assert "建会申请和筹备组（R-PREP-GROUP）" in chinese and "founding request and preparatory group" not in chinese
     site.client.cookies.set("uf_lang", "en")
@@ -171,7 +159,7 @@ def test_the_vacancy_form_leaves_an_empty_removal_vote_out(
     """The removal vote is an optional group: left empty, the vacancy is recorded without one;
     filled in, R-REMOVAL checks it and the event keeps it."""
     drive(site, open_founding(site))
-    _sign_in(site, "staff", "U1")
+    site.web_sign_in("staff", "U1")
     page = site.client.get("/ui/unions/U1/open/by_election")
     assert page.status_code == 200 and 'name="removal.total"' in page.text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
@@ -198,11 +186,11 @@ def _form_of(page: str) -> dict[str, str]:
 
 def test_only_the_unions_own_staff_are_offered_its_records(site: Api) -> None:
     drive(site, open_founding(site))
-    _sign_in(site, "staff", "U1")
+    site.web_sign_in("staff", "U1")
     page = site.client.get("/ui/unions/U1").text
     links = re.findall(r'href="/ui/unions/U1/record/([a-z-]+)"', page)
     assert links == ["facts", "congresses", "vice-chair-removals"]
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     assert "/record/" not in site.client.get("/ui/unions/U1").text
     # A page reached anyway posts to the workflow, which checks authority again.
     form = _form_of(site.client.get("/ui/unions/U1/record/congresses").text)
@@ -215,7 +203,7 @@ def test_the_yearly_congress_is_recorded_from_the_union_page(site: Api) -> None:
     with a vote as those due; 53 present is refused and nothing is written, 54 (exactly 2/3) is
     recorded and the union's page shows it at once."""
     drive(site, open_founding(site))
-    _sign_in(site, "staff", "U1")
+    site.web_sign_in("staff", "U1")
     form = _form_of(site.client.get("/ui/unions/U1/record/congresses").text)
     assert form["due"] == "80" and form["occurred_on"] == TODAY.isoformat()
     version = site.rt.store.stream_version("org-U1")
@@ -238,7 +226,7 @@ def test_a_vice_chairs_removal_is_recorded_from_the_union_page(site: Api) -> Non
     """R-REMOVAL: more than half of all 80 members; 40 is refused, 41 removes 钱, whom the form
     offered as the one vice-chair in office."""
     drive(site, open_founding(site))
-    _sign_in(site, "staff", "U1")
+    site.web_sign_in("staff", "U1")
     page = site.client.get("/ui/unions/U1/record/vice-chair-removals").text
     assert re.findall(r'<option value="([^"]+)"', page) == ["钱"]
     form = _form_of(page) | {"vice_chair": "钱", "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
@@ -261,7 +249,7 @@ def test_the_units_facts_are_updated_from_the_union_page(site: Api) -> None:
     """The form starts from the facts on record; UNIT-COUNTS refuses more female members than
     members, naming the rule, and a consistent update shows on the page."""
     drive(site, open_founding(site))  # the founding recorded 80 members of 120 employees
-    _sign_in(site, "staff", "U1")
+    site.web_sign_in("staff", "U1")
     form = _form_of(site.client.get("/ui/unions/U1/record/facts").text)
     assert form["unit.members"] == "80" and form["unit.employees"] == "120"
     refused = site.client.post("/ui/unions/U1/record/facts", data=form | {"unit.female_members": "81"})
@@ -297,11 +285,11 @@ def test_staff_are_sent_from_a_no_annual_congress_alert_to_the_form_that_records
     """A-NO-ANNUAL-CONGRESS (R-ANNUAL): only the union's own staff get the link, and only for
     today's alerts (an alert on another date is history)."""
     drive(site, open_founding(site))  # founded in 2019; by TODAY years without a congress
-    _sign_in(site, "staff", "U1")
+    site.web_sign_in("staff", "U1")
     assert _acts(site.client.get("/ui/").text) == [("/ui/unions/U1/record/congresses", "登记年度会员（代表）大会")]
     assert "A-NO-ANNUAL-CONGRESS" in site.client.get("/ui/alerts?on=2021-06-01").text
     assert _acts(site.client.get("/ui/alerts?on=2021-06-01").text) == []
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     assert "A-NO-ANNUAL-CONGRESS" in site.client.get("/ui/").text
     assert _acts(site.client.get("/ui/").text) == []
 
@@ -312,10 +300,10 @@ def test_approvers_are_sent_from_an_approval_pending_alert_to_their_inbox(site: 
     too, do not."""
     pid = open_founding(site)
     pending = "/ui/alerts?kind=A-APPROVAL-PENDING&org=" + COUNTY
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     page = site.client.get(pending).text
     assert pid in page and _acts(page) == [("/ui/inbox", "待批事项")]
     for role, org in (("staff", "U1"), ("approver", CITY)):
-        _sign_in(site, role, org)
+        site.web_sign_in(role, org)
         page = site.client.get(pending.replace(COUNTY, org)).text
         assert pid in page and _acts(page) == []

@@ -4,6 +4,7 @@ HTTP client on `create_app`, and tokens issued as an administrator would."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,18 @@ class Api:
 
     def version(self, org: str) -> int:
         return self.rt.service.load(org).version
+
+    def web_sign_in(self, role: str, org: str) -> None:
+        """A web session for `role` of `org` in the client's cookies (signed in with a fresh token)."""
+        self.client.cookies.clear()
+        page = self.client.get("/ui/sign-in")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf is not None
+        token = self.rt.tokens.issue(f"{role}-{org}", role, org, days=30).token
+        signed = self.client.post(
+            "/ui/sign-in", data={"token": token, "csrf": csrf.group(1), "next": "/ui/"}, follow_redirects=False
+        )
+        assert signed.status_code == 303, signed.text
 
 
 def tree_runtime(url: str, u1_name: str = "U1 工会") -> Runtime:

@@ -139,24 +139,11 @@ def test_coverage_gives_each_figure_by_its_stable_key(any_api: Api) -> None:
 # --------------------------------------------------------------------------- the union's page
 
 
-def _sign_in(api: Api, role: str, org: str) -> None:
-    """A web session for `role` of `org`."""
-    api.client.cookies.clear()
-    page = api.client.get("/ui/sign-in")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    token = api.rt.tokens.issue(f"{role}-{org}", role, org, days=30).token
-    signed = api.client.post(
-        "/ui/sign-in", data={"token": token, "csrf": csrf.group(1), "next": "/ui/"}, follow_redirects=False
-    )
-    assert signed.status_code == 303, signed.text
-
-
 def test_the_union_page_says_dissolved_on_its_date_and_offers_nothing(any_api: Api) -> None:
     api = any_api
     drive(api, open_founding(api))
     pid = dissolve(api)
-    _sign_in(api, "staff", "U1")
+    api.web_sign_in("staff", "U1")
     assert "/ui/unions/U1/open/" in api.client.get("/ui/unions/U1").text
     api.step(pid, "approve", {"document_no": "江工发〔2024〕9号", "occurred_on": "2024-06-01"}, api.approver())
     page = api.client.get("/ui/unions/U1")
@@ -170,7 +157,7 @@ def test_a_joint_unions_page_lists_its_units_and_takes_one_from_its_form(any_api
     api = any_api
     body = {"org_id": "J1", "name": "联合工会", "level": "joint", "parent_id": "JA", "unit": small_unit(20)}
     assert api.post("/organisations", body | {"occurred_on": "2018-01-01"}, api.auth("admin", "JA")).status_code == 201
-    _sign_in(api, "staff", "J1")
+    api.web_sign_in("staff", "J1")
     form = api.client.get("/ui/unions/J1/record/covered-units")
     assert form.status_code == 200 and 'name="unit.employees"' in form.text
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
