@@ -1,6 +1,7 @@
 """What every command of the `unionflow` command line shares: the `--database-url` option, how a
 command fails (one red line on stderr and an exit code: 2 for a usage error, 1 otherwise), how it
-opens the runtime, and how it reads dates, times, formats and organisations given as options."""
+opens the runtime, how it runs a command as an administrator, and how it reads dates, times,
+formats and organisations given as options."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from api.runtime import Runtime
+    from workflow import commands as c
+    from workflow.service import CommandResult
 
 DatabaseUrl = Annotated[
     str | None,
@@ -58,6 +61,25 @@ def ready_runtime(url: str | None) -> Runtime:
     if rt.pending():
         raise fail("the database schema is not current: run `unionflow db upgrade`")
     return rt
+
+
+def execute_as_admin(
+    rt: Runtime, cmd: type[c.Command], fields: dict[str, Any], person: str, admin_of: str
+) -> CommandResult:
+    """Run `cmd` built from `fields` (occurred_on: today when not given) as `person`, administrator
+    of `admin_of`; a field the command refuses is a usage error (2), a rule it breaks an error (1)."""
+    from pydantic import ValidationError
+
+    from workflow.authority import Actor
+    from workflow.errors import DomainError
+
+    try:
+        command = cmd.model_validate(fields | {"occurred_on": fields.get("occurred_on") or rt.service.clock()})
+        return rt.service.execute(command, Actor(person_id=person, role="admin", org_id=admin_of))
+    except ValidationError as exc:
+        raise fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2) from exc
+    except DomainError as exc:
+        raise fail(str(exc)) from exc
 
 
 def date_option(option: str, value: str | None) -> dt.date | None:

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from api import output
-from api.cli.common import DatabaseUrl, RecordFormatOption, fail, format_option, org_option, ready_runtime
+from api.cli.common import (
+    DatabaseUrl,
+    RecordFormatOption,
+    execute_as_admin,
+    fail,
+    format_option,
+    org_option,
+    ready_runtime,
+)
 
 if TYPE_CHECKING:
     from api.runtime import Runtime
@@ -28,18 +36,7 @@ On = Annotated[str | None, typer.Option(help="Business date (YYYY-MM-DD); defaul
 
 
 def _execute(rt: Runtime, cmd: type[c.Command], fields: dict[str, Any], person: str, admin_of: str) -> None:
-    from pydantic import ValidationError
-
-    from workflow.authority import Actor
-    from workflow.errors import DomainError
-
-    try:
-        command = cmd.model_validate(fields | {"occurred_on": fields.get("occurred_on") or rt.service.clock()})
-        result = rt.service.execute(command, Actor(person_id=person, role="admin", org_id=admin_of))
-    except ValidationError as exc:
-        raise fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2) from exc
-    except DomainError as exc:
-        raise fail(str(exc)) from exc
+    result = execute_as_admin(rt, cmd, fields, person, admin_of)
     typer.echo(f"{result.events[0].event_type} on {result.union_id} (version {result.version})")
 
 
