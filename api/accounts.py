@@ -151,28 +151,18 @@ class AccountStore:
         """A new password; the account's web sessions end. False when there is no such account."""
         hashed = _hashed(password)
         with writing(self.engine) as conn:
-            done = conn.execute(
-                accounts.update()
-                .where(accounts.c.person_id == person_id)
-                .values(password_hash=hashed, updated_at=self.now())
-            )
-            if not done.rowcount:
+            ended = self._change(conn, person_id, password_hash=hashed)
+            if ended is None:
                 return False
-            ended = end_sessions(conn, person_id)
             self._log(conn, person_id, "password_set", by, f"sessions ended: {ended}")
         return True
 
     def disable(self, person_id: str, *, by: str) -> bool:
         """Disable the account: its sessions end and its tokens are revoked. False: no such account."""
         with writing(self.engine) as conn:
-            done = conn.execute(
-                accounts.update()
-                .where(accounts.c.person_id == person_id)
-                .values(status=DISABLED, updated_at=self.now())
-            )
-            if not done.rowcount:
+            ended = self._change(conn, person_id, status=DISABLED)
+            if ended is None:
                 return False
-            ended = end_sessions(conn, person_id)
             revoked = self.tokens.revoke_person(conn, person_id)
             self._log(conn, person_id, "disabled", by, f"sessions ended: {ended}; tokens revoked: {revoked}")
         return True
@@ -185,6 +175,14 @@ class AccountStore:
                 .where(accounts.c.person_id == person_id)
                 .values(password_hash=passwords.HASHER.hash(password))
             )
+
+    def _change(self, conn: Connection, person_id: str, **values: object) -> int | None:
+        """Set `values` on the account and end its web sessions: how many ended, None when there is
+        no such account."""
+        done = conn.execute(
+            accounts.update().where(accounts.c.person_id == person_id).values(**values, updated_at=self.now())
+        )
+        return end_sessions(conn, person_id) if done.rowcount else None
 
     def _log(self, conn: Connection, person_id: str, action: str, by: str, detail: str) -> None:
         conn.execute(
