@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import is_readable
 from api.web import sessions
-from api.web.rendering import message, runtime_of
+from api.web.rendering import runtime_of
 from workflow.authority import Actor
 
 _SAFE_NEXT = re.compile(r"^/ui(/[A-Za-z0-9._~:@!$&'()*+,;=%/-]*)?(\?[A-Za-z0-9._~:@!$&'()*+,;=%/?-]*)?$")
@@ -24,6 +24,14 @@ class SignInRequired(Exception):
 
 class PageNotFound(Exception):
     """Not there, or outside the person's subtree (the two are not told apart)."""
+
+
+class FormRefused(Exception):
+    """A form posted without this session's CSRF token: the page answers 403 and nothing is done."""
+
+    def __init__(self, user: sessions.SignedIn) -> None:
+        super().__init__("CSRF check failed")
+        self.user = user
 
 
 def session_table(request: Request) -> sessions.SessionTable:
@@ -58,11 +66,11 @@ def readable(request: Request, actor: Actor, org_id: str) -> None:
         raise PageNotFound()
 
 
-async def posted(request: Request) -> tuple[sessions.SignedIn, dict[str, str]] | Response:
-    """The signed-in person and the posted form, after the CSRF check (a 403 page if it fails)."""
+async def posted(request: Request) -> tuple[sessions.SignedIn, dict[str, str]]:
+    """The signed-in person and the posted form, after the CSRF check (`FormRefused` if it fails)."""
     user = await run_in_threadpool(signed_in, request)
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     if not sessions.csrf_matches(user.session.csrf, form.get("csrf")):
-        return message(request, "error", message_key="csrf.bad", status=403, user=user)
+        raise FormRefused(user)
     return user, form

@@ -1,6 +1,7 @@
 """The web pages' wiring: the pages' routers (one per area, in `api.web.pages`) as one router
 under /ui, their static files, the sessions (kept in the database, `sessions.SessionTable`), and
-the pages' answers to a missing session (a redirect to sign in) and to what is not there (a 404 page)."""
+the pages' answers to a missing session (a redirect to sign in), to what is not there (a 404 page)
+and to a form that fails the CSRF check (a 403 page)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from api.runtime import Runtime
 from api.settings import Settings
 from api.web import sessions
-from api.web.access import PageNotFound, SignInRequired, safe_next, session_table
+from api.web.access import FormRefused, PageNotFound, SignInRequired, safe_next, session_table
 from api.web.pages import accounts, alerts, audit, dashboard, inbox, procedures, session, unions
 from api.web.rendering import HERE, message, redirect
 
@@ -46,8 +47,13 @@ def install(app: FastAPI) -> None:
         user = session_table(request).find(request.cookies.get(sessions.SESSION_COOKIE))
         return message(request, "not_found", message_key="not_found.detail", status=404, user=user)
 
+    async def on_form_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FormRefused)
+        return message(request, "error", message_key="csrf.bad", status=403, user=exc.user)
+
     app.add_exception_handler(SignInRequired, on_sign_in_required)
     app.add_exception_handler(PageNotFound, on_not_found)
+    app.add_exception_handler(FormRefused, on_form_refused)
 
 
 __all__ = ["install", "router"]

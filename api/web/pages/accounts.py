@@ -73,10 +73,7 @@ def _add(rt: Runtime, admin: Actor, form: dict[str, str]) -> str:
 
 @router.post("/accounts", response_class=HTMLResponse)
 async def add_account(request: Request) -> Response:
-    got = await posted(request)
-    if isinstance(got, Response):
-        return got
-    user, form = got
+    user, form = await posted(request)
     error = await run_in_threadpool(_add, runtime_of(request), _admin(user), form)
     if error:
         shown = {k: v for k, v in form.items() if k in ("person_id", "name", "role", "org_id")}
@@ -93,10 +90,7 @@ def _account_of(rt: Runtime, admin: Actor, person_id: str) -> Account:
 
 @router.post("/accounts/{person_id}/disable", response_class=HTMLResponse)
 async def disable_account(request: Request, person_id: str) -> Response:
-    got = await posted(request)
-    if isinstance(got, Response):
-        return got
-    user, _ = got
+    user, _ = await posted(request)
     rt, admin = runtime_of(request), _admin(user)
     await run_in_threadpool(_account_of, rt, admin, person_id)
     await run_in_threadpool(rt.accounts.disable, person_id, by=admin.person_id)
@@ -105,10 +99,7 @@ async def disable_account(request: Request, person_id: str) -> Response:
 
 @router.post("/accounts/{person_id}/password", response_class=HTMLResponse)
 async def set_password(request: Request, person_id: str) -> Response:
-    got = await posted(request)
-    if isinstance(got, Response):
-        return got
-    user, form = got
+    user, form = await posted(request)
     rt, admin = runtime_of(request), _admin(user)
     await run_in_threadpool(_account_of, rt, admin, person_id)
     try:

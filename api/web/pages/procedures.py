@@ -143,10 +143,7 @@ def procedure_page(request: Request, user: SignedInUser, procedure_id: str, done
 
 @router.post("/procedures/{procedure_id}/steps/{step}", response_class=HTMLResponse)
 async def take_step(request: Request, procedure_id: str, step: str) -> Response:
-    answer = await posted(request)
-    if isinstance(answer, Response):
-        return answer
-    user, form = answer
+    user, form = await posted(request)
     union_id = _union_of(procedure_id)
     await run_in_threadpool(readable, request, user.actor, union_id)
     if step not in STEP_REQUESTS:

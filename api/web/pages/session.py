@@ -118,10 +118,7 @@ async def sign_in(request: Request) -> Response:
 
 @router.post("/sign-out", response_class=HTMLResponse)
 async def sign_out(request: Request) -> Response:
-    form = await posted(request)
-    if isinstance(form, Response):
-        return form
-    user, _ = form
+    user, _ = await posted(request)
     await run_in_threadpool(session_table(request).close, user.session.session_id)
     response = redirect("/ui/sign-in?out=1")
     sessions.clear_session_cookie(request, response)

@@ -116,10 +116,7 @@ async def _union_command(request: Request, org_id: str, family: UnionForms, name
     union, the request schema's checks and the workflow's decision. Done: on to the family's
     `done_url`; otherwise the form again with what was typed and the errors or the refusal (the
     API's status for it: `Outcome.status`), or the notice that someone else moved the union on (409)."""
-    answer = await posted(request)
-    if isinstance(answer, Response):
-        return answer
-    user, form = answer
+    user, form = await posted(request)
     await run_in_threadpool(readable, request, user.actor, org_id)
     model = family.requests.get(name)
     if model is None:
