@@ -145,33 +145,34 @@ class Bar:
         return self.target.met(self.value) if self.target is not None else None
 
 
+# The coverage bars: each figure's stable key, then the attributes of Coverage that hold its rate
+# (also its label's key) and the rate's part and whole.
+_BARS = (
+    ("founding_rate", "founding_rate", "founded", "units"),
+    ("founding_rate_25plus", "founding_rate_25", "founded_25", "units_25"),
+    ("founding_rate_enterprises", "founding_rate_enterprises", "founded_enterprise", "units_enterprise"),
+    ("membership_rate", "membership_rate", "members", "employees_unionised"),
+    ("on_time_rate", "on_time_rate", "terms_on_time", "terms_ended"),
+    ("direct_election_share", "direct_election_share", "chairs_direct", "chairs_election_known"),
+)
+
+
 def coverage_bars(
     coverage: Any, t: Callable[..., str], targets: Mapping[str, CoverageTarget] | None = None
 ) -> list[Bar]:
     """The coverage rates as bars, each with its target (`projections.queries.coverage_targets`),
     by the figure's stable key (its label's key where that differs)."""
-    c, targets = coverage, targets or {}
-    figures = (
-        ("founding_rate", "founding_rate", c.founding_rate, c.founded, c.units),
-        ("founding_rate_25plus", "founding_rate_25", c.founding_rate_25, c.founded_25, c.units_25),
-        (
-            "founding_rate_enterprises",
-            "founding_rate_enterprises",
-            c.founding_rate_enterprises,
-            c.founded_enterprise,
-            c.units_enterprise,
-        ),
-        ("membership_rate", "membership_rate", c.membership_rate, c.members, c.employees_unionised),
-        ("on_time_rate", "on_time_rate", c.on_time_rate, c.terms_on_time, c.terms_ended),
-        (
-            "direct_election_share",
-            "direct_election_share",
-            c.direct_election_share,
-            c.chairs_direct,
-            c.chairs_election_known,
-        ),
-    )
-    return [Bar(t(f"coverage.{label}"), value, n, d, targets.get(key)) for key, label, value, n, d in figures]
+    targets = targets or {}
+    return [
+        Bar(
+            t(f"coverage.{rate}"),
+            getattr(coverage, rate),
+            getattr(coverage, part),
+            getattr(coverage, whole),
+            targets.get(key),
+        )
+        for key, rate, part, whole in _BARS
+    ]
 
 
 @dataclass(frozen=True)
