@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from events.catalogue import AnnualCongressHeld, ExistingTermImported
-from tests.unit.workflow_support import event_types, evidence_of, found_union, given_union
+from tests.unit.by_election_support import hold, record_vacancy, request_by_election
+from tests.unit.workflow_support import Driver, event_types, evidence_of, found_union, given_union
 from tests.unit.workflow_world import (
     COUNTY,
     OTHER_COUNTY,
@@ -14,8 +15,6 @@ from tests.unit.workflow_world import (
     World,
     admin,
     approver,
-    ballot,
-    candidates,
     staff,
     unit,
 )
@@ -63,33 +62,12 @@ def test_by_election_after_an_import_takes_the_due_given_and_says_the_body_is_un
     `due` is taken as given, still checked for quorum, and the evidence says so."""
     given_union(world)
     import_term(world)
-    opened = world.run(
-        c.RecordChairVacancy(union_id="U1", acting_chair="李", reason="退休", occurred_on=D(2026, 11, 2)), staff("U1")
-    )
-    pid = opened.procedure_id
-    assert pid is not None
-    ids = {"union_id": "U1", "procedure_id": pid}
-    world.run(
-        c.RequestByElection(
-            **ids,
-            candidates=candidates(["孙", "李"]),
-            planned_on=D(2026, 11, 20),
-            party_org="公司党支部",
-            party_approved=True,
-            occurred_on=D(2026, 11, 3),
-        ),
-        staff("U1"),
-    )
-    world.run(c.ApproveFiling(**ids, document_no="江工发〔2026〕9号", occurred_on=D(2026, 11, 4)), approver())
+    by = record_vacancy(Driver(world, "U1"), D(2026, 11, 2), acting_chair="李", reason="退休")
+    request_by_election(by, D(2026, 11, 3), planned_on=D(2026, 11, 20))
+    by.approve(D(2026, 11, 4), document_no="江工发〔2026〕9号")
     with pytest.raises(RuleViolation, match="R-QUORUM: 4 of 7 present"):
-        world.run(
-            c.HoldByElection(**ids, due=7, present=4, vote=ballot(1, 4, {"孙": 4}), occurred_on=D(2026, 11, 20)),
-            staff("U1"),
-        )
-    held = world.run(
-        c.HoldByElection(**ids, due=7, present=6, vote=ballot(1, 6, {"孙": 5, "李": 1}), occurred_on=D(2026, 11, 20)),
-        staff("U1"),
-    )
+        hold(by, D(2026, 11, 20), due=7, present=4, votes={"孙": 4})
+    held = hold(by, D(2026, 11, 20), due=7, present=6, votes={"孙": 5, "李": 1})
     assert evidence_of(held, "R-QUORUM") == [
         {
             "rule": "R-QUORUM",
