@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projections.queries import CoverageTarget
+from projections.queries import FIGURES, CoverageTarget
 
 BOX_W, BOX_H, GAP_X, GAP_Y, COLS, MARGIN = 176, 46, 34, 40, 4, 12
 
@@ -145,16 +145,16 @@ class Bar:
         return self.target.met(self.value) if self.target is not None else None
 
 
-# The coverage bars: each figure's stable key, then the attributes of Coverage that hold its rate
-# (also its label's key) and the rate's part and whole.
-_BARS = (
-    ("founding_rate", "founding_rate", "founded", "units"),
-    ("founding_rate_25plus", "founding_rate_25", "founded_25", "units_25"),
-    ("founding_rate_enterprises", "founding_rate_enterprises", "founded_enterprise", "units_enterprise"),
-    ("membership_rate", "membership_rate", "members", "employees_unionised"),
-    ("on_time_rate", "on_time_rate", "terms_on_time", "terms_ended"),
-    ("direct_election_share", "direct_election_share", "chairs_direct", "chairs_election_known"),
-)
+# The rates drawn as bars, by the figure's stable key: the attributes of Coverage that hold the
+# rate's part and whole (`FIGURES` names the rate's own attribute, also its label's key).
+_PARTS = {
+    "founding_rate": ("founded", "units"),
+    "founding_rate_25plus": ("founded_25", "units_25"),
+    "founding_rate_enterprises": ("founded_enterprise", "units_enterprise"),
+    "membership_rate": ("members", "employees_unionised"),
+    "on_time_rate": ("terms_on_time", "terms_ended"),
+    "direct_election_share": ("chairs_direct", "chairs_election_known"),
+}
 
 
 def coverage_bars(
@@ -163,16 +163,12 @@ def coverage_bars(
     """The coverage rates as bars, each with its target (`projections.queries.coverage_targets`),
     by the figure's stable key (its label's key where that differs)."""
     targets = targets or {}
-    return [
-        Bar(
-            t(f"coverage.{rate}"),
-            getattr(coverage, rate),
-            getattr(coverage, part),
-            getattr(coverage, whole),
-            targets.get(key),
-        )
-        for key, rate, part, whole in _BARS
-    ]
+    bars = []
+    for key, (part, whole) in _PARTS.items():
+        rate = FIGURES[key]
+        value, n, d = getattr(coverage, rate), getattr(coverage, part), getattr(coverage, whole)
+        bars.append(Bar(t(f"coverage.{rate}"), value, n, d, targets.get(key)))
+    return bars
 
 
 @dataclass(frozen=True)
