@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.test_pages_http import _sign_in
 from tests.e2e.conftest import Api, drive, make_api, open_founding
 from tests.unit.workflow_world import COUNTY
 
@@ -27,7 +26,7 @@ def test_a_plan_with_its_congress_after_the_deadline_is_flagged_in_the_inbox_r_o
     body = {"plan": "第二届换届方案", "planned_congress_on": planned, "occurred_on": "2024-01-05"}
     r = site.post("/unions/U1/procedures/reelection", body, site.staff("U1"))
     assert r.status_code == 201, r.text
-    _sign_in(site, "approver", COUNTY)
+    site.web_sign_in("approver", COUNTY)
     page = site.client.get("/ui/inbox").text
     assert r.json()["procedure_id"] in page
     warning = "晚于换届期限 2024-03-01（R-ON-TIME），且未批准延期换届。"
