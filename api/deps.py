@@ -29,7 +29,9 @@ from workflow.errors import NotAuthorised, NotFound
 
 bearer = HTTPBearer(auto_error=False, description="A token from `unionflow token issue`")
 
-_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+# A union's version: ASCII digits, at most 18 of them (a 64-bit integer; the store's versions are
+# far below), so that a header of thousands of digits is a 422 rather than a number too big to use.
+_ETAG = re.compile(r'^(?:W/)?"?([0-9]{1,18})"?$')
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -167,7 +169,7 @@ class Precondition:
                     422,
                     "validation",
                     "The request is not valid",
-                    f'If-Match: expected a version ETag such as "7", got {value!r}',
+                    f'If-Match: expected a version ETag such as "7", got {value[:40]!r}',
                     fields=["header.If-Match"],
                 )
             expected = int(m.group(1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///unionflow.db"
@@ -18,6 +19,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     # Local rule profiles (a city's or province's *.json) beside the shipped national default.
     profiles_dir: Path | None = None
+    # The largest request body the HTTP API reads (413 above it): far above any command's body,
+    # whose text `workflow.bounds` limits, and far below what would tie up a worker.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
 
 def database_url(explicit: str | None = None) -> str:

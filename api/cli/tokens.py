@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from api.cli.common import DatabaseUrl, fail, ready_runtime
 
@@ -47,7 +48,12 @@ def token_issue(
             raise fail("--bootstrap issues an admin token only")
         if rt.store.last_position() > 0:
             raise fail("--bootstrap is for a fresh system: the event log is not empty")
-    issued = rt.tokens.issue(person, role, org, days=days, note=note)
+    try:
+        issued = rt.tokens.issue(person, role, org, days=days, note=note)
+    except ValidationError as exc:  # the actor's bounds (workflow.bounds): a person id is a name
+        error = exc.errors()[0]
+        option = {"person_id": "--person", "org_id": "--org"}.get(str(error["loc"][0]), "--person")
+        raise fail(f"{option}: {error['msg']}", 2) from None
     info = issued.info
     typer.echo(issued.token)
     typer.secho(
