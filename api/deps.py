@@ -25,11 +25,16 @@ from api.query import checks_query, refuse_unknown_query
 from api.runtime import Runtime
 from projections.tree import Tree
 from workflow.authority import Actor
+from workflow.command import Command
 from workflow.errors import NotAuthorised, NotFound
+from workflow.handlers import target_of
+from workflow.organisations import RegisterOrganisation
 
 bearer = HTTPBearer(auto_error=False, description="A token from `unionflow token issue`")
 
-_ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+# A union's version: ASCII digits, at most 18 of them (a 64-bit integer; the store's versions are
+# far below), so that a header of thousands of digits is a 422 rather than a number too big to use.
+_ETAG = re.compile(r'^(?:W/)?"?([0-9]{1,18})"?$')
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -104,6 +109,19 @@ def readable_scope(conn: Connection, actor: Actor, org: str | None) -> Scope:
     return Scope(org_id, info.path, info.level, own_only=actor.role == "staff")
 
 
+def require_command_scope(conn: Connection, actor: Actor, command: Command) -> None:
+    """A command answers as a read does: on a union outside the caller's subtree, 404 exactly as
+    for one that does not exist, before anything else is looked at (its If-Match, its version, who
+    may decide it). A registration is about its parent: under one outside the subtree, an
+    administrator hears what a missing parent says (ORG-PARENT; anyone else is refused for their
+    role first). An id already taken is refused alike wherever it is (ORG-EXISTS, naming neither
+    place nor version): organisation ids are one namespace, so that much cannot be hidden."""
+    if not isinstance(command, RegisterOrganisation):
+        readable_scope(conn, actor, target_of(command))
+    elif command.parent_id is not None and actor.role == "admin" and not is_readable(conn, actor, command.parent_id):
+        raise NotFound("ORG-PARENT", f"parent organisation {command.parent_id} does not exist", {})
+
+
 def is_readable(conn: Connection, actor: Actor, org_id: str) -> bool:
     """`readable_scope` as a yes/no, for callers that answer their own way (the web pages)."""
     try:
@@ -167,7 +185,7 @@ class Precondition:
                     422,
                     "validation",
                     "The request is not valid",
-                    f'If-Match: expected a version ETag such as "7", got {value!r}',
+                    f'If-Match: expected a version ETag such as "7", got {value[:40]!r}',
                     fields=["header.If-Match"],
                 )
             expected = int(m.group(1))

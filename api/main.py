@@ -18,11 +18,13 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
+from api.body_limit import BodyLimit
 from api.logs import request_id_var
 from api.problems import install, nul_in_url, unexpected_error
 from api.query import only_known_query
 from api.routes import ROUTERS
 from api.runtime import Runtime
+from api.settings import Settings
 from api.web.routes import install as install_web_pages
 
 log = logging.getLogger("unionflow.api")
@@ -132,6 +134,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     install(app)
     app.middleware("http")(request_id_and_errors)
+    # Added last, so outermost: an oversized body is refused before any other middleware reads it.
+    app.add_middleware(BodyLimit, limit=Settings().max_body_bytes)
     for router in ROUTERS:
         _add_routes(app, router)
     install_web_pages(app)  # the pages under /ui; "/" redirects there

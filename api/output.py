@@ -80,12 +80,20 @@ def _text(value: Any) -> str:
     return str(plain(value))
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): such text is
+# written with a leading single quote (OWASP's advice), so a name like "=HYPERLINK(...)" stays text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, list | tuple | dict):
-        return json.dumps(plain(value), ensure_ascii=False)
-    return plain(value)
+        value = json.dumps(plain(value), ensure_ascii=False)
+    value = plain(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 Columns = Sequence[tuple[str, str]]  # (key in the row, header)

@@ -168,7 +168,11 @@ def _mapped_problem(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, ConcurrencyError):
         return _concurrency_problem(request, exc, kind)
     headers = {"Retry-After": "1"} if isinstance(exc, StoreBusy | SchemaNotReady) else None
-    return problem(*_parts(kind), str(exc), request=request, headers=headers)
+    detail = str(exc)
+    if isinstance(exc, IdempotencyKeyReused):
+        # The key may have been used on a union the caller cannot see: name neither it nor its stream.
+        detail = "this Idempotency-Key was already used for a different request; use a new key for a new request"
+    return problem(*_parts(kind), detail, request=request, headers=headers)
 
 
 def _parts(kind: ProblemKind) -> tuple[int, str, str]:

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     # The session cookie's Secure flag: unset, it follows the request's scheme (https: Secure);
     # set it to true behind a TLS-terminating proxy that forwards plain http.
     cookie_secure: bool | None = None
+    # The largest request body the HTTP API reads (413 above it): far above any command's body,
+    # whose text `workflow.bounds` limits, and far below what would tie up a worker.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
 
 def database_url(explicit: str | None = None) -> str:

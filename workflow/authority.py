@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from workflow.bounds import Name
 from workflow.errors import NotAuthorised
 from workflow.state import UnionState
 
@@ -24,9 +25,9 @@ class Actor(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    person_id: str = Field(min_length=1)
+    person_id: Name
     role: Role
-    org_id: str = Field(min_length=1)
+    org_id: Name
 
 
 def _require_role(actor: Actor, needed: Role, rule: str, only: str) -> None:

@@ -29,6 +29,7 @@ from events.flows.by_election import (
     ChairVacancyRecorded,
 )
 from workflow import rules
+from workflow.bounds import Date, Name, RequiredText
 from workflow.command import ProcedureCommand, UnionCommand, handles
 from workflow.election import outcome_of
 from workflow.kinds import (
@@ -69,8 +70,8 @@ class RecordChairVacancy(UnionCommand):
         },
     ]
 
-    acting_chair: str = Field(min_length=1)
-    reason: str = Field(min_length=1)
+    acting_chair: Name
+    reason: RequiredText
     removal: RemovalVote | None = Field(
         default=None,
         description="When the congress removed the chair (罢免): its vote. R-REMOVAL: more than half of all "
@@ -92,13 +93,13 @@ class RequestByElection(ProcedureCommand):
     ]
 
     candidates: list[Candidate] = Field(min_length=1)
-    planned_on: dt.date
-    posted_on: dt.date | None = Field(
+    planned_on: Date
+    posted_on: Date | None = Field(
         default=None,
         description="when the candidate list was posted (R-NOTICE), no later than the request; the request's "
         "day when not given",
     )
-    party_org: str | None = Field(default=None, description="the Party organisation that vetted the list (R-VETTING)")
+    party_org: Name | None = Field(default=None, description="the Party organisation that vetted the list (R-VETTING)")
     party_approved: bool | None = Field(
         default=None, description="the Party organisation approved the list; needed where the unit has one (R-VETTING)"
     )

@@ -12,13 +12,13 @@ commands go through `workflow.handlers.take_step`, so no central list names them
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from workflow.authority import Actor
+from workflow.bounds import NAME_MAX, Date, out_of_bounds
 from workflow.state import UnionState
 
 if TYPE_CHECKING:
@@ -46,7 +46,17 @@ class Command(BaseModel):
     # API's documents and its tests.
     examples: ClassVar[list[dict[str, Any]]] = []
 
-    occurred_on: dt.date
+    occurred_on: Date
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_bounds(cls, value: Any, info: ValidationInfo) -> Any:
+        # The bounds declared once (`workflow.bounds`), on every field and what it holds (a unit's
+        # facts, candidates, tallies), so that nothing a person gives escapes them.
+        problem = out_of_bounds(value, info.field_name or "")
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -63,11 +73,11 @@ class UnionCommand(Command):
     # DATE-ORDER: the facts of the union (`UnionState.dated_facts`) this record may not predate.
     depends_on: ClassVar[tuple[str, ...]] = ("registered_on", "term_start")
 
-    union_id: str = Field(min_length=1)
+    union_id: str = Field(min_length=1, max_length=NAME_MAX)
 
 
 class ProcedureCommand(UnionCommand):
-    procedure_id: str = Field(min_length=1)
+    procedure_id: str = Field(min_length=1, max_length=NAME_MAX)
 
     # The step's name in the API's URLs where the command takes steps of several names (the
     # approvers' decisions); else the name of the one step it takes.

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from events.catalogue import AnnualCongressHeld, RemovalVote, ViceChairRemoved
 from workflow import rules
+from workflow.bounds import Name, RequiredText
 from workflow.by_election import check_removal_vote, congress_electorate
 from workflow.command import UnionCommand, handles
 from workflow.kinds import staff_record
@@ -37,7 +38,7 @@ class RecordCongress(UnionCommand):
         "imported term whose register did not give its congress type (nobody else knows who is due).",
     )
     present: int = Field(ge=0, description="Present; R-QUORUM needs 3 × present ≥ 2 × due")
-    agenda: str = Field(min_length=1, max_length=2000)
+    agenda: RequiredText
 
 
 class RemoveViceChair(UnionCommand):
@@ -50,12 +51,12 @@ class RemoveViceChair(UnionCommand):
         {"vice_chair": "钱", "removal": {"total": 80, "yes": 41}, "reason": "会员大会罢免", "occurred_on": "2021-05-01"}
     ]
 
-    vice_chair: str = Field(min_length=1, description="A vice-chair in office (the union's `vice_chairs`)")
+    vice_chair: Name = Field(description="A vice-chair in office (the union's `vice_chairs`)")
     removal: RemovalVote = Field(
         description="The congress's vote (罢免). R-REMOVAL: more than half of all members (members' meeting) or "
         "representatives (representative congress) voted yes; `total` is all of them, present or not."
     )
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: RequiredText
 
 
 @handles(RecordCongress)

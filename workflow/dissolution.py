@@ -29,6 +29,7 @@ from events.flows.dissolution import (
 )
 from workflow import rules
 from workflow.authority import Actor, require_approver_of, require_staff_of
+from workflow.bounds import Date
 from workflow.command import ProcedureCommand, UnionCommand, handles
 from workflow.kinds import (
     ApproveFiling,
@@ -65,11 +66,11 @@ class RequestDissolution(UnionCommand):
     ]
 
     reason: DissolutionReason = Field(description="The unit closed, merged into another, or moved away")
-    unit_changed_on: dt.date = Field(description="When the unit closed, merged or moved away")
+    unit_changed_on: Date = Field(description="When the unit closed, merged or moved away")
     document: str = Field(
         min_length=1, max_length=500, description="The unit's closure or merger document, or the congress's resolution"
     )
-    congress_on: dt.date | None = Field(
+    congress_on: Date | None = Field(
         default=None,
         description="Charter §16: the congress that voted for the dissolution (required for a founded union whose "
         "unit merged or moved)",

@@ -28,6 +28,7 @@ from events.flows.election import (
     ResultsRejected,
 )
 from workflow import rules
+from workflow.bounds import Count, Name, Text
 from workflow.command import ProcedureCommand
 from workflow.election_vote import HoldCongress, HoldRunoff, check_officers_vote, decide_congress, decide_runoff
 from workflow.election_vote import outcome_of as outcome_of
@@ -90,7 +91,7 @@ class ProposeCandidates(ProcedureCommand):
 class PostCandidates(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [{"where": "公告栏", "occurred_on": "2019-02-01"}]
 
-    where: str = ""
+    where: Text = ""
 
 
 class FileCandidates(ProcedureCommand):
@@ -98,9 +99,9 @@ class FileCandidates(ProcedureCommand):
         {"party_org": "公司党支部", "party_approved": True, "occurred_on": "2019-02-05"}
     ]
 
-    party_org: str | None = None
+    party_org: Name | None = None
     party_approved: bool | None = None
-    remarks: str = ""
+    remarks: Text = ""
 
 
 class ElectChair(ProcedureCommand):
@@ -115,11 +116,11 @@ class ElectChair(ProcedureCommand):
         }
     ]
 
-    chair: str = Field(min_length=1)
-    vice_chairs: list[str] = Field(default_factory=list)
+    chair: Name
+    vice_chairs: list[Name] = Field(default_factory=list)
     due: int = Field(ge=1)
     yes: int = Field(ge=0)
-    vice_chair_yes: dict[str, int] = Field(
+    vice_chair_yes: dict[Name, Count] = Field(
         default_factory=dict,
         description="Each vice-chair's yes votes, by name; R-ELECTED: every vice-chair listed has them, "
         "more than half of those due",
@@ -146,10 +147,10 @@ class FileResults(ProcedureCommand):
         }
     ]
 
-    funds_review_director: str = Field(min_length=1)
-    finance_person: str | None = None
+    funds_review_director: Name
+    finance_person: Name | None = None
     women_committee_formed: bool = False
-    women_director: str | None = None
+    women_director: Name | None = None
     fulltime_chair: bool = False
     term_years: int
 

@@ -22,6 +22,7 @@ from events.flows.founding import (
     PreparatoryGroupApproved,
 )
 from workflow import election, election_fold, rules
+from workflow.bounds import Name
 from workflow.command import UNIT_EXAMPLE, ProcedureCommand, UnionCommand, handles
 from workflow.kinds import (
     ProcedureKind,
@@ -55,7 +56,7 @@ class RequestFounding(UnionCommand):
     ]
 
     unit: UnitFacts
-    initiators: list[str] = Field(min_length=1)
+    initiators: list[Name] = Field(min_length=1)
     prep_group: list[PrepGroupMember]
 
 
@@ -70,7 +71,7 @@ class ResubmitFoundingRequest(ProcedureCommand):
     ]
 
     unit: UnitFacts
-    initiators: list[str] = Field(min_length=1)
+    initiators: list[Name] = Field(min_length=1)
     prep_group: list[PrepGroupMember]
 
 
@@ -87,7 +88,7 @@ class RecordMembersRecruited(ProcedureCommand):
 class RegisterLegalPerson(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [{"registration_no": "工法人 420102-001", "occurred_on": "2019-04-01"}]
 
-    registration_no: str = Field(min_length=1)
+    registration_no: Name
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:

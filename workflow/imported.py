@@ -13,13 +13,14 @@ no known electorate (`workflow.by_election.congress_electorate`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from events.catalogue import CongressType, ExistingTermImported
 from workflow import rules
 from workflow.authority import Actor, require_admin_over
+from workflow.bounds import Date, Name
 from workflow.command import UnionCommand, handles
 from workflow.kinds import existing
 from workflow.profile import RuleProfile
@@ -32,8 +33,7 @@ if TYPE_CHECKING:
 # register, not a procedure here.
 IMPORTED = "import"
 
-Name = Annotated[str, Field(min_length=1)]
-DocumentNo = Annotated[str, Field(min_length=1)]
+DocumentNo = Name
 
 
 class ImportExistingTerm(UnionCommand):
@@ -61,11 +61,11 @@ class ImportExistingTerm(UnionCommand):
         },
     ]
 
-    term_start: dt.date = Field(description="The current term's start (its electing congress)")
+    term_start: Date = Field(description="The current term's start (its electing congress)")
     term_years: int = Field(ge=1, description="R-TERM: 3 or 5 years under the national profile")
     chair: Name | None = None
     source: str = Field(default="import", min_length=1, max_length=200, description="Where the record comes from")
-    founded_on: dt.date | None = Field(
+    founded_on: Date | None = Field(
         default=None,
         description="R-FOUNDED: the founding approval's date, as the registry gives it (before the term's start, "
         "or after it for a first term, whose congress the approval follows); unknown when not given, never the "
@@ -87,15 +87,15 @@ class ImportExistingTerm(UnionCommand):
         default=None, description="Who elected the chair: the congress directly (直选) or the committee"
     )
     chair_full_time: bool | None = Field(default=None, description="R-FULLTIME: the chair is full-time (专职)")
-    last_congress_on: dt.date | None = Field(
+    last_congress_on: Date | None = Field(
         default=None, description="R-ANNUAL: the last congress (yearly or electoral), not before the term's start"
     )
-    extension_deadline: dt.date | None = Field(
+    extension_deadline: Date | None = Field(
         default=None, description="R-EXTENSION: an approved extension in force: the new deadline"
     )
     extension_document_no: DocumentNo | None = Field(default=None, description="The extension's approval document")
     legal_person_no: DocumentNo | None = Field(default=None, description="The legal-person registration's number")
-    legal_person_on: dt.date | None = Field(default=None, description="The legal-person registration's date")
+    legal_person_on: Date | None = Field(default=None, description="The legal-person registration's date")
 
 
 @handles(ImportExistingTerm)

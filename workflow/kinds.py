@@ -16,6 +16,7 @@ from events.catalogue import ProcedureEvent, ProcedureWithdrawn
 from events.flows import FLOWS, OUTCOME_EVENTS, Flow, Step, outcome_of
 from workflow import rules
 from workflow.authority import Actor, require_staff_of
+from workflow.bounds import Name, RequiredText, Text
 from workflow.command import ProcedureCommand, UnionCommand
 from workflow.errors import NotFound, StepOutOfOrder
 from workflow.machine import ProcedureMachine
@@ -142,22 +143,22 @@ class ApproveFiling(ProcedureCommand):
     ]
     step_name = "approve"
 
-    document_no: str = Field(min_length=1, description="批复文号: the higher-level union's reply number")
-    remarks: str = ""
+    document_no: Name = Field(description="批复文号: the higher-level union's reply number")
+    remarks: Text = ""
 
 
 class RejectFiling(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [{"reasons": "材料不全", "occurred_on": "2019-01-10"}]
     step_name = "reject"
 
-    reasons: str = Field(min_length=1)
+    reasons: RequiredText
     redo_from: Literal["congress_type", "candidates", "congress"] | None = None
 
 
 class WithdrawProcedure(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [{"reason": "单位改制", "occurred_on": "2019-02-10"}]
 
-    reason: str = Field(min_length=1)
+    reason: RequiredText
 
 
 def approval(event: Callable[..., _E], proc: Procedure, cmd: ProcedureCommand, **facts: Any) -> _E:

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from events.catalogue import OrganisationRegistered, OrgLevel, UnitFacts, UnitFactsUpdated
 from workflow import rules
 from workflow.authority import Actor, require_admin_over, require_staff_of
+from workflow.bounds import Name
 from workflow.command import UNIT_EXAMPLE, Command, UnionCommand, handles
 from workflow.errors import NotFound
 from workflow.kinds import existing, require_in_order
@@ -39,9 +40,9 @@ class RegisterOrganisation(Command):
     ]
 
     org_id: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-    name: str = Field(min_length=1)
+    name: Name
     level: OrgLevel
-    parent_id: str | None = None
+    parent_id: Name | None = None
     unit: UnitFacts | None = None
 
     @model_validator(mode="after")

@@ -12,8 +12,6 @@ import datetime as dt
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
-
 from events.catalogue import ProcedureEvent, ProcedureWithdrawn
 from events.flows.reelection import (
     REELECTION_FLOW,
@@ -22,6 +20,7 @@ from events.flows.reelection import (
     ReelectionPlanRejected,
 )
 from workflow import election, election_fold, rules
+from workflow.bounds import Date, RequiredText
 from workflow.command import UnionCommand, handles
 from workflow.kinds import ProcedureKind, StepHandler, approved, opener, opening, rejected, withdraw
 from workflow.profile import RuleProfile
@@ -41,8 +40,8 @@ class OpenReelection(UnionCommand):
         {"plan": "第二届换届方案", "planned_congress_on": "2024-03-01", "occurred_on": "2024-01-05"}
     ]
 
-    plan: str = Field(min_length=1)
-    planned_congress_on: dt.date
+    plan: RequiredText
+    planned_congress_on: Date
 
 
 def apply(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:

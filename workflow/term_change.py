@@ -15,8 +15,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pydantic import Field
-
 from events.catalogue import ProcedureEvent
 from events.flows import Flow
 from events.flows.term_change import (
@@ -30,6 +28,7 @@ from events.flows.term_change import (
     ExtensionRequested,
 )
 from workflow import rules
+from workflow.bounds import Date, RequiredText
 from workflow.command import ProcedureCommand, UnionCommand, handles
 from workflow.kinds import ProcedureKind, StepHandler, approval, opener, opening, rejected, term_profile, withdraw
 from workflow.profile import RuleProfile
@@ -48,7 +47,7 @@ class _TermChangeRequest(UnionCommand):
     # DATE-ORDER: a request about the current term is made once the term is in office.
     depends_on: ClassVar[tuple[str, ...]] = (*UnionCommand.depends_on, "term_since")
 
-    reason: str = Field(min_length=1)
+    reason: RequiredText
 
 
 class RequestExtension(_TermChangeRequest):
@@ -56,7 +55,7 @@ class RequestExtension(_TermChangeRequest):
         {"reason": "单位重组", "new_deadline": "2024-09-01", "occurred_on": "2024-01-05"}
     ]
 
-    new_deadline: dt.date
+    new_deadline: Date
 
 
 class RequestEarlyReelection(_TermChangeRequest):
@@ -64,7 +63,7 @@ class RequestEarlyReelection(_TermChangeRequest):
         {"reason": "主席调离", "planned_congress_on": "2023-06-01", "occurred_on": "2023-03-01"}
     ]
 
-    planned_congress_on: dt.date
+    planned_congress_on: Date
 
 
 _R = TypeVar("_R", bound=_TermChangeRequest)

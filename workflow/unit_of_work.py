@@ -4,13 +4,20 @@
 memory, `RecentStreams`, else the store), lets the handler decide, and appends what the handler
 returned with the version it loaded. A stale kept stream is found out by that version check, or
 by a refusal on a stream that moved on meanwhile; either way the stream is read afresh and the
-command decided again. `BatchUnitOfWork` decides many commands on in-memory states and appends
+command decided again. A command without If-Match whose fresh read another writer overtook is
+decided again too, a few times at most after a short random pause, so that only a real conflict
+reaches the caller; with If-Match the version the caller read rules, and a stale one is theirs to
+hear of. Within one process, commands on one union take turns (`RecentStreams.turn`).
+`BatchUnitOfWork` decides many commands on in-memory states and appends
 them all in one transaction (`workflow.batch`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import threading
+import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,6 +52,10 @@ class Write:
 _MAX_DEPTH = 16
 
 
+# Locks striped over the streams (a fixed number, whatever the number of unions).
+_TURN_STRIPES = 64
+
+
 class RecentStreams:
     """The events of recently used streams, so that a command need not read its union's whole
     history again. Safe across processes because appends are optimistic: a stream that moved on
@@ -59,6 +70,13 @@ class RecentStreams:
         self._streams: OrderedDict[str, tuple[RecordedEvent, ...]] = OrderedDict()
         self._states: dict[str, UnionState] = {}
         self._lock = threading.Lock()
+        self._turns = [threading.Lock() for _ in range(_TURN_STRIPES)]
+
+    def turn(self, stream_id: str) -> threading.Lock:
+        """The lock a command on `stream_id` holds from reading the stream to appending: commands
+        of this process on one union take turns instead of deciding on the same version and all
+        but one failing the version check (appends take turns under the log's lock anyway)."""
+        return self._turns[zlib.crc32(stream_id.encode()) % _TURN_STRIPES]
 
     def take_state(self, stream_id: str, version: int) -> UnionState | None:
         """The folded state of the stream at `version`, if kept; the caller owns it now."""
@@ -164,6 +182,13 @@ class BatchUnitOfWork(UnitOfWork):
         return state
 
 
+# How many times a command without If-Match is decided on a fresh read of a stream other writers
+# keep moving on before the conflict reaches the caller: only a real conflict should (issue 20).
+UNCONDITIONAL_ATTEMPTS = 6
+# Before each new attempt a pause of up to RETRY_PAUSE_S × 2^(attempts so far − 1), at random, so
+# that writers who lost together do not race again together.
+RETRY_PAUSE_S = 0.02
+
 # The events a command recorded, or the first answer to an idempotent retry (nothing written).
 Recorded = tuple[str | None, list[RecordedEvent] | AppendResult]
 
@@ -186,9 +211,15 @@ class StreamUnitOfWork(UnitOfWork):
         self.listener = listener
 
     def run(self, union_id: str, decide: Callable[[UnionState], Decision], write: Write) -> Recorded:
+        with self.recent.turn(org_stream(union_id)):
+            return self._run(union_id, decide, write)
+
+    def _run(self, union_id: str, decide: Callable[[UnionState], Decision], write: Write) -> Recorded:
         stream_id = org_stream(union_id)
         cached = self.recent.get(stream_id)
+        attempts = 0
         while True:
+            attempts += 1
             history = cached if cached is not None else tuple(self.store.read_stream(stream_id))
             kept = self.recent.take_state(stream_id, history[-1].version) if cached else None
             union = kept if kept is not None else fold(union_id, history)
@@ -198,12 +229,17 @@ class StreamUnitOfWork(UnitOfWork):
                 procedure_id, events = decide(union)
                 written = self._append(union, events, write)
             except (ConcurrencyError, DomainError) as exc:
-                # A refusal decided on a kept history that another process has since extended
-                # never reaches the version check: decide again on the stream as it is.
+                # A decision on a stream that has since moved on (a kept history another process
+                # extended, or another writer's append just before ours) is decided again on the
+                # stream as it is now: a kept one always, a fresh one only when the caller gave no
+                # If-Match (then the version they read rules) and a few times at most.
                 stale = isinstance(exc, ConcurrencyError) or self.store.stream_version(stream_id) != union.version
-                if cached is None or not stale:
+                again = cached is not None or (write.expected_version is None and attempts < UNCONDITIONAL_ATTEMPTS)
+                if not (stale and again):
                     raise
                 self.recent.drop(stream_id)
+                if cached is None:
+                    time.sleep(random.uniform(0, RETRY_PAUSE_S * 2 ** (attempts - 1)))
                 cached = None
                 continue
             if not isinstance(written, AppendResult):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from api.cli.common import DatabaseUrl, fail, ready_runtime
 
@@ -55,7 +56,12 @@ def token_issue(
     if account is not None and f"{role}:{org}" not in map(str, account.grants):
         held = ", ".join(map(str, account.grants))
         raise fail(f"--role/--org: the account {person} holds {held}, not {role}:{org}")
-    issued = rt.tokens.issue(person, role, org, days=days, note=note)
+    try:
+        issued = rt.tokens.issue(person, role, org, days=days, note=note)
+    except ValidationError as exc:  # the actor's bounds (workflow.bounds): a person id is a name
+        error = exc.errors()[0]
+        option = {"person_id": "--person", "org_id": "--org"}.get(str(error["loc"][0]), "--person")
+        raise fail(f"{option}: {error['msg']}", 2) from None
     info = issued.info
     typer.echo(issued.token)
     typer.secho(

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from api.importer.plan import ImportPlan, PlannedRow
 from api.importer.reading import open_source, records
 from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules, row_values
-from api.importer.writing import ProgressFn, refusal_issue, row_commands, term_command
+from api.importer.writing import ProgressFn, command_issues, refusal_issue, row_commands, term_command
 from api.runtime import Runtime
 from events.catalogue import ExistingTermImported, org_stream
 from workflow.authority import Actor
@@ -119,7 +119,9 @@ class _Check:
                 plan.errors.extend(field_issues(exc, line, values))
                 self.unreadable.setdefault((values.get("org_id") or "").strip(), line)
                 continue
-            issues = row_rules(data, line, allowed_years, today, plan.on)
+            issues = row_rules(data, line, allowed_years, today, plan.on) or command_issues(
+                PlannedRow(line, data), plan.on
+            )
             # Still placed in the tree (below), so its children are reported as skipped, not orphaned.
             plan.errors.extend(issues)
             self.rows.append(PlannedRow(line, data, register=not issues))

@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from api.importer.columns import COLUMNS, REQUIRED_COLUMNS, TERM_COLUMNS, UNIT_COLUMNS, VALUES
 from events.catalogue import CongressType, OrgLevel, UnitFacts, UnitType
+from workflow import bounds
 from workflow.organisations import GRASSROOTS_LEVELS
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "TERM_COLUMNS", "UNIT_COLUMNS", "ImportRow", "RowIssue"]
@@ -71,11 +72,15 @@ def _choice(column: str) -> BeforeValidator:
     return BeforeValidator(read)
 
 
-Text = Annotated[str | None, BeforeValidator(_empty_is_none)]
-Count = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_empty_is_none)]
-Positive = Annotated[Annotated[int, Field(ge=1)] | None, BeforeValidator(_empty_is_none)]
-Day = Annotated[dt.date | None, BeforeValidator(_date)]
-Names = Annotated[tuple[Annotated[str, Field(min_length=1)], ...], BeforeValidator(_names)]
+# The commands' own bounds (`workflow.bounds`), so a row the check passes is a row the commands
+# take: names and document numbers as `Name`, the unit's name as any text a command holds, counts
+# within the database integer, strict dates from 1925, lists of names bounded.
+Text = Annotated[bounds.Name | None, BeforeValidator(_empty_is_none)]
+LongText = Annotated[bounds.RequiredText | None, BeforeValidator(_empty_is_none)]
+Count = Annotated[bounds.Count | None, BeforeValidator(_empty_is_none)]
+Positive = Annotated[bounds.PositiveCount | None, BeforeValidator(_empty_is_none)]
+Day = Annotated[bounds.Date | None, BeforeValidator(_date)]
+Names = Annotated[tuple[bounds.Name, ...], Field(max_length=bounds.ITEMS_MAX), BeforeValidator(_names)]
 YesNo = Annotated[bool | None, BeforeValidator(_empty_is_none), BeforeValidator(_yes_no)]
 
 
@@ -99,17 +104,17 @@ class ImportRow(BaseModel):
         BeforeValidator(_empty_is_none),
         Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$"),
     ]
-    name: Annotated[str, BeforeValidator(_empty_is_none), Field(min_length=1)]
+    name: Annotated[bounds.Name, BeforeValidator(_empty_is_none)]
     level: Annotated[OrgLevel, _choice("level")]
     parent_id: Text = None
-    unit_name: Text = None
+    unit_name: LongText = None
     unit_type: Annotated[UnitType | None, _choice("unit_type")] = None
     employees: Count = None
     members: Count = None
     female_members: Count = None
     has_party_org: YesNo = None
     term_start: Day = None
-    term_years: Annotated[int | None, BeforeValidator(_empty_is_none)] = None
+    term_years: Annotated[bounds.Count | None, BeforeValidator(_empty_is_none)] = None
     chair: Text = None
     # What the registry knows of the union beside its term (workflow.imported checks each).
     founded_on: Day = None

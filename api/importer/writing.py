@@ -7,8 +7,10 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
+
 from api.importer.plan import ImportInterrupted, ImportPlan, ImportReport, PlannedRow
-from api.importer.rows import COLUMNS, ImportRow, RowIssue
+from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues
 from api.runtime import Runtime
 from workflow import commands as c
 from workflow.service import BatchRefusal
@@ -73,6 +75,19 @@ def row_commands(rows: Sequence[PlannedRow], on: dt.date) -> tuple[list[c.Comman
             cmds.append(term_command(d, on))
             owners.append((r, "term"))
     return cmds, owners
+
+
+def command_issues(row: PlannedRow, on: dt.date) -> list[RowIssue]:
+    """The row's commands built as the write builds them: a field the row's own checks let pass but
+    a command refuses (`workflow.bounds`) is reported on its column, never a traceback later."""
+    with_term = row.data.has_term and row.data.term_years is not None
+    probe = PlannedRow(row.line, row.data, register=True, import_term=with_term)
+    try:
+        row_commands([probe], on)
+    except ValidationError as exc:
+        values = {f: "" if (v := getattr(row.data, f, None)) is None else str(v) for f in type(row.data).model_fields}
+        return field_issues(exc, row.line, values)
+    return []
 
 
 def write_import(

@@ -3,13 +3,13 @@ the mapping onto its command; and how a body is derived from its command (`body_
 
 from __future__ import annotations
 
-import datetime as dt
 from copy import copy
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from workflow import commands as c
+from workflow.bounds import Date
 
 
 def _nul_at(value: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -36,7 +36,7 @@ class CommandRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     command: ClassVar[type[c.Command]]
 
-    occurred_on: dt.date = Field(description="Business date of the fact (not the recording time)")
+    occurred_on: Date = Field(description="Business date of the fact (not the recording time)")
 
     @model_validator(mode="before")
     @classmethod

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from api.deps import CommandCall, CommandCallDep
+from api.deps import CommandCall, CommandCallDep, require_command_scope
 from api.requests import CommandRequest
 from api.schemas.commands import CommandAccepted
 from api.schemas.problem import COMMAND_PROBLEMS
@@ -62,6 +62,8 @@ def execute(
     except ValidationError as exc:
         # The command's own checks (e.g. a grassroots union needs its unit facts): the body's fault.
         raise RequestValidationError([e | {"loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
+    with call.runtime.engine.connect() as conn:
+        require_command_scope(conn, call.actor, command)
     result = call.runtime.service.execute(
         command,
         call.actor,

@@ -11,6 +11,7 @@ from fastapi import Path, Query
 from api.problems import invalid
 from api.schemas.alerts import AlertKind
 from events.flows import FLOWS
+from workflow.bounds import Date, Moment
 from workflow.errors import NotFound
 
 ORG_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # workflow.commands.RegisterOrganisation.org_id
@@ -42,24 +43,20 @@ ProcedureId = Annotated[
 ]
 
 
-AsOfToday = Annotated[
-    dt.date | None, Query(description="Business date asked about; default: today (the runtime's clock)")
-]
+AsOfToday = Annotated[Date | None, Query(description="Business date asked about; default: today (the runtime's clock)")]
 AlertsRecordedAt = Annotated[
-    dt.datetime | None,
+    Moment | None,
     Query(
         description="Alerts as the system had recorded them by this time (backdated entries recorded later "
         "do not count). Answered for one union without organisations below it (`org`)."
     ),
 ]
 Kinds = Annotated[list[AlertKind] | None, Query(description="Only these kinds (repeat the parameter)")]
-HistoryRecordedAt = Annotated[
-    dt.datetime | None, Query(description="Only the events the system had recorded by this time")
-]
+HistoryRecordedAt = Annotated[Moment | None, Query(description="Only the events the system had recorded by this time")]
 
 
-AsOf = Annotated[dt.date | None, Query(description="Business date: the facts that had happened by then")]
-RecordedAt = Annotated[dt.datetime | None, Query(description="What the system had recorded by this time")]
+AsOf = Annotated[Date | None, Query(description="Business date: the facts that had happened by then")]
+RecordedAt = Annotated[Moment | None, Query(description="What the system had recorded by this time")]
 OrgQuery = Annotated[str, Query(min_length=1, max_length=200, description="The organisation's id")]
 SubtreeQuery = Annotated[
     bool, Query(description="Every organisation below it too (default: the union's own stream only)")

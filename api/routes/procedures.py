@@ -36,6 +36,7 @@ from api.schemas.common import page_of
 from api.schemas.problem import READ_PROBLEMS, example_response
 from api.schemas.procedures import PROCEDURE_EXAMPLE, ProcedureItem
 from projections import queries, schema
+from workflow.bounds import Date
 from workflow.errors import NotFound
 from workflow.fold import KINDS
 from workflow.service import AllowedStep
@@ -199,8 +200,8 @@ def list_procedures(
     org: OrgParam = None,
     kind: Annotated[ProcedureKind | None, Query(description="Only procedures of this kind")] = None,
     state: Annotated[str | None, Query(max_length=60, description="Only procedures in this state")] = None,
-    moved_since: Annotated[dt.date | None, Query(description="Last step on or after this date")] = None,
-    moved_until: Annotated[dt.date | None, Query(description="Last step on or before this date")] = None,
+    moved_since: Annotated[Date | None, Query(description="Last step on or after this date")] = None,
+    moved_until: Annotated[Date | None, Query(description="Last step on or before this date")] = None,
     waiting_on: WaitingOn = None,
     cursor: Cursor = None,
     limit: Limit = 100,

@@ -7,9 +7,10 @@ workflow checks its authority and rules again, whatever the page showed."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Request
 from pydantic import ValidationError
@@ -83,9 +84,15 @@ def _validate(
         return None, forms.errors_of(exc, forms.fields_of(model), lang, _line_word(lang))
 
 
-def _expected_version(form: Mapping[str, str]) -> int | None:
+_VERSION = re.compile(r"[0-9]{1,18}")  # as api.deps reads If-Match
+
+
+def _expected_version(form: Mapping[str, str]) -> int | Literal[False] | None:
+    """The version the form was shown at (None: not given); False when it is not one."""
     raw = form.get("expected_version", "")
-    return int(raw) if raw.isdigit() else None
+    if not raw:
+        return None
+    return int(raw) if _VERSION.fullmatch(raw) else False
 
 
 @dataclass
@@ -122,13 +129,16 @@ async def submit(
     """The posted form checked against `model` and, if it passes, its command executed at the
     version the form was shown at (a form shown before someone else moved the union on is stale)."""
     command, errors = _validate(model, form, lang_of(request), ids)
-    if command is None:
+    expected = _expected_version(form)
+    if expected is False:
+        errors.add(forms.FORM_ERROR, "expected_version: not a version")
+    if command is None or expected is False:
         return Outcome(errors=errors)
     return await run_in_threadpool(
         _run,
         runtime_of(request),
         actor,
         command,
-        _expected_version(form),
+        expected,
         getattr(request.state, "request_id", None),
     )

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from events.db import write_connection
 from projections import schema
 from projections.calendar import iso
 from projections.checkpoints import CLASSES
@@ -27,7 +28,10 @@ def create(engine: Engine, names: Sequence[str]) -> dict[str, sa.Table]:
     shadow = {
         t: schema.SPECS[t].build(md, t + SHADOW_SUFFIX, indexes=False) for n in names for t in CLASSES[n].table_names
     }
-    with engine.begin() as conn:
+    # A writer like every other: on SQLite it takes the write lock up front (BEGIN IMMEDIATE) and so
+    # waits its turn behind the server's commands, where a deferred transaction that reads the
+    # schema and then writes fails at once with "database is locked".
+    with write_connection(engine) as conn, conn.begin():
         for table in shadow.values():
             table.drop(conn, checkfirst=True)
             table.create(conn)
@@ -36,7 +40,7 @@ def create(engine: Engine, names: Sequence[str]) -> dict[str, sa.Table]:
 
 def drop(engine: Engine, shadow: Mapping[str, sa.Table]) -> None:
     try:
-        with engine.begin() as conn:
+        with write_connection(engine) as conn, conn.begin():
             for table in shadow.values():
                 table.drop(conn, checkfirst=True)
     except Exception:  # pragma: no cover - best effort after another failure
@@ -46,7 +50,7 @@ def drop(engine: Engine, shadow: Mapping[str, sa.Table]) -> None:
 def create_indexes(engine: Engine, shadow: Mapping[str, sa.Table]) -> None:
     """PostgreSQL: the secondary indexes, built before the swap under temporary names, so that the
     swap only renames them."""
-    with engine.begin() as conn:
+    with write_connection(engine) as conn, conn.begin():
         for live_name, table in shadow.items():
             for ix in schema.SPECS[live_name].indexes:
                 sa.Index(ix.name + SHADOW_SUFFIX, *(table.c[c] for c in ix.columns), unique=ix.unique).create(conn)

@@ -9,12 +9,14 @@ makes the relation:
     grandchild  WH     U1 is two levels below the caller's organisation
     unrelated   QS     a sibling county: U1 is outside the caller's subtree
 
-The documented policy (api/README.md, workflow/authority.py): reads are scoped to the caller's
-subtree (staff: their own organisation only) and answer 404 outside it, like a missing
-organisation; staff act for their own union, approvers decide the filings of the unions directly
-below them (R-APPROVER), auditors write nothing, administrators manage the tree below them; a
-role that may not use an endpoint at all gets 403. "Allowed" means 2xx, or 422 refused by a rule
-(the authorisation passed and a rule or the procedure's state said no).
+The documented policy (api/README.md, workflow/authority.py): reads and commands are scoped to
+the caller's subtree (staff: their own organisation only) and answer 404 outside it, like a
+missing organisation (a registration: like a missing parent, which an administrator hears of and
+anyone else is refused for their role first); staff act for their own union, approvers decide the
+filings of the unions directly below them (R-APPROVER), auditors write nothing, administrators
+manage the tree below them; a role that may not use an endpoint at all gets 403. "Allowed" means
+2xx, or 422 refused by a rule (the authorisation passed and a rule or the procedure's state said
+no).
 
 Every route of the app must be in POLICY: a new endpoint fails `test_every_route_is_in_the_matrix`
 until its policy is written down here."""
@@ -102,6 +104,21 @@ def files_dissolution(role: str, relation: str) -> str:
     return ALLOWED if staff_act(role, relation) == ALLOWED else approver_decides(role, relation)
 
 
+def scoped(policy: Policy) -> Policy:
+    """A command on a union the caller cannot read answers 404, as for a missing one (issue 20)."""
+
+    def decided(role: str, relation: str) -> str:
+        return HIDDEN if subtree_read(role, relation) == HIDDEN else policy(role, relation)
+
+    return decided
+
+
+def registers(role: str, relation: str) -> str:
+    """Under a parent outside the subtree an administrator hears "no such parent" (ORG-PARENT);
+    anyone else is refused for their role first, whether the parent exists or not."""
+    return HIDDEN if (role, relation) == ("admin", "unrelated") else admin_manages(role, relation)
+
+
 # Steps as the URL names them; each is also served under its snake_case alias.
 STAFF_STEPS = (
     "record-members",
@@ -145,27 +162,29 @@ POLICY: dict[tuple[str, str], Policy] = {
     ("GET", "/coverage"): supervisors_read,
     ("GET", "/audit/verify"): auditors_read,
     ("GET", "/audit/bundle"): auditors_read,
-    ("POST", "/organisations"): admin_manages,
+    ("POST", "/organisations"): registers,
     ("GET", "/organisations/{org_id}/settings"): subtree_read,
-    ("POST", "/organisations/{org_id}/rule-profile"): admin_manages,  # RULES.md §5: never the staff's
-    ("POST", "/organisations/{org_id}/coverage-targets"): admin_manages,
-    ("POST", "/unions/{union_id}/facts"): facts,
-    ("POST", "/unions/{union_id}/imported-term"): admin_manages,
-    ("POST", "/unions/{union_id}/congresses"): staff_act,
-    ("POST", "/unions/{union_id}/vice-chair-removals"): staff_act,
-    ("POST", "/unions/{union_id}/covered-units"): facts,
-    ("POST", "/unions/{union_id}/covered-unit-departures"): facts,
-    ("POST", "/unions/{union_id}/procedures/dissolution"): files_dissolution,
+    ("POST", "/organisations/{org_id}/rule-profile"): scoped(admin_manages),  # RULES.md §5: never the staff's
+    ("POST", "/organisations/{org_id}/coverage-targets"): scoped(admin_manages),
+    ("POST", "/unions/{union_id}/facts"): scoped(facts),
+    ("POST", "/unions/{union_id}/imported-term"): scoped(admin_manages),
+    ("POST", "/unions/{union_id}/congresses"): scoped(staff_act),
+    ("POST", "/unions/{union_id}/vice-chair-removals"): scoped(staff_act),
+    ("POST", "/unions/{union_id}/covered-units"): scoped(facts),
+    ("POST", "/unions/{union_id}/covered-unit-departures"): scoped(facts),
+    ("POST", "/unions/{union_id}/procedures/dissolution"): scoped(files_dissolution),
     **{
-        ("POST", f"/unions/{{union_id}}/procedures/{name}"): staff_act for kind in OPEN_KINDS for name in _aliases(kind)
+        ("POST", f"/unions/{{union_id}}/procedures/{name}"): scoped(staff_act)
+        for kind in OPEN_KINDS
+        for name in _aliases(kind)
     },
     **{
-        ("POST", f"/procedures/{{procedure_id}}/steps/{name}"): staff_act
+        ("POST", f"/procedures/{{procedure_id}}/steps/{name}"): scoped(staff_act)
         for step in STAFF_STEPS
         for name in _aliases(step)
     },
     **{
-        ("POST", f"/procedures/{{procedure_id}}/steps/{name}"): approver_decides
+        ("POST", f"/procedures/{{procedure_id}}/steps/{name}"): scoped(approver_decides)
         for step in APPROVER_STEPS
         for name in _aliases(step)
     },

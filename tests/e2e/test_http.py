@@ -114,14 +114,17 @@ def test_no_token_is_401_problem_with_a_bearer_challenge(api: Api) -> None:
     assert 'error="invalid_token"' in bad.headers["WWW-Authenticate"]
 
 
-def test_staff_of_another_union_is_403(api: Api) -> None:
+def test_outside_the_subtree_is_404_and_inside_it_the_wrong_role_is_403(api: Api) -> None:
+    # Issue 20: a union the caller cannot read answers 404 as a missing one, for commands too.
     pid = open_founding(api)
     r = api.step(pid, "withdraw", {"reason": "x", "occurred_on": "2019-01-10"}, api.staff("JA"))
-    assert r.status_code == 403
-    assert r.json()["rule"] == "AUTH-ROLE" or r.json()["rule"] == "AUTH-ORG"
+    assert r.status_code == 404 and r.json()["rule"] == "NOT-FOUND"
     other = api.step(pid, "approve", {"document_no": "x", "occurred_on": "2019-01-10"}, api.approver("QS"))
-    assert other.status_code == 403
-    assert other.json()["rule"] == "R-APPROVER"
+    assert other.status_code == 404 and other.json()["rule"] == "NOT-FOUND"
+    above = api.step(pid, "approve", {"document_no": "x", "occurred_on": "2019-01-10"}, api.approver("WH"))
+    assert above.status_code == 403 and above.json()["rule"] == "R-APPROVER"
+    own = api.step(pid, "approve", {"document_no": "x", "occurred_on": "2019-01-10"}, api.staff())
+    assert own.status_code == 403 and own.json()["rule"] in ("AUTH-ROLE", "R-APPROVER")
 
 
 def test_unknown_procedure_and_union_are_404(api: Api) -> None:
@@ -233,7 +236,8 @@ def test_admin_registers_an_organisation_below_them(api: Api) -> None:
     assert r.status_code == 201, r.text
     assert r.headers["Location"] == "/unions/U5"
     assert r.headers["ETag"] == '"1"'
-    assert api.post("/organisations", body | {"org_id": "U6"}, api.auth("admin", "QS")).status_code == 403
+    # Issue 20: below another subtree's organisation, as below a missing one.
+    assert api.post("/organisations", body | {"org_id": "U6"}, api.auth("admin", "QS")).status_code == 404
 
 
 def test_update_facts(api: Api) -> None:

@@ -74,12 +74,13 @@ def test_an_unknown_profile_is_refused_naming_it(any_api: Api, body: dict[str, A
     assert problem["evidence"]["profile_name"] == body["profile_name"]
 
 
-def test_another_subtree_administrator_is_refused(any_api: Api) -> None:
+def test_another_subtree_administrator_is_answered_as_for_a_missing_region(any_api: Api) -> None:
+    # Issue 20: outside the subtree, 404 exactly as for an organisation that does not exist.
     api = any_api
     assert (
-        _problem(_assign(api, "JA", {"profile_name": "national"}, api.auth("admin", "QS")), 403)["rule"] == "AUTH-ORG"
+        _problem(_assign(api, "JA", {"profile_name": "national"}, api.auth("admin", "QS")), 404)["rule"] == "NOT-FOUND"
     )
-    assert _problem(_targets(api, "JA", {"founding_rate": 0.9}, api.auth("admin", "QS")), 403)["rule"] == "AUTH-ORG"
+    assert _problem(_targets(api, "JA", {"founding_rate": 0.9}, api.auth("admin", "QS")), 404)["rule"] == "NOT-FOUND"
 
 
 @pytest.mark.parametrize(

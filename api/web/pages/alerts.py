@@ -13,6 +13,7 @@ from api.web.paging import Paging, paging
 from api.web.rendering import message, render, runtime_of
 from projections import queries
 from projections.models import alerts as alert_model
+from workflow.bounds import strict_date
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 PAGE_SIZE = 50
@@ -24,7 +25,7 @@ def parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return strict_date(value)  # the bounds of every date (workflow.bounds): no numbers, from 1925
     except ValueError:
         return None
 
