@@ -158,10 +158,8 @@ def test_a_body_over_the_limit_is_413_before_parsing(any_api: Api) -> None:
 
 
 def test_a_web_forms_odd_version_is_a_4xx(any_api: Api) -> None:
-    from tests.e2e.test_http_scope import _sign_in
-
     api = any_api
-    _sign_in(api, "staff", "U1")
+    api.web_sign_in("staff", "U1")
     form = api.client.get("/ui/unions/U1/record/congresses")
     csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
     assert csrf is not None
