@@ -15,7 +15,7 @@ which all build commands, refuse exactly the same input.
 - Dates are ISO dates, `YYYY-MM-DD`, and nothing else: a number or a numeric string is never a
   date (pydantic's lax parsing would read 0 or "0" as 1970-01-01). They lie from `DATE_MIN`, the
   founding of the national federation (1925), to `DATE_MAX`; business dates of commands are further
-  held to today by DATE-FUTURE, and the API holds dates asked about to `AHEAD_YEARS` past today.
+  held to today by DATE-FUTURE; dates asked about (`as_of`) are held to `DATE_MAX` only.
 
 The event catalogue's value objects (`UnitFacts`, `Candidate`, ...) stay as they are: the log is
 history, and a bound tightened later must never make a stored event unreadable. The commands that
@@ -36,7 +36,6 @@ TEXT_MAX = 2000
 ITEMS_MAX = 1000
 DATE_MIN = dt.date(1925, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
-AHEAD_YEARS = 10
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
