@@ -223,6 +223,12 @@ def apply(union: UnionState, ev: ExistingTermImported) -> None:
     if ev.extension_deadline is not None:
         term.deadline, term.extension_procedure = ev.extension_deadline, IMPORTED  # R-EXTENSION: one per term
     union.founded_on = union.founded_on or ev.founded_on
+    # DATE-ORDER: a union the register brings in existed before it was registered here; its
+    # records may be dated from what the register knows of its beginning (the founding, else the
+    # term's start), as the term's own facts are (`chair_since`, `term_since`).
+    began = ev.founded_on or ev.term_start
+    if union.registered_on is None or began < union.registered_on:
+        union.registered_on = began
     union.chair, union.vice_chairs = ev.chair, list(ev.vice_chairs)
     union.committee, union.committee_size = list(ev.committee), ev.committee_size
     union.legal_person_no = ev.legal_person_no

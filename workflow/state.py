@@ -236,7 +236,10 @@ class UnionState:
         `depends_on`: what each is, and its date (None when there is none)."""
         term = self.term
         return {
-            "registered_on": ("the union's registration", self.registered_on),
+            "registered_on": (
+                "the union's registration (an imported union's founding, else its term's start)",
+                self.registered_on,
+            ),
             "term_start": ("the current term's start", term.start if term else None),
             "term_since": (
                 "the approval (or import) that put the current term in office",

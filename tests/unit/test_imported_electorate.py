@@ -11,9 +11,9 @@ import pytest
 
 from events.catalogue import ChairVacancyRecorded, RemovalVote
 from tests.unit.workflow_support import Scenario, evidence_of, given_union
-from tests.unit.workflow_world import D, World, admin, approver, ballot, candidates, staff, unit
+from tests.unit.workflow_world import COUNTY, D, World, admin, approver, ballot, candidates, staff, unit
 from workflow import commands as c
-from workflow.errors import RuleViolation, StepOutOfOrder
+from workflow.errors import InvalidDate, RuleViolation, StepOutOfOrder
 from workflow.service import CommandResult
 
 IMPORTED_ON = D(2026, 11, 1)
@@ -198,3 +198,51 @@ def test_r_annual_an_imported_representative_congress_is_due_its_representatives
     )
     assert evidence_of(result, "R-QUORUM")[0]["due"] == 60
     assert evidence_of(result, "R-ANNUAL")[0]["previous_congress_on"] == "2025-12-01"
+
+
+# --------------------------------------------------------------------------- DATE-ORDER, before the import
+
+
+def registered_and_imported_on(world: World, on: D, **facts: Any) -> None:
+    """As the registry import does it: the union registered and its term imported the same day."""
+    world.run(
+        c.RegisterOrganisation(
+            org_id="U1", name="U1 工会", level="grassroots", parent_id=COUNTY, unit=unit(members=80), occurred_on=on
+        ),
+        admin(),
+    )
+    world.run(
+        c.ImportExistingTerm(union_id="U1", term_start=D(2022, 6, 30), term_years=5, occurred_on=on, **facts), admin()
+    )
+
+
+@pytest.mark.parametrize("founded_on", [None, D(2015, 3, 1)])
+def test_date_order_an_imported_union_records_facts_from_its_term_start_not_from_the_import(
+    world: World, founded_on: D | None
+) -> None:
+    """Given a union founded long ago (founding date known or not), registered and imported on
+    2026-11-01 with a term from 2022-06-30, when the chair left on 2026-10-15 (before the import),
+    then the vacancy is recorded; a vacancy dated 2022-06-29, before the chair's term, is refused
+    with DATE-ORDER naming the term's start."""
+    registered_and_imported_on(world, IMPORTED_ON, chair="王芳", **({"founded_on": founded_on} if founded_on else {}))
+    with pytest.raises(InvalidDate, match="DATE-ORDER") as early:
+        vacancy_on(world, D(2022, 6, 29))
+    assert early.value.evidence["occurred_on"] == "2022-06-29"
+    assert "2022-06-30" in early.value.evidence.values()
+    assert vacancy_on(world, D(2022, 6, 30)).procedure_id is not None
+
+
+def test_date_order_a_yearly_congress_before_the_import_is_recorded(world: World) -> None:
+    """Given the same union imported on 2026-11-01, its yearly congress of 2026-05-10 (before the
+    import, after the term began) is recorded late (补录), as any union's could be."""
+    registered_and_imported_on(world, IMPORTED_ON, congress_type="members_meeting")
+    held = world.run(
+        c.RecordCongress(union_id="U1", present=80, agenda="年度会员大会", occurred_on=D(2026, 5, 10)), staff("U1")
+    )
+    assert held.events[0].occurred_on == D(2026, 5, 10)
+
+
+def vacancy_on(world: World, on: D) -> CommandResult:
+    return world.run(
+        c.RecordChairVacancy(union_id="U1", acting_chair="李强", reason="调离", occurred_on=on), staff("U1")
+    )
