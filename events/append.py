@@ -91,6 +91,15 @@ def request_fingerprint(stream_id: str, expected_version: int, encoded: Sequence
     return hashlib.sha256(orjson.dumps([stream_id, expected_version, events])).hexdigest()
 
 
+def replayed(key: str, fingerprint: str, stored: Sequence[Any]) -> AppendResult:
+    """The result of the append first made with `key`, from the key's stored row (its
+    `events.sql.KEY_COLUMNS`). Raises IdempotencyKeyReused if that append was a different request."""
+    stored_fingerprint, stream_id, first_version, last_version, first_position, last_position = stored
+    if stored_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(key, stream_id)
+    return AppendResult(stream_id, first_version, last_version, first_position, last_position, replayed=True)
+
+
 class LogWriter:
     """The statements of one write, on a cursor of the transaction's driver connection."""
 
@@ -124,12 +133,10 @@ class LogWriter:
         finally:
             cur2.close()
         assert state is not None  # a LEFT JOIN from one row always gives one row
-        version, head_hash, key_fingerprint, key_stream, first_version, last_version, first_pos, last_pos = state
-        if key_stream is not None:
+        version, head_hash, *stored_key = state
+        if stored_key[0] is not None:  # the key's row (the LEFT JOIN gives NULLs without one)
             assert key is not None
-            if key_fingerprint != key.fingerprint:
-                raise IdempotencyKeyReused(key.key, key_stream)
-            return head, {}, AppendResult(key_stream, first_version, last_version, first_pos, last_pos, replayed=True)
+            return head, {}, replayed(key.key, key.fingerprint, stored_key)
         return head, ({} if version is None else {stream_id: (version, head_hash)}), None
 
     def lock_and_read_many(self, cur: Any, parts: Sequence[StreamPart]) -> tuple[LogHead, StreamHeads]:

@@ -27,6 +27,10 @@ from events.rows import EventRow
 _JSON_COLUMNS = frozenset({"payload", "metadata"})
 _KEYED = (*EventRow._fields, "idempotency_key")
 
+# An idempotency key's stored answer, in the order both its reads select it (`stream_and_key` on
+# the append path, `KEY` before a command is decided; `events.append.replayed` reads it).
+KEY_COLUMNS = ("fingerprint", "stream_id", "first_version", "last_version", "first_position", "last_position")
+
 # How many stream ids one `streams_in` statement looks up, well below every driver's limit on
 # bound parameters.
 STREAMS_PER_QUERY = 500
@@ -47,8 +51,7 @@ class Statements:
         )
         # The stream's row and the idempotency key's row (if any) in one round trip.
         self.stream_and_key = q(
-            "SELECT s.version, s.head_hash, k.fingerprint, k.stream_id, k.first_version, "
-            "k.last_version, k.first_position, k.last_position "
+            "SELECT s.version, s.head_hash, " + ", ".join(f"k.{c}" for c in KEY_COLUMNS) + " "
             "FROM (SELECT 1 AS one) AS o "
             "LEFT JOIN streams AS s ON s.stream_id = ? "
             'LEFT JOIN idempotency_keys AS k ON k."key" = ?'
@@ -112,4 +115,5 @@ def batching(dbapi: Any) -> Callable[[Any], AbstractContextManager[Any]]:
 # Cold paths stay in SQLAlchemy Core, built once.
 STREAM_VERSION = sa.select(schema.streams.c.version).where(schema.streams.c.stream_id == sa.bindparam("stream_id"))
 HEAD = sa.select(schema.log_head.c.position, schema.log_head.c.hash).where(schema.log_head.c.id == 1)
-KEY = sa.select(schema.idempotency_keys).where(schema.idempotency_keys.c.key == sa.bindparam("key"))
+_K = schema.idempotency_keys.c
+KEY = sa.select(*(_K[c] for c in KEY_COLUMNS)).where(_K.key == sa.bindparam("key"))

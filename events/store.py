@@ -54,10 +54,11 @@ from events.append import (
     StreamClash,
     StreamPart,
     encode_part,
+    replayed,
     request_fingerprint,
 )
 from events.db import append_engine, is_sqlite, write_connection
-from events.errors import ConcurrencyError, EventStoreError, IdempotencyKeyReused, SchemaNotReady, StoreBusy
+from events.errors import ConcurrencyError, EventStoreError, SchemaNotReady, StoreBusy
 from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, RecordedEvent
 from events.rows import EventRow, decode_rows, recording_time, stored_datetime
 from events.verify import VerificationReport
@@ -235,18 +236,7 @@ class EventStore:
         re-decides anything."""
         with self._translated(), self.engine.connect() as conn:
             row = conn.execute(sql.KEY, {"key": key}).one_or_none()
-        if row is None:
-            return None
-        if row.fingerprint != fingerprint:
-            raise IdempotencyKeyReused(key, row.stream_id)
-        return AppendResult(
-            stream_id=row.stream_id,
-            first_version=row.first_version,
-            last_version=row.last_version,
-            first_position=row.first_position,
-            last_position=row.last_position,
-            replayed=True,
-        )
+        return None if row is None else replayed(key, fingerprint, row)
 
     def _translate_operational(self, exc: Exception) -> EventStoreError:
         text = str(exc).lower()

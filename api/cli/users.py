@@ -25,6 +25,8 @@ PasswordStdin = Annotated[
         help="Read the password from the first line of standard input (for scripts) instead of a prompt.",
     ),
 ]
+# An existing account, as the commands after `add` name it.
+AccountId = Annotated[str, typer.Argument(help="The account's person id.")]
 BY = "cli"
 
 
@@ -82,7 +84,7 @@ def user_list(database_url: DatabaseUrl = None) -> None:
 
 @user_app.command("disable")
 def user_disable(
-    person: Annotated[str, typer.Argument(help="The account's person id.")],
+    person: AccountId,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Disable an account: its web sessions end and its tokens are revoked, at once."""
@@ -94,7 +96,7 @@ def user_disable(
 
 @user_app.command("set-password")
 def user_set_password(
-    person: Annotated[str, typer.Argument(help="The account's person id.")],
+    person: AccountId,
     password_stdin: PasswordStdin = False,
     database_url: DatabaseUrl = None,
 ) -> None:

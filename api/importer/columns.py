@@ -35,12 +35,7 @@ COLUMN_TABLE: tuple[Column, ...] = (
     Column("term_start", "届期开始", "the current term's start (its congress), not in the future", ("本届开始",)),
     Column("term_years", "届期年限", "the term's length in years (R-TERM: 3 or 5 nationally)"),
     Column("chair", "主席", "the chair in office"),
-    Column(
-        "founded_on",
-        "成立日期",
-        "the founding approval's date (if empty: unknown)",
-        ("建会日期",),
-    ),
+    Column("founded_on", "成立日期", "the founding approval's date (if empty: unknown)", ("建会日期",)),
     Column("founding_document_no", "成立批复文号", "the founding approval's document number", ("建会批复文号",)),
     Column("congress_type", "大会类型", "members_meeting (会员大会) or representative_congress (会员代表大会)"),
     Column("representatives", "代表人数", "a representative congress's delegates (R-REP-BANDS)", ("会员代表人数",)),

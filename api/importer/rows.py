@@ -143,14 +143,8 @@ class ImportRow(BaseModel):
     def unit(self) -> UnitFacts | None:
         if self.unit_name is None:
             return None
-        return UnitFacts(
-            unit_name=self.unit_name,
-            unit_type=self.unit_type,
-            employees=self.employees,
-            members=self.members,
-            female_members=self.female_members,
-            has_party_org=self.has_party_org,
-        )
+        # The unit's columns are UnitFacts' fields, by the same names.
+        return UnitFacts.model_validate({col: getattr(self, col) for col in UNIT_COLUMNS})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -78,6 +79,32 @@ def execute(engine: sa.Engine, sql: str, **params: Any) -> None:
 def fetch(engine: sa.Engine, sql: str, **params: Any) -> list[Any]:
     with engine.connect() as conn:
         return list(conn.execute(sa.text(sql), params))
+
+
+def released_together(
+    count: int, attempt: Callable[[int], Any], conflict: Callable[[ConcurrencyError], Any]
+) -> list[Any]:
+    """Run `attempt(i)` for every i below `count`, each on a thread of its own, all released
+    together by a barrier. Returns each one's outcome: what `attempt` returned, `conflict(exc)` for
+    its ConcurrencyError, or the repr of any other error (for the test's assertion to show)."""
+    barrier = threading.Barrier(count)
+    outcomes: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = attempt(i)
+        except ConcurrencyError as exc:
+            outcomes[i] = conflict(exc)
+        except Exception as exc:
+            outcomes[i] = repr(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
 
 
 # ---------------------------------------------------------------------- child-process workers

@@ -6,15 +6,14 @@ are), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from api.runtime import Runtime
-from events import ConcurrencyError
 from tests.e2e.conftest import tree_runtime
+from tests.integration.support import released_together
 from tests.unit.workflow_world import TODAY, staff, unit
 from workflow import commands as c
 
@@ -34,26 +33,13 @@ def facts(i: int) -> c.UpdateUnitFacts:
 
 def race(runtimes: list[Runtime], expected: int | None) -> list[Any]:
     """WRITERS threads, released together, each updating U1's facts once; each one's outcome."""
-    barrier = threading.Barrier(WRITERS)
-    outcomes: list[Any] = [None] * WRITERS
 
-    def writer(i: int) -> None:
+    def writer(i: int) -> str:
         rt = runtimes[i % len(runtimes)]
-        barrier.wait()
-        try:
-            rt.service.execute(facts(i), staff("U1"), expected_version=expected)
-            outcomes[i] = "written"
-        except ConcurrencyError as exc:
-            outcomes[i] = ("conflict", exc.expected_version, exc.actual_version)
-        except Exception as exc:
-            outcomes[i] = repr(exc)
+        rt.service.execute(facts(i), staff("U1"), expected_version=expected)
+        return "written"
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
+    return released_together(WRITERS, writer, lambda exc: ("conflict", exc.expected_version, exc.actual_version))
 
 
 @pytest.mark.parametrize("servers", [1, 4])

@@ -11,8 +11,17 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from events import ConcurrencyError, EventStore, StoreBusy
-from tests.integration.support import META, fetch, notes, race_once, spawn_all, store_for, write_many
+from events import EventStore, StoreBusy
+from tests.integration.support import (
+    META,
+    fetch,
+    notes,
+    race_once,
+    released_together,
+    spawn_all,
+    store_for,
+    write_many,
+)
 
 RACERS = 16
 
@@ -34,25 +43,12 @@ def assert_log_is_whole(store: EventStore) -> None:
 def race(store: EventStore, stream_id: str, expected: int, label: str) -> list[Any]:
     """RACERS threads append one event each at `expected`, released together by a barrier.
     Returns each one's outcome: "won", (expected, actual) from its ConcurrencyError, or an error."""
-    barrier = threading.Barrier(RACERS)
-    outcomes: list[Any] = [None] * RACERS
 
-    def racer(i: int) -> None:
-        barrier.wait()
-        try:
-            store.append(stream_id, notes(f"{label} racer {i}"), expected_version=expected, metadata=META)
-            outcomes[i] = "won"
-        except ConcurrencyError as exc:
-            outcomes[i] = (exc.expected_version, exc.actual_version)
-        except Exception as exc:
-            outcomes[i] = repr(exc)
+    def racer(i: int) -> str:
+        store.append(stream_id, notes(f"{label} racer {i}"), expected_version=expected, metadata=META)
+        return "won"
 
-    threads = [threading.Thread(target=racer, args=(i,)) for i in range(RACERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
+    return released_together(RACERS, racer, lambda exc: (exc.expected_version, exc.actual_version))
 
 
 def test_racing_threads_with_the_same_expected_version_have_one_winner(store: EventStore) -> None:
