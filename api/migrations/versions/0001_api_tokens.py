@@ -1,7 +1,5 @@
 """api: bearer tokens (stored only as SHA-256 hashes)
 
-Revision ID: 0001_api_tokens
-Revises:
 Create Date: 2026-11-21
 """
 
@@ -13,7 +11,6 @@ from alembic import op
 revision = "0001_api_tokens"
 down_revision = None
 branch_labels = ("api",)
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,6 @@
 """api: accounts (with Argon2id password hashes), their roles and append-only log, the sign-in
 throttle and the web sessions (by the SHA-256 of their id)
 
-Revision ID: 0002_accounts
-Revises: 0001_api_tokens
 Create Date: 2026-12-01
 """
 
@@ -13,8 +11,6 @@ from alembic import op
 
 revision = "0002_accounts"
 down_revision = "0001_api_tokens"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

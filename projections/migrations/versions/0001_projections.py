@@ -1,7 +1,5 @@
 """read models: checkpoints, union register and terms, procedures, alert facts and periods
 
-Revision ID: 0001_projections
-Revises:
 Create Date: 2026-11-21
 
 Written out in full (not generated from projections.schema at run time) so that this revision keeps

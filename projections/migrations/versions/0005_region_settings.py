@@ -1,7 +1,5 @@
 """register: the settings of each region (its rule profile, its coverage targets)
 
-Revision ID: 0005_region_settings
-Revises: 0004_on_time
 Create Date: 2026-12-02
 
 `proj_region_settings` holds, for each organisation an administrator gave settings to, the rule
@@ -19,8 +17,6 @@ from sqlalchemy.dialects import postgresql
 
 revision = "0005_region_settings"
 down_revision = "0004_on_time"
-branch_labels = None
-depends_on = None
 
 ID = sa.String(200)
 PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")

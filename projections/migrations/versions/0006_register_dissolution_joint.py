@@ -1,7 +1,5 @@
 """register logic 4 and alerts logic 4: dissolution, a joint union's units, who elected the chair
 
-Revision ID: 0006_register_dissolution_joint
-Revises: 0005_region_settings
 Create Date: 2026-12-02
 
 The register records who elected the current chair (`chair_elected_by`: the congress directly,
@@ -23,8 +21,6 @@ from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0006_register_dissolution_joint"
 down_revision = "0005_region_settings"
-branch_labels = None
-depends_on = None
 
 ID = sa.String(200)
 PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")
