@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from projections.migrations.columns import ID, PATH
 
 revision = "0005_region_settings"
 down_revision = "0004_on_time"
-
-ID = sa.String(200)
-PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")
 
 
 def upgrade() -> None:
