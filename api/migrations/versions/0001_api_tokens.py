@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.columns import acting_as
+
 revision = "0001_api_tokens"
 down_revision = None
 branch_labels = ("api",)
@@ -18,9 +20,7 @@ def upgrade() -> None:
         "api_tokens",
         sa.Column("token_id", sa.String(40), primary_key=True),
         sa.Column("token_hash", sa.String(64), nullable=False),
-        sa.Column("person_id", sa.String(200), nullable=False),
-        sa.Column("role", sa.String(20), nullable=False),
-        sa.Column("org_id", sa.String(120), nullable=False),
+        *acting_as(),
         sa.Column("issued_at", sa.DateTime(timezone=False), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=False), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=False), nullable=True),
