@@ -17,14 +17,23 @@ from events.db import write_connection
 
 metadata = sa.MetaData()
 
+
+def _acting_as() -> list[sa.Column[object]]:
+    """Whom a credential (a bearer token, a web session) acts as: a person, in one of their roles,
+    for one organisation."""
+    return [
+        sa.Column("person_id", sa.String(200), nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("org_id", sa.String(120), nullable=False),
+    ]
+
+
 api_tokens = sa.Table(
     "api_tokens",
     metadata,
     sa.Column("token_id", sa.String(40), primary_key=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("person_id", sa.String(200), nullable=False),
-    sa.Column("role", sa.String(20), nullable=False),
-    sa.Column("org_id", sa.String(120), nullable=False),
+    *_acting_as(),
     sa.Column("issued_at", sa.DateTime(timezone=False), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=False), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=False), nullable=True),
@@ -76,14 +85,13 @@ web_sessions = sa.Table(
     "web_sessions",
     metadata,
     sa.Column("session_hash", sa.String(64), primary_key=True),  # SHA-256 of the cookie's value
-    sa.Column("person_id", sa.String(200), nullable=False, index=True),
-    sa.Column("role", sa.String(20), nullable=False),
-    sa.Column("org_id", sa.String(120), nullable=False),
+    *_acting_as(),
     sa.Column("token_id", sa.String(40), nullable=True, index=True),  # signed in with a token
     sa.Column("csrf", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=False), nullable=False),
     sa.Column("last_seen_at", sa.DateTime(timezone=False), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=False), nullable=False),
+    sa.Index("ix_web_sessions_person_id", "person_id"),  # accounts.end_sessions: all of a person's at once
 )
 
 

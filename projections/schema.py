@@ -66,6 +66,19 @@ def _checkpoint_columns() -> list[sa.Column[object]]:
     ]
 
 
+def _unit_fact_columns(nullable: bool) -> list[sa.Column[object]]:
+    # the employing unit's facts (R-FORM-25, R-WOMEN, R-FULLTIME; RULES.md §7 coverage): on a union,
+    # where they may be unknown, and on each unit a joint union covers
+    return [
+        _c("unit_name", sa.Text, nullable),
+        _c("unit_type", sa.String(30), nullable),
+        _c("employees", sa.Integer, nullable),
+        _c("members", sa.Integer, nullable),
+        _c("female_members", sa.Integer, nullable),
+        _c("has_party_org", sa.Boolean, nullable),
+    ]
+
+
 def _org_columns() -> list[sa.Column[object]]:
     return [
         _c("org_id", ID, False),
@@ -75,13 +88,7 @@ def _org_columns() -> list[sa.Column[object]]:
         _c("name", sa.Text, False),
         _c("level", sa.String(20), False),
         _c("registered_on", sa.Date, False),
-        # the employing unit's facts (R-FORM-25, R-WOMEN, R-FULLTIME; RULES.md §7 coverage)
-        _c("unit_name", sa.Text),
-        _c("unit_type", sa.String(30)),
-        _c("employees", sa.Integer),
-        _c("members", sa.Integer),
-        _c("female_members", sa.Integer),
-        _c("has_party_org", sa.Boolean),
+        *_unit_fact_columns(nullable=True),
         # the bodies elected, as approved (R-FORM-25, R-CONGRESS-TYPE, R-FUNDS-REVIEW, R-WOMEN)
         _c("form", sa.String(20)),
         _c("congress_type", sa.String(30)),
@@ -164,12 +171,7 @@ def _covered_unit_columns() -> list[sa.Column[object]]:
         _c("path", PATH, False),  # the joint union's
         _c("since", sa.Date, False),
         _c("until", sa.Date),  # the day it left (no longer covered that day); NULL while covered
-        _c("unit_name", sa.Text, False),
-        _c("unit_type", sa.String(30), False),
-        _c("employees", sa.Integer, False),
-        _c("members", sa.Integer, False),
-        _c("female_members", sa.Integer, False),
-        _c("has_party_org", sa.Boolean, False),
+        *_unit_fact_columns(nullable=False),
         _c("union_founded_on", sa.Date),
         _c("union_dissolved_on", sa.Date),
     ]

@@ -1,7 +1,5 @@
 """api: bearer tokens (stored only as SHA-256 hashes)
 
-Revision ID: 0001_api_tokens
-Revises:
 Create Date: 2026-11-21
 """
 
@@ -10,10 +8,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.columns import acting_as
+
 revision = "0001_api_tokens"
 down_revision = None
 branch_labels = ("api",)
-depends_on = None
 
 
 def upgrade() -> None:
@@ -21,9 +20,7 @@ def upgrade() -> None:
         "api_tokens",
         sa.Column("token_id", sa.String(40), primary_key=True),
         sa.Column("token_hash", sa.String(64), nullable=False),
-        sa.Column("person_id", sa.String(200), nullable=False),
-        sa.Column("role", sa.String(20), nullable=False),
-        sa.Column("org_id", sa.String(120), nullable=False),
+        *acting_as(),
         sa.Column("issued_at", sa.DateTime(timezone=False), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=False), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=False), nullable=True),

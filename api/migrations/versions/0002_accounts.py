@@ -1,8 +1,6 @@
 """api: accounts (with Argon2id password hashes), their roles and append-only log, the sign-in
 throttle and the web sessions (by the SHA-256 of their id)
 
-Revision ID: 0002_accounts
-Revises: 0001_api_tokens
 Create Date: 2026-12-01
 """
 
@@ -11,10 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.columns import acting_as
+
 revision = "0002_accounts"
 down_revision = "0001_api_tokens"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -54,9 +52,7 @@ def upgrade() -> None:
     op.create_table(
         "web_sessions",
         sa.Column("session_hash", sa.String(64), primary_key=True),
-        sa.Column("person_id", sa.String(200), nullable=False),
-        sa.Column("role", sa.String(20), nullable=False),
-        sa.Column("org_id", sa.String(120), nullable=False),
+        *acting_as(),
         sa.Column("token_id", sa.String(40), nullable=True),
         sa.Column("csrf", sa.String(64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=False), nullable=False),

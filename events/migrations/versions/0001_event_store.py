@@ -1,7 +1,5 @@
 """event store: events, streams, log_head, idempotency_keys
 
-Revision ID: 0001_event_store
-Revises:
 Create Date: 2026-11-21
 """
 
@@ -13,7 +11,6 @@ from alembic import op
 revision = "0001_event_store"
 down_revision = None
 branch_labels = ("events",)
-depends_on = None
 
 GENESIS_HASH = "0" * 64
 

@@ -12,8 +12,6 @@ so a new stream or key writes one b-tree instead of two.
 PostgreSQL is unchanged (its tables have no rowid). The SQLite tables are rebuilt by copying, in
 the migration's transaction: on a large log this takes a while (about as long as copying the file).
 
-Revision ID: 0002_sqlite_compact_rows
-Revises: 0001_event_store
 Create Date: 2026-11-21
 """
 
@@ -23,8 +21,6 @@ from alembic import op
 
 revision = "0002_sqlite_compact_rows"
 down_revision = "0001_event_store"
-branch_labels = None
-depends_on = None
 
 _EVENTS = """CREATE TABLE {name} (
     position {position_type} NOT NULL,

@@ -8,8 +8,6 @@ is untouched: the column repeats what the hashed payload says.
 
 No index: no read selects events by procedure (a procedure is read with its union's stream).
 
-Revision ID: 0003_events_procedure_id
-Revises: 0002_sqlite_compact_rows
 Create Date: 2026-12-02
 """
 
@@ -20,8 +18,6 @@ from alembic import op
 
 revision = "0003_events_procedure_id"
 down_revision = "0002_sqlite_compact_rows"
-branch_labels = None
-depends_on = None
 
 _FILL = {
     "sqlite": (

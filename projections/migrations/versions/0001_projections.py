@@ -1,7 +1,5 @@
 """read models: checkpoints, union register and terms, procedures, alert facts and periods
 
-Revision ID: 0001_projections
-Revises:
 Create Date: 2026-11-21
 
 Written out in full (not generated from projections.schema at run time) so that this revision keeps
@@ -12,15 +10,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from projections.migrations.columns import ID, PATH, unit_facts
 
 revision = "0001_projections"
 down_revision = None
 branch_labels = ("projections",)
 depends_on = "0001_event_store"
-
-ID = sa.String(200)
-PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")
 
 
 def upgrade() -> None:
@@ -44,12 +40,7 @@ def upgrade() -> None:
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("level", sa.String(20), nullable=False),
         sa.Column("registered_on", sa.Date, nullable=False),
-        sa.Column("unit_name", sa.Text),
-        sa.Column("unit_type", sa.String(30)),
-        sa.Column("employees", sa.Integer),
-        sa.Column("members", sa.Integer),
-        sa.Column("female_members", sa.Integer),
-        sa.Column("has_party_org", sa.Boolean),
+        *unit_facts(nullable=True),
         sa.Column("form", sa.String(20)),
         sa.Column("congress_type", sa.String(30)),
         sa.Column("committee", sa.Text),

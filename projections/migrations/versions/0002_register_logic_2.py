@@ -1,7 +1,5 @@
 """register logic 2: vice-chairs follow removals (R-REMOVAL) and by-elections
 
-Revision ID: 0002_register_logic_2
-Revises: 0001_projections
 Create Date: 2026-11-21
 
 The register's rows are now computed by logic version 2 (projections.models.register). A register
@@ -17,8 +15,6 @@ from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0002_register_logic_2"
 down_revision = "0001_projections"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,7 +1,5 @@
 """alerts logic 2: the alert facts stored as named records
 
-Revision ID: 0003_alerts_logic_2
-Revises: 0002_register_logic_2
 Create Date: 2026-12-02
 
 `proj_alert_facts.facts` now holds the facts as named records (projections.models.alert_facts)
@@ -17,8 +15,6 @@ from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0003_alerts_logic_2"
 down_revision = "0002_register_logic_2"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

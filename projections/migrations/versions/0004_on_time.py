@@ -1,8 +1,6 @@
 """R-ON-TIME said once: each term says whether it was re-elected on time (register logic 3), and
 A-TERM-OVERDUE runs through the day a late re-election is approved (alerts logic 3)
 
-Revision ID: 0004_on_time
-Revises: 0003_alerts_logic_2
 Create Date: 2026-12-02
 
 `proj_terms.on_time` is new: the re-election approved by the term's deadline (projections.on_time),
@@ -22,8 +20,6 @@ from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0004_on_time"
 down_revision = "0003_alerts_logic_2"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

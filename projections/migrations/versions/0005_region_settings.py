@@ -1,7 +1,5 @@
 """register: the settings of each region (its rule profile, its coverage targets)
 
-Revision ID: 0005_region_settings
-Revises: 0004_on_time
 Create Date: 2026-12-02
 
 `proj_region_settings` holds, for each organisation an administrator gave settings to, the rule
@@ -15,15 +13,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from projections.migrations.columns import ID, PATH
 
 revision = "0005_region_settings"
 down_revision = "0004_on_time"
-branch_labels = None
-depends_on = None
-
-ID = sa.String(200)
-PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")
 
 
 def upgrade() -> None:

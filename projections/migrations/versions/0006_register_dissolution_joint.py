@@ -1,7 +1,5 @@
 """register logic 4 and alerts logic 4: dissolution, a joint union's units, who elected the chair
 
-Revision ID: 0006_register_dissolution_joint
-Revises: 0005_region_settings
 Create Date: 2026-12-02
 
 The register records who elected the current chair (`chair_elected_by`: the congress directly,
@@ -17,17 +15,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
+from projections.migrations.columns import ID, PATH, unit_facts
 from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0006_register_dissolution_joint"
 down_revision = "0005_region_settings"
-branch_labels = None
-depends_on = None
-
-ID = sa.String(200)
-PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")
 
 
 def upgrade() -> None:
@@ -44,12 +37,7 @@ def upgrade() -> None:
         sa.Column("path", PATH, nullable=False),
         sa.Column("since", sa.Date, nullable=False),
         sa.Column("until", sa.Date),
-        sa.Column("unit_name", sa.Text, nullable=False),
-        sa.Column("unit_type", sa.String(30), nullable=False),
-        sa.Column("employees", sa.Integer, nullable=False),
-        sa.Column("members", sa.Integer, nullable=False),
-        sa.Column("female_members", sa.Integer, nullable=False),
-        sa.Column("has_party_org", sa.Boolean, nullable=False),
+        *unit_facts(nullable=False),
         sa.Column("union_founded_on", sa.Date),
         sa.Column("union_dissolved_on", sa.Date),
         sa.PrimaryKeyConstraint("org_id", "unit_id", "stint"),

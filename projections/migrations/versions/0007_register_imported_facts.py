@@ -1,7 +1,5 @@
 """register and alerts logic 5: what a founding or a registry import says of a union
 
-Revision ID: 0007_register_imported_facts
-Revises: 0006_register_dissolution_joint
 Create Date: 2026-12-02
 
 `proj_orgs` gains the founding approval's document number, the date from which the union is surely
@@ -24,8 +22,6 @@ from projections.migrations.logic import mark_back, mark_unbuilt_as
 
 revision = "0007_register_imported_facts"
 down_revision = "0006_register_dissolution_joint"
-branch_labels = None
-depends_on = None
 
 
 _COLUMNS = (
