@@ -70,6 +70,7 @@ account_log = sa.Table(
     sa.Column("action", sa.String(40), nullable=False),  # created | password_set | disabled
     sa.Column("by", sa.String(200), nullable=False),  # who: an administrator's person id, or "cli"
     sa.Column("detail", sa.String(1000), nullable=False, server_default=""),
+    sa.Index("ix_account_log_person", "person_id"),  # one person's entries (AccountStore.log)
 )
 
 sign_in_throttle = sa.Table(
