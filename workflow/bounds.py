@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, WithJsonSchema
@@ -65,15 +66,22 @@ def date_problem(value: dt.date) -> str | None:
     return None
 
 
+def _from_iso(value: Any, shape: re.Pattern[str], parse: Callable[[str], Any], what: str) -> Any:
+    """`value` parsed when it is text of the ISO `shape` (refused, naming `what`, when that text is
+    not a real one), else `value` as given: a number or a numeric string never reaches `parse`."""
+    if isinstance(value, str) and shape.fullmatch(value):
+        try:
+            return parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not {what}") from None
+    return value
+
+
 def strict_date(value: Any) -> dt.date:
     """An ISO date (`YYYY-MM-DD`, or a date object), within the plausible range; never a number."""
     if isinstance(value, dt.datetime):
         raise ValueError("a date (YYYY-MM-DD), not a time")
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a calendar date") from None
+    value = _from_iso(value, _ISO_DATE, dt.date.fromisoformat, "a calendar date")
     if not isinstance(value, dt.date):
         raise ValueError("an ISO date, YYYY-MM-DD")
     problem = date_problem(value)
@@ -88,11 +96,7 @@ _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
 def strict_moment(value: Any) -> dt.datetime:
     """An ISO date and time (an offset optional), whose day in UTC lies within the plausible range;
     never a number."""
-    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date and time") from None
+    value = _from_iso(value, _ISO_MOMENT, dt.datetime.fromisoformat, "a date and time")
     if not isinstance(value, dt.datetime):
         raise ValueError("an ISO date and time, YYYY-MM-DDTHH:MM:SS with an optional offset")
     try:

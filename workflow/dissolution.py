@@ -34,6 +34,7 @@ from workflow.command import ProcedureCommand, UnionCommand, handles
 from workflow.kinds import (
     ApproveFiling,
     ProcedureKind,
+    approval,
     as_command,
     existing,
     next_id,
@@ -106,10 +107,7 @@ def decide_dissolution_request(
     return DissolutionRequested(
         procedure_id=procedure_id,
         **pinned,
-        reason=cmd.reason,
-        unit_changed_on=cmd.unit_changed_on,
-        document=cmd.document,
-        congress_on=cmd.congress_on,
+        **cmd.given("reason", "unit_changed_on", "document", "congress_on"),
         filed_by=filed_by,
         evidence=[evidence | {"filed_by": filed_by}],
     )
@@ -136,15 +134,7 @@ def _approve(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[
         "reason": proc.reason,
         "withdrawn": [p.procedure_id for p in closing],
     }
-    events.append(
-        DissolutionApproved(
-            procedure_id=proc.procedure_id,
-            document_no=cmd.document_no,
-            remarks=cmd.remarks,
-            reason=proc.reason,
-            evidence=[evidence],
-        )
-    )
+    events.append(approval(DissolutionApproved, proc, cmd, reason=proc.reason, evidence=[evidence]))
     return events
 
 

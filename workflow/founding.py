@@ -9,7 +9,7 @@ import datetime as dt
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from events.catalogue import PrepGroupMember, ProcedureEvent, UnitFacts
 from events.flows.founding import (
@@ -45,7 +45,15 @@ KIND = FOUNDING_FLOW.kind
 WITHDRAWN = "withdrawn"
 
 
-class RequestFounding(UnionCommand):
+class _FoundingRequestFacts(BaseModel):
+    """What a founding request gives (R-PREP-GROUP), filed first or again after a rejection."""
+
+    unit: UnitFacts
+    initiators: list[Name] = Field(min_length=1)
+    prep_group: list[PrepGroupMember]
+
+
+class RequestFounding(_FoundingRequestFacts, UnionCommand):
     examples: ClassVar[list[dict[str, Any]]] = [
         {
             "unit": UNIT_EXAMPLE,
@@ -55,24 +63,12 @@ class RequestFounding(UnionCommand):
         }
     ]
 
-    unit: UnitFacts
-    initiators: list[Name] = Field(min_length=1)
-    prep_group: list[PrepGroupMember]
 
-
-class ResubmitFoundingRequest(ProcedureCommand):
+class ResubmitFoundingRequest(_FoundingRequestFacts, ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [
-        {
-            "unit": UNIT_EXAMPLE,
-            "initiators": ["张三"],
-            "prep_group": [{"name": "甲"}, {"name": "乙"}, {"name": "丙"}],
-            "occurred_on": "2019-01-20",
-        }
+        RequestFounding.examples[0]
+        | {"prep_group": [{"name": "甲"}, {"name": "乙"}, {"name": "丙"}], "occurred_on": "2019-01-20"}
     ]
-
-    unit: UnitFacts
-    initiators: list[Name] = Field(min_length=1)
-    prep_group: list[PrepGroupMember]
 
 
 class RecordMembersRecruited(ProcedureCommand):

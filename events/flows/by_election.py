@@ -14,7 +14,7 @@ from events.catalogue.base import (
     ProcedureOpenedMixin,
     RemovalVote,
 )
-from events.flows.model import WITHDRAWN, Flow, State, approve, reject, step, withdraw
+from events.flows.model import WITHDRAWN, Flow, State, approval_round, approve, reject, step, withdraw
 
 __all__ = [
     "ByElectionApproved",
@@ -151,21 +151,11 @@ BY_ELECTION_FLOW = Flow(
             outcome="undecided",
             name="hold_by_election",
         ),
-        approve(
-            "approve_result",
+        *approval_round(
             "held",
-            "filled",
-            ByElectionApproved,
-            "approve the by-election result (higher union)",
-            "批准补选结果",
-        ),
-        reject(
-            "reject_result",
-            "held",
-            "consented",
-            ByElectionRejected,
-            "reject the by-election result (higher union)",
-            "驳回补选结果",
+            "by-election result",
+            ("approve_result", "filled", ByElectionApproved, "批准补选结果"),
+            ("reject_result", "consented", ByElectionRejected, "驳回补选结果"),
         ),
         # R-VACANCY: only once its vacancy is over (the workflow checks that).
         withdraw(

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Literal
 
 from events.catalogue.base import FilingDecision, FilingRejection, ProcedureEvent, ProcedureOpenedMixin
-from events.flows.model import WITHDRAWN, Flow, State, approve, reject, withdraw
+from events.flows.model import request_flow
 
 __all__ = ["DissolutionApproved", "DissolutionReason", "DissolutionRejected", "DissolutionRequested"]
 
@@ -37,31 +37,12 @@ class DissolutionRejected(ProcedureEvent, FilingRejection):
     pass
 
 
-DISSOLUTION_FLOW = Flow(
-    kind="dissolution",
-    label_zh="注销",
-    label_en="dissolution",
-    opened_by=DissolutionRequested.event_type,
-    states=(
-        State("requested", "已申请注销", "requested", awaiting="dissolution (R-DISSOLVE)", filing="dissolution"),
-        State("approved", "已注销", "dissolved"),
-        State("rejected", "注销被驳回", "rejected"),
-        WITHDRAWN,
-    ),
-    initial="requested",
-    terminal=frozenset({"approved", "rejected", "withdrawn"}),
-    steps=(
-        approve(
-            "approve",
-            "requested",
-            "approved",
-            DissolutionApproved,
-            "approve the dissolution (higher union)",
-            "批准注销",
-        ),
-        reject(
-            "reject", "requested", "rejected", DissolutionRejected, "reject the dissolution (higher union)", "驳回注销"
-        ),
-        withdraw(["requested"], "withdraw the dissolution request"),
-    ),
+DISSOLUTION_FLOW = request_flow(
+    "dissolution",
+    (DissolutionRequested, DissolutionApproved, DissolutionRejected),
+    ("注销", "dissolution"),
+    "dissolution (R-DISSOLVE)",
+    states_zh=("已申请注销", "已注销", "注销被驳回"),
+    approved_en="dissolved",
+    steps_zh=("批准注销", "驳回注销"),
 )

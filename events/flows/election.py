@@ -22,7 +22,7 @@ from events.catalogue.base import (
     OrganisationForm,
     ProcedureEvent,
 )
-from events.flows.model import State, Step, approve, reject, step
+from events.flows.model import State, Step, approval_round, approve, reject, step
 
 __all__ = [
     "CandidatesApproved",
@@ -244,21 +244,11 @@ ELECTION_STEPS: tuple[Step, ...] = (
         "候选人报审",
     ),
     # R-VETTING, the higher-level union's part.
-    approve(
-        "approve_candidates",
+    *approval_round(
         _filed,
-        _approved,
-        CandidatesApproved,
-        "approve the candidates (higher union)",
-        "批复候选人",
-    ),
-    reject(
-        "reject_candidates",
-        _filed,
-        _rejected,
-        CandidatesRejected,
-        "reject the candidates (higher union)",
-        "驳回候选人",
+        "candidates",
+        ("approve_candidates", _approved, CandidatesApproved, "批复候选人"),
+        ("reject_candidates", _rejected, CandidatesRejected, "驳回候选人"),
     ),
     step(
         "hold_congress",

@@ -11,7 +11,7 @@ from events.catalogue.base import (
     UnitFacts,
 )
 from events.flows.election import ELECTION_STATE_NAMES, ELECTION_STATES, election_steps
-from events.flows.model import WITHDRAWN, Flow, State, approve, reject, step, withdraw
+from events.flows.model import WITHDRAWN, Flow, State, approval_round, step, withdraw
 
 __all__ = [
     "FoundingRequestRejected",
@@ -81,21 +81,11 @@ FOUNDING_FLOW = Flow(
     initial="requested",
     terminal=frozenset({"registered", "withdrawn"}),
     steps=(
-        approve(
-            "approve_prep_group",
+        *approval_round(
             "requested",
-            "preparing",
-            PreparatoryGroupApproved,
-            "approve the request and preparatory group (higher union)",
-            "批准建会申请和筹备组",
-        ),
-        reject(
-            "reject_request",
-            "requested",
-            "request_rejected",
-            FoundingRequestRejected,
-            "reject the founding request (higher union)",
-            "驳回建会申请",
+            ("request and preparatory group", "founding request"),
+            ("approve_prep_group", "preparing", PreparatoryGroupApproved, "批准建会申请和筹备组"),
+            ("reject_request", "request_rejected", FoundingRequestRejected, "驳回建会申请"),
         ),
         step(
             "resubmit_request",

@@ -1,5 +1,7 @@
 """The shape of a procedure declaration: states, steps and the flow that holds them (see
-`events.flows`), and what every kind shares: the withdrawal, its event and its state."""
+`events.flows`); what every kind shares: the withdrawal, its event and its state; and the groups
+kinds declare alike: the higher-level union's answer to a filing, and a whole procedure that is
+one request it decides."""
 
 from __future__ import annotations
 
@@ -155,3 +157,61 @@ def withdraw(sources: Sequence[str], label_en: str) -> Step:
 
 
 WITHDRAWN = State("withdrawn", "已撤回", "withdrawn")
+
+# One answer of the higher-level union to a filing: its trigger, the state it leads to, the event
+# that records it and its Chinese label.
+Answer = tuple[str, str, type[ProcedureEvent], str]
+
+
+def approval_round(filed: str, what: str | tuple[str, str], approved: Answer, rejected: Answer) -> tuple[Step, Step]:
+    """The higher-level union's two answers (R-APPROVER) to the filing that waits in `filed`:
+    "approve the `what`" and "reject the `what`" (a pair where the two name it differently)."""
+    approve_what, reject_what = (what, what) if isinstance(what, str) else what
+    yes, no = f"approve the {approve_what} (higher union)", f"reject the {reject_what} (higher union)"
+    return (
+        approve(approved[0], filed, approved[1], approved[2], yes, approved[3]),
+        reject(rejected[0], filed, rejected[1], rejected[2], no, rejected[3]),
+    )
+
+
+def request_flow(
+    kind: str,
+    events: tuple[type[ProcedureEvent], type[ProcedureEvent], type[ProcedureEvent]],
+    label: tuple[str, str],
+    awaiting: str,
+    *,
+    states_zh: tuple[str, str, str] = ("已申请", "已批准", "已驳回"),
+    approved_en: str = "approved",
+    steps_zh: tuple[str, str] = ("批准", "驳回"),
+) -> Flow:
+    """A procedure that is one request the higher-level union approves or rejects (R-APPROVER),
+    withdrawn while it waits. `events` open, approve and reject it; `label` is the kind's
+    (Chinese, English) name, the English one also naming the request in the steps'; `states_zh`
+    labels the requested, approved and rejected states and `steps_zh` the approval and the
+    rejection, where the kind names them otherwise."""
+    requested, approved, rejected = events
+    label_zh, what = label
+    requested_zh, approved_zh, rejected_zh = states_zh
+    return Flow(
+        kind=kind,
+        label_zh=label_zh,
+        label_en=what,
+        opened_by=requested.event_type,
+        states=(
+            State("requested", requested_zh, "requested", awaiting=awaiting, filing=kind),
+            State("approved", approved_zh, approved_en),
+            State("rejected", rejected_zh, "rejected"),
+            WITHDRAWN,
+        ),
+        initial="requested",
+        terminal=frozenset({"approved", "rejected", "withdrawn"}),
+        steps=(
+            *approval_round(
+                "requested",
+                what,
+                ("approve", "approved", approved, steps_zh[0]),
+                ("reject", "rejected", rejected, steps_zh[1]),
+            ),
+            withdraw(["requested"], f"withdraw the {what} request"),
+        ),
+    )

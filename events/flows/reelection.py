@@ -6,7 +6,7 @@ import datetime as dt
 
 from events.catalogue.base import FilingDecision, FilingRejection, ProcedureEvent, ProcedureOpenedMixin
 from events.flows.election import ELECTION_STATE_NAMES, ELECTION_STATES, election_steps
-from events.flows.model import WITHDRAWN, Flow, State, approve, reject, withdraw
+from events.flows.model import WITHDRAWN, Flow, State, approval_round, withdraw
 
 __all__ = ["ReelectionOpened", "ReelectionPlanApproved", "ReelectionPlanRejected"]
 
@@ -48,21 +48,11 @@ REELECTION_FLOW = Flow(
     initial="plan_filed",
     terminal=frozenset({"plan_rejected", "reelected", "withdrawn"}),
     steps=(
-        approve(
-            "approve_plan",
+        *approval_round(
             "plan_filed",
-            "plan_approved",
-            ReelectionPlanApproved,
-            "approve the re-election plan (higher union)",
-            "批复换届请示",
-        ),
-        reject(
-            "reject_plan",
-            "plan_filed",
-            "plan_rejected",
-            ReelectionPlanRejected,
-            "reject the re-election plan (higher union)",
-            "驳回换届请示",
+            "re-election plan",
+            ("approve_plan", "plan_approved", ReelectionPlanApproved, "批复换届请示"),
+            ("reject_plan", "plan_rejected", ReelectionPlanRejected, "驳回换届请示"),
         ),
         *election_steps(entry="plan_approved", done="reelected"),
         withdraw(["plan_filed", "plan_approved", *ELECTION_STATE_NAMES], "withdraw the re-election"),

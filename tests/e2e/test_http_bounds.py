@@ -13,20 +13,13 @@ import pytest
 
 from tests.e2e.conftest import Api, request_body
 from tests.e2e.reads_support import PROBLEM, get
+from workflow.command import UNIT_EXAMPLE
 
 ADMIN = ("admin", "ACFTU")
 
 
 def unit(**changes: Any) -> dict[str, Any]:
-    facts = {
-        "unit_name": "江岸某科技有限公司",
-        "unit_type": "enterprise",
-        "employees": 120,
-        "members": 0,
-        "female_members": 0,
-        "has_party_org": True,
-    }
-    return facts | changes
+    return UNIT_EXAMPLE | changes
 
 
 def registration(org_id: str = "U9", **changes: Any) -> dict[str, Any]:

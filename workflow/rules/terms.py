@@ -132,28 +132,30 @@ def require_not_extended(term: Term, profile: RuleProfile) -> None:
         )
 
 
+def _require_request_for_current_term(rule: str, requested_for: date, term_end: date, evidence: Evidence) -> None:
+    # What R-EXTENSION and R-EARLY share: a request is decided for the term it was made for.
+    if term_end != requested_for:
+        raise StepOutOfOrder(
+            rule,
+            f"the request was for the term ending {requested_for}; the union has since "
+            f"started a term ending {term_end}",
+            evidence,
+        )
+
+
 def require_extension_for_current_term(requested_for: date, term_end: date) -> None:
     """R-EXTENSION: the approval moves the deadline of the term the request was made for; once the
     union has started another term, the request is about a term that is over."""
-    if term_end != requested_for:
-        raise StepOutOfOrder(
-            "R-EXTENSION",
-            f"the request was for the term ending {requested_for}; the union has since "
-            f"started a term ending {term_end}",
-            {"requested_for": requested_for.isoformat()},
-        )
+    _require_request_for_current_term(
+        "R-EXTENSION", requested_for, term_end, {"requested_for": requested_for.isoformat()}
+    )
 
 
 def require_early_for_current_term(requested_for: date, term_end: date) -> None:
     """R-EARLY: the approval lets the *current* term be re-elected early: a request made for a term
     that has since been renewed is about another term and cannot be approved."""
-    if term_end != requested_for:
-        raise StepOutOfOrder(
-            "R-EARLY",
-            f"the request was for the term ending {requested_for}; the union has since "
-            f"started a term ending {term_end}",
-            {"requested_for": requested_for.isoformat(), "term_end": term_end.isoformat()},
-        )
+    evidence = {"requested_for": requested_for.isoformat(), "term_end": term_end.isoformat()}
+    _require_request_for_current_term("R-EARLY", requested_for, term_end, evidence)
 
 
 # --------------------------------------------------------------------------------------------------
