@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     # The largest request body the HTTP API reads (413 above it): far above any command's body,
     # whose text `workflow.bounds` limits, and far below what would tie up a worker.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # The audit page marks an entry as late (补录) when it was recorded more than this many days
+    # after its business date: a fact entered long after it happened deserves an auditor's look.
+    late_entry_days: int = Field(default=30, ge=0, le=3650)
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -200,3 +200,21 @@ def stored_events(conn: Connection, stream_ids: Sequence[str]) -> Iterator[Event
     q = sa.select(*_STORED).where(_E.c.stream_id.in_(stream_ids)).order_by(_E.c.stream_id, _E.c.version)
     for r in conn.execute(q):
         yield EventRow._make(r)
+
+
+def latest_in_streams(
+    conn: Connection, stream_ids: Sequence[str], limit: int, until: dt.datetime | None, before: int | None
+) -> list[EventRow]:
+    """The latest `limit` events of `stream_ids` (any number of them), newest first: those
+    recorded at or before `until` (None: all) and, for a next page, before position `before`.
+    With every field the hash covers, dates as SQLAlchemy's types give them
+    (`events.rows.decode_rows` with `sqlite=False` reads them on both databases)."""
+    found: list[EventRow] = []
+    for i in range(0, len(stream_ids), STREAMS_PER_QUERY):
+        q = sa.select(*_STORED).where(_E.c.stream_id.in_(stream_ids[i : i + STREAMS_PER_QUERY]))
+        if until is not None:
+            q = q.where(_E.c.recorded_at <= stored_datetime(until, False))
+        if before is not None:
+            q = q.where(_E.c.position < before)
+        found += [EventRow._make(r) for r in conn.execute(q.order_by(_E.c.position.desc()).limit(limit))]
+    return sorted(found, key=lambda r: r.position, reverse=True)[:limit]

@@ -22,6 +22,7 @@ from typing import Any
 
 from events import EventStore, RecordedEvent, reading
 from events.catalogue import org_stream
+from events.rows import EventRow, decode_rows
 from projections.base import Folder, Projection
 from projections.feed import Ev
 from projections.models.alert_periods import periods
@@ -117,6 +118,11 @@ def history(
     if procedure_id is not None:
         entries = [e for e in entries if e.procedure_id == procedure_id]
     return entries
+
+
+def entries_of(store: EventStore, rows: Sequence[EventRow]) -> list[HistoryEntry]:
+    """Stored rows read through `events.reading` (a subtree's latest, for its auditors), as history."""
+    return [_entry(r) for r in decode_rows(rows, store.registry, sqlite=False)]
 
 
 @dataclass

@@ -69,7 +69,10 @@ class ProcedureKind:
         """Take `cmd` as the step the machine allows from the procedure's state, through its handler."""
         if self.precheck is not None:
             self.precheck(union, proc, cmd)
-        return self.handlers[self._step_for(proc, cmd).name](union, proc, cmd)
+        step = self._step_for(proc, cmd)
+        if isinstance(cmd, RejectFiling) and cmd.redo_from is not None:
+            require_redo_applies(self.flow, proc, cmd.redo_from)
+        return self.handlers[step.name](union, proc, cmd)
 
     def _step_for(self, proc: Procedure, cmd: ProcedureCommand) -> Step:
         """The step `cmd` takes: the first of its command's steps the machine allows from the
@@ -159,6 +162,20 @@ class WithdrawProcedure(ProcedureCommand):
     examples: ClassVar[list[dict[str, Any]]] = [{"reason": "单位改制", "occurred_on": "2019-02-10"}]
 
     reason: RequiredText
+
+
+def require_redo_applies(flow: Flow, proc: Procedure, redo_from: str) -> None:
+    """A rejection names a step to redo only where its flow offers that choice (the results'
+    rejection: events.flows.election); a choice that does not apply is refused, never dropped."""
+    choices = [s.outcome for s in flow.redo_choices(proc.state)]
+    if redo_from in choices:
+        return
+    waiting = flow.awaiting(proc.state) or proc.state
+    message = f"redo_from {redo_from!r} does not apply to rejecting the {waiting} of {proc.procedure_id}"
+    message += f": choose one of {', '.join(map(str, choices))}" if choices else ": it names no step to redo"
+    raise StepOutOfOrder(
+        "STEP-ORDER", message, {"state": proc.state, "redo_from": redo_from, "allowed": choices, "field": "redo_from"}
+    )
 
 
 def approval(event: Callable[..., _E], proc: Procedure, cmd: ProcedureCommand, **facts: Any) -> _E:

@@ -39,6 +39,9 @@ class FormField:
     children: tuple[FormField, ...] = ()
     options: tuple[str, ...] = ()  # for a list of people: the options a line may add after the name
     default: str = ""
+    # The catalogue keys of the choices' labels, in their order, where a page names them itself (a
+    # rejection's redo choices, by its flow's steps); otherwise each choice's "choice.<value>".
+    labels: tuple[str, ...] = ()
 
     @property
     def input_id(self) -> str:

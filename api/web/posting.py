@@ -24,6 +24,7 @@ from api.web.rendering import lang_of, runtime_of
 from events import ConcurrencyError
 from workflow.authority import Actor
 from workflow.errors import DomainError
+from workflow.profile import ProfileError, UnknownProfile
 
 
 @dataclass
@@ -39,6 +40,10 @@ class FormView:
     version: int | None = None
     back: str = ""
     danger: bool = False
+    # An irreversible step asks for a ticked confirmation (the catalogue key of what is confirmed),
+    # so it works without JavaScript; and what the form shows before its fields: (label key, text).
+    confirm: str = ""
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def form_values(data: Mapping[str, Any]) -> dict[str, str]:
@@ -120,6 +125,11 @@ def _run(rt: Runtime, actor: Actor, command: Any, expected: int | None, request_
         return Outcome(stale=(exc.expected_version, exc.actual_version))
     except DomainError as exc:
         return Outcome(refusal=Refusal(exc.rule_id, exc.message, exc.evidence), refusal_status=domain_status(exc))
+    except ProfileError as exc:
+        # The region's rule profile is not registered in this deployment: the form says so, as
+        # the API's 422 does, instead of ending on the API's problem document.
+        rule = "PROFILE-UNKNOWN" if isinstance(exc, UnknownProfile) else "PROFILE"
+        return Outcome(refusal=Refusal(rule, str(exc), {}), refusal_status=422)
     return Outcome(done=True, procedure_id=result.procedure_id)
 
 
@@ -134,7 +144,7 @@ async def submit(
         errors.add(forms.FORM_ERROR, "expected_version: not a version")
     if command is None or expected is False:
         return Outcome(errors=errors)
-    return await run_in_threadpool(
+    outcome = await run_in_threadpool(
         _run,
         runtime_of(request),
         actor,
@@ -142,3 +152,7 @@ async def submit(
         expected,
         getattr(request.state, "request_id", None),
     )
+    named = outcome.refusal.evidence.get("field") if outcome.refusal is not None else None
+    if outcome.refusal is not None and named in {f.name for f in forms.fields_of(model)}:
+        outcome.errors.add(str(named), outcome.refusal.message)  # the refusal is about this field: mark it
+    return outcome

@@ -29,6 +29,7 @@ def install(app: FastAPI) -> None:
     settings = Settings()
     app.state.web_sessions = sessions.SessionTable.from_settings(runtime.engine, runtime.accounts, settings)
     app.state.cookie_secure = settings.cookie_secure
+    app.state.late_entry_days = settings.late_entry_days
     app.mount("/ui/static", StaticFiles(directory=str(HERE / "static")), name="ui-static")
     app.include_router(router)
 

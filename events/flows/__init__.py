@@ -53,6 +53,7 @@ __all__ = [
     "PROCEDURE_EVENTS",
     "REELECTION",
     "REELECTION_FLOW",
+    "REJECTION_EVENTS",
     "DecidedBy",
     "Flow",
     "State",
@@ -90,6 +91,11 @@ FILING_EVENTS: dict[str, str] = {
 }
 DECISION_EVENTS: frozenset[str] = frozenset(
     s.event for f in FLOWS.values() for s in f.steps if s.decided_by == "approver"
+)
+
+# The events that record a rejection of a filing (R-APPROVER): the staff's pages say it and why.
+REJECTION_EVENTS: frozenset[str] = frozenset(
+    s.event for f in FLOWS.values() for s in f.steps if s.command == "RejectFiling"
 )
 
 # The events whose destination depends on their content (see `outcome_of`).

@@ -104,6 +104,11 @@ class Flow:
             return None
         return found.next or "the union's next step"
 
+    def redo_choices(self, state: str) -> list[Step]:
+        """The rejections from `state` that name the step to redo (the results' `redo_from`), one
+        per choice, their outcome the choice: empty where a rejection names none."""
+        return [s for s in self.steps_from(state) if s.command == "RejectFiling" and s.outcome]
+
     def destinations(self) -> dict[str, str]:
         """Event type (with outcome) -> the state it leads to, for the read side."""
         return {s.key: s.dest for s in self.steps}

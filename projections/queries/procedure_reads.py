@@ -124,13 +124,17 @@ def inbox(
     on: dt.date | None = None,
     limit: int | None = 100,
     cursor: str | None = None,
+    procedure_id: str | None = None,
 ) -> Page[InboxItem]:
     """The filings waiting on `approver_org` (R-APPROVER: it decides those of the unions directly
-    below it), oldest first, with how long each has waited on `on` (default today)."""
+    below it), oldest first, with how long each has waited on `on` (default today); only that of
+    `procedure_id` when given (none when it does not wait on `approver_org`)."""
     on = on or dt.date.today()
     with connect(bind) as conn:
         key = (_P.c.filed_on, _P.c.procedure_id)
         q = sa.select(_P).where(_P.c.inbox_org == approver_org, *keyset_after(key, cursor)).order_by(*key)
+        if procedure_id is not None:
+            q = q.where(_P.c.procedure_id == procedure_id)
         if limit is not None:
             q = q.limit(limit + 1)
         rows, nxt = page_of(list(conn.execute(q)), limit, lambda r: (as_date(r.filed_on), r.procedure_id))

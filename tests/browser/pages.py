@@ -31,16 +31,25 @@ def step(page: Any, step_name: str, values: dict[str, Any]) -> None:
     submit(page, form)
 
 
-def decide_from_inbox(page: Any, procedure_id: str, document_no: str, occurred_on: str) -> None:
-    """Open the filing of `procedure_id` in the inbox, read its content, and approve it."""
+def open_filing(page: Any, procedure_id: str) -> None:
+    """From the inbox's list, open the page of the filing of `procedure_id` (its whole content)."""
     item = page.locator(f'[id="item-{procedure_id.replace(":", "-")}"]')
-    details = item.locator("details").first
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
-    assert details.locator("dl").first.is_visible()
-    form = item.locator(f'form[id="approve-{procedure_id}"]')
-    fill(form, {"document_no": document_no, "occurred_on": occurred_on})
+    with page.expect_navigation():
+        item.locator(f'a[href="/ui/inbox/{procedure_id}"]').click()
+    assert page.locator("#filing-content ol.filing > li").last.is_visible()
+
+
+def approve_filing(page: Any, procedure_id: str, document_no: str, occurred_on: str) -> None:
+    """On a filing's page, approve it with the document number, ticking the confirmation."""
+    form = page.locator(f'form[id="approve-{procedure_id}"]')
+    fill(form, {"document_no": document_no, "occurred_on": occurred_on, "confirm": True})
     submit(page, form)
+
+
+def decide_from_inbox(page: Any, procedure_id: str, document_no: str, occurred_on: str) -> None:
+    """Open the filing of `procedure_id` from the inbox, read its content, and approve it."""
+    open_filing(page, procedure_id)
+    approve_filing(page, procedure_id, document_no, occurred_on)
 
 
 UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

@@ -10,7 +10,7 @@ import zipfile
 from typing import Any
 
 from tests.browser.conftest import Site, shot, sign_in
-from tests.browser.pages import assert_accessible, fill, submit
+from tests.browser.pages import assert_accessible, decide_from_inbox, fill, submit
 from tests.unit.workflow_world import COUNTY, TREE_ON, admin, unit
 from workflow import commands as c
 
@@ -153,12 +153,10 @@ def test_pages_read_without_javascript(site: Site, new_page: Any) -> None:
     assert page.locator("svg.diagram g.node.current").count() == 1
     assert page.locator("ol.timeline > li").count() == 11  # request to results filed
     shot(page, "50-procedure-no-javascript")
-    # The approver decides from the inbox without JavaScript too (plain forms).
+    # The approver decides from the inbox without JavaScript too (plain forms, a plain confirmation).
     approver = new_page(javascript=False)
     sign_in(approver, site, site.token("approver", COUNTY), then="/ui/inbox")
-    form = approver.locator('form[id="approve-U1:founding-1"]')
-    fill(form, {"document_no": "江工发〔2019〕9号", "occurred_on": "2019-03-20"})
-    submit(approver, form)
+    decide_from_inbox(approver, PID, "江工发〔2019〕9号", "2019-03-20")
     assert approver.locator("#done").is_visible()
     assert site.rt.service.load("U1").procedures[PID].state == "founded"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from projections import queries
 from tests.browser.conftest import Site, shot, shot_of, sign_in
-from tests.browser.pages import assert_accessible, decide_from_inbox, fill, step, submit
+from tests.browser.pages import approve_filing, assert_accessible, decide_from_inbox, fill, open_filing, step, submit
 from tests.unit.workflow_support import CHAIRS, COMMITTEE, FUNDS
 
 PID = "U1:founding-1"
@@ -147,11 +147,10 @@ def _staff_file_the_results(site: Site, staff: Any, approver: Any) -> None:
 def _approver_approves_the_results(site: Site, staff: Any, approver: Any) -> None:
     # The approver opens the filed results and approves them with the document number (批复文号).
     approver.goto(site.url("/ui/inbox"))
-    item = approver.locator('[id="item-U1-founding-1"]')
-    item.locator("summary").click()
-    assert "冯" in item.locator("details").inner_text()  # the funds review director, as filed
+    open_filing(approver, PID)
+    assert "冯" in approver.locator("#filing-content").inner_text()  # the funds review director, as filed
     shot(approver, "07-approver-inbox-results")
-    decide_from_inbox(approver, PID, "江工发〔2019〕9号", "2019-03-20")
+    approve_filing(approver, PID, "江工发〔2019〕9号", "2019-03-20")
 
     staff.reload()
     assert _state(staff) == "founded"

@@ -97,6 +97,7 @@ def test_an_approval_posted_by_the_grandparents_approver_is_refused_as_the_api_r
             "expected_version": str(site.rt.service.load("U1").version),
             "occurred_on": "2019-01-10",
             "document_no": "江工发〔2019〕1号",
+            "confirm": "yes",  # an approval is irreversible: the form asks for this tick (issue 19)
         }
         return site.client.post(f"/ui/procedures/{pid}/steps/approve", data=form, follow_redirects=False)
 

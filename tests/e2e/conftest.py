@@ -54,13 +54,18 @@ class Api:
         """A web session for `role` of `org` in the client's cookies (signed in with a fresh token)."""
         self.client.cookies.clear()
         page = self.client.get("/ui/sign-in")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        assert csrf is not None
         token = self.rt.tokens.issue(f"{role}-{org}", role, org, days=30).token
         signed = self.client.post(
-            "/ui/sign-in", data={"token": token, "csrf": csrf.group(1), "next": "/ui/"}, follow_redirects=False
+            "/ui/sign-in", data={"token": token, "csrf": csrf_of(page.text), "next": "/ui/"}, follow_redirects=False
         )
         assert signed.status_code == 303, signed.text
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
 
 
 def tree_runtime(url: str, u1_name: str = "U1 工会") -> Runtime:
