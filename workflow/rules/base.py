@@ -24,6 +24,14 @@ def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
     raise RuleViolation(rule, message, evidence)
 
 
+def require(holds: bool, evidence: Evidence, message: str) -> Evidence:
+    """A `check_*` guard's condition: refused (a RuleViolation citing the evidence's ``"rule"``, with
+    `message` stating the numbers) unless it holds; the evidence, the numbers checked, when it does."""
+    if not holds:
+        fail(evidence["rule"], message, evidence)
+    return evidence
+
+
 class on_field:  # lower case: used like a function, `with rules.on_field("founded_on"):`
     """A refusal raised inside names the command's field it is about (``evidence["field"]``), so
     the API's problem details and the registry import point at the field or column to fix, while
