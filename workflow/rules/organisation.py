@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, require, require_non_negative
+from workflow.rules.base import Evidence, require, require_non_negative, require_one_at_a_time
 from workflow.rules.form import check_committee_size, check_form_of_organisation
 from workflow.state import Term
 
@@ -113,12 +113,8 @@ def require_grassroots_level(org_id: str, level: str | None) -> None:
 
 def require_not_founded(org_id: str, founded_or_under_way: bool) -> None:
     """R-FOUNDED: a union is founded once; a second founding may start only after a withdrawn one."""
-    if founded_or_under_way:
-        raise StepOutOfOrder(
-            "R-FOUNDED",
-            f"union {org_id} is already founded or has a founding under way",
-            {"union": org_id},
-        )
+    already = "is already founded or has a founding under way"
+    require_one_at_a_time("R-FOUNDED", org_id, already, founded_or_under_way, {"union": org_id})
 
 
 def check_prep_group(size: int, profile: RuleProfile) -> Evidence:

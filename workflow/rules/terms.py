@@ -10,7 +10,7 @@ from datetime import date
 from workflow.calendar import add_months, add_years
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, require
+from workflow.rules.base import Evidence, require, require_one_at_a_time
 from workflow.state import ByElectionProcedure, Term
 
 
@@ -97,8 +97,7 @@ def require_current_term(rule: str, org_id: str, term: Term | None) -> Term:
 
 def require_no_request_waiting(rule: str, org_id: str, request: str, waiting: bool) -> None:
     """R-EXTENSION / R-EARLY: one request of a kind waits on the higher-level union at a time."""
-    if waiting:
-        raise StepOutOfOrder(rule, f"union {org_id} already has {request} waiting", {})
+    require_one_at_a_time(rule, org_id, f"already has {request} waiting", waiting)
 
 
 def require_not_extended(term: Term, profile: RuleProfile) -> None:
@@ -160,12 +159,8 @@ def require_term_to_renew(org_id: str, founded: bool, term: Term | None) -> Term
 
 def require_no_reelection_under_way(org_id: str, open_reelections: list[str]) -> None:
     """R-REELECTION: one re-election at a time renews the term."""
-    if open_reelections:
-        raise StepOutOfOrder(
-            "R-REELECTION",
-            f"union {org_id} already has a re-election under way",
-            {"open": open_reelections},
-        )
+    already = "already has a re-election under way"
+    require_one_at_a_time("R-REELECTION", org_id, already, open_reelections, {"open": open_reelections})
 
 
 def reelection_window_opens(term: Term, profile: RuleProfile) -> date:
