@@ -10,7 +10,7 @@ from typing import NoReturn
 from events.catalogue import BallotCount
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile, ShortfallPolicy
-from workflow.rules.base import Evidence, fail, require, require_non_negative
+from workflow.rules.base import Evidence, fail, require_non_negative
 from workflow.rules.form import committee_size_range
 from workflow.rules.vote import majority_needed
 
@@ -57,23 +57,15 @@ def check_officer_ballots(
     require_non_negative("R-BALLOTS", **{k: v for k, v in counts.items() if v is not None})
     evidence: Evidence = {"rule": "R-BALLOTS", "body": body, "due": due, **counts}
     voters, who = (due, "with a vote") if present is None else (present, "present")
-    require(present is None or present <= due, evidence, f"{body}: {present} present but only {due} have a vote")
-    require(
-        valid_ballots is None or valid_ballots <= voters,
-        evidence,
-        f"{body}: {valid_ballots} valid ballots but only {voters} voters {who}",
-    )
+    if present is not None and present > due:
+        fail("R-BALLOTS", f"{body}: {present} present but only {due} have a vote", evidence)
+    if valid_ballots is not None and valid_ballots > voters:
+        fail("R-BALLOTS", f"{body}: {valid_ballots} valid ballots but only {voters} voters {who}", evidence)
     for name, votes in yes.items():
-        if valid_ballots is not None:
-            require(
-                votes <= valid_ballots,
-                evidence,
-                f"{body}: {name} has {votes} yes votes but {valid_ballots} valid ballots",
-            )
-        if present is not None:
-            require(
-                votes <= present, evidence, f"{body}: {name} has {votes} yes votes but only {present} voters present"
-            )
+        if valid_ballots is not None and votes > valid_ballots:
+            fail("R-BALLOTS", f"{body}: {name} has {votes} yes votes but {valid_ballots} valid ballots", evidence)
+        if present is not None and votes > present:
+            fail("R-BALLOTS", f"{body}: {name} has {votes} yes votes but only {present} voters present", evidence)
     return evidence
 
 

@@ -124,8 +124,8 @@ def check_committee_size(members: int, seats: int, profile: RuleProfile) -> Evid
     }
     require(fewest <= seats <= most, evidence, f"{seats} seats for {members} members; {fewest} to {most} allowed")
     require(seats <= members, evidence, f"{seats} seats cannot be filled from {members} members")
-    odd = not profile.odd_committee_size_required or seats % 2 == 1
-    return require(odd, evidence, f"{seats} seats: this profile requires an odd committee size")
+    odd_ok = not profile.odd_committee_size_required or seats % 2 == 1
+    return require(odd_ok, evidence, f"{seats} seats: this profile requires an odd committee size")
 
 
 def women_organisation_required(female_members: int, profile: RuleProfile) -> WomenOrganisation:

@@ -62,16 +62,17 @@ def check_dissolution(
                 f"{name} {day} is after the dissolution's filing ({filed_on})",
                 {name: day.isoformat(), "occurred_on": filed_on.isoformat()},
             )
+    by_congress = founded and reason != "closed"
     evidence: Evidence = {
         "rule": "R-DISSOLVE",
         "reason": reason,
         "unit_changed_on": unit_changed_on.isoformat(),
         "founded": founded,
         "congress_on": congress_on.isoformat() if congress_on is not None else None,
-        "basis": "Law §13" if reason == "closed" or not founded else "Charter §16",
+        "basis": "Charter §16" if by_congress else "Law §13",
     }
     return require(
-        congress_on is not None or not founded or reason == "closed",
+        not by_congress or congress_on is not None,
         evidence,
         f"a founded union whose unit {reason} is dissolved on its congress's vote (Charter §16): give the "
         "congress's date (congress_on)",
