@@ -52,7 +52,6 @@ class MemberNominated(DomainEvent):
     """A typical small event: a candidate put forward for the union committee."""
 
     event_type: ClassVar[str] = "MemberNominated"
-    schema_version: ClassVar[int] = 1
     union_id: str
     member_id: str
     name: str

@@ -18,13 +18,15 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    NonNegativeInt,
     ValidationError,
+    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
@@ -35,6 +37,7 @@ from workflow.calendar import WorkingCalendar
 SHIPPED_PROFILES_DIR = Path(__file__).parent / "profiles"
 
 ShortfallPolicy = Literal["supplementary_vote", "reduce_seats"]
+AtLeastOne = Annotated[int, Field(ge=1)]
 
 
 class ProfileError(ValueError):
@@ -53,23 +56,42 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class RepresentativeBand(_Frozen):
+class _Band(_Frozen):
+    """One row of a table by member count: it applies to unions with at most ``max_members``
+    members (``None``: no upper bound)."""
+
+    max_members: int | None = Field(ge=1)
+
+    def range_error(self) -> str | None:
+        """The row's own range reversed, as the profile's validation reports it; None when in order."""
+        raise NotImplementedError
+
+
+class RepresentativeBand(_Band):
     """One row of the R-REP-BANDS table: unions with at most ``max_members`` members (``None``:
     no upper bound) elect between ``min_rate`` and ``max_rate`` of their members as
     representatives. Bands are read in order; the first one that fits applies."""
 
-    max_members: int | None = Field(ge=1)
     min_rate: Decimal = Field(gt=0, le=1)
     max_rate: Decimal = Field(gt=0, le=1)
 
+    def range_error(self) -> str | None:
+        if self.min_rate > self.max_rate:
+            return f"representative band up to {self.max_members}: min_rate > max_rate"
+        return None
 
-class CommitteeSizeBand(_Frozen):
+
+class CommitteeSizeBand(_Band):
     """One row of the R-COMMITTEE-SIZE table: unions with at most ``max_members`` members
     (``None``: no upper bound) elect a committee of ``min_seats``..``max_seats``."""
 
-    max_members: int | None = Field(ge=1)
     min_seats: int = Field(ge=1)
     max_seats: int = Field(ge=1)
+
+    def range_error(self) -> str | None:
+        if self.min_seats > self.max_seats:
+            return f"committee band up to {self.max_members}: min_seats > max_seats"
+        return None
 
 
 def _bands_in_order(bands: tuple[Any, ...], what: str) -> None:
@@ -110,127 +132,88 @@ DEFAULT_COMMITTEE_SIZE_BANDS: tuple[CommitteeSizeBand, ...] = (
 
 
 class RuleProfile(_Frozen):
-    """The configurable settings of RULES.md. Defaults are the national default profile."""
+    """The configurable settings of RULES.md. Defaults are the national default profile; each
+    setting's docstring (its description) names its rule and sureness."""
 
-    name: str = Field(min_length=1, description="Profile name, e.g. 'national' or 'beijing'.")
-    version: int = Field(ge=1, description="Bumped for every change; procedures pin (name, version).")
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    name: str = Field(min_length=1)
+    """Profile name, e.g. 'national' or 'beijing'."""
+    version: AtLeastOne
+    """Bumped for every change; procedures pin (name, version)."""
 
     # §5 Terms
-    term_years_allowed: frozenset[int] = Field(
-        default=frozenset({3, 5}),
-        description="R-TERM (law): term lengths a union may choose. Law §16 says 3 or 5; the Charter "
-        "allows 3 to 5, so any subset of {3, 4, 5} is accepted.",
-    )
-    extension_max_months: int = Field(
-        default=6, ge=0, description="R-EXTENSION: longest approved delay of a re-election (local)."
-    )
-    vacancy_months: int = Field(
-        default=3, ge=1, description="R-VACANCY (national): by-election of a departed chair within this."
-    )
+    term_years_allowed: frozenset[int] = frozenset({3, 5})
+    """R-TERM (law): term lengths a union may choose. Law §16 says 3 or 5; the Charter allows 3 to
+    5, so any subset of {3, 4, 5} is accepted."""
+    extension_max_months: NonNegativeInt = 6
+    """R-EXTENSION: longest approved delay of a re-election (local)."""
+    vacancy_months: AtLeastOne = 3
+    """R-VACANCY (national): by-election of a departed chair within this."""
 
     # §2 Form of organisation and congress type
-    form_threshold: int = Field(
-        default=25, ge=1, description="R-FORM-25 (law): from this many members a committee is required."
-    )
-    members_meeting_max: int = Field(
-        default=100,
-        ge=1,
-        description="R-CONGRESS-TYPE (law): up to this many members a members' meeting is required.",
-    )
-    representative_bands: tuple[RepresentativeBand, ...] = Field(
-        default=DEFAULT_REPRESENTATIVE_BANDS,
-        description="R-REP-BANDS (practice): representatives as a share of members, by member count.",
-    )
-    representative_minimum: int = Field(
-        default=30, ge=1, description="R-REP-BANDS (practice): never fewer representatives than this."
-    )
-    committee_size_bands: tuple[CommitteeSizeBand, ...] = Field(
-        default=DEFAULT_COMMITTEE_SIZE_BANDS,
-        description="R-COMMITTEE-SIZE (national; last band inferred): committee seats by member count.",
-    )
-    odd_committee_size_required: bool = Field(
-        default=False,
-        description="R-COMMITTEE-SIZE: RULES.md says committees are odd-sized 'in practice' only, so "
-        "this is off by default (practice); a locality may turn it on.",
-    )
-    women_committee_threshold: int = Field(
-        default=10,
-        ge=1,
-        description="R-WOMEN (national): from this many female members a women workers' committee is "
-        "formed, below it one women workers' member. Beijing uses 25 (local).",
-    )
-    fulltime_chair_employees: int = Field(
-        default=200,
-        ge=1,
-        description="R-FULLTIME (law): from this many employees a full-time chair is expected (warning).",
-    )
+    form_threshold: AtLeastOne = 25
+    """R-FORM-25 (law): from this many members a committee is required."""
+    members_meeting_max: AtLeastOne = 100
+    """R-CONGRESS-TYPE (law): up to this many members a members' meeting is required."""
+    representative_bands: tuple[RepresentativeBand, ...] = DEFAULT_REPRESENTATIVE_BANDS
+    """R-REP-BANDS (practice): representatives as a share of members, by member count."""
+    representative_minimum: AtLeastOne = 30
+    """R-REP-BANDS (practice): never fewer representatives than this."""
+    committee_size_bands: tuple[CommitteeSizeBand, ...] = DEFAULT_COMMITTEE_SIZE_BANDS
+    """R-COMMITTEE-SIZE (national; last band inferred): committee seats by member count."""
+    odd_committee_size_required: bool = False
+    """R-COMMITTEE-SIZE: RULES.md says committees are odd-sized 'in practice' only, so this is off
+    by default (practice); a locality may turn it on."""
+    women_committee_threshold: AtLeastOne = 10
+    """R-WOMEN (national): from this many female members a women workers' committee is formed, below
+    it one women workers' member. Beijing uses 25 (local)."""
+    fulltime_chair_employees: AtLeastOne = 200
+    """R-FULLTIME (law): from this many employees a full-time chair is expected (warning)."""
 
     # §3 Founding
-    prep_group_min: int = Field(default=3, ge=1, description="R-PREP-GROUP (national): smallest group.")
-    prep_group_max: int = Field(default=7, ge=1, description="R-PREP-GROUP (national): largest group.")
+    prep_group_min: AtLeastOne = 3
+    """R-PREP-GROUP (national): smallest group."""
+    prep_group_max: AtLeastOne = 7
+    """R-PREP-GROUP (national): largest group."""
 
     # §4 Elections
-    candidate_surplus_rate: Decimal = Field(
-        default=Decimal("0.05"),
-        ge=0,
-        le=1,
-        description="R-CANDIDATES (national, read in a summary): committee candidates exceed seats by at "
-        "least this share and at least one. Many localities use 0.10 (local).",
-    )
-    chair_competitive_unit_types: frozenset[str] = Field(
-        default=frozenset({"enterprise"}),
-        description="R-CHAIR-COMPETITIVE (national): unit types whose chair election needs more "
-        "candidates than seats; elsewhere an unopposed chair is allowed.",
-    )
-    notice_working_days: int = Field(
-        default=5,
-        ge=0,
-        description="R-NOTICE (national): full working days between posting the candidate list and the "
-        "congress (see workflow.calendar for the counting convention).",
-    )
-    enterprise_chair_notice_days: int = Field(
-        default=7,
-        ge=0,
-        description="R-NOTICE (national): calendar days from posting an enterprise chair candidate list "
-        "to the congress (congress date − posting date ≥ this).",
-    )
-    shortfall_policy: ShortfallPolicy = Field(
-        default="supplementary_vote",
-        description="R-SHORTFALL (practice): fewer winners than seats leads to a supplementary vote, or "
-        "to fewer seats when R-COMMITTEE-SIZE still holds.",
-    )
-    holidays: frozenset[date] = Field(
-        default=frozenset(),
-        description="Local holidays on top of China's official calendar, skipped when counting working "
-        "days (R-NOTICE).",
-    )
-    working_days: frozenset[date] = Field(
-        default=frozenset(),
-        description="Local working days (for example a weekend made a working day) on top of China's "
-        "official calendar (R-NOTICE).",
-    )
-    calendar_years: frozenset[int] = Field(
-        default=frozenset(),
-        description="Years whose official arrangement the calendar package does not carry yet and this "
-        "profile declares complete through `holidays` and `working_days` (R-NOTICE).",
-    )
+    candidate_surplus_rate: Decimal = Field(default=Decimal("0.05"), ge=0, le=1)
+    """R-CANDIDATES (national, read in a summary): committee candidates exceed seats by at least
+    this share and at least one. Many localities use 0.10 (local)."""
+    chair_competitive_unit_types: frozenset[str] = frozenset({"enterprise"})
+    """R-CHAIR-COMPETITIVE (national): unit types whose chair election needs more candidates than
+    seats; elsewhere an unopposed chair is allowed."""
+    notice_working_days: NonNegativeInt = 5
+    """R-NOTICE (national): full working days between posting the candidate list and the congress
+    (see workflow.calendar for the counting convention)."""
+    enterprise_chair_notice_days: NonNegativeInt = 7
+    """R-NOTICE (national): calendar days from posting an enterprise chair candidate list to the
+    congress (congress date − posting date ≥ this)."""
+    shortfall_policy: ShortfallPolicy = "supplementary_vote"
+    """R-SHORTFALL (practice): fewer winners than seats leads to a supplementary vote, or to fewer
+    seats when R-COMMITTEE-SIZE still holds."""
+    holidays: frozenset[date] = frozenset()
+    """Local holidays on top of China's official calendar, skipped when counting working days
+    (R-NOTICE)."""
+    working_days: frozenset[date] = frozenset()
+    """Local working days (for example a weekend made a working day) on top of China's official
+    calendar (R-NOTICE)."""
+    calendar_years: frozenset[int] = frozenset()
+    """Years whose official arrangement the calendar package does not carry yet and this profile
+    declares complete through `holidays` and `working_days` (R-NOTICE)."""
 
     # §6 Alert windows
-    term_due_reminder_months: int = Field(
-        default=2, ge=0, description="A-TERM-DUE: months before the deadline the reminder starts."
-    )
-    approval_reply_days: int = Field(
-        default=15, ge=1, description="A-APPROVAL-PENDING (local): days the higher union has to reply."
-    )
-    annual_congress_months: int = Field(
-        default=12, ge=1, description="A-NO-ANNUAL-CONGRESS (law, R-ANNUAL): months between congresses."
-    )
-    prep_stalled_months: int = Field(
-        default=6, ge=1, description="A-PREP-STALLED (inferred): months from prep group to congress."
-    )
-    legal_person_days: int = Field(
-        default=60, ge=1, description="A-LEGAL-PERSON (local): days from approval to registration."
-    )
+    term_due_reminder_months: NonNegativeInt = 2
+    """A-TERM-DUE: months before the deadline the reminder starts."""
+    approval_reply_days: AtLeastOne = 15
+    """A-APPROVAL-PENDING (local): days the higher union has to reply."""
+    annual_congress_months: AtLeastOne = 12
+    """A-NO-ANNUAL-CONGRESS (law, R-ANNUAL): months between congresses."""
+    prep_stalled_months: AtLeastOne = 6
+    """A-PREP-STALLED (inferred): months from prep group to congress."""
+    legal_person_days: AtLeastOne = 60
+    """A-LEGAL-PERSON (local): days from approval to registration."""
 
     @field_validator("term_years_allowed")
     @classmethod
@@ -242,22 +225,13 @@ class RuleProfile(_Frozen):
             raise ValueError(f"term lengths must be within 3..5 years (R-TERM), got {sorted(value)}")
         return value
 
-    @field_validator("representative_bands")
+    @field_validator("representative_bands", "committee_size_bands")
     @classmethod
-    def _representative_bands_valid(cls, value: tuple[RepresentativeBand, ...]) -> tuple[RepresentativeBand, ...]:
-        _bands_in_order(value, "representative_bands")
+    def _bands_valid(cls, value: tuple[_Band, ...], info: ValidationInfo) -> tuple[_Band, ...]:
+        _bands_in_order(value, info.field_name or "")
         for band in value:
-            if band.min_rate > band.max_rate:
-                raise ValueError(f"representative band up to {band.max_members}: min_rate > max_rate")
-        return value
-
-    @field_validator("committee_size_bands")
-    @classmethod
-    def _committee_bands_valid(cls, value: tuple[CommitteeSizeBand, ...]) -> tuple[CommitteeSizeBand, ...]:
-        _bands_in_order(value, "committee_size_bands")
-        for band in value:
-            if band.min_seats > band.max_seats:
-                raise ValueError(f"committee band up to {band.max_members}: min_seats > max_seats")
+            if error := band.range_error():
+                raise ValueError(error)
         return value
 
     @model_validator(mode="after")

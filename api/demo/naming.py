@@ -21,22 +21,22 @@ DISTRICTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 # ------------------------------------------------------------------------------------------ names
 
-SURNAMES = (
-    ("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"), ("杨", "yang"), ("赵", "zhao"),
-    ("黄", "huang"), ("周", "zhou"), ("吴", "wu"), ("徐", "xu"), ("孙", "sun"), ("胡", "hu"), ("朱", "zhu"),
-    ("高", "gao"), ("林", "lin"), ("何", "he"), ("郭", "guo"), ("马", "ma"), ("罗", "luo"), ("梁", "liang"),
-    ("宋", "song"), ("郑", "zheng"), ("谢", "xie"), ("韩", "han"), ("唐", "tang"), ("冯", "feng"), ("于", "yu"),
-    ("董", "dong"), ("程", "cheng"), ("曹", "cao"), ("袁", "yuan"), ("邓", "deng"), ("傅", "fu"), ("沈", "shen"),
-    ("曾", "zeng"), ("彭", "peng"), ("吕", "lv"), ("苏", "su"), ("丁", "ding"), ("姜", "jiang"), ("崔", "cui"),
-)  # fmt: skip
-GIVEN = (
-    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("丽", "li"), ("强", "qiang"),
-    ("磊", "lei"), ("军", "jun"), ("洋", "yang"), ("勇", "yong"), ("艳", "yan"), ("杰", "jie"), ("娟", "juan"),
-    ("涛", "tao"), ("明", "ming"), ("超", "chao"), ("秀", "xiu"), ("霞", "xia"), ("平", "ping"), ("刚", "gang"),
-    ("英", "ying"), ("华", "hua"), ("建", "jian"), ("国", "guo"), ("红", "hong"), ("玉", "yu"), ("文", "wen"),
-    ("海", "hai"), ("燕", "yan"), ("鹏", "peng"), ("宇", "yu"), ("晨", "chen"), ("婷", "ting"), ("雪", "xue"),
-    ("琳", "lin"), ("波", "bo"), ("辉", "hui"), ("斌", "bin"), ("欣", "xin"), ("志", "zhi"), ("春", "chun"),
-)  # fmt: skip
+
+def _with_pinyin(words: str) -> tuple[tuple[str, str], ...]:
+    """("王", "wang") pairs from "王wang 李li ...": each word is one character and its pinyin."""
+    return tuple((word[0], word[1:]) for word in words.split())
+
+
+SURNAMES = _with_pinyin(
+    "王wang 李li 张zhang 刘liu 陈chen 杨yang 赵zhao 黄huang 周zhou 吴wu 徐xu 孙sun 胡hu 朱zhu 高gao 林lin"
+    " 何he 郭guo 马ma 罗luo 梁liang 宋song 郑zheng 谢xie 韩han 唐tang 冯feng 于yu 董dong 程cheng 曹cao"
+    " 袁yuan 邓deng 傅fu 沈shen 曾zeng 彭peng 吕lv 苏su 丁ding 姜jiang 崔cui"
+)
+GIVEN = _with_pinyin(
+    "伟wei 芳fang 娜na 敏min 静jing 丽li 强qiang 磊lei 军jun 洋yang 勇yong 艳yan 杰jie 娟juan 涛tao"
+    " 明ming 超chao 秀xiu 霞xia 平ping 刚gang 英ying 华hua 建jian 国guo 红hong 玉yu 文wen 海hai 燕yan"
+    " 鹏peng 宇yu 晨chen 婷ting 雪xue 琳lin 波bo 辉hui 斌bin 欣xin 志zhi 春chun"
+)
 
 TRADE_NAMES = (
     "海晟", "远航", "金桥", "星海", "恒通", "瑞丰", "华信", "鑫达", "兴港", "长兴", "博源", "中科", "新世纪", "凯达",

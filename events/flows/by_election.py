@@ -14,7 +14,7 @@ from events.catalogue.base import (
     ProcedureOpenedMixin,
     RemovalVote,
 )
-from events.flows.model import WITHDRAWN, Flow, State, approval_round, approve, reject, step, withdraw
+from events.flows.model import WITHDRAWN, Flow, State, approval_round, approve, filed, reject, step, withdraw
 
 __all__ = [
     "ByElectionApproved",
@@ -83,22 +83,10 @@ BY_ELECTION_FLOW = Flow(
             "chair vacant",
             next="ask the higher-level union's consent to a by-election (R-VACANCY)",
         ),
-        State(
-            "consent_requested",
-            "已请求同意补选",
-            "consent requested",
-            awaiting="consent to a by-election (R-VACANCY)",
-            filing="by_election_consent",
-        ),
-        State("consented", "已同意补选", "consented", next="hold the by-election (R-VACANCY)"),
-        State(
-            "held",
-            "补选已举行",
-            "by-election held",
-            awaiting="by-election result (R-VACANCY)",
-            filing="by_election_results",
-        ),
-        State("filled", "已补选", "filled"),
+        filed("consent_requested", "已请求同意补选", "by_election_consent", "consent to a by-election (R-VACANCY)"),
+        State("consented", "已同意补选", next="hold the by-election (R-VACANCY)"),
+        filed("held", "补选已举行", "by_election_results", "by-election result (R-VACANCY)", "by-election held"),
+        State("filled", "已补选"),
         WITHDRAWN,
     ),
     initial="vacant",

@@ -22,7 +22,7 @@ from events.catalogue.base import (
     OrganisationForm,
     ProcedureEvent,
 )
-from events.flows.model import State, Step, approval_round, approve, reject, step
+from events.flows.model import State, Step, approval_round, approve, filed, reject, step
 
 __all__ = [
     "CandidatesApproved",
@@ -157,33 +157,18 @@ ELECTION_STATES: tuple[State, ...] = (
     State(
         "congress_type_decided",
         "已确定大会形式",
-        "congress type decided",
         next="elect representatives or propose candidates (R-REP-BANDS, R-CANDIDATES)",
     ),
-    State(
-        "representatives_elected", "已选出会员代表", "representatives elected", next="propose candidates (R-CANDIDATES)"
-    ),
-    State("candidates_proposed", "已提出候选人", "candidates proposed", next="post the candidate list (R-NOTICE)"),
-    State("candidates_posted", "候选人已公示", "candidates posted", next="file the candidates for vetting (R-VETTING)"),
-    State(
-        "candidates_filed",
-        "候选人已报审",
-        "candidates filed",
-        awaiting="candidate list (R-VETTING)",
-        filing="candidates",
-    ),
-    State("candidates_approved", "候选人已批复", "candidates approved", next="hold the congress (R-QUORUM, R-ELECTED)"),
-    State("candidates_rejected", "候选人被驳回", "candidates rejected", next="propose candidates again (R-CANDIDATES)"),
-    State("runoff_needed", "需另行选举", "runoff needed", next="hold the runoff (R-TIE, R-SHORTFALL)"),
-    State("congress_held", "大会已召开", "congress held", next="elect the chair (R-ELECTED)"),
-    State("chair_elected", "主席已选出", "chair elected", next="file the results (R-RESULTS-FILED)"),
-    State(
-        "results_filed",
-        "选举结果已报批",
-        "results filed",
-        awaiting="election results (R-RESULTS-FILED)",
-        filing="results",
-    ),
+    State("representatives_elected", "已选出会员代表", next="propose candidates (R-CANDIDATES)"),
+    State("candidates_proposed", "已提出候选人", next="post the candidate list (R-NOTICE)"),
+    State("candidates_posted", "候选人已公示", next="file the candidates for vetting (R-VETTING)"),
+    filed("candidates_filed", "候选人已报审", "candidates", "candidate list (R-VETTING)"),
+    State("candidates_approved", "候选人已批复", next="hold the congress (R-QUORUM, R-ELECTED)"),
+    State("candidates_rejected", "候选人被驳回", next="propose candidates again (R-CANDIDATES)"),
+    State("runoff_needed", "需另行选举", next="hold the runoff (R-TIE, R-SHORTFALL)"),
+    State("congress_held", "大会已召开", next="elect the chair (R-ELECTED)"),
+    State("chair_elected", "主席已选出", next="file the results (R-RESULTS-FILED)"),
+    filed("results_filed", "选举结果已报批", "results", "election results (R-RESULTS-FILED)"),
 )
 ELECTION_STATE_NAMES = [s.name for s in ELECTION_STATES]
 

@@ -11,7 +11,7 @@ from events.catalogue.base import (
     UnitFacts,
 )
 from events.flows.election import ELECTION_STATE_NAMES, ELECTION_STATES, election_steps
-from events.flows.model import WITHDRAWN, Flow, State, approval_round, step, withdraw
+from events.flows.model import WITHDRAWN, Flow, State, approval_round, filed, step, withdraw
 
 __all__ = [
     "FoundingRequestRejected",
@@ -59,23 +59,13 @@ FOUNDING_FLOW = Flow(
     label_en="founding",
     opened_by=FoundingRequested.event_type,
     states=(
-        State(
-            "requested",
-            "已申请",
-            "requested",
-            awaiting="founding request and preparatory group (R-PREP-GROUP)",
-            filing="founding_request",
-        ),
-        State(
-            "request_rejected", "申请被驳回", "request rejected", next="file the founding request again (R-PREP-GROUP)"
-        ),
-        State("preparing", "筹备中", "preparing", next="record the members recruited"),
-        State(
-            "members_recruited", "已发展会员", "members recruited", next="decide the congress type (R-CONGRESS-TYPE)"
-        ),
+        filed("requested", "已申请", "founding_request", "founding request and preparatory group (R-PREP-GROUP)"),
+        State("request_rejected", "申请被驳回", next="file the founding request again (R-PREP-GROUP)"),
+        State("preparing", "筹备中", next="record the members recruited"),
+        State("members_recruited", "已发展会员", next="decide the congress type (R-CONGRESS-TYPE)"),
         *ELECTION_STATES,
-        State("founded", "已建会", "founded", next="register as a legal person (A-LEGAL-PERSON)"),
-        State("registered", "已法人登记", "registered"),
+        State("founded", "已建会", next="register as a legal person (A-LEGAL-PERSON)"),
+        State("registered", "已法人登记"),
         WITHDRAWN,
     ),
     initial="requested",

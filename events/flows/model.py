@@ -44,13 +44,23 @@ class Step:
 class State:
     name: str
     label_zh: str
-    label_en: str
+    label_en: str = ""  # the name in words (`consent_requested`: "consent requested") unless given
     # What filing waits here on the higher-level union (R-APPROVER), with its rule, and the
     # filing's name (the inbox's and A-APPROVAL-PENDING's).
     awaiting: str | None = None
     filing: str | None = None
     # What the union itself does next here, with the rules it meets (the read side's "waiting for").
     next: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.label_en:
+            object.__setattr__(self, "label_en", self.name.replace("_", " "))
+
+
+def filed(name: str, label_zh: str, filing: str, awaiting: str, label_en: str = "") -> State:
+    """A state in which the filing `filing` waits on the higher-level union (R-APPROVER) to decide
+    `awaiting` (what is filed, with its rule)."""
+    return State(name, label_zh, label_en, awaiting=awaiting, filing=filing)
 
 
 @dataclass(frozen=True)
@@ -161,21 +171,21 @@ def withdraw(sources: Sequence[str], label_en: str) -> Step:
     return step("withdraw", sources, "withdrawn", ProcedureWithdrawn, "WithdrawProcedure", label_en, "撤回")
 
 
-WITHDRAWN = State("withdrawn", "已撤回", "withdrawn")
+WITHDRAWN = State("withdrawn", "已撤回")
 
 # One answer of the higher-level union to a filing: its trigger, the state it leads to, the event
 # that records it and its Chinese label.
 Answer = tuple[str, str, type[ProcedureEvent], str]
 
 
-def approval_round(filed: str, what: str | tuple[str, str], approved: Answer, rejected: Answer) -> tuple[Step, Step]:
-    """The higher-level union's two answers (R-APPROVER) to the filing that waits in `filed`:
+def approval_round(filed_in: str, what: str | tuple[str, str], approved: Answer, rejected: Answer) -> tuple[Step, Step]:
+    """The higher-level union's two answers (R-APPROVER) to the filing that waits in `filed_in`:
     "approve the `what`" and "reject the `what`" (a pair where the two name it differently)."""
     approve_what, reject_what = (what, what) if isinstance(what, str) else what
     yes, no = f"approve the {approve_what} (higher union)", f"reject the {reject_what} (higher union)"
     return (
-        approve(approved[0], filed, approved[1], approved[2], yes, approved[3]),
-        reject(rejected[0], filed, rejected[1], rejected[2], no, rejected[3]),
+        approve(approved[0], filed_in, approved[1], approved[2], yes, approved[3]),
+        reject(rejected[0], filed_in, rejected[1], rejected[2], no, rejected[3]),
     )
 
 
@@ -203,9 +213,9 @@ def request_flow(
         label_en=what,
         opened_by=requested.event_type,
         states=(
-            State("requested", requested_zh, "requested", awaiting=awaiting, filing=kind),
+            filed("requested", requested_zh, kind, awaiting),
             State("approved", approved_zh, approved_en),
-            State("rejected", rejected_zh, "rejected"),
+            State("rejected", rejected_zh),
             WITHDRAWN,
         ),
         initial="requested",

@@ -6,7 +6,7 @@ import datetime as dt
 
 from events.catalogue.base import FilingDecision, FilingRejection, ProcedureEvent, ProcedureOpenedMixin
 from events.flows.election import ELECTION_STATE_NAMES, ELECTION_STATES, election_steps
-from events.flows.model import WITHDRAWN, Flow, State, approval_round, withdraw
+from events.flows.model import WITHDRAWN, Flow, State, approval_round, filed, withdraw
 
 __all__ = ["ReelectionOpened", "ReelectionPlanApproved", "ReelectionPlanRejected"]
 
@@ -32,15 +32,9 @@ REELECTION_FLOW = Flow(
     label_en="re-election",
     opened_by=ReelectionOpened.event_type,
     states=(
-        State(
-            "plan_filed",
-            "换届请示已报",
-            "plan filed",
-            awaiting="re-election plan (R-REELECTION)",
-            filing="reelection_plan",
-        ),
-        State("plan_rejected", "换届请示被驳回", "plan rejected"),
-        State("plan_approved", "换届请示已批复", "plan approved", next="decide the congress type (R-CONGRESS-TYPE)"),
+        filed("plan_filed", "换届请示已报", "reelection_plan", "re-election plan (R-REELECTION)"),
+        State("plan_rejected", "换届请示被驳回"),
+        State("plan_approved", "换届请示已批复", next="decide the congress type (R-CONGRESS-TYPE)"),
         *ELECTION_STATES,
         State("reelected", "已换届", "re-elected"),
         WITHDRAWN,

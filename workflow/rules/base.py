@@ -10,7 +10,7 @@ from fractions import Fraction
 from types import TracebackType
 from typing import Any, Literal, NoReturn, TypeVar, get_args
 
-from workflow.errors import DomainError, RuleViolation
+from workflow.errors import DomainError, RuleViolation, StepOutOfOrder
 from workflow.profile import CommitteeSizeBand, RepresentativeBand
 
 Evidence = dict[str, Any]
@@ -22,6 +22,24 @@ ENTERPRISE = "enterprise"
 
 def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
     raise RuleViolation(rule, message, evidence)
+
+
+def require(holds: bool, evidence: Evidence, message: str) -> Evidence:
+    """A `check_*` guard's condition: refused (a RuleViolation citing the evidence's ``"rule"``, with
+    `message` stating the numbers) unless it holds; the evidence, the numbers checked, when it does."""
+    if not holds:
+        fail(evidence["rule"], message, evidence)
+    return evidence
+
+
+def require_one_at_a_time(
+    rule: str, org_id: str, already: str, found: object, evidence: Evidence | None = None
+) -> None:
+    """A union runs one procedure of a kind at a time (a founding, a re-election, a request waiting
+    on the higher-level union): while one is `found`, another is a step out of order, refused with
+    the kind's rule as "union <org_id> <already>"."""
+    if found:
+        raise StepOutOfOrder(rule, f"union {org_id} {already}", evidence or {})
 
 
 class on_field:  # lower case: used like a function, `with rules.on_field("founded_on"):`

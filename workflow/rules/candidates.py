@@ -11,7 +11,16 @@ from events.catalogue import Candidate
 from workflow.calendar import CalendarUnknown, add_working_days, working_days_between
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import ENTERPRISE, Evidence, ceil_rate, fail, percent, require_choice, require_non_negative
+from workflow.rules.base import (
+    ENTERPRISE,
+    Evidence,
+    ceil_rate,
+    fail,
+    percent,
+    require,
+    require_choice,
+    require_non_negative,
+)
 
 Position = Literal["committee", "chair"]
 
@@ -80,14 +89,12 @@ def check_candidates(seats: int, candidates: int, profile: RuleProfile) -> Evide
         "needed": needed,
         "rate": str(rate),
     }
-    if candidates < needed:
-        fail(
-            "R-CANDIDATES",
-            f"{candidates} candidates for {seats} seats; at least {needed} needed "
-            f"(seats + max(1, ceil({percent(rate)} × {seats})))",
-            evidence,
-        )
-    return evidence
+    return require(
+        candidates >= needed,
+        evidence,
+        f"{candidates} candidates for {seats} seats; at least {needed} needed "
+        f"(seats + max(1, ceil({percent(rate)} × {seats})))",
+    )
 
 
 def check_chair_competitive(
@@ -113,16 +120,12 @@ def check_chair_competitive(
         "competitive": competitive,
         "needed": needed,
     }
-    if chair_candidates < needed:
-        reason = (
-            f"a {unit_type} union elects its chair competitively" if competitive else "every seat needs a candidate"
-        )
-        fail(
-            "R-CHAIR-COMPETITIVE",
-            f"{chair_candidates} chair candidates for {chair_seats} seat(s); at least {needed} needed ({reason})",
-            evidence,
-        )
-    return evidence
+    reason = f"a {unit_type} union elects its chair competitively" if competitive else "every seat needs a candidate"
+    return require(
+        chair_candidates >= needed,
+        evidence,
+        f"{chair_candidates} chair candidates for {chair_seats} seat(s); at least {needed} needed ({reason})",
+    )
 
 
 def _chair_notice_applies(unit_type: str, is_chair_list: bool) -> bool:
@@ -187,8 +190,7 @@ def check_notice(
         "calendar_days_needed": profile.enterprise_chair_notice_days if chair_rule else None,
         "earliest_congress_on": earliest.isoformat(),
     }
-    if calendar_days < 0:
-        fail("R-NOTICE", f"list posted {posted_on} after the {meeting} on {congress_on}", evidence)
+    require(calendar_days >= 0, evidence, f"list posted {posted_on} after the {meeting} on {congress_on}")
     problems = []
     if working < profile.notice_working_days:
         problems.append(f"{working} full working days in between; at least {profile.notice_working_days} needed")
@@ -196,13 +198,11 @@ def check_notice(
         problems.append(
             f"{calendar_days} days for an enterprise chair list; at least {profile.enterprise_chair_notice_days} needed"
         )
-    if problems:
-        fail(
-            "R-NOTICE",
-            f"list posted {posted_on}, {meeting} {congress_on}: {'; '.join(problems)} (earliest {meeting} {earliest})",
-            evidence,
-        )
-    return evidence
+    return require(
+        not problems,
+        evidence,
+        f"list posted {posted_on}, {meeting} {congress_on}: {'; '.join(problems)} (earliest {meeting} {earliest})",
+    )
 
 
 def require_party_vetting(has_party_org: bool, party_approved: bool | None, party_org: str | None) -> Evidence:
@@ -248,11 +248,6 @@ def check_ineligible(candidate: Candidate, position: Position, unit_type: str) -
         "unit_type": unit_type,
         "bars": found,
     }
-    if found:
-        role = f"chair ({unit_type} union)" if position == "chair" else "on the committee"
-        fail(
-            "R-INELIGIBLE",
-            f"candidate {candidate.name} may not be {role}: {', '.join(bars[f] for f in found)}",
-            evidence,
-        )
-    return evidence
+    role = f"chair ({unit_type} union)" if position == "chair" else "on the committee"
+    message = f"candidate {candidate.name} may not be {role}: {', '.join(bars[f] for f in found)}"
+    return require(not found, evidence, message)

@@ -13,9 +13,9 @@ from workflow.rules.base import (
     Evidence,
     band_for,
     ceil_rate,
-    fail,
     floor_rate,
     percent,
+    require,
     require_choice,
     require_non_negative,
 )
@@ -36,14 +36,12 @@ def check_form_of_organisation(members: int, form: OrganisationForm, profile: Ru
         "form": form,
         "threshold": profile.form_threshold,
     }
-    if members >= profile.form_threshold and form != "committee":
-        fail(
-            "R-FORM-25",
-            f"{members} members (at least {profile.form_threshold}): a union committee is required, "
-            f"not {form.replace('_', ' ')}",
-            evidence,
-        )
-    return evidence
+    return require(
+        members < profile.form_threshold or form == "committee",
+        evidence,
+        f"{members} members (at least {profile.form_threshold}): a union committee is required, "
+        f"not {form.replace('_', ' ')}",
+    )
 
 
 def check_congress_type(members: int, congress_type: CongressType, profile: RuleProfile) -> Evidence:
@@ -57,14 +55,12 @@ def check_congress_type(members: int, congress_type: CongressType, profile: Rule
         "congress_type": congress_type,
         "members_meeting_max": profile.members_meeting_max,
     }
-    if members <= profile.members_meeting_max and congress_type != "members_meeting":
-        fail(
-            "R-CONGRESS-TYPE",
-            f"{members} members (at most {profile.members_meeting_max}): a general members' meeting is "
-            "required, not a representative congress",
-            evidence,
-        )
-    return evidence
+    return require(
+        members > profile.members_meeting_max or congress_type == "members_meeting",
+        evidence,
+        f"{members} members (at most {profile.members_meeting_max}): a general members' meeting is "
+        "required, not a representative congress",
+    )
 
 
 def representative_range(members: int, profile: RuleProfile) -> tuple[int, int]:
@@ -97,15 +93,13 @@ def check_representative_count(members: int, representatives: int, profile: Rule
         "band_max_rate": str(band.max_rate),
         "representative_minimum": profile.representative_minimum,
     }
-    if not fewest <= representatives <= most:
-        fail(
-            "R-REP-BANDS",
-            f"{representatives} representatives for {members} members; {fewest} to {most} required "
-            f"({percent(band.min_rate)} to {percent(band.max_rate)} of members, never fewer than "
-            f"{profile.representative_minimum})",
-            evidence,
-        )
-    return evidence
+    return require(
+        fewest <= representatives <= most,
+        evidence,
+        f"{representatives} representatives for {members} members; {fewest} to {most} required "
+        f"({percent(band.min_rate)} to {percent(band.max_rate)} of members, never fewer than "
+        f"{profile.representative_minimum})",
+    )
 
 
 def committee_size_range(members: int, profile: RuleProfile) -> tuple[int, int]:
@@ -128,17 +122,10 @@ def check_committee_size(members: int, seats: int, profile: RuleProfile) -> Evid
         "max": most,
         "odd_required": profile.odd_committee_size_required,
     }
-    if not fewest <= seats <= most:
-        fail(
-            "R-COMMITTEE-SIZE",
-            f"{seats} seats for {members} members; {fewest} to {most} allowed",
-            evidence,
-        )
-    if seats > members:
-        fail("R-COMMITTEE-SIZE", f"{seats} seats cannot be filled from {members} members", evidence)
-    if profile.odd_committee_size_required and seats % 2 == 0:
-        fail("R-COMMITTEE-SIZE", f"{seats} seats: this profile requires an odd committee size", evidence)
-    return evidence
+    require(fewest <= seats <= most, evidence, f"{seats} seats for {members} members; {fewest} to {most} allowed")
+    require(seats <= members, evidence, f"{seats} seats cannot be filled from {members} members")
+    odd_ok = not profile.odd_committee_size_required or seats % 2 == 1
+    return require(odd_ok, evidence, f"{seats} seats: this profile requires an odd committee size")
 
 
 def women_organisation_required(female_members: int, profile: RuleProfile) -> WomenOrganisation:
@@ -162,14 +149,12 @@ def check_women_committee(female_members: int, has_women_committee: bool, profil
         "required": required,
         "has_women_committee": has_women_committee,
     }
-    if required == "committee" and not has_women_committee:
-        fail(
-            "R-WOMEN",
-            f"{female_members} female members (at least {profile.women_committee_threshold}): a women "
-            "workers' committee is required, not a single women workers' member",
-            evidence,
-        )
-    return evidence
+    return require(
+        required != "committee" or has_women_committee,
+        evidence,
+        f"{female_members} female members (at least {profile.women_committee_threshold}): a women "
+        "workers' committee is required, not a single women workers' member",
+    )
 
 
 def check_funds_review(
@@ -195,12 +180,9 @@ def check_funds_review(
         "finance_person": finance_person,
         "conflicts": conflicts,
     }
-    if not members:
-        fail("R-FUNDS-REVIEW", "no funds review committee was elected", evidence)
-    if conflicts:
-        who = ", ".join(f"{m} ({barred[m]})" for m in conflicts)
-        fail("R-FUNDS-REVIEW", f"may not sit on the funds review committee: {who}", evidence)
-    return evidence
+    require(bool(members), evidence, "no funds review committee was elected")
+    who = ", ".join(f"{m} ({barred[m]})" for m in conflicts)
+    return require(not conflicts, evidence, f"may not sit on the funds review committee: {who}")
 
 
 def fulltime_chair_warning(employees: int, fulltime_chair: bool, profile: RuleProfile) -> list[Evidence]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, fail, require_non_negative
+from workflow.rules.base import Evidence, require, require_non_negative, require_one_at_a_time
 from workflow.rules.form import check_committee_size, check_form_of_organisation
 from workflow.state import Term
 
@@ -84,19 +84,16 @@ def check_unit_counts(employees: int, members: int, female_members: int) -> Evid
         "members": members,
         "female_members": female_members,
     }
-    if female_members > members:
-        fail(
-            "UNIT-COUNTS",
-            f"{female_members} female members but only {members} members: female members are counted among the members",
-            evidence,
-        )
-    if members > employees:
-        fail(
-            "UNIT-COUNTS",
-            f"{members} members but only {employees} employees: members are counted among the unit's employees",
-            evidence,
-        )
-    return evidence
+    require(
+        female_members <= members,
+        evidence,
+        f"{female_members} female members but only {members} members: female members are counted among the members",
+    )
+    return require(
+        members <= employees,
+        evidence,
+        f"{members} members but only {employees} employees: members are counted among the unit's employees",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -116,12 +113,8 @@ def require_grassroots_level(org_id: str, level: str | None) -> None:
 
 def require_not_founded(org_id: str, founded_or_under_way: bool) -> None:
     """R-FOUNDED: a union is founded once; a second founding may start only after a withdrawn one."""
-    if founded_or_under_way:
-        raise StepOutOfOrder(
-            "R-FOUNDED",
-            f"union {org_id} is already founded or has a founding under way",
-            {"union": org_id},
-        )
+    already = "is already founded or has a founding under way"
+    require_one_at_a_time("R-FOUNDED", org_id, already, founded_or_under_way, {"union": org_id})
 
 
 def check_prep_group(size: int, profile: RuleProfile) -> Evidence:
@@ -132,13 +125,11 @@ def check_prep_group(size: int, profile: RuleProfile) -> Evidence:
         "min": profile.prep_group_min,
         "max": profile.prep_group_max,
     }
-    if not profile.prep_group_min <= size <= profile.prep_group_max:
-        fail(
-            "R-PREP-GROUP",
-            f"preparatory group of {size}; {profile.prep_group_min} to {profile.prep_group_max} people required",
-            evidence,
-        )
-    return evidence
+    return require(
+        profile.prep_group_min <= size <= profile.prep_group_max,
+        evidence,
+        f"preparatory group of {size}; {profile.prep_group_min} to {profile.prep_group_max} people required",
+    )
 
 
 # --------------------------------------------------------------------------------------------------

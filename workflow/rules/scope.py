@@ -7,7 +7,7 @@ from datetime import date
 
 from workflow.errors import InvalidDate, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, fail
+from workflow.rules.base import Evidence, fail, require
 
 # Levels whose record holds a union that can be dissolved (RULES.md §1: grassroots-level bodies).
 _DISSOLVABLE = frozenset({"grassroots", "federation", "joint"})
@@ -62,22 +62,21 @@ def check_dissolution(
                 f"{name} {day} is after the dissolution's filing ({filed_on})",
                 {name: day.isoformat(), "occurred_on": filed_on.isoformat()},
             )
+    by_congress = founded and reason != "closed"
     evidence: Evidence = {
         "rule": "R-DISSOLVE",
         "reason": reason,
         "unit_changed_on": unit_changed_on.isoformat(),
         "founded": founded,
         "congress_on": congress_on.isoformat() if congress_on is not None else None,
-        "basis": "Law §13" if reason == "closed" or not founded else "Charter §16",
+        "basis": "Charter §16" if by_congress else "Law §13",
     }
-    if founded and reason != "closed" and congress_on is None:
-        fail(
-            "R-DISSOLVE",
-            f"a founded union whose unit {reason} is dissolved on its congress's vote (Charter §16): give the "
-            "congress's date (congress_on)",
-            evidence,
-        )
-    return evidence
+    return require(
+        not by_congress or congress_on is not None,
+        evidence,
+        f"a founded union whose unit {reason} is dissolved on its congress's vote (Charter §16): give the "
+        "congress's date (congress_on)",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -99,17 +98,11 @@ def require_joint_union(org_id: str, level: str | None) -> None:
 def check_covered_unit(unit_id: str, members: int, profile: RuleProfile) -> Evidence:
     """R-FORM-25: a unit below ``form_threshold`` (25) members may join a joint grassroots union
     instead of forming a committee; from the threshold it needs a committee of its own."""
-    evidence: Evidence = {
-        "rule": "R-FORM-25",
-        "unit_id": unit_id,
-        "members": members,
-        "threshold": profile.form_threshold,
-    }
-    if members >= profile.form_threshold:
-        fail(
-            "R-FORM-25",
-            f"unit {unit_id} has {members} members (at least {profile.form_threshold}): it needs a union "
-            "committee of its own, not membership of a joint grassroots union",
-            evidence,
-        )
-    return evidence
+    threshold = profile.form_threshold
+    evidence: Evidence = {"rule": "R-FORM-25", "unit_id": unit_id, "members": members, "threshold": threshold}
+    return require(
+        members < threshold,
+        evidence,
+        f"unit {unit_id} has {members} members (at least {threshold}): it needs a union committee of its own, "
+        "not membership of a joint grassroots union",
+    )

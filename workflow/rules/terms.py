@@ -10,7 +10,7 @@ from datetime import date
 from workflow.calendar import add_months, add_years
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, fail
+from workflow.rules.base import Evidence, require, require_one_at_a_time
 from workflow.state import ByElectionProcedure, Term
 
 
@@ -18,13 +18,8 @@ def check_term_years(years: int, profile: RuleProfile) -> Evidence:
     """R-TERM (law): the term is one of the profile's allowed lengths ({3, 5} by default)."""
     allowed = sorted(profile.term_years_allowed)
     evidence: Evidence = {"rule": "R-TERM", "years": years, "allowed": allowed}
-    if years not in profile.term_years_allowed:
-        fail(
-            "R-TERM",
-            f"a term of {years} years is not allowed; allowed: {', '.join(map(str, allowed))} years",
-            evidence,
-        )
-    return evidence
+    message = f"a term of {years} years is not allowed; allowed: {', '.join(map(str, allowed))} years"
+    return require(years in profile.term_years_allowed, evidence, message)
 
 
 def term_end(start: date, years: int) -> date:
@@ -49,20 +44,15 @@ def check_extension(term_ends_on: date, new_deadline: date, profile: RuleProfile
         "latest_allowed": latest.isoformat(),
         "max_months": profile.extension_max_months,
     }
-    if new_deadline <= term_ends_on:
-        fail(
-            "R-EXTENSION",
-            f"new deadline {new_deadline} is not after the term end {term_ends_on}",
-            evidence,
-        )
-    if new_deadline > latest:
-        fail(
-            "R-EXTENSION",
-            f"new deadline {new_deadline} is after {latest}, the latest allowed (term end {term_ends_on} "
-            f"+ {profile.extension_max_months} months)",
-            evidence,
-        )
-    return evidence
+    require(
+        new_deadline > term_ends_on, evidence, f"new deadline {new_deadline} is not after the term end {term_ends_on}"
+    )
+    return require(
+        new_deadline <= latest,
+        evidence,
+        f"new deadline {new_deadline} is after {latest}, the latest allowed (term end {term_ends_on} "
+        f"+ {profile.extension_max_months} months)",
+    )
 
 
 def check_early_reelection(term_ends_on: date, new_congress_on: date) -> Evidence:
@@ -73,13 +63,8 @@ def check_early_reelection(term_ends_on: date, new_congress_on: date) -> Evidenc
         "term_end": term_ends_on.isoformat(),
         "new_congress_on": new_congress_on.isoformat(),
     }
-    if new_congress_on >= term_ends_on:
-        fail(
-            "R-EARLY",
-            f"congress on {new_congress_on} is not before the term end {term_ends_on}, so it is not early",
-            evidence,
-        )
-    return evidence
+    message = f"congress on {new_congress_on} is not before the term end {term_ends_on}, so it is not early"
+    return require(new_congress_on < term_ends_on, evidence, message)
 
 
 def vacancy_deadline(left_on: date, profile: RuleProfile) -> date:
@@ -112,8 +97,7 @@ def require_current_term(rule: str, org_id: str, term: Term | None) -> Term:
 
 def require_no_request_waiting(rule: str, org_id: str, request: str, waiting: bool) -> None:
     """R-EXTENSION / R-EARLY: one request of a kind waits on the higher-level union at a time."""
-    if waiting:
-        raise StepOutOfOrder(rule, f"union {org_id} already has {request} waiting", {})
+    require_one_at_a_time(rule, org_id, f"already has {request} waiting", waiting)
 
 
 def require_not_extended(term: Term, profile: RuleProfile) -> None:
@@ -175,12 +159,8 @@ def require_term_to_renew(org_id: str, founded: bool, term: Term | None) -> Term
 
 def require_no_reelection_under_way(org_id: str, open_reelections: list[str]) -> None:
     """R-REELECTION: one re-election at a time renews the term."""
-    if open_reelections:
-        raise StepOutOfOrder(
-            "R-REELECTION",
-            f"union {org_id} already has a re-election under way",
-            {"open": open_reelections},
-        )
+    already = "already has a re-election under way"
+    require_one_at_a_time("R-REELECTION", org_id, already, open_reelections, {"open": open_reelections})
 
 
 def reelection_window_opens(term: Term, profile: RuleProfile) -> date:

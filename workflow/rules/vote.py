@@ -9,7 +9,7 @@ An electing body is given as ``(voters, name)``: how many have a vote there and 
 from __future__ import annotations
 
 from workflow.errors import RuleViolation, StepOutOfOrder
-from workflow.rules.base import Evidence, fail, require_non_negative
+from workflow.rules.base import Evidence, require, require_non_negative
 
 ElectingBody = tuple[int, str]
 
@@ -25,13 +25,9 @@ def check_quorum(due: int, present: int) -> Evidence:
     require_non_negative("R-QUORUM", due=due, present=present)
     needed = quorum_needed(due)
     evidence: Evidence = {"rule": "R-QUORUM", "due": due, "present": present, "needed": needed}
-    if due == 0:
-        fail("R-QUORUM", "nobody is due to attend", evidence)
-    if present > due:
-        fail("R-QUORUM", f"{present} present but only {due} due to attend", evidence)
-    if 3 * present < 2 * due:
-        fail("R-QUORUM", f"{present} of {due} present; at least {needed} needed (2/3)", evidence)
-    return evidence
+    require(due > 0, evidence, "nobody is due to attend")
+    require(present <= due, evidence, f"{present} present but only {due} due to attend")
+    return require(3 * present >= 2 * due, evidence, f"{present} of {due} present; at least {needed} needed (2/3)")
 
 
 def require_everyone_due(due: int, electorate: int, congress_type: str | None) -> None:
@@ -104,15 +100,10 @@ def _more_than_half(rule: str, whole: str, count: int, yes: int, of_whom: str, e
     require_non_negative(rule, **{whole: count}, yes=yes)
     needed = majority_needed(count)
     evidence: Evidence = {"rule": rule, whole: count, "yes": yes, "needed": needed}
-    if yes > count:
-        fail(rule, f"{yes} yes votes but only {count} {of_whom}", evidence)
-    if 2 * yes <= count:
-        fail(
-            rule,
-            f"{yes} yes of {every}{count} {of_whom}; more than half ({needed}) needed",
-            evidence,
-        )
-    return evidence
+    require(yes <= count, evidence, f"{yes} yes votes but only {count} {of_whom}")
+    return require(
+        2 * yes > count, evidence, f"{yes} yes of {every}{count} {of_whom}; more than half ({needed}) needed"
+    )
 
 
 def check_elected(due: int, yes: int) -> Evidence:
