@@ -38,7 +38,7 @@ from api.runtime import Runtime
 from bench.http_load import CpuMeter, Load, process_tree, run
 from bench.http_report import WORKLOAD_LABELS as WORKLOADS
 from bench.http_report import markdown
-from bench.http_setup import Client, Demo, demo_database, postgres_backends
+from bench.http_setup import Client, Demo, PostgresMeter, demo_database
 from bench.support import percentile
 from tests.e2e.processes import server_process
 from workflow import commands as c
@@ -122,7 +122,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             # Under the profiler, what it gathered before the first timed request is dropped.
             restart = (lambda: os.kill(proc.pid, signal.SIGUSR1)) if args.profile else None
             server = CpuMeter(lambda: process_tree(proc.pid), restart)
-            db = CpuMeter(lambda: postgres_backends(demo.url)) if backend == "postgres" else None
+            db = PostgresMeter(demo.url) if backend == "postgres" else None
             for workload in args.workloads:
                 for clients in args.clients:
                     _log(f"{backend}: {WORKLOADS[workload]}, {clients} clients, {args.duration:g} s")

@@ -83,6 +83,10 @@ class CpuMeter:
                 spent += now - self.before.get(pid, 0.0)
         return spent
 
+    def figures(self) -> dict[str, Any]:
+        """What else the meter counted between `start` and `stop`, for the report."""
+        return {}
+
 
 @dataclass
 class Cell:
@@ -97,6 +101,7 @@ class Cell:
     db_cpu: float | None
     client_cpu: float
     first_error: str | None = None
+    db_figures: dict[str, Any] = field(default_factory=dict)
     ok: int = field(init=False)
     errors: int = field(init=False)
 
@@ -132,6 +137,7 @@ class Cell:
             "server_cpu_ms": _ms(self.per_request(self.server_cpu)),
             "db_cpu_ms": _ms(self.per_request(self.db_cpu)),
             "client_cpu_ms": _ms(self.per_request(self.client_cpu)),
+            **self.db_figures,
         }
 
 
@@ -229,6 +235,7 @@ async def run_cell(base_url: str, load: Load, duration: float, server: CpuMeter,
         db_spent,
         client_spent,
         tally.first_error or warm.first_error,
+        db.figures() if db is not None else {},
     )
 
 

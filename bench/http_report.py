@@ -57,22 +57,22 @@ def ratios(result: dict[str, Any]) -> list[str]:
 def cells(result: dict[str, Any], baseline: dict[str, Any] | None) -> list[str]:
     head = (
         "| backend | workload | clients | requests | req/s | p50 ms | p99 ms | errors "
-        "| server CPU ms/req | db CPU ms/req | client CPU ms/req |"
+        "| server CPU ms/req | db CPU ms/req (at least) | db connections opened | client CPU ms/req |"
     )
-    lines = [head + (" req/s ÷ baseline |" if baseline else ""), "| --- " * (12 if baseline else 11) + "|"]
+    lines = [head + (" req/s ÷ baseline |" if baseline else ""), "| --- " * (13 if baseline else 12) + "|"]
     for name, backend in result["backends"].items():
         inproc = backend["in_process"]
         lines.append(
             f"| {name} | in-process `WorkflowService.execute`, facts ({inproc['unions']} unions) | 1 "
             f"| {inproc['requests']:,} | {_num(inproc['rate'])} | {_num(inproc['p50_ms'], 2)} "
-            f"| {_num(inproc['p99_ms'], 2)} | 0 | {_num(inproc['cpu_ms'], 2)} | | |"
+            f"| {_num(inproc['p99_ms'], 2)} | 0 | {_num(inproc['cpu_ms'], 2)} | | | |"
             + (f" {_versus(baseline, name, None, inproc['rate'])} |" if baseline else "")
         )
         for c in backend["cells"]:
             lines.append(
                 f"| {name} | {WORKLOAD_LABELS[c['workload']]} | {c['clients']} | {c['requests']:,} | {_num(c['rate'])} "
                 f"| {_num(c['p50_ms'], 1)} | {_num(c['p99_ms'], 1)} | {c['errors']} | {_num(c['server_cpu_ms'], 2)} "
-                f"| {_num(c['db_cpu_ms'], 2)} | {_num(c['client_cpu_ms'], 2)} |"
+                f"| {_num(c['db_cpu_ms'], 2)} | {_num(c.get('db_sessions'))} | {_num(c['client_cpu_ms'], 2)} |"
                 + (f" {_versus(baseline, name, c, c['rate'])} |" if baseline else "")
             )
     return lines

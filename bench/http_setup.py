@@ -21,12 +21,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 import projections
 from api.demo import CITY
 from api.runtime import Runtime
+from bench.http_load import CpuMeter
 from events import make_engine
 from events.catalogue import UnitFacts
 from workflow.authority import Actor
@@ -193,16 +195,32 @@ def _execute(url: str, statement: str) -> None:
         admin.dispose()
 
 
-def postgres_backends(url: str) -> list[int]:
-    """The process ids of the PostgreSQL backends connected to `url`'s database (their CPU time is
-    the database's share of a request's work)."""
-    admin = _admin(url)
-    try:
-        with admin.connect() as conn:
-            rows = conn.execute(
-                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND pid <> pg_backend_pid()"),
-                {"d": sa.make_url(url).database},
-            )
-            return [int(r[0]) for r in rows]
-    finally:
-        admin.dispose()
+class PostgresMeter(CpuMeter):
+    """The CPU time of the PostgreSQL backends connected to `url`'s database at the cell's start
+    or end (a connection opened and closed within the cell is missed: the figure is a lower bound),
+    and how many connections were opened meanwhile, by the database's own count
+    (`pg_stat_database.sessions`; a connection is counted once it has reported, at the latest
+    when it ends)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(lambda: self._query("SELECT pid FROM pg_stat_activity WHERE datname = :d"))
+        self.url = url
+        self.sessions = 0
+
+    def _query(self, sql: str) -> list[int]:
+        admin = _admin(self.url)
+        try:
+            with admin.connect() as conn:
+                return [int(r[0]) for r in conn.execute(sa.text(sql), {"d": sa.make_url(self.url).database})]
+        finally:
+            admin.dispose()
+
+    def _sessions(self) -> int:
+        return self._query("SELECT sessions FROM pg_stat_database WHERE datname = :d")[0]
+
+    def start(self) -> None:
+        self.sessions = self._sessions()
+        super().start()
+
+    def figures(self) -> dict[str, Any]:
+        return {"db_sessions": self._sessions() - self.sessions}
