@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import ssl
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -193,6 +194,8 @@ async def run_cell(base_url: str, load: Load, duration: float, server: CpuMeter,
     counted), then requests one after another for `duration` seconds; the cell ends when the
     last answer is in."""
     tally = _Tally()
+    # Loopback HTTP never uses it, but every client would otherwise load the CA bundle for one.
+    tls = ssl.create_default_context()
     async with AsyncExitStack() as stack:
         https = [
             await stack.enter_async_context(
@@ -201,6 +204,7 @@ async def run_cell(base_url: str, load: Load, duration: float, server: CpuMeter,
                     headers={"Authorization": f"Bearer {token}"},
                     limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                     timeout=120,
+                    verify=tls,
                 )
             )
             for token, _make in load.clients

@@ -127,14 +127,12 @@ def _load(url: str, unions: int, clients: int) -> tuple[list[Client], list[Clien
 
 def _suitable_unions(rt: Runtime) -> list[tuple[str, str, UnitFacts]]:
     """Founded grassroots unions with a unit of their own (not a joint union), not dissolved,
-    under an organisation: (union, parent, unit facts), in tree order."""
+    under an organisation: (union, parent, unit facts as the register holds them), in tree order."""
     found = []
-    for record in projections.register(rt.engine, CITY, level="grassroots", founded=True, limit=None).items:
-        if record.dissolved_on is not None or record.parent_id is None:
-            continue
-        unit = rt.service.load(record.org_id).unit
-        if unit is not None:
-            found.append((record.org_id, record.parent_id, unit))
+    for r in projections.register(rt.engine, CITY, level="grassroots", founded=True, limit=None).items:
+        facts = {name: getattr(r, name) for name in UnitFacts.model_fields}
+        if r.dissolved_on is None and r.parent_id is not None and None not in facts.values():
+            found.append((r.org_id, r.parent_id, UnitFacts.model_validate(facts)))
     return found
 
 

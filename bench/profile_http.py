@@ -18,6 +18,7 @@ import argparse
 import os
 import pstats
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,12 @@ Key = tuple[str, int, str]
 
 
 def where(key: Key) -> str:
-    """A function's place, short: relative to the project or to site-packages."""
+    """A function's place, short: relative to the project, site-packages or the standard library."""
     file, line, name = key
     if file == "~":
         return name  # a built-in
-    for prefix in (_ROOT, *(p + os.sep for p in sys.path if p.endswith("site-packages"))):
+    stdlib = sysconfig.get_paths()["stdlib"] + os.sep
+    for prefix in (_ROOT, *(p + os.sep for p in sys.path if p.endswith("site-packages")), stdlib):
         if file.startswith(prefix):
             file = file[len(prefix) :]
             break
