@@ -30,21 +30,42 @@ def free_port() -> int:
 def serving(url: str, *extra: str, workers: int = 1, timeout: float = 120) -> Iterator[str]:
     """The base URL of `unionflow serve` on `url` (with `extra` options) once its `workers` are
     listening; stopped after the block."""
+    with server_process(url, *extra, workers=workers, timeout=timeout) as (base, _proc):
+        yield base
+
+
+@contextmanager
+def server_process(
+    url: str, *extra: str, workers: int = 1, timeout: float = 120, command: list[str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`serving`, with the server's process (the benchmarks read its CPU time): `command` runs
+    instead of `python -m api.cli` (a launcher that passes the arguments on to it), and its output
+    is read and dropped once it listens."""
     port = free_port()
     env = os.environ | {"UNIONFLOW_DATABASE_URL": url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers), *extra],
+        [
+            *(command or [sys.executable, "-m", "api.cli"]),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            *extra,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     lines: queue.Queue[str | None] = queue.Queue()
+    listening = threading.Event()
 
     def pump() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
-            lines.put(line)
+            if not listening.is_set():
+                lines.put(line)
         lines.put(None)
 
     threading.Thread(target=pump, daemon=True).start()
@@ -57,7 +78,8 @@ def serving(url: str, *extra: str, workers: int = 1, timeout: float = 120) -> It
             seen.append(line)
             if sum(READY in seen_line for seen_line in seen) == workers:
                 break
-        yield f"http://127.0.0.1:{port}"
+        listening.set()
+        yield f"http://127.0.0.1:{port}", proc
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -111,3 +111,22 @@ def test_national_bench_loads_copies_of_a_rebuilt_read_side_and_times_the_dashbo
     assert result["unions"] == 3 * 40  # every copy has the source's unions, under the same provinces
     for where in ("country", "province", "city", "county"):
         assert result[f"{where} coverage"]["p50"] > 0
+
+
+@pytest.mark.slow
+def test_http_bench_quick_sqlite_fills_every_cell_without_errors(tmp_path: Path) -> None:
+    report = tmp_path / "http.json"
+    out = run_bench("bench_http", "--quick", "--backend", "sqlite", "--json", str(report))
+    result = json.loads(report.read_text())
+    sqlite = result["backends"]["sqlite"]
+    assert sqlite["in_process"]["requests"] > 0
+    cells = {(c["workload"], c["clients"]): c for c in sqlite["cells"]}
+    expected = {(w, n) for w in ("facts", "alerts", "union", "inbox") for n in (1, 8, 32)}
+    assert set(cells) == expected, out
+    for where, cell in cells.items():
+        assert cell["errors"] == 0, (where, cell["statuses"], cell["first_error"])
+        # every client had its answer at least once: the warm-up is not counted, so the timed
+        # requests are at least one per client
+        assert cell["requests"] >= where[1], (where, cell)
+        assert cell["server_cpu_ms"] is not None and cell["server_cpu_ms"] >= 0
+    assert "HTTP commands/s at 8 clients ÷ in-process" in out
