@@ -74,7 +74,7 @@ def plan_import(
     plan = ImportPlan(source=name, digest=hashlib.sha256(raw).hexdigest(), actor=actor, on=on)
     check = _Check(rt, plan)
     # 1. Each row by itself.
-    check.read(raw, service.profiles.latest(service.default_profile).term_years_allowed, today)
+    check.read(raw, today)
     del raw
     if progress:
         progress("reading", plan.rows_total, plan.rows_total)
@@ -106,7 +106,7 @@ class _Check:
         self.depth: dict[str, int] = {}  # in the file (0: parent in the database or none)
         self.ordered: list[PlannedRow] = []
 
-    def read(self, raw: bytes, allowed_years: frozenset[int], today: dt.date) -> None:
+    def read(self, raw: bytes, today: dt.date) -> None:
         plan = self.plan
         for line, values in records(raw):
             plan.rows_total += 1
@@ -119,7 +119,7 @@ class _Check:
                 plan.errors.extend(field_issues(exc, line, values))
                 self.unreadable.setdefault((values.get("org_id") or "").strip(), line)
                 continue
-            issues = row_rules(data, line, allowed_years, today, plan.on) or command_issues(
+            issues = row_rules(data, line, today, plan.on) or command_issues(
                 PlannedRow(line, data), plan.on
             )
             # Still placed in the tree (below), so its children are reported as skipped, not orphaned.

@@ -177,9 +177,10 @@ Bad = Callable[[str, str, str | None], None]
 _PAST_DATES = ("term_start", "founded_on", "last_congress_on", "legal_person_on")
 
 
-def row_rules(row: ImportRow, line: int, allowed_years: frozenset[int], today: dt.date, on: dt.date) -> list[RowIssue]:
-    """The checks of one row that need more than one field (or the rule profile, or the date);
-    the workflow checks the rest when it decides the row's commands."""
+def row_rules(row: ImportRow, line: int, today: dt.date, on: dt.date) -> list[RowIssue]:
+    """The checks of one row that need more than one field (or the date); the workflow checks
+    the rest when it decides the row's commands, under the rule profile of the row's region
+    (R-TERM: the term's length among them)."""
     issues: list[RowIssue] = []
 
     def bad(column: str, reason: str, rule: str | None) -> None:
@@ -198,12 +199,12 @@ def row_rules(row: ImportRow, line: int, allowed_years: frozenset[int], today: d
         bad("female_members", f"{row.female_members} female members but only {row.members} members", "UNIT-COUNTS")
     if row.members is not None and row.employees is not None and row.members > row.employees:
         bad("members", f"{row.members} members but only {row.employees} employees", "UNIT-COUNTS")
-    _term_rules(row, bad, allowed_years)
+    _term_rules(row, bad)
     _date_rules(row, bad, today, on)
     return issues
 
 
-def _term_rules(row: ImportRow, bad: Bad, allowed_years: frozenset[int]) -> None:
+def _term_rules(row: ImportRow, bad: Bad) -> None:
     """R-TERM: the term's start and length go together, and every other fact of the registry
     describes the union in its current term, so it comes with the term."""
     if row.term_start is None and row.term_years is not None:
@@ -214,9 +215,6 @@ def _term_rules(row: ImportRow, bad: Bad, allowed_years: frozenset[int]) -> None
         for col in TERM_COLUMNS[2:]:
             if _given(row, col):
                 bad(col, f"{col} is given without the term (term_start, term_years)", "R-TERM")
-    if row.term_years is not None and row.term_years not in allowed_years:
-        allowed = ", ".join(map(str, sorted(allowed_years)))
-        bad("term_years", f"a term of {row.term_years} years is not allowed; allowed: {allowed} years", "R-TERM")
 
 
 def _date_rules(row: ImportRow, bad: Bad, today: dt.date, on: dt.date) -> None:

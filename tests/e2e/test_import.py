@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import workflow
 from api.cli import app as cli
 from api.importer import COLUMNS, ImportInterrupted, plan_import, write_import
 from api.runtime import Runtime
@@ -357,3 +359,34 @@ def test_execute_many_decides_like_execute_and_writes_nothing_when_one_is_refuse
     assert rt.store.verify().ok
     with rt.engine.connect() as conn:
         assert queries.union(conn, "U1") is not None
+
+
+def test_a_terms_length_is_checked_against_the_rule_profile_of_the_rows_region_r_term(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a county whose profile allows terms of 3, 4 or 5 years (RULES.md §5: the Charter's
+    3 to 5), when the registry gives a union there a 4-year term, then the dry run passes and the
+    import writes it; the same row in a city that keeps the national {3, 5} is refused (R-TERM)."""
+    national = json.loads((Path(workflow.__file__).parent / "profiles" / "national.json").read_text())
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "charter.json").write_text(json.dumps(national | {"name": "charter", "term_years_allowed": [3, 4, 5]}))
+    monkeypatch.setenv("UNIONFLOW_PROFILES_DIR", str(profiles))
+    rt = Runtime.open(db_url, clock=lambda: TODAY)
+    rt.upgrade()
+    rt.service.execute(c.RegisterOrganisation(org_id=ROOT, name="全总", level="national", occurred_on=TODAY), ADMIN)
+    write_csv(
+        tmp_path / "tree.csv",
+        [*TREE_ROWS, {"org_id": "XG", "name": "孝感市总工会", "level": "city", "parent_id": "HB"}],
+    )
+    assert run_import(rt, tmp_path / "tree.csv").exit_code == 0
+    rt.service.execute(c.AssignRuleProfile(union_id="JA", profile_name="charter", occurred_on=TODAY), ADMIN)
+    four = write_csv(tmp_path / "four.csv", [union_row("U4", term_start="2023-01-10", term_years="4")])
+    assert run_import(rt, four, "--dry-run").exit_code == 0
+    r = run_import(rt, four)
+    assert r.exit_code == 0 and "imported 1 rows" in r.stdout, r.output
+    assert rt.service.load("U4").term.end == dt.date(2027, 1, 10)  # type: ignore[union-attr]
+    elsewhere = write_csv(tmp_path / "xg.csv", [union_row("X4", parent="XG", term_start="2023-01-10", term_years="4")])
+    refused = run_import(rt, elsewhere, "--dry-run")
+    assert refused.exit_code == 1 and "term_years" in refused.output and "R-TERM" in refused.output
+    rt.engine.dispose()
