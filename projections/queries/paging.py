@@ -78,9 +78,10 @@ def as_date(value: Any) -> dt.date | None:
 
 
 def subtree_filter(
-    conn: Connection, column: sa.ColumnElement[str], subtree: str | None
+    conn: Connection, column: sa.ColumnElement[str], subtree: str | None, *, below_only: bool = False
 ) -> list[sa.ColumnElement[bool]]:
-    """`column` within the subtree rooted at organisation `subtree` (LookupError if unknown)."""
+    """`column` within the subtree rooted at organisation `subtree` (LookupError if unknown);
+    `below_only`: without the root itself."""
     if subtree is None:
         return []
     tree = Tree()
@@ -89,4 +90,4 @@ def subtree_filter(
     if info is None:
         raise LookupError(f"no organisation {subtree!r}")
     low, high = subtree_range(info.path)
-    return [column >= low, column < high]
+    return [column > low if below_only else column >= low, column < high]
