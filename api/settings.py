@@ -6,6 +6,7 @@ URL, the workflow is given its profiles; only the composition root reads the env
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,9 @@ class Settings(BaseSettings):
     # The largest request body the HTTP API reads (413 above it): far above any command's body,
     # whose text `workflow.bounds` limits, and far below what would tie up a worker.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # The command line's language for what it writes for other programs: with "zh", the headers of
+    # its CSV output are the columns' Chinese names (the pages follow each reader's own choice).
+    lang: Literal["en", "zh"] = "en"
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -48,16 +48,17 @@ _O, _P, _A = schema.orgs, schema.procedures, schema.alerts
 
 
 class BadFilter(ValueError):
-    """A filter, sort or cursor a list cannot take; `field` names it (as the query parameter)."""
+    """A filter, sort or cursor a list cannot take; `field` names it (as the query parameter) and
+    `value` is what was given."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, value: object = None) -> None:
         super().__init__(message)
-        self.field = field
+        self.field, self.value = field, value
 
 
 def _one_of(field: str, value: str | None, known: Sequence[str]) -> None:
     if value is not None and value not in known:
-        raise BadFilter(field, f"unknown {field} {value!r}; known: {', '.join(known)}")
+        raise BadFilter(field, f"unknown {field} {value!r}; known: {', '.join(known)}", value)
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,11 @@ def _walk(conn: Connection, q: sa.Select[Any], order: _Order, after: list[Any] |
     return list(conn.execute(q.order_by(*order.by()).limit(limit + 1)))
 
 
-def _count(conn: Connection, table: sa.Table, conditions: list[sa.ColumnElement[bool]]) -> tuple[int, bool]:
-    """How many rows meet `conditions`: exact up to COUNT_CAP, else (COUNT_CAP, False)."""
-    matches = sa.select(sa.literal(1).label("one")).select_from(table).where(*conditions).limit(COUNT_CAP + 1)
+def _count(conn: Connection, table: sa.Table, conditions: list[sa.ColumnElement[bool]], cap: int) -> tuple[int, bool]:
+    """How many rows meet `conditions`: exact up to `cap`, else (cap, False)."""
+    matches = sa.select(sa.literal(1).label("one")).select_from(table).where(*conditions).limit(cap + 1)
     n = int(conn.execute(sa.select(sa.func.count()).select_from(matches.subquery())).scalar_one())
-    return min(n, COUNT_CAP), n <= COUNT_CAP
+    return min(n, cap), n <= cap
 
 
 # --------------------------------------------------------------------------- unions
@@ -155,7 +156,7 @@ class UnionSearch:
 
     def __post_init__(self) -> None:
         if self.q is not None and (not self.q.strip() or len(self.q) > 200 or "\x00" in self.q):
-            raise BadFilter("q", "a code, or the beginning of a name: 1 to 200 characters")
+            raise BadFilter("q", "a code, or the beginning of a name: 1 to 200 characters", self.q)
         _one_of("level", self.level, LEVELS)
         _one_of("state", self.state, UNION_STATES)
         _one_of("procedure_kind", self.procedure_kind, PROCEDURE_KINDS)
@@ -254,9 +255,11 @@ def unions(
     limit: int = 50,
     cursor: str | None = None,
     count: bool = True,
+    count_cap: int = COUNT_CAP,
 ) -> Listing[UnionRecord]:
     """The unions of `subtree` that `search` asks for, a page in its sort's order (`only`: that
-    organisation alone, for staff; `below_only`: without the subtree's root)."""
+    organisation alone, for staff; `below_only`: without the subtree's root), and how many match
+    (up to `count_cap`)."""
     order = _UNION_ORDERS[search.sort]
     dates: Sequence[bool | None] = (None, False) if search.sort == "deadline" else order.dates
     after = _cursor_values(cursor, search.sort, dates)
@@ -270,7 +273,7 @@ def unions(
         else:
             rows = _walk(conn, q, order, after, limit)
             last = order.key(rows[limit - 1]) if len(rows) > limit else None
-        total, exact = _count(conn, _O, conditions) if count else (None, False)
+        total, exact = _count(conn, _O, conditions, count_cap) if count else (None, False)
     nxt = encode_cursor([search.sort, *last]) if len(rows) > limit and last is not None else None
     return Listing([union_record(dict(r._mapping)) for r in rows[:limit]], nxt, total, exact)
 
@@ -297,7 +300,9 @@ class ProcedureSearch:
         _one_of("waiting", self.waiting, WAITING)
         _one_of("sort", self.sort, PROCEDURE_SORTS)
         if self.moved_since is not None and self.moved_until is not None and self.moved_until < self.moved_since:
-            raise BadFilter("moved_until", f"{self.moved_until} is before moved_since {self.moved_since}")
+            raise BadFilter(
+                "moved_until", f"{self.moved_until} is before moved_since {self.moved_since}", self.moved_until
+            )
 
 
 _WAITING: dict[str, Callable[[], sa.ColumnElement[bool]]] = {
@@ -338,9 +343,10 @@ def procedure_list(
     limit: int = 50,
     cursor: str | None = None,
     count: bool = True,
+    count_cap: int = COUNT_CAP,
 ) -> Listing[ProcedureStatus]:
     """The procedures of `subtree` that `search` asks for, a page in its sort's order (`only`:
-    that organisation's alone, for staff)."""
+    that organisation's alone, for staff), and how many match (up to `count_cap`)."""
     order = _PROCEDURE_ORDERS[search.sort]
     after = _cursor_values(cursor, search.sort, order.dates)
     with connect(bind) as conn:
@@ -348,9 +354,17 @@ def procedure_list(
         if only is not None:
             conditions.append(_P.c.org_id == only)
         rows = _walk(conn, sa.select(_P).where(*conditions), order, after, limit)
-        total, exact = _count(conn, _P, conditions) if count else (None, False)
+        total, exact = _count(conn, _P, conditions, count_cap) if count else (None, False)
     nxt = encode_cursor([search.sort, *order.key(rows[limit - 1])]) if len(rows) > limit else None
     return Listing([procedure_record(r._mapping) for r in rows[:limit]], nxt, total, exact)
+
+
+def federations_below(bind: Bind, org_id: str) -> list[str]:
+    """The organisations directly below `org_id` that have unions of their own below them (or, a
+    joint union, the units it covers), in tree order: the rows of a coverage table."""
+    with connect(bind) as conn:
+        q = sa.select(_O.c.org_id).where(_O.c.parent_id == org_id, _O.c.level != "grassroots")
+        return [r[0] for r in conn.execute(q.order_by(_O.c.path))]
 
 
 def org_names(bind: Bind, org_ids: Sequence[str]) -> dict[str, str]:
