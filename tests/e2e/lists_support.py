@@ -57,8 +57,8 @@ def populated(url: str) -> Iterator[Api]:
 BELOW_JA = {"U1", *STREETS, "A1", "A2", "A3", "B1", "F1", "R1", *PAGED}
 BELOW_S1 = {"A1", "A2", "A3", "F1", "R1"}
 
-_ROW = re.compile(r'<tr>\s*<td><a href="/ui/unions/([^"]+)">')
-_PROC_ROW = re.compile(r'<tr>\s*<td><a href="/ui/procedures/([^"]+)">')
+_ROW = re.compile(r'<tr>\s*<td[^>]*><a href="/ui/unions/([^"]+)">')
+_PROC_ROW = re.compile(r'<tr>\s*<td[^>]*><a href="/ui/procedures/([^"]+)">')
 
 
 def listed(html: str) -> list[str]:
