@@ -29,7 +29,7 @@ from events.flows import FLOWS
 from projections import schema
 from projections.models.alert_periods import KINDS as ALERT_KINDS
 from projections.queries.alert_reads import fires_on
-from projections.queries.paging import Bind, connect, decode_cursor, encode_cursor, subtree_filter
+from projections.queries.paging import Bind, connect, decode_cursor, encode_cursor, subtree_bounds
 from projections.queries.procedure_reads import ProcedureStatus, procedure_record
 from projections.queries.register_reads import UnionRecord, union_record
 
@@ -204,6 +204,9 @@ def _state_condition(state: str, on: dt.date) -> sa.ColumnElement[bool]:
 
 
 def _union_conditions(search: UnionSearch) -> list[sa.ColumnElement[bool]]:
+    """The search's conditions on the register's rows. A union's procedures and alerts are probed
+    by its id and its path, their primary keys' first columns (no range of the subtree there: with
+    a narrow subtree PostgreSQL would walk that range for every union rather than probe)."""
     on = search.on
     out: list[sa.ColumnElement[bool]] = []
     if search.q is not None:
@@ -220,6 +223,11 @@ def _union_conditions(search: UnionSearch) -> list[sa.ColumnElement[bool]]:
     if search.overdue:
         out.append(sa.exists().where(_A.c.path == _O.c.path, _A.c.deadline < on, *fires_on(on)))
     return out
+
+
+def _within(column: sa.ColumnElement[str], low: str, high: str, below_only: bool = False) -> list[Any]:
+    """`column` within the subtree [low, high) (`below_only`: without its root, whose path is `low`)."""
+    return [column > low if below_only else column >= low, column < high]
 
 
 _UNION_ORDERS: dict[str, _Order] = {
@@ -264,7 +272,8 @@ def unions(
     dates: Sequence[bool | None] = (None, False) if search.sort == "deadline" else order.dates
     after = _cursor_values(cursor, search.sort, dates)
     with connect(bind) as conn:
-        conditions = [*subtree_filter(conn, _O.c.path, subtree, below_only=below_only), *_union_conditions(search)]
+        low, high = subtree_bounds(conn, subtree)
+        conditions = [*_within(_O.c.path, low, high, below_only), *_union_conditions(search)]
         if only is not None:
             conditions.append(_O.c.org_id == only)
         q = sa.select(_O).where(*conditions)
@@ -350,7 +359,7 @@ def procedure_list(
     order = _PROCEDURE_ORDERS[search.sort]
     after = _cursor_values(cursor, search.sort, order.dates)
     with connect(bind) as conn:
-        conditions = [*subtree_filter(conn, _P.c.path, subtree), *_procedure_conditions(search)]
+        conditions = [*_within(_P.c.path, *subtree_bounds(conn, subtree)), *_procedure_conditions(search)]
         if only is not None:
             conditions.append(_P.c.org_id == only)
         rows = _walk(conn, sa.select(_P).where(*conditions), order, after, limit)
