@@ -8,7 +8,6 @@ Excel's own quote prefix, so the cell shows the text as it is and never computes
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,19 +41,22 @@ def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
 
 
 def _xlsx_cell(sheet: Any, value: Any, percent: bool) -> Any:
+    """A cell's value as the sheet takes it: plain values as they are (openpyxl writes them
+    fastest so, a date with its date format), a styled cell only where one is needed."""
     if isinstance(value, list | tuple):
         value = "、".join(str(plain(v)) for v in value)
     elif isinstance(value, dict):
         value = json.dumps(plain(value), ensure_ascii=False)
-    cell = WriteOnlyCell(sheet, value=value)
     if formula_like(value):
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # openpyxl would store text beginning with "=" as a formula
         cell.quotePrefix = True
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
-    elif percent and isinstance(value, float):
+        return cell
+    if percent and isinstance(value, float):
+        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "0.0%"
-    return cell
+        return cell
+    return value
 
 
 def xlsx_bytes(
@@ -70,8 +72,8 @@ def xlsx_bytes(
     bold = Font(bold=True)
     head = []
     for header in headers:
-        cell = _xlsx_cell(sheet, header, False)
-        cell.font = bold
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.data_type, cell.font = "s", bold
         head.append(cell)
     sheet.append(head)
     for row in rows:

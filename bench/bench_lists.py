@@ -77,7 +77,8 @@ JOIN proj_orgs t ON t.level = 'township' AND t.org_id = 'P' || lpad((n / :per / 
      || 'C' || ((n / :per / 100) % 10) || 'K' || ((n / :per / 10) % 10) || 'T' || ((n / :per) % 10)
 """
 
-_PROCEDURES = """
+# `\:` is a colon to sa.text(), not a parameter's name.
+_PROCEDURES = r"""
 INSERT INTO proj_procedures (org_id, procedure_id, path, approver_org, kind, state, closed, opened_on,
        last_moved_on, last_event, waiting_on, inbox_org, filed_on, profile_name, profile_version, reply_days,
        internal, last_version)

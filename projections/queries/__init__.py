@@ -7,7 +7,8 @@ what page 1 costs. `subtree` is an organisation id; its materialised path (from 
 By subject: `alert_reads` (RULES.md §6), `procedure_reads` (procedures and the approval inbox),
 `register_reads` (the register, terms and the coverage of RULES.md §7), `region_reads` (a region's
 rule profile and coverage targets, nearest first), `lists` (the unions and procedures lists a union
-office searches, with how many match), over `paging`'s cursors."""
+office searches, with how many match) and `register_lookups` (names, the organisations directly
+below one), over `paging`'s cursors."""
 
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ from projections.queries.lists import (
     ProcedureSearch,
     UnionSearch,
     alert_kinds_of,
-    federations_below,
-    org_names,
     procedure_list,
     union_state,
     unions,
@@ -43,6 +42,7 @@ from projections.queries.region_reads import (
     profile_assignment,
     region_settings,
 )
+from projections.queries.register_lookups import federations_below, org_names
 from projections.queries.register_reads import (
     FIGURES,
     Coverage,

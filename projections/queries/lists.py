@@ -368,24 +368,6 @@ def procedure_list(
     return Listing([procedure_record(r._mapping) for r in rows[:limit]], nxt, total, exact)
 
 
-def federations_below(bind: Bind, org_id: str) -> list[str]:
-    """The organisations directly below `org_id` that have unions of their own below them (or, a
-    joint union, the units it covers), in tree order: the rows of a coverage table."""
-    with connect(bind) as conn:
-        q = sa.select(_O.c.org_id).where(_O.c.parent_id == org_id, _O.c.level != "grassroots")
-        return [r[0] for r in conn.execute(q.order_by(_O.c.path))]
-
-
-def org_names(bind: Bind, org_ids: Sequence[str]) -> dict[str, str]:
-    """The register's names of these organisations, in a few queries whatever their number."""
-    ids, names = sorted(set(org_ids)), {}
-    with connect(bind) as conn:
-        for i in range(0, len(ids), 500):
-            q = sa.select(_O.c.org_id, _O.c.name).where(_O.c.org_id.in_(ids[i : i + 500]))
-            names.update({org_id: name for org_id, name in conn.execute(q)})
-    return names
-
-
 def alert_kinds_of(bind: Bind, paths: Sequence[str], on: dt.date) -> dict[str, list[str]]:
     """The kinds of alert that fire on `on` for each of these unions (by path): a list page's
     column, one primary-key probe per union."""

@@ -110,9 +110,13 @@ def test_exports_are_scoped_like_the_lists(site: Api, monkeypatch: pytest.Monkey
     bad = site.client.get("/ui/export/unions.xlsx?level=bogus")
     assert bad.status_code == 400 and "层级" in bad.text
     assert site.client.get("/ui/export/alerts.csv?on=2024-13-01").status_code == 400
-    monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 3)
+    # A workbook holds so many cells (S1's five unions, 13 columns: 4 rows here), a CSV file more.
+    monkeypatch.setattr(exports, "XLSX_MAX_CELLS", 4 * len(exports.EXPORTS["unions"][0]))
     too_many = site.client.get("/ui/export/unions.xlsx")
-    assert too_many.status_code == 400 and "超过 3 行" in too_many.text
+    assert too_many.status_code == 400 and "超过 4 行" in too_many.text and "CSV 文件最多 100,000 行" in too_many.text
+    assert len(csv_rows(site, "/ui/export/unions.csv")) == 1 + len(BELOW_S1)
+    monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 3)
+    assert site.client.get("/ui/export/unions.csv").status_code == 400
     site.web_sign_in("staff", "A1")
     assert [r[1] for r in csv_rows(site, "/ui/export/unions.csv")[1:]] == ["A1"]
     assert site.client.get("/ui/export/coverage.xlsx").status_code == 403
