@@ -22,6 +22,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from api.settings import Settings
+from api.web.i18n.columns import column_header
+
 
 class Format(StrEnum):
     table = "table"
@@ -82,18 +85,35 @@ def _text(value: Any) -> str:
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection): such text is
 # written with a leading single quote (OWASP's advice), so a name like "=HYPERLINK(...)" stays text.
+# The one list of them: the CSV files of the command line and of the pages, and the .xlsx files
+# (`api.spreadsheets`, which mark such a cell as text instead).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"  # first in a CSV file: Excel then reads it as UTF-8, not as the system's code page
 
 
-def _csv_cell(value: Any) -> Any:
+def formula_like(value: Any) -> bool:
+    """Text a spreadsheet would read as a formula."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: lists and mappings as JSON, dates as ISO text, text that would be
+    read as a formula behind a single quote."""
     if value is None:
         return ""
     if isinstance(value, list | tuple | dict):
         value = json.dumps(plain(value), ensure_ascii=False)
     value = plain(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if formula_like(value):
         return "'" + value
     return value
+
+
+def csv_headers(keys: Sequence[str]) -> list[str]:
+    """A CSV file's header: each column's key (the field JSON names it by), or with the setting
+    UNIONFLOW_LANG=zh its Chinese name."""
+    lang = Settings().lang
+    return list(keys) if lang == "en" else [column_header(lang, k) for k in keys]
 
 
 Columns = Sequence[tuple[str, str]]  # (key in the row, header)
@@ -116,10 +136,11 @@ def emit_rows(
         sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt is Format.csv:
+        sys.stdout.write(BOM)
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([key for key, _ in columns])
+        writer.writerow(csv_headers([key for key, _ in columns]))
         for row in rows:
-            writer.writerow([_csv_cell(row.get(key)) for key, _ in columns])
+            writer.writerow([csv_cell(row.get(key)) for key, _ in columns])
         return
     # At least as wide as the title, which rich would otherwise wrap to the columns' width.
     table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, min_width=cell_len(title or "") + 4)

@@ -6,6 +6,7 @@ URL, the workflow is given its profiles; only the composition root reads the env
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     # The audit page marks an entry as late (补录) when it was recorded more than this many days
     # after its business date: a fact entered long after it happened deserves an auditor's look.
     late_entry_days: int = Field(default=30, ge=0, le=3650)
+    # The command line's language for what it writes for other programs: with "zh", the headers of
+    # its CSV output are the columns' Chinese names (the pages follow each reader's own choice).
+    lang: Literal["en", "zh"] = "en"
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -23,6 +23,9 @@ metadata = sa.MetaData()
 
 ID = sa.String(200)
 PATH = sa.String(1000).with_variant(postgresql.VARCHAR(1000, collation="C"), "postgresql")
+# A union's name, compared byte-wise too (collation "C", as SQLite compares text), so that a name's
+# beginning is an index range and the lists sort alike on both databases (code point order).
+NAME = sa.Text().with_variant(postgresql.TEXT(collation="C"), "postgresql")
 JSON_TEXT = sa.Text
 
 
@@ -85,7 +88,7 @@ def _org_columns() -> list[sa.Column[object]]:
         _c("parent_id", ID),
         _c("path", PATH, False),
         _c("depth", sa.Integer, False),
-        _c("name", sa.Text, False),
+        _c("name", NAME, False),
         _c("level", sa.String(20), False),
         _c("registered_on", sa.Date, False),
         *_unit_fact_columns(nullable=True),
@@ -237,6 +240,9 @@ ORGS = TableSpec(
     (
         IndexSpec("ix_proj_orgs_path", ("path",), unique=True),
         IndexSpec("ix_proj_orgs_parent", ("parent_id", "org_id")),
+        # the unions list (projections.queries.lists): a name's beginning, and its sorts
+        IndexSpec("ix_proj_orgs_name", ("name", "org_id")),
+        IndexSpec("ix_proj_orgs_deadline", ("deadline", "org_id")),
     ),
 )
 TERMS = TableSpec(
@@ -255,6 +261,8 @@ PROCEDURES = TableSpec(
         IndexSpec("ux_proj_procedures_id", ("procedure_id",), unique=True),
         IndexSpec("ix_proj_procedures_path", ("path", "procedure_id")),
         IndexSpec("ix_proj_procedures_inbox", ("inbox_org", "filed_on", "procedure_id")),
+        # the procedures list sorted by its last step (projections.queries.lists)
+        IndexSpec("ix_proj_procedures_moved", ("last_moved_on", "procedure_id")),
     ),
 )
 COVERED_UNITS = TableSpec(

@@ -35,17 +35,9 @@ ALERT_COLUMNS = [
 
 def names_of(rt: Runtime, org_ids: set[str]) -> dict[str, str]:
     """The register's names of these organisations, in a few queries whatever their number."""
-    import sqlalchemy as sa
+    from projections import queries
 
-    from projections import schema
-
-    orgs = schema.orgs
-    ids, names = sorted(org_ids), {}
-    with rt.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            q = sa.select(orgs.c.org_id, orgs.c.name).where(orgs.c.org_id.in_(ids[i : i + 500]))
-            names.update({org_id: name for org_id, name in conn.execute(q)})
-    return names
+    return queries.org_names(rt.engine, list(org_ids))
 
 
 def alert_rows(rt: Runtime, alerts: list[Any]) -> list[dict[str, Any]]:
@@ -239,7 +231,7 @@ def coverage(
     rt = ready_runtime(database_url)
     org_option(rt, "--org", org)
     day = on or rt.service.clock()
-    scopes = [org, *(_federations_below(rt, org) if org is not None else [])]
+    scopes = [org, *(queries.federations_below(rt.engine, org) if org is not None else [])]
     names = names_of(rt, {s for s in scopes if s is not None})
     rows = []
     for scope in scopes:
@@ -275,15 +267,3 @@ def _with_targets(rows: list[dict[str, Any]], form: output.Format) -> list[tuple
     for key, header in COVERAGE_COLUMNS:
         columns += [(key, header), *([(f"{key}_target", "target")] if key in targeted else [])]
     return columns
-
-
-def _federations_below(rt: Runtime, org: str) -> list[str]:
-    """The organisations directly below `org` that have unions of their own below them, in tree order."""
-    import sqlalchemy as sa
-
-    from projections import schema
-
-    o = schema.orgs
-    with rt.engine.connect() as conn:
-        q = sa.select(o.c.org_id).where(o.c.parent_id == org, o.c.level != "grassroots").order_by(o.c.path)
-        return [r[0] for r in conn.execute(q)]

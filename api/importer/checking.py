@@ -119,9 +119,7 @@ class _Check:
                 plan.errors.extend(field_issues(exc, line, values))
                 self.unreadable.setdefault((values.get("org_id") or "").strip(), line)
                 continue
-            issues = row_rules(data, line, today, plan.on) or command_issues(
-                PlannedRow(line, data), plan.on
-            )
+            issues = row_rules(data, line, today, plan.on) or command_issues(PlannedRow(line, data), plan.on)
             # Still placed in the tree (below), so its children are reported as skipped, not orphaned.
             plan.errors.extend(issues)
             self.rows.append(PlannedRow(line, data, register=not issues))

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import orjson
@@ -79,3 +80,18 @@ def answer_page(read: Reader, items: list[Any], next_cursor: str | None) -> dict
     """A page's body, with the next page's `Link` header set on the response."""
     link_next(read.request, read.response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
+
+
+@contextmanager
+def checked_search() -> Iterator[None]:
+    """A list's filters, sort or cursor refused by the read model (`queries.BadFilter`) as a 422
+    naming the query parameter."""
+    try:
+        yield
+    except queries.BadFilter as exc:
+        raise invalid(f"query.{exc.field}", str(exc)) from None
+
+
+def answer_listing(read: Reader, items: list[Any], listing: queries.Listing[Any]) -> dict[str, Any]:
+    """A counted list's page (`queries.Listing`), with the next page's `Link` header."""
+    return answer_page(read, items, listing.next_cursor) | {"total": listing.total, "total_exact": listing.total_exact}

@@ -4,24 +4,17 @@ take now, and listing a subtree's procedures with their status."""
 
 from __future__ import annotations
 
-import datetime as dt
-import operator
-from collections.abc import Callable
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Query
-from sqlalchemy.engine import Connection
 
-from api.deps import ReaderDep, Scope
-from api.problems import invalid
+from api.deps import ReaderDep
 from api.requests import OPEN_REQUESTS, STEP_OF_COMMAND, STEP_REQUESTS
 from api.routes.commands import add_command_route, add_union_command_route, spellings
-from api.routes.paging import TEXT, answer_page, check_cursor, encode_cursor
+from api.routes.paging import answer_listing, checked_search
 from api.routes.params import (
     ORG_ID_PATTERN,
-    PROCEDURE_STATES,
     AsOf,
     Cursor,
     Limit,
@@ -32,10 +25,10 @@ from api.routes.params import (
 )
 from api.routes.reading import get
 from api.routes.unions import answers_now, dataclass_dict, encoded, readable_union
-from api.schemas.common import page_of
+from api.schemas.common import counted_page_of
 from api.schemas.problem import READ_PROBLEMS, example_response
 from api.schemas.procedures import PROCEDURE_EXAMPLE, ProcedureItem
-from projections import queries, schema
+from projections import queries
 from workflow.bounds import Date
 from workflow.errors import NotFound
 from workflow.fold import KINDS
@@ -140,45 +133,6 @@ def get_procedure(
 
 # --------------------------------------------------------------------------- the list
 
-_P = schema.procedures
-
-
-def _filters(
-    kind: str | None,
-    state: str | None,
-    moved_since: dt.date | None,
-    moved_until: dt.date | None,
-    waiting_on: str | None,
-) -> list[sa.ColumnElement[bool]]:
-    """The list's filters that were given, as conditions on the procedures' read model."""
-    wanted: tuple[tuple[Any, Callable[[Any, Any], Any], Any], ...] = (
-        (_P.c.kind, operator.eq, kind),
-        (_P.c.state, operator.eq, state),
-        (_P.c.last_moved_on, operator.ge, moved_since),
-        (_P.c.last_moved_on, operator.le, moved_until),
-        (_P.c.waiting_on, operator.eq, waiting_on),
-    )
-    return [compare(column, value) for column, compare, value in wanted if value is not None]
-
-
-def _procedure_page(
-    conn: Connection, scope: Scope, filters: list[sa.ColumnElement[bool]], limit: int, after: list[Any] | None
-) -> queries.Page[queries.ProcedureStatus]:
-    """Procedures in tree order: the subtree's path range and a keyset on (path, procedure_id),
-    the index `ix_proj_procedures_path`; the filters narrow that range."""
-    key = (_P.c.path, _P.c.procedure_id)
-    q = sa.select(_P).where(*queries.subtree_filter(conn, _P.c.path, scope.org_id))
-    if scope.own_only:
-        q = q.where(_P.c.org_id == scope.org_id)
-    if after is not None:
-        q = q.where(sa.tuple_(*key) > sa.tuple_(*(sa.literal(v, c.type) for v, c in zip(after, key, strict=True))))
-    q = q.where(*filters)
-    rows = list(conn.execute(q.order_by(*key).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    nxt = encode_cursor([rows[-1].path, rows[-1].procedure_id]) if more else None
-    return queries.Page([queries.procedure_record(r._mapping) for r in rows], nxt)
-
 
 def _procedure(p: queries.ProcedureStatus) -> dict[str, Any]:
     return asdict(p) | {"href": f"/procedures/{p.procedure_id}"}
@@ -192,9 +146,23 @@ WaitingOn = Annotated[
         description="Only procedures waiting on this organisation (an approver, or the union itself)",
     ),
 ]
+Waiting = Annotated[
+    Literal["approver", "union", "closed"] | None,
+    Query(
+        description="Only those whose filing waits on the higher-level union, those the union acts on next, or "
+        "those closed"
+    ),
+]
+UnionFilter = Annotated[
+    str | None, Query(max_length=120, pattern=ORG_ID_PATTERN, description="Only this union's procedures")
+]
+ProcedureSort = Annotated[
+    Literal["tree", "moved", "recent"],
+    Query(description="tree order; longest since the last step first; latest step first"),
+]
 
 
-@get(router, "/procedures", "Procedures of a subtree with their status, in tree order", page_of(ProcedureItem))
+@get(router, "/procedures", "Procedures of a subtree with their status, in tree order", counted_page_of(ProcedureItem))
 def list_procedures(
     read: ReaderDep,
     org: OrgParam = None,
@@ -203,16 +171,17 @@ def list_procedures(
     moved_since: Annotated[Date | None, Query(description="Last step on or after this date")] = None,
     moved_until: Annotated[Date | None, Query(description="Last step on or before this date")] = None,
     waiting_on: WaitingOn = None,
+    waiting: Waiting = None,
+    union: UnionFilter = None,
+    sort: ProcedureSort = "tree",
     cursor: Cursor = None,
     limit: Limit = 100,
 ) -> Any:
-    if state is not None and state not in PROCEDURE_STATES:
-        raise invalid("query.state", f"unknown state {state!r}; known: {', '.join(sorted(PROCEDURE_STATES))}")
-    if moved_since is not None and moved_until is not None and moved_until < moved_since:
-        raise invalid("query.moved_until", f"{moved_until} is before moved_since {moved_since}")
-    after = check_cursor(cursor, (TEXT, TEXT))
-    with read.runtime.engine.connect() as conn:
+    with checked_search(), read.runtime.engine.connect() as conn:
         scope = read.scope(conn, org)
-        filters = _filters(kind, state, moved_since, moved_until, waiting_on)
-        page = _procedure_page(conn, scope, filters, limit, after)
-    return answer_page(read, [_procedure(p) for p in page.items], page.next_cursor)
+        search = queries.ProcedureSearch(kind, state, union, waiting, waiting_on, moved_since, moved_until, sort)
+        only = scope.org_id if scope.own_only else None
+        listing = queries.procedure_list(
+            conn, scope.org_id, search, only=only, limit=limit, cursor=cursor, count=not cursor
+        )
+    return answer_listing(read, [_procedure(p) for p in listing.items], listing)

@@ -33,6 +33,19 @@ def page_of(item: type[M]) -> type[Page[M]]:
     return Page[item]  # type: ignore[valid-type]
 
 
+class CountedPage(Page[T], Generic[T]):
+    total: int | None = Field(
+        description="How many match, on the first page (null on the pages after it): exact up to 10,000; "
+        "when `total_exact` is false, more than `total` match"
+    )
+    total_exact: bool = Field(description="`total` is the exact count (false: more match, or not counted)")
+
+
+def counted_page_of(item: type[M]) -> type[CountedPage[M]]:
+    """`CountedPage[item]`, as `page_of`."""
+    return CountedPage[item]  # type: ignore[valid-type]
+
+
 def example(item: dict[str, Any]) -> ConfigDict:
     """A model's config whose JSON schema shows `item` as its one example."""
     return ConfigDict(json_schema_extra={"examples": [item]})

@@ -15,11 +15,25 @@ from api.runtime import Runtime
 from api.settings import Settings
 from api.web import sessions
 from api.web.access import FormRefused, PageNotFound, SignInRequired, safe_next, session_table
-from api.web.pages import accounts, alerts, audit, dashboard, inbox, procedures, session, unions
+from api.web.pages import (
+    accounts,
+    alerts,
+    audit,
+    dashboard,
+    exports,
+    inbox,
+    lists,
+    printing,
+    procedures,
+    session,
+    unions,
+)
 from api.web.rendering import HERE, message, redirect
 
 router = APIRouter()
 for _area in (dashboard, session, alerts, unions, procedures, inbox, audit, accounts):
+    router.include_router(_area.router)
+for _area in (lists, exports, printing):
     router.include_router(_area.router)
 
 

@@ -6,11 +6,24 @@ what page 1 costs. `subtree` is an organisation id; its materialised path (from 
 
 By subject: `alert_reads` (RULES.md §6), `procedure_reads` (procedures and the approval inbox),
 `register_reads` (the register, terms and the coverage of RULES.md §7), `region_reads` (a region's
-rule profile and coverage targets, nearest first), over `paging`'s cursors."""
+rule profile and coverage targets, nearest first), `lists` (the unions and procedures lists a union
+office searches, with how many match) and `register_lookups` (names, the organisations directly
+below one), over `paging`'s cursors."""
 
 from __future__ import annotations
 
 from projections.queries.alert_reads import Alert, AlertCounts, alert_counts, alert_record, alerts, worst_alerts
+from projections.queries.lists import (
+    COUNT_CAP,
+    BadFilter,
+    Listing,
+    ProcedureSearch,
+    UnionSearch,
+    alert_kinds_of,
+    procedure_list,
+    union_state,
+    unions,
+)
 from projections.queries.paging import OPEN_DATE, Bind, Page, subtree_filter
 from projections.queries.procedure_reads import (
     InboxItem,
@@ -29,6 +42,7 @@ from projections.queries.region_reads import (
     profile_assignment,
     region_settings,
 )
+from projections.queries.register_lookups import federations_below, org_names
 from projections.queries.register_reads import (
     FIGURES,
     Coverage,
@@ -45,29 +59,38 @@ from projections.queries.register_reads import (
 )
 
 __all__ = [
+    "COUNT_CAP",
     "FIGURES",
     "OPEN_DATE",
     "Alert",
     "AlertCounts",
     "AssignedProfile",
+    "BadFilter",
     "Bind",
     "Coverage",
     "CoverageTarget",
     "CoveredUnitRecord",
     "InboxItem",
+    "Listing",
     "Page",
+    "ProcedureSearch",
     "ProcedureStatus",
     "RegionSettings",
     "Term",
     "UnionRecord",
+    "UnionSearch",
     "alert_counts",
+    "alert_kinds_of",
     "alert_record",
     "alerts",
     "beside_targets",
     "coverage",
     "coverage_targets",
     "covered_units",
+    "federations_below",
     "inbox",
+    "org_names",
+    "procedure_list",
     "procedure_record",
     "procedure_status",
     "procedures",
@@ -79,5 +102,7 @@ __all__ = [
     "terms",
     "union",
     "union_record",
+    "union_state",
+    "unions",
     "worst_alerts",
 ]

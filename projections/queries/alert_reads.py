@@ -46,10 +46,15 @@ _ALERT_COLUMNS = (
 )
 
 
+def fires_on(on: dt.date) -> list[sa.ColumnElement[bool]]:
+    """The alert periods that fire on `on`: each stored period says when it fires, so any date
+    costs the same."""
+    return [_A.c.fires_from <= on, _A.c.fires_until >= on]
+
+
 def _firing(conn: Connection, on: dt.date, subtree: str | None) -> list[sa.ColumnElement[bool]]:
-    """The alert periods that fire on `on` for unions in `subtree`: each stored period says when
-    it fires, so any date costs the same."""
-    return [_A.c.fires_from <= on, _A.c.fires_until >= on, *subtree_filter(conn, _A.c.path, subtree)]
+    """The alert periods that fire on `on` for unions in `subtree`."""
+    return [*fires_on(on), *subtree_filter(conn, _A.c.path, subtree)]
 
 
 def alerts(

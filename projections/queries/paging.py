@@ -77,16 +77,22 @@ def as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def subtree_bounds(conn: Connection, subtree: str) -> tuple[str, str]:
+    """[low, high) of the paths in the subtree rooted at organisation `subtree` (LookupError if
+    unknown)."""
+    tree = Tree()
+    tree.conn = conn
+    info = tree.info(subtree)
+    if info is None:
+        raise LookupError(f"no organisation {subtree!r}")
+    return subtree_range(info.path)
+
+
 def subtree_filter(
     conn: Connection, column: sa.ColumnElement[str], subtree: str | None
 ) -> list[sa.ColumnElement[bool]]:
     """`column` within the subtree rooted at organisation `subtree` (LookupError if unknown)."""
     if subtree is None:
         return []
-    tree = Tree()
-    tree.conn = conn
-    info = tree.info(subtree)
-    if info is None:
-        raise LookupError(f"no organisation {subtree!r}")
-    low, high = subtree_range(info.path)
+    low, high = subtree_bounds(conn, subtree)
     return [column >= low, column < high]

@@ -72,7 +72,9 @@ def as_json(url: str, *args: str) -> Any:
 
 
 def as_csv(url: str, *args: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(ok(url, *args, "--format", "csv"))))
+    text = ok(url, *args, "--format", "csv")
+    assert text.startswith("\ufeff")  # the byte-order mark: Excel reads the file as UTF-8
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def open_procedure(rt: Runtime, kind: str, state: str) -> projections.ProcedureStatus:

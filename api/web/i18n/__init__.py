@@ -34,6 +34,7 @@ def _merged(*subjects: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 # key: (中文, English)
 _M = _merged(load("pages"), procedures.WORDS, load("fields"), load("rules"), load("work"))
+_M = _merged(_M, load("lists"))  # the lists, their exports' headers, the print views
 
 
 def translate(lang: str, key: str, default: str | None = None, **values: object) -> str:

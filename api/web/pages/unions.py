@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from api.requests import OPEN_REQUESTS, UNION_PATH_OF_COMMAND, UNION_REQUESTS, C
 from api.runtime import Runtime
 from api.web import forms, i18n, pictures
 from api.web.access import PageNotFound, SignedInUser, posted, readable
+from api.web.pages.lists import unions_below
 from api.web.posting import FormView, Outcome, defaults, form_values, submit
 from api.web.rendering import redirect, render, runtime_of, translator_of
 from api.web.sessions import SignedIn
@@ -27,14 +27,6 @@ from workflow.by_election import congress_electorate
 from workflow.state import UnionState
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
-
-
-@router.get("/unions", response_class=HTMLResponse)
-def go_to_union(request: Request, user: SignedInUser, org_id: str = "") -> Response:
-    org_id = org_id.strip()
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}", org_id):
-        raise PageNotFound()
-    return redirect(f"/ui/unions/{org_id}")
 
 
 def _union_actions(rt: Runtime, union: UnionState, actor: Actor) -> list[str]:
@@ -66,6 +58,7 @@ def union_page(request: Request, user: SignedInUser, org_id: str, done: str = ""
             "open_kinds": list(OPEN_REQUESTS) if may_open else [],
             "union_actions": _union_actions(rt, rt.service.load(org_id), user.actor),
             "done": done if i18n.has(done) else "",
+            "below": unions_below(request, record),  # a county's or a street's unions
         },
         user=user,
     )

@@ -1,0 +1,31 @@
+"""Look-ups in the register that lists and tables make beside their rows: the names of the
+organisations a page names, and the organisations directly below one (a coverage table's rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from projections import schema
+from projections.queries.paging import Bind, connect
+
+_O = schema.orgs
+
+
+def federations_below(bind: Bind, org_id: str) -> list[str]:
+    """The organisations directly below `org_id` that have unions of their own below them (or, a
+    joint union, the units it covers), in tree order: the rows of a coverage table."""
+    with connect(bind) as conn:
+        q = sa.select(_O.c.org_id).where(_O.c.parent_id == org_id, _O.c.level != "grassroots")
+        return [r[0] for r in conn.execute(q.order_by(_O.c.path))]
+
+
+def org_names(bind: Bind, org_ids: Sequence[str]) -> dict[str, str]:
+    """The register's names of these organisations, in a few queries whatever their number."""
+    ids, names = sorted(set(org_ids)), {}
+    with connect(bind) as conn:
+        for i in range(0, len(ids), 500):
+            q = sa.select(_O.c.org_id, _O.c.name).where(_O.c.org_id.in_(ids[i : i + 500]))
+            names.update({org_id: name for org_id, name in conn.execute(q)})
+    return names
