@@ -6,8 +6,9 @@ URL, the workflow is given its profiles; only the composition root reads the env
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///unionflow.db"
@@ -28,6 +29,25 @@ class Settings(BaseSettings):
     # The largest request body the HTTP API reads (413 above it): far above any command's body,
     # whose text `workflow.bounds` limits, and far below what would tie up a worker.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # The deployment's time zone (an IANA name): the business day "today" is, and the zone in which
+    # the pages show times of recording (kept in UTC in the log).
+    time_zone: str = "Asia/Shanghai"
+    # The command line's language (en or zh) when --lang does not say; unset, LANG decides (zh_CN...:
+    # Chinese), else English.
+    lang: str | None = Field(default=None, pattern="^(en|zh)$")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 def database_url(explicit: str | None = None) -> str:

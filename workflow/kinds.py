@@ -184,7 +184,7 @@ def withdraw(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[
 
 def existing(union: UnionState) -> UnionState:
     if not union.exists:
-        raise NotFound("NOT-FOUND", f"no organisation {union.org_id}", {"org_id": union.org_id})
+        raise NotFound("NOT-FOUND", f"no organisation {union.org_id}", {"org_id": union.org_id}, case="org")
     return union
 
 
@@ -238,6 +238,7 @@ def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: ProcedureCom
             "STEP-ORDER",
             f"{machine.kind} {proc.procedure_id} is '{proc.state}': nothing waits on the higher-level union",
             {"state": proc.state, "command": name},
+            case="nothing-waits",
         )
     allowed = machine.steps_from(proc.state)
     return StepOutOfOrder(
@@ -245,4 +246,5 @@ def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: ProcedureCom
         f"{name} does not apply to {machine.kind} {proc.procedure_id} in state '{proc.state}'"
         + (f"; allowed now: {', '.join(allowed)}" if allowed else "; the procedure is closed"),
         {"state": proc.state, "command": name, "allowed": allowed},
+        case="not-now",
     )

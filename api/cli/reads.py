@@ -35,17 +35,9 @@ ALERT_COLUMNS = [
 
 def names_of(rt: Runtime, org_ids: set[str]) -> dict[str, str]:
     """The register's names of these organisations, in a few queries whatever their number."""
-    import sqlalchemy as sa
+    from projections.queries import org_names
 
-    from projections import schema
-
-    orgs = schema.orgs
-    ids, names = sorted(org_ids), {}
-    with rt.engine.connect() as conn:
-        for i in range(0, len(ids), 500):
-            q = sa.select(orgs.c.org_id, orgs.c.name).where(orgs.c.org_id.in_(ids[i : i + 500]))
-            names.update({org_id: name for org_id, name in conn.execute(q)})
-    return names
+    return org_names(rt.engine, org_ids)
 
 
 def alert_rows(rt: Runtime, alerts: list[Any]) -> list[dict[str, Any]]:

@@ -63,6 +63,7 @@ class Refusal:
     rule: str
     message: str
     evidence: dict[str, Any]
+    case: str = ""  # which of the rule's refusals: its message in the catalogue (events.messages)
 
 
 def _line_word(lang: str) -> Callable[[int], str]:
@@ -119,7 +120,8 @@ def _run(rt: Runtime, actor: Actor, command: Any, expected: int | None, request_
     except ConcurrencyError as exc:
         return Outcome(stale=(exc.expected_version, exc.actual_version))
     except DomainError as exc:
-        return Outcome(refusal=Refusal(exc.rule_id, exc.message, exc.evidence), refusal_status=domain_status(exc))
+        refusal = Refusal(exc.rule_id, exc.message, exc.evidence, exc.case)
+        return Outcome(refusal=refusal, refusal_status=domain_status(exc))
     return Outcome(done=True, procedure_id=result.procedure_id)
 
 

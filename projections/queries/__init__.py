@@ -5,12 +5,14 @@ what page 1 costs. `subtree` is an organisation id; its materialised path (from 
 `projections.tree`) turns "everything under it" into an index range. Dates are business dates.
 
 By subject: `alert_reads` (RULES.md §6), `procedure_reads` (procedures and the approval inbox),
-`register_reads` (the register, terms and the coverage of RULES.md §7), `region_reads` (a region's
+`register_reads` (the register, terms and the coverage of RULES.md §7), `names` (organisations by
+name), `region_reads` (a region's
 rule profile and coverage targets, nearest first), over `paging`'s cursors."""
 
 from __future__ import annotations
 
 from projections.queries.alert_reads import Alert, AlertCounts, alert_counts, alert_record, alerts, worst_alerts
+from projections.queries.names import org_names
 from projections.queries.paging import OPEN_DATE, Bind, Page, subtree_filter
 from projections.queries.procedure_reads import (
     InboxItem,
@@ -68,6 +70,7 @@ __all__ = [
     "coverage_targets",
     "covered_units",
     "inbox",
+    "org_names",
     "procedure_record",
     "procedure_status",
     "procedures",

@@ -20,8 +20,8 @@ Evidence = dict[str, Any]
 ENTERPRISE = "enterprise"
 
 
-def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
-    raise RuleViolation(rule, message, evidence)
+def fail(rule: str, message: str, evidence: Evidence, *, case: str = "") -> NoReturn:
+    raise RuleViolation(rule, message, evidence, case=case)
 
 
 class on_field:  # lower case: used like a function, `with rules.on_field("founded_on"):`
@@ -55,6 +55,7 @@ def require_non_negative(rule: str, **counts: int) -> None:
                 rule,
                 f"{name.replace('_', ' ')} cannot be negative (got {value})",
                 {"rule": rule, name: value},
+                case="negative",
             )
 
 

@@ -42,6 +42,7 @@ def check_form_of_organisation(members: int, form: OrganisationForm, profile: Ru
             f"{members} members (at least {profile.form_threshold}): a union committee is required, "
             f"not {form.replace('_', ' ')}",
             evidence,
+            case="committee-needed",
         )
     return evidence
 
@@ -63,6 +64,7 @@ def check_congress_type(members: int, congress_type: CongressType, profile: Rule
             f"{members} members (at most {profile.members_meeting_max}): a general members' meeting is "
             "required, not a representative congress",
             evidence,
+            case="members-meeting",
         )
     return evidence
 
@@ -104,6 +106,7 @@ def check_representative_count(members: int, representatives: int, profile: Rule
             f"({percent(band.min_rate)} to {percent(band.max_rate)} of members, never fewer than "
             f"{profile.representative_minimum})",
             evidence,
+            case="count",
         )
     return evidence
 
@@ -133,11 +136,17 @@ def check_committee_size(members: int, seats: int, profile: RuleProfile) -> Evid
             "R-COMMITTEE-SIZE",
             f"{seats} seats for {members} members; {fewest} to {most} allowed",
             evidence,
+            case="range",
         )
     if seats > members:
-        fail("R-COMMITTEE-SIZE", f"{seats} seats cannot be filled from {members} members", evidence)
+        fail(
+            "R-COMMITTEE-SIZE",
+            f"{seats} seats cannot be filled from {members} members",
+            evidence,
+            case="more-than-members",
+        )
     if profile.odd_committee_size_required and seats % 2 == 0:
-        fail("R-COMMITTEE-SIZE", f"{seats} seats: this profile requires an odd committee size", evidence)
+        fail("R-COMMITTEE-SIZE", f"{seats} seats: this profile requires an odd committee size", evidence, case="odd")
     return evidence
 
 
@@ -168,6 +177,7 @@ def check_women_committee(female_members: int, has_women_committee: bool, profil
             f"{female_members} female members (at least {profile.women_committee_threshold}): a women "
             "workers' committee is required, not a single women workers' member",
             evidence,
+            case="committee",
         )
     return evidence
 
@@ -196,10 +206,10 @@ def check_funds_review(
         "conflicts": conflicts,
     }
     if not members:
-        fail("R-FUNDS-REVIEW", "no funds review committee was elected", evidence)
+        fail("R-FUNDS-REVIEW", "no funds review committee was elected", evidence, case="none")
     if conflicts:
         who = ", ".join(f"{m} ({barred[m]})" for m in conflicts)
-        fail("R-FUNDS-REVIEW", f"may not sit on the funds review committee: {who}", evidence)
+        fail("R-FUNDS-REVIEW", f"may not sit on the funds review committee: {who}", evidence, case="conflicts")
     return evidence
 
 
@@ -230,6 +240,7 @@ def require_own_election(members: int, form: str) -> None:
             "a unit joining a joint grassroots union (联合基层工会) is admitted by that union; it holds no "
             "election of its own here",
             {"rule": "R-FORM-25", "members": members, "form": form},
+            case="joint",
         )
 
 
@@ -241,6 +252,7 @@ def require_single_officer(members: int, form: str, seats: int) -> None:
             "R-FORM-25",
             f"a union with a single {form} elects 1 person, not {seats}",
             {"rule": "R-FORM-25", "members": members, "form": form, "seats": seats},
+            case="single",
         )
 
 
@@ -262,6 +274,7 @@ def require_representative_congress(congress_type: str | None) -> None:
             "R-CONGRESS-TYPE",
             "a members' meeting (会员大会) elects no representatives: every member is due to attend",
             {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type},
+            case="no-representatives",
         )
 
 
@@ -274,6 +287,7 @@ def require_women_director(female_members: int, required: str | None, women_dire
             f"{female_members} female members: name the women workers' "
             f"{'committee director' if required == 'committee' else 'member'} (women_director)",
             {"rule": "R-WOMEN", "female_members": female_members, "required": required},
+            case="director",
         )
 
 
@@ -284,4 +298,5 @@ def require_funds_review_director(director: str, elected: list[str]) -> None:
             "R-FUNDS-REVIEW",
             f"{director} is not on the funds review committee elected ({', '.join(elected)})",
             {"rule": "R-FUNDS-REVIEW", "director": director, "elected": elected},
+            case="director",
         )
