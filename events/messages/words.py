@@ -17,6 +17,7 @@ VALUES = load_table("words.values")
 PHRASES = load_table("words.phrases")
 COMMANDS = load_table("words.commands")
 EVENTS = load_table("words.events")
+FIELDS = load_table("words.fields")
 FLAG_WORDS = {key: ((yes[0], yes[1]), (no[0], no[1])) for key, (yes, no) in read_toml("words")["flags"].items()}
 
 STATES: dict[str, tuple[str, str]] = {}
@@ -39,6 +40,9 @@ _BY_KEY: dict[str, dict[str, tuple[str, str]]] = {
     "allowed": STEPS,
     "command": COMMANDS,
     "event_type": EVENTS,
+    "field": FIELDS,
+    "given": FIELDS,
+    "needs": FIELDS,
 }
 RATES = frozenset({"rate", "band_min_rate", "band_max_rate", "min_rate", "max_rate", "candidate_surplus_rate"})
 

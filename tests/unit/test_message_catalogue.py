@@ -5,6 +5,8 @@ cites, the case it names and the evidence keys it gives."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from events import messages
@@ -127,7 +129,7 @@ def test_every_event_type_command_and_state_has_words_in_both_languages() -> Non
         if isinstance(value, type) and issubclass(value, commands.Command) and not name.startswith("_")
     }
     assert sorted(command_classes - set(words.COMMANDS) - {"Command", "ProcedureCommand", "UnionCommand"}) == []
-    for table in (words.EVENTS, words.COMMANDS, words.VALUES, words.PHRASES, words.STATES, words.STEPS):
+    for table in (words.EVENTS, words.COMMANDS, words.VALUES, words.PHRASES, words.STATES, words.STEPS, words.FIELDS):
         assert all(zh.strip() and en.strip() for zh, en in table.values())
 
 
@@ -150,3 +152,19 @@ def test_every_flag_a_message_reads_has_its_words() -> None:
         if spec == "flag"
     }
     assert flagged and flagged <= set(words.FLAG_WORDS)
+
+
+def test_every_field_a_refusal_names_has_words() -> None:
+    """A refusal about one field of an imported term names it (evidence "field", R-FOUNDED's
+    "given" and "needs"): each field the guards name has words, so no field code is shown."""
+    import ast
+
+    named: set[str] = set()
+    for path in (Path(__file__).resolve().parents[2] / "workflow").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("on_field", "require_given_with"):
+                named |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    named -= set(messages.RULE_TITLES)  # require_given_with's rule
+    # the imported term's dates, named by a loop (workflow/imported.py)
+    named |= {"founded_on", "last_congress_on", "legal_person_on"}
+    assert len(named) > 10 and sorted(named - set(words.FIELDS)) == []
