@@ -102,6 +102,17 @@ class AccountStore:
             return None
         return _account(row._mapping, _grants(conn, [person_id]).get(person_id, ()))
 
+    def names(self, person_ids: Iterable[str]) -> dict[str, str]:
+        """The name of each of these people that has an account (a script's identity has none)."""
+        ids = sorted(set(person_ids))
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                query = sa.select(accounts.c.person_id, accounts.c.name).where(accounts.c.person_id.in_(chunk))
+                found.update({person: name for person, name in conn.execute(query)})
+        return found
+
     def all(self) -> list[Account]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(accounts).order_by(accounts.c.person_id)).all()

@@ -94,7 +94,7 @@ def _within(actor: Actor, org_id: str, path: str) -> bool:
 
 
 def not_found(org_id: str) -> NotFound:
-    return NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id})
+    return NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id}, case="org")
 
 
 def readable_scope(conn: Connection, actor: Actor, org: str | None) -> Scope:
@@ -119,7 +119,9 @@ def require_command_scope(conn: Connection, actor: Actor, command: Command) -> N
     if not isinstance(command, RegisterOrganisation):
         readable_scope(conn, actor, target_of(command))
     elif command.parent_id is not None and actor.role == "admin" and not is_readable(conn, actor, command.parent_id):
-        raise NotFound("ORG-PARENT", f"parent organisation {command.parent_id} does not exist", {})
+        raise NotFound(
+            "ORG-PARENT", f"parent organisation {command.parent_id} does not exist", {"parent_id": command.parent_id}
+        )
 
 
 def is_readable(conn: Connection, actor: Actor, org_id: str) -> bool:
@@ -159,7 +161,9 @@ ReaderDep = Annotated[Reader, Depends(reader)]
 def refuse_staff(actor: Actor, detail: str) -> None:
     """403 for staff on a read that is not theirs (a subtree's figures, an approver's inbox)."""
     if actor.role == "staff":
-        raise NotAuthorised("AUTH-ROLE", detail, {"role": actor.role, "needed": "approver, auditor or admin"})
+        raise NotAuthorised(
+            "AUTH-ROLE", detail, {"role": actor.role, "needed": "approver, auditor or admin"}, case="role"
+        )
 
 
 # --------------------------------------------------------------------------- command headers

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 
+from api import docs
 from api.body_limit import BodyLimit
 from api.logs import request_id_var
 from api.problems import install, nul_in_url, unexpected_error
@@ -130,6 +131,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         "as event-sourced procedures. Errors are RFC 9457 problem details; refusals name the rule "
         "(RULES.md ID) and the numbers checked.",
         dependencies=[Depends(only_known_query)],
+        docs_url=None,  # served from the package by `api.docs`, not from a CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime
     install(app)
@@ -138,6 +141,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(BodyLimit, limit=Settings().max_body_bytes)
     for router in ROUTERS:
         _add_routes(app, router)
+    docs.install(app)
     install_web_pages(app)  # the pages under /ui; "/" redirects there
     return app
 

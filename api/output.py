@@ -113,7 +113,7 @@ def csv_headers(keys: Sequence[str]) -> list[str]:
     """A CSV file's header: each column's key (the field JSON names it by), or with the setting
     UNIONFLOW_LANG=zh its Chinese name."""
     lang = Settings().lang
-    return list(keys) if lang == "en" else [column_header(lang, k) for k in keys]
+    return [column_header("zh", k) for k in keys] if lang == "zh" else list(keys)
 
 
 Columns = Sequence[tuple[str, str]]  # (key in the row, header)

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from events import ConcurrencyError, IdempotencyKeyReused, SchemaNotReady, StoreBusy
+from events import ConcurrencyError, IdempotencyKeyReused, SchemaNotReady, StoreBusy, messages
 from workflow.errors import DomainError, InvalidDate, NotAuthorised, NotFound, RuleViolation, StepOutOfOrder
 from workflow.profile import ProfileError
 
@@ -155,16 +155,48 @@ def domain_status(exc: DomainError) -> int:
     return kind_of(exc).status
 
 
+def asked_language(request: Request) -> str:
+    """ "zh" when the caller's Accept-Language prefers Chinese to English, else "en" (the default)."""
+    best, weight = "en", 0.0
+    for entry in request.headers.get("accept-language", "").split(","):
+        tag, _, params = entry.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("zh", "en") and q > weight:
+            best, weight = primary, q
+    return best
+
+
+def refusal_detail(request: Request, exc: DomainError) -> tuple[str, str]:
+    """A refusal's detail in the caller's language (`asked_language`), and that language: the
+    guard's own English, or the catalogue's Chinese with the evidence's numbers. Organisations
+    stay by their id, as the evidence gives them: a name read here could belong to one outside
+    the caller's subtree (a 404 must not tell that it exists)."""
+    if asked_language(request) != "zh":
+        return exc.message, "en"
+    text = messages.refusal_text("zh", exc.rule_id, exc.case, exc.evidence)
+    return (text, "zh") if text else (exc.message, "en")
+
+
 def _mapped_problem(request: Request, exc: Exception) -> JSONResponse:
     """The problem of a mapped error, with what the client needs to act on it: the rule and its
-    numbers for a refusal, the current version (ETag) for a concurrent change, Retry-After for a
-    busy store."""
+    numbers for a refusal (its detail in the language the caller asks for), the current version
+    (ETag) for a concurrent change, Retry-After for a busy store."""
     kind = kind_of(exc)
     if isinstance(exc, DomainError):
         # A refusal about one of the body's fields names it as a validation problem does.
         field = exc.evidence.get("field")
         named: dict[str, Any] = {"fields": [f"body.{field}"]} if isinstance(field, str) else {}
-        return problem(*_parts(kind), exc.message, request=request, rule=exc.rule_id, evidence=exc.evidence, **named)
+        detail, lang = refusal_detail(request, exc)
+        told = {"Content-Language": lang, "Vary": "Accept-Language"}
+        return problem(
+            *_parts(kind), detail, request=request, headers=told, rule=exc.rule_id, evidence=exc.evidence, **named
+        )
     if isinstance(exc, ConcurrencyError):
         return _concurrency_problem(request, exc, kind)
     headers = {"Retry-After": "1"} if isinstance(exc, StoreBusy | SchemaNotReady) else None

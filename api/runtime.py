@@ -3,8 +3,10 @@ workflow service. The composition root shared by the HTTP app and the CLI."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
@@ -19,7 +21,7 @@ from events.catalogue import CATALOGUE
 from projections import Projections, queries
 from projections import register_migrations as register_projection_migrations
 from workflow.profile import ProfileRegistry, load_profile
-from workflow.service import Clock, WorkflowService, system_clock
+from workflow.service import Clock, WorkflowService
 from workflow.state import ProfileAssignment
 
 
@@ -54,6 +56,12 @@ class RegionsFromRegister:
         return ProfileAssignment(found.org_id, found.name, found.version) if found is not None else None
 
 
+def zone_clock(zone: ZoneInfo) -> Clock:
+    """Today in the deployment's time zone: the business day of a union office in Beijing, whatever
+    the time zone of the server's clock (UTC, often) says."""
+    return lambda: dt.datetime.now(zone).date()
+
+
 @dataclass
 class Runtime:
     engine: Engine
@@ -62,9 +70,11 @@ class Runtime:
     tokens: TokenStore
     accounts: AccountStore
     throttle: Throttle
+    zone: ZoneInfo = field(default_factory=lambda: Settings().zone)  # the pages show times in it
 
     @classmethod
-    def open(cls, url: str | None = None, *, clock: Clock = system_clock) -> Runtime:
+    def open(cls, url: str | None = None, *, clock: Clock | None = None) -> Runtime:
+        zone = Settings().zone
         engine = make_engine(database_url(url))
         store = EventStore(engine, build_registry())
         # Read-your-writes: the read models are updated inside each command's own transaction.
@@ -76,13 +86,14 @@ class Runtime:
             service=WorkflowService(
                 store,
                 build_profiles(),
-                clock=clock,
+                clock=clock or zone_clock(zone),
                 listener=read_models.listener,
                 regions=RegionsFromRegister(engine),
             ),
             tokens=tokens,
             accounts=AccountStore(engine, tokens),
             throttle=Throttle(engine),
+            zone=zone,
         )
 
     def upgrade(self) -> list[str]:

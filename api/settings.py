@@ -6,9 +6,9 @@ URL, the workflow is given its profiles; only the composition root reads the env
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///unionflow.db"
@@ -32,9 +32,25 @@ class Settings(BaseSettings):
     # The audit page marks an entry as late (补录) when it was recorded more than this many days
     # after its business date: a fact entered long after it happened deserves an auditor's look.
     late_entry_days: int = Field(default=30, ge=0, le=3650)
-    # The command line's language for what it writes for other programs: with "zh", the headers of
-    # its CSV output are the columns' Chinese names (the pages follow each reader's own choice).
-    lang: Literal["en", "zh"] = "en"
+    # The deployment's time zone (an IANA name): the business day "today" is, and the zone in which
+    # the pages show times of recording (kept in UTC in the log).
+    time_zone: str = "Asia/Shanghai"
+    # The command line's language (en or zh) when --lang does not say; unset, LANG decides (zh_CN...:
+    # Chinese), else English.
+    lang: str | None = Field(default=None, pattern="^(en|zh)$")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -34,7 +34,7 @@ def _require_role(actor: Actor, needed: Role, rule: str, only: str) -> None:
     """The role check each authority starts with; `only` says in the refusal who may."""
     if actor.role != needed:
         raise NotAuthorised(
-            rule, f"{only}; {actor.person_id} acts as {actor.role}", {"role": actor.role, "needed": needed}
+            rule, f"{only}; {actor.person_id} acts as {actor.role}", {"role": actor.role, "needed": needed}, case="role"
         )
 
 
@@ -45,6 +45,7 @@ def require_staff_of(actor: Actor, union: UnionState) -> None:
             "AUTH-ORG",
             f"staff of {actor.org_id} may not act for union {union.org_id}",
             {"actor_org": actor.org_id, "union": union.org_id},
+            case="staff",
         )
 
 
@@ -57,6 +58,7 @@ def require_approver_of(actor: Actor, union: UnionState) -> None:
             f"filings of {union.org_id} are decided by its direct higher-level union {union.parent_id}, "
             f"not by {actor.org_id}",
             {"actor_org": actor.org_id, "union": union.org_id, "approver_org": union.parent_id},
+            case="parent",
         )
 
 
@@ -70,4 +72,5 @@ def require_admin_over(actor: Actor, org_id: str, ancestors: list[str], *, own_o
             "AUTH-ORG",
             f"administrator of {actor.org_id} may not manage {org_id}, which is outside their subtree",
             {"actor_org": actor.org_id, "org": org_id},
+            case="outside",
         )

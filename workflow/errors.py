@@ -9,14 +9,18 @@ from typing import Any
 
 class DomainError(Exception):
     """Base of every refusal the domain makes. `rule_id` is a RULES.md ID (or a structural code
-    such as ``STEP-ORDER``); `evidence` is JSON-safe data: the numbers checked."""
+    such as ``STEP-ORDER``); `evidence` is JSON-safe data: the numbers checked; `case` says which of
+    the rule's refusals this is, so that the catalogue of messages (`events.messages`, keyed
+    "RULE.case") says it in another language with the evidence's numbers. `message` is the guard's
+    own English."""
 
     rule_id: str = "DOMAIN"
 
-    def __init__(self, rule_id: str, message: str, evidence: dict[str, Any] | None = None) -> None:
+    def __init__(self, rule_id: str, message: str, evidence: dict[str, Any] | None = None, *, case: str = "") -> None:
         self.rule_id = rule_id
         self.message = message
         self.evidence: dict[str, Any] = dict(evidence or {})
+        self.case = case
         super().__init__(f"{rule_id}: {message}")
 
 

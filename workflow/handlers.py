@@ -28,7 +28,10 @@ def take_step(cmd: c.Command, union: UnionState, uow: UnitOfWork, actor: Actor) 
     proc = existing(union).procedures.get(cmd.procedure_id)
     if proc is None:
         raise NotFound(
-            "NOT-FOUND", f"union {union.org_id} has no procedure {cmd.procedure_id}", {"procedure_id": cmd.procedure_id}
+            "NOT-FOUND",
+            f"union {union.org_id} has no procedure {cmd.procedure_id}",
+            {"procedure_id": cmd.procedure_id},
+            case="procedure",
         )
     # R-APPROVER: filings are decided by the higher-level union; every other step is the union's.
     if type(cmd).__name__ in APPROVER_COMMANDS:

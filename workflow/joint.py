@@ -90,7 +90,9 @@ def decide_uncover(union: UnionState, cmd: UncoverUnit) -> CoveredUnitLeft:
     rules.require_joint_union(union.org_id, union.level)
     known = union.covered_units.get(cmd.unit_id)
     if known is None or known.left_on is not None:
-        raise NotFound("NOT-FOUND", f"{union.org_id} covers no unit {cmd.unit_id} now", {"unit_id": cmd.unit_id})
+        raise NotFound(
+            "NOT-FOUND", f"{union.org_id} covers no unit {cmd.unit_id} now", {"unit_id": cmd.unit_id}, case="unit"
+        )
     rules.require_not_before(cmd.occurred_on, f"unit {cmd.unit_id} joined", known.since, "previous")
     return CoveredUnitLeft(org_id=union.org_id, unit_id=cmd.unit_id, reason=cmd.reason)
 

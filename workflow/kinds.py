@@ -174,7 +174,10 @@ def require_redo_applies(flow: Flow, proc: Procedure, redo_from: str) -> None:
     message = f"redo_from {redo_from!r} does not apply to rejecting the {waiting} of {proc.procedure_id}"
     message += f": choose one of {', '.join(map(str, choices))}" if choices else ": it names no step to redo"
     raise StepOutOfOrder(
-        "STEP-ORDER", message, {"state": proc.state, "redo_from": redo_from, "allowed": choices, "field": "redo_from"}
+        "STEP-ORDER",
+        message,
+        {"state": proc.state, "redo_from": redo_from, "allowed": choices, "field": "redo_from"},
+        case="redo",
     )
 
 
@@ -201,7 +204,7 @@ def withdraw(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[
 
 def existing(union: UnionState) -> UnionState:
     if not union.exists:
-        raise NotFound("NOT-FOUND", f"no organisation {union.org_id}", {"org_id": union.org_id})
+        raise NotFound("NOT-FOUND", f"no organisation {union.org_id}", {"org_id": union.org_id}, case="org")
     return union
 
 
@@ -255,6 +258,7 @@ def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: ProcedureCom
             "STEP-ORDER",
             f"{machine.kind} {proc.procedure_id} is '{proc.state}': nothing waits on the higher-level union",
             {"state": proc.state, "command": name},
+            case="nothing-waits",
         )
     allowed = machine.steps_from(proc.state)
     return StepOutOfOrder(
@@ -262,4 +266,5 @@ def not_applicable(machine: ProcedureMachine, proc: Procedure, cmd: ProcedureCom
         f"{name} does not apply to {machine.kind} {proc.procedure_id} in state '{proc.state}'"
         + (f"; allowed now: {', '.join(allowed)}" if allowed else "; the procedure is closed"),
         {"state": proc.state, "command": name, "allowed": allowed},
+        case="not-now",
     )

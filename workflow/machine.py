@@ -59,6 +59,7 @@ class ProcedureMachine:
                 f"{self.kind}: '{trigger}' is not allowed in state '{state}'"
                 + (f"; allowed now: {', '.join(allowed)}" if allowed else "; the procedure is closed"),
                 {"kind": self.kind, "state": state, "step": trigger, "allowed": allowed},
+                case="step-not-now",
             )
         return dest
 

@@ -67,7 +67,9 @@ def register_organisation(cmd: RegisterOrganisation, union: UnionState, uow: Uni
     parent = uow.load(cmd.parent_id) if cmd.parent_id else None
     # Only administrators learn whether a parent exists (role first, then existence).
     if actor.role == "admin" and parent is not None and not parent.exists:
-        raise NotFound("ORG-PARENT", f"parent organisation {cmd.parent_id} does not exist", {})
+        raise NotFound(
+            "ORG-PARENT", f"parent organisation {cmd.parent_id} does not exist", {"parent_id": cmd.parent_id}
+        )
     # Only the root registers itself; below it, an administrator of the parent or above places the
     # organisation, so nobody grafts their own into someone else's subtree.
     require_admin_over(actor, cmd.org_id, uow.ancestors(cmd.parent_id), own_org=cmd.parent_id is None)

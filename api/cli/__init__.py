@@ -26,7 +26,7 @@ from typing import Any
 import typer
 
 from api.cli import db, demo, imports_exports, maintenance, reads, status
-from api.cli.common import UNSCOPED
+from api.cli.common import UNSCOPED, LangOption, choose_language
 from api.cli.maintenance import rebuild_outdated
 from api.cli.organisations import org_app
 from api.cli.regions import region_app
@@ -44,6 +44,14 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _run_options(lang: LangOption = None) -> None:
+    """Founding (建会) and re-election (换届) of grassroots trade unions, as event-sourced procedures."""
+    choose_language(lang)
+
+
 app.add_typer(db.db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(user_app, name="user")

@@ -6,6 +6,7 @@ formats and organisations given as options."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
     from api.runtime import Runtime
     from workflow import commands as c
+    from workflow.errors import DomainError
     from workflow.service import CommandResult
 
 DatabaseUrl = Annotated[
@@ -40,6 +42,39 @@ RecordFormatOption = Annotated[str, typer.Option("--format", help="table (defaul
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD; default: today.", show_default=False)
 ]
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the messages that say why a step was refused: en or zh. Default: the setting "
+        "UNIONFLOW_LANG, else Chinese when LANG is a Chinese locale (zh_CN.UTF-8), else English.",
+        show_default=False,
+    ),
+]
+_LANGUAGE: list[str] = []  # the language chosen for this run (`choose_language`)
+
+
+def choose_language(option: str | None) -> str:
+    """The language of this run: --lang, else the setting, else LANG's, else English."""
+    from api.settings import Settings
+
+    if option is not None and option not in ("en", "zh"):
+        raise fail(f"--lang: {option!r} is neither en nor zh", 2)
+    chosen = option or Settings().lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")
+    _LANGUAGE[:] = [chosen]
+    return chosen
+
+
+def refusal_line(exc: DomainError) -> str:
+    """A refusal as the command line says it: its rule and why, in the run's language (the
+    catalogue of messages' Chinese with the evidence's numbers; the guard's own English)."""
+    from events.messages import refusal_text
+
+    lang = _LANGUAGE[0] if _LANGUAGE else choose_language(None)
+    said = refusal_text(lang, exc.rule_id, exc.case, exc.evidence) if lang == "zh" else None
+    return f"{exc.rule_id}: {said or exc.message}"
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -79,7 +114,7 @@ def execute_as_admin(
     except ValidationError as exc:
         raise fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2) from exc
     except DomainError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(refusal_line(exc)) from exc
 
 
 def date_option(option: str, value: str | None) -> dt.date | None:

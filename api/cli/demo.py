@@ -37,9 +37,9 @@ def demo(
     """Load a demo into an EMPTY database: 大连市总工会 with its districts and streets and a few hundred
     grassroots unions in every situation (foundings at every step, terms in force, due, overdue,
     extended or renewed early, re-elections under way, vacant chairs, rejected filings filed again),
-    every step sent through the workflow as the person whose step it is. Then opens one account per
-    role (with a password, for the web pages) and issues its token, and prints them with what each
-    can do."""
+    every step sent through the workflow as the person whose step it is, each with an account by
+    their Chinese name (without a password: the pages name them). Then gives one account per role a
+    password (for the web pages) and issues its token, and prints them with what each can do."""
     from api import demo as demo_data
 
     if unions < demo_data.MIN_UNIONS:

@@ -35,9 +35,9 @@ ALERT_COLUMNS = [
 
 def names_of(rt: Runtime, org_ids: set[str]) -> dict[str, str]:
     """The register's names of these organisations, in a few queries whatever their number."""
-    from projections import queries
+    from projections.queries import org_names
 
-    return queries.org_names(rt.engine, list(org_ids))
+    return org_names(rt.engine, org_ids)
 
 
 def alert_rows(rt: Runtime, alerts: list[Any]) -> list[dict[str, Any]]:

@@ -90,6 +90,16 @@ class DemoBuilder:
         self.staff_of: dict[str, Actor] = {}
         self._unit_names: set[str] = set()
 
+    def open_accounts(self) -> None:
+        """An account, without a password (nobody signs in with it), for each person who acted in
+        the demo: the register of the people a union office keeps, so that pages name them."""
+        from api.accounts import Grant
+
+        for person_id, (name, actor) in self.people.acting.items():
+            if self.rt.accounts.get(person_id) is None:
+                grant = Grant(actor.role, actor.org_id)
+                self.rt.accounts.add(person_id, name, [grant], None, by="unionflow demo")
+
     def credit_code(self) -> str:
         """A union legal person's unified social credit code (统一社会信用代码): 81 (工会), the
         Dalian division code, ten more characters."""
@@ -277,6 +287,7 @@ def load_demo(
     builder.plan()
     with relaxed_commits(rt.engine):
         commands = builder.send(progress)
+        builder.open_accounts()
     result = DemoResult(
         unions=unions,
         commands=commands,

@@ -84,6 +84,7 @@ class People:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.used: set[str] = set()
+        self.acting: dict[str, tuple[str, Actor]] = {}  # person id -> (name, as whom they act)
 
     def person(self) -> tuple[str, str]:
         for _ in range(10_000):
@@ -102,5 +103,7 @@ class People:
         return [self.person()[0] for _ in range(n)]
 
     def actor(self, role: str, org_id: str) -> Actor:
-        _, handle = self.person()
-        return Actor(person_id=f"{handle}@{org_id.lower()}", role=role, org_id=org_id)
+        name, handle = self.person()
+        actor = Actor(person_id=f"{handle}@{org_id.lower()}", role=role, org_id=org_id)
+        self.acting[actor.person_id] = (name, actor)
+        return actor

@@ -52,7 +52,10 @@ def issue_tokens(rt: Runtime, builder: DemoBuilder, base_url: str, paths: set[st
 
         password = secrets.token_urlsafe(12)
         if rt.accounts.get(person_id) is None:
-            rt.accounts.add(person_id, person_id, [Grant(role, org_id)], password, by="unionflow demo")
+            known = builder.people.acting.get(person_id)
+            rt.accounts.add(
+                person_id, known[0] if known else person_id, [Grant(role, org_id)], password, by="unionflow demo"
+            )
         else:
             rt.accounts.set_password(person_id, password, by="unionflow demo")
         issued = rt.tokens.issue(person_id, role, org_id, days=90, note="unionflow demo")

@@ -43,6 +43,7 @@ def _authorise(rt: Runtime, actor: Actor, org_id: str) -> None:
             "AUTH-ROLE",
             f"only auditors and administrators may audit; {actor.person_id} acts as {actor.role}",
             {"role": actor.role, "needed": list(AUDIT_ROLES)},
+            case="role",
         )
     with rt.engine.connect() as conn:
         readable_scope(conn, actor, org_id)
@@ -128,7 +129,7 @@ def audit_verify(
     try:
         checked = verify_scope(runtime, org, subtree)
     except BundleScopeError as exc:
-        raise NotFound("NOT-FOUND", str(exc), {"org_id": org}) from exc
+        raise NotFound("NOT-FOUND", str(exc), {"org_id": org}, case="org") from exc
     if anchor is not None:
         log = runtime.store.verify(expected_head=anchor)
         checked["anchor"] = {
@@ -152,6 +153,7 @@ def _anchor(rt: Runtime, actor: Actor, text: str) -> tuple[int, str]:
             "AUTH-SCOPE",
             "an anchor covers the whole log: only auditors and administrators of the root organisation check it",
             {"org_id": actor.org_id},
+            case="anchor",
         )
     try:
         return parse_anchor(text)
@@ -167,7 +169,7 @@ def _spooled_bundle(rt: Runtime, org: str, subtree: bool, actor: Actor) -> tuple
         manifest = write_bundle(rt, org, subtree=subtree, out=spool, exported_by=actor)  # type: ignore[arg-type]
     except BundleScopeError as exc:
         spool.close()
-        raise NotFound("NOT-FOUND", str(exc), {"org_id": org}) from exc
+        raise NotFound("NOT-FOUND", str(exc), {"org_id": org}, case="org") from exc
     except BaseException:
         spool.close()
         raise

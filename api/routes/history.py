@@ -37,7 +37,9 @@ def _history_page(
     with read.runtime.engine.connect() as conn:
         read.scope(conn, union_id)
         if procedure_id is not None and queries.procedure_status(conn, procedure_id) is None:
-            raise NotFound("NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id})
+            raise NotFound(
+                "NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id}, case="procedure"
+            )
     # One union's stream (tens to hundreds of events): read whole, paged by version.
     entries = replay.history(read.runtime.store, union_id, procedure_id, recorded_until=until)
     if after is not None:

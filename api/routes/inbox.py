@@ -49,6 +49,7 @@ def get_inbox(
                 "R-APPROVER",
                 f"approvers of {actor.org_id} read their own organisation's inbox, not {scope.org_id}'s",
                 {"actor_org": actor.org_id, "org": scope.org_id},
+                case="inbox",
             )
         page = queries.inbox(conn, scope.org_id, on=read.today, limit=limit, cursor=cursor if after else None)
     items = [asdict(i) | {"overdue": i.overdue, "href": f"/procedures/{i.procedure_id}"} for i in page.items]

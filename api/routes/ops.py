@@ -58,5 +58,10 @@ def ready(runtime: RuntimeDep) -> Any:
 def get_procedure_kind(kind: str) -> dict[str, Any]:
     definition = KINDS.get(kind.replace("-", "_"))
     if definition is None:
-        raise NotFound("NOT-FOUND", f"unknown procedure kind {kind!r}; known: {', '.join(sorted(KINDS))}", {})
+        raise NotFound(
+            "NOT-FOUND",
+            f"unknown procedure kind {kind!r}; known: {', '.join(sorted(KINDS))}",
+            {"kind": kind},
+            case="kind",
+        )
     return definition.machine.describe() | {"mermaid": definition.machine.mermaid()}

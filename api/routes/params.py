@@ -67,7 +67,7 @@ def union_of(procedure_id: str) -> str:
     """The union a procedure belongs to: the part of its id before the colon ("U1:founding-1")."""
     union_id, sep, rest = procedure_id.partition(":")
     if not sep or not union_id or not rest:
-        raise NotFound("NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id})
+        raise NotFound("NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id}, case="procedure")
     return union_id
 
 

@@ -124,7 +124,7 @@ def get_procedure(
     union = readable_union(read, union_of(procedure_id), as_of, recorded_at)
     proc = union.procedures.get(procedure_id)
     if proc is None:
-        raise NotFound("NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id})
+        raise NotFound("NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id}, case="procedure")
     allowed: list[dict[str, Any]] | None = None
     if answers_now(read, union, as_of, recorded_at):
         allowed = [_allowed_step(procedure_id, s) for s in read.runtime.service.allowed_steps(union, proc, read.actor)]

@@ -61,7 +61,7 @@ def region_settings(org_id: UnionId, read: ReaderDep) -> Any:
     with read.runtime.engine.connect() as conn:
         read.scope(conn, org_id)
         if queries.union(conn, org_id) is None:
-            raise NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id})
+            raise NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id}, case="org")
         settings = queries.region_settings(conn, org_id)
     assigned = settings.profile
     try:

@@ -84,7 +84,7 @@ def readable_union(read: Reader, union_id: str, as_of: dt.date | None, recorded_
         read.scope(conn, union_id)
     union = read.runtime.service.load(union_id, as_of=as_of, recorded_until=recorded_at)
     if not union.exists:
-        raise NotFound("NOT-FOUND", f"no organisation {union_id} at that time", {"org_id": union_id})
+        raise NotFound("NOT-FOUND", f"no organisation {union_id} at that time", {"org_id": union_id}, case="org")
     return union
 
 

@@ -20,6 +20,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticUndefined
 
+from api.web import i18n
 from api.web.i18n.tables import load
 
 Widget = Literal["text", "number", "date", "checkbox", "tristate", "select", "lines", "people", "tallies", "group"]
@@ -223,6 +224,11 @@ def _message(error: Mapping[str, Any], lang: str) -> str:
         return str(error.get("msg", ""))
 
 
+def _place(lang: str, parts: tuple[Any, ...]) -> str:
+    """Where in a field an error is, by the parts' labels (a candidate's name stays a name)."""
+    return " › ".join(i18n.translate(lang, f"field.{p}", str(p)) if i18n.has(f"field.{p}") else str(p) for p in parts)
+
+
 def errors_of(
     exc: ValidationError, fields: tuple[FormField, ...], lang: str, line_word: Callable[[int], str]
 ) -> FormErrors:
@@ -234,9 +240,9 @@ def errors_of(
             where = line_word(rest[0] + 1) + ": "
             rest = rest[1:]
         if rest:
-            where += ".".join(str(p) for p in rest) + ": "
+            where += _place(lang, rest) + ": "
         if name == FORM_ERROR and error["loc"]:
-            where = ".".join(str(p) for p in error["loc"]) + ": "
+            where = _place(lang, tuple(error["loc"])) + ": "
         out.add(name, where + _message(error, lang))
     return out
 

@@ -68,6 +68,7 @@ class Refusal:
     rule: str
     message: str
     evidence: dict[str, Any]
+    case: str = ""  # which of the rule's refusals: its message in the catalogue (events.messages)
 
 
 def _line_word(lang: str) -> Callable[[int], str]:
@@ -124,12 +125,13 @@ def _run(rt: Runtime, actor: Actor, command: Any, expected: int | None, request_
     except ConcurrencyError as exc:
         return Outcome(stale=(exc.expected_version, exc.actual_version))
     except DomainError as exc:
-        return Outcome(refusal=Refusal(exc.rule_id, exc.message, exc.evidence), refusal_status=domain_status(exc))
+        refusal = Refusal(exc.rule_id, exc.message, exc.evidence, exc.case)
+        return Outcome(refusal=refusal, refusal_status=domain_status(exc))
     except ProfileError as exc:
         # The region's rule profile is not registered in this deployment: the form says so, as
         # the API's 422 does, instead of ending on the API's problem document.
         rule = "PROFILE-UNKNOWN" if isinstance(exc, UnknownProfile) else "PROFILE"
-        return Outcome(refusal=Refusal(rule, str(exc), {}), refusal_status=422)
+        return Outcome(refusal=Refusal(rule, str(exc), {}, ""), refusal_status=422)
     return Outcome(done=True, procedure_id=result.procedure_id)
 
 

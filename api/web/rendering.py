@@ -15,6 +15,7 @@ from api.requests import STEP_REQUESTS
 from api.runtime import Runtime
 from api.web import i18n
 from api.web.display import alert_action, value_text
+from api.web.wording import wording
 
 HERE = Path(__file__).parent
 STATIC_VERSION = "1"
@@ -56,7 +57,7 @@ def render(
     lang = lang_of(request)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     ctx = {
-        "t": i18n.translator(lang),
+        "t": wording(lang, runtime_of(request)),
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
         "user": user,

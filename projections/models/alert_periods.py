@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from events.messages import basis, window
 from projections.calendar import OPEN, add_days_iso, add_months_iso, day_after, day_before
 from projections.models.alert_facts import AlertFacts, Deadline
 from projections.on_time import last_overdue_day
@@ -51,18 +52,18 @@ def periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
             w.procedure_id,
             add_days_iso(w.filed, w.reply_days),
             w.decided,
-            f"{w.reply_days} days",
-            f"{w.filing} filed {w.filed}",
+            window("days", n=w.reply_days),
+            basis("filed", filing=w.filing, date=w.filed),
         )
         for w in f.waits
     )
     rows += _overdue(org_id, path, APPROVAL_PENDING, "R-APPROVER", waits)
     # A-VACANCY-OVERDUE (R-VACANCY): no chair after the by-election's due date.
-    rows += _overdue(org_id, path, VACANCY_OVERDUE, "R-VACANCY", _due(f.vacancies, "chair vacant since"))
+    rows += _overdue(org_id, path, VACANCY_OVERDUE, "R-VACANCY", _due(f.vacancies, "vacant-since"))
     if f.terms:
         rows += _annual_periods(org_id, path, f)
     # A-PREP-STALLED (R-PREP-GROUP): no congress within the window of the group's approval.
-    stalls = _due(f.preparatory_groups, "preparatory group approved")
+    stalls = _due(f.preparatory_groups, "prep-approved")
     rows += _overdue(org_id, path, PREP_STALLED, "R-PREP-GROUP", stalls)
     # A-LEGAL-PERSON (RULES.md §3 step 9, after R-FOUNDED): not registered within the window.
     rows += _overdue(org_id, path, LEGAL_PERSON, "R-FOUNDED", _due(f.legal_person, "founded"))
@@ -77,7 +78,8 @@ def _until_dissolved(rows: list[Row], dissolved_on: str) -> list[Row]:
 
 
 def _due(items: Iterable[Deadline], since: str) -> Iterator[tuple[Any, ...]]:
-    return ((d.procedure_id, d.due, d.ended, d.window, f"{since} {d.since}") for d in items)
+    """Each deadline as `_overdue` takes it, its basis `since` (a key of the catalogue's bases)."""
+    return ((d.procedure_id, d.due, d.ended, d.window, basis(since, date=d.since)) for d in items)
 
 
 def _overdue(org_id: str, path: str, kind: str, rule: str, items: Iterable[tuple[Any, ...]]) -> list[Row]:
@@ -85,11 +87,11 @@ def _overdue(org_id: str, path: str, kind: str, rule: str, items: Iterable[tuple
     is not): `items` are (procedure id, deadline, met on or None, window, basis)."""
     rows: list[Row] = []
     n = 0
-    for pid, deadline, met, window, basis in items:
+    for pid, deadline, met, within, counted_from in items:
         frm, until = day_after(deadline), day_before(met) if met else OPEN
         if frm <= until:
             n += 1
-            rows.append((org_id, kind, n, path, frm, until, deadline, rule, pid, window, basis))
+            rows.append((org_id, kind, n, path, frm, until, deadline, rule, pid, within, counted_from))
     return rows
 
 
@@ -118,19 +120,19 @@ def _term_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
             overdue_until = last_overdue_day(reelected_on) if latest else until
             if start > overdue_until:
                 continue
-            basis = f"term {i + 1} {'extended to' if extended else 'ends'} {deadline}"
+            counted_from = basis("term-extended" if extended else "term-ends", term_no=i + 1, date=deadline)
             frm = max(start, after(deadline))
             if frm <= overdue_until:
                 over += 1
                 rule = "R-EXTENSION" if extended else "R-ON-TIME"
-                add((org_id, TERM_OVERDUE, over, path, frm, overdue_until, deadline, rule, by, "", basis))
+                add((org_id, TERM_OVERDUE, over, path, frm, overdue_until, deadline, rule, by, "", counted_from))
             opens = max(start, add_months_iso(deadline, -due_months))
             closes = min(until, deadline)
             if opens <= closes:
-                window = f"{due_months} months"
+                months = window("months", n=due_months)
                 for a, b in _subtract(opens, closes, started) if started else ((opens, closes),):
                     due += 1
-                    add((org_id, TERM_DUE, due, path, a, b, deadline, "R-ON-TIME", by, window, basis))
+                    add((org_id, TERM_DUE, due, path, a, b, deadline, "R-ON-TIME", by, months, counted_from))
     return rows
 
 
@@ -148,9 +150,9 @@ def _annual_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     rows: list[Row] = []
     unknown_until = f.congresses_unknown_until
 
-    def fire(frm: str, until: str, deadline: str, window: str, basis: str) -> None:
+    def fire(frm: str, until: str, deadline: str, within: str, counted_from: str) -> None:
         row = (org_id, NO_ANNUAL_CONGRESS, len(rows) + 1, path, frm, until, deadline, "R-ANNUAL", None)
-        rows.append((*row, window, basis))
+        rows.append((*row, within, counted_from))
 
     for i, congress in enumerate(congresses):
         held, months = congress.held, congress.annual_months
@@ -163,12 +165,12 @@ def _annual_periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
             # congress assumed missing. Afterwards none is on record since the import.
             known = add_months_iso(unknown_until, months)
             if frm <= min(until, known):
-                basis = f"last congress unknown: none on record after {held} (the registry imported {unknown_until})"
-                fire(frm, min(until, known), deadline, "unknown", basis)
+                counted_from = basis("congress-unknown", date=held, imported_on=unknown_until)
+                fire(frm, min(until, known), deadline, window("unknown"), counted_from)
             frm, deadline = max(frm, day_after(known)), known
-            basis = f"no congress on record since the registry import {unknown_until}"
+            counted_from = basis("since-import", imported_on=unknown_until)
         else:
-            basis = f"last congress {held}"
+            counted_from = basis("last-congress", date=held)
         if frm <= until:
-            fire(frm, until, deadline, f"{months} months", basis)
+            fire(frm, until, deadline, window("months", n=months), counted_from)
     return rows

@@ -32,6 +32,7 @@ from sqlalchemy.engine import Connection
 
 from events import flows
 from events.flows import DECISION_EVENTS, FILING_EVENTS
+from events.messages import window
 from projections.base import Handler, Projection, Rows, rows_by_org
 from projections.calendar import add_days_iso, add_months_iso
 from projections.errors import CorruptHistory
@@ -148,7 +149,7 @@ class Alerts(Projection[UnionAlerts]):
         if kind == flows.BY_ELECTION:
             # R-VACANCY: the by-election is due within `vacancy_months` of the chair leaving.
             months = win.vacancy_months
-            f.vacancies.append(Deadline(pid, on, add_months_iso(on, months), f"{months} months"))
+            f.vacancies.append(Deadline(pid, on, add_months_iso(on, months), window("months", n=months)))
             return
         if kind == flows.REELECTION:
             f.reelections.append(Reelection(pid, on))  # a re-election under way (A-TERM-DUE stops)
@@ -178,12 +179,12 @@ class Alerts(Projection[UnionAlerts]):
             wait.decided = on
         if t == "PreparatoryGroupApproved":
             months = win.prep_stalled_months
-            f.preparatory_groups.append(Deadline(pid, on, add_months_iso(on, months), f"{months} months"))
+            f.preparatory_groups.append(Deadline(pid, on, add_months_iso(on, months), window("months", n=months)))
         elif t == "ResultsApproved":
             f.terms.append(Term(on, ev.data["term_end"], win.term_due_reminder_months, pid))
             if procedure.kind == flows.FOUNDING:
                 days = win.legal_person_days
-                f.legal_person.append(Deadline(pid, on, add_days_iso(on, days), f"{days} days"))
+                f.legal_person.append(Deadline(pid, on, add_days_iso(on, days), window("days", n=days)))
             else:
                 end(f.reelections, pid, on)
             for v in f.vacancies:  # the approved results install a chair: no vacancy any more

@@ -5,10 +5,10 @@ what page 1 costs. `subtree` is an organisation id; its materialised path (from 
 `projections.tree`) turns "everything under it" into an index range. Dates are business dates.
 
 By subject: `alert_reads` (RULES.md §6), `procedure_reads` (procedures and the approval inbox),
-`register_reads` (the register, terms and the coverage of RULES.md §7), `region_reads` (a region's
-rule profile and coverage targets, nearest first), `lists` (the unions and procedures lists a union
-office searches, with how many match) and `register_lookups` (names, the organisations directly
-below one), over `paging`'s cursors."""
+`register_reads` (the register, terms and the coverage of RULES.md §7), `names` (organisations by
+name), `region_reads` (a region's rule profile and coverage targets, nearest first), `lists` (the
+unions and procedures lists a union office searches, with how many match) and `register_lookups`
+(the federations directly below one), over `paging`'s cursors."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from projections.queries.lists import (
     union_state,
     unions,
 )
+from projections.queries.names import org_names
 from projections.queries.paging import OPEN_DATE, Bind, Page, subtree_filter
 from projections.queries.procedure_reads import (
     InboxItem,
@@ -42,7 +43,7 @@ from projections.queries.region_reads import (
     profile_assignment,
     region_settings,
 )
-from projections.queries.register_lookups import federations_below, org_names
+from projections.queries.register_lookups import federations_below
 from projections.queries.register_reads import (
     FIGURES,
     Coverage,

@@ -3,8 +3,6 @@ organisations a page names, and the organisations directly below one (a coverage
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 
 from projections import schema
@@ -19,13 +17,3 @@ def federations_below(bind: Bind, org_id: str) -> list[str]:
     with connect(bind) as conn:
         q = sa.select(_O.c.org_id).where(_O.c.parent_id == org_id, _O.c.level != "grassroots")
         return [r[0] for r in conn.execute(q.order_by(_O.c.path))]
-
-
-def org_names(bind: Bind, org_ids: Sequence[str]) -> dict[str, str]:
-    """The register's names of these organisations, in a few queries whatever their number."""
-    ids, names = sorted(set(org_ids)), {}
-    with connect(bind) as conn:
-        for i in range(0, len(ids), 500):
-            q = sa.select(_O.c.org_id, _O.c.name).where(_O.c.org_id.in_(ids[i : i + 500]))
-            names.update({org_id: name for org_id, name in conn.execute(q)})
-    return names

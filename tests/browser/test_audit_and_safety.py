@@ -36,8 +36,9 @@ def test_the_auditor_sees_the_history_the_state_as_of_an_earlier_date_and_verifi
     timeline = auditor.locator("ol.timeline")
     assert timeline.locator("> li").count() == 13
     text = timeline.inner_text()
-    assert "staff-U1" in text and "approver-JA" in text and "FoundingRequested" in text
-    assert "R-QUORUM" in text  # the congress's rule evidence
+    # people without an account by their id; events and rules in words (their codes on hover)
+    assert "staff-U1" in text and "approver-JA" in text and "申请建会" in text and "FoundingRequested" not in text
+    assert "到会人数须达应到人数三分之二" in text  # the congress's rule evidence (R-QUORUM)
     assert_accessible(auditor)
     shot(auditor, "20-audit-as-of")
 
@@ -58,7 +59,7 @@ def test_the_auditor_sees_the_history_the_state_as_of_an_earlier_date_and_verifi
     # The subtree as of a date: coverage and the alerts that fired then.
     auditor.goto(site.url("/ui/audit?org=JA&scope=subtree&as_of=2025-01-01"))
     assert auditor.locator("#state-then figure.chart").count() == 1
-    assert "A-TERM-OVERDUE" in auditor.locator("#state-then").inner_text()
+    assert "逾期未换届" in auditor.locator("#state-then").inner_text()  # A-TERM-OVERDUE
     shot(auditor, "22-audit-subtree")
 
 
@@ -149,7 +150,8 @@ def test_pages_read_without_javascript(site: Site, new_page: Any) -> None:
     sign_in(page, site, site.token("staff", "U1"), then="/ui/unions/U1")
     assert "江岸某科技有限公司工会" in page.locator("h1").inner_text()
     page.goto(site.url(f"/ui/procedures/{PID}"))
-    assert page.locator("#current-state small").inner_text() == "results_filed"
+    assert page.locator("#current-state").get_attribute("data-state") == "results_filed"
+    assert page.locator("#current-state").inner_text() == "选举结果已报批"
     assert page.locator("svg.diagram g.node.current").count() == 1
     assert page.locator("ol.timeline > li").count() == 11  # request to results filed
     shot(page, "50-procedure-no-javascript")

@@ -17,7 +17,8 @@ PID = "U1:founding-1"
 
 
 def _state(page: Any) -> str:
-    return str(page.locator("#current-state small").inner_text())
+    """The procedure's state (the page shows it in words; its code is the element's data-state)."""
+    return str(page.locator("#current-state").get_attribute("data-state"))
 
 
 def test_staff_found_a_union_and_the_approver_decides_each_filing_from_the_inbox(site: Site, new_page: Any) -> None:
@@ -155,7 +156,7 @@ def _approver_approves_the_results(site: Site, staff: Any, approver: Any) -> Non
     staff.reload()
     assert _state(staff) == "founded"
     history = staff.locator("ol.timeline").inner_text()
-    assert "ResultsApproved" in history and "approver-JA" in history
+    assert "批准选举结果" in history and "approver-JA" in history  # ResultsApproved, in words
     staff.locator("ol.timeline > li").last.locator("summary").click()
     assert "江工发〔2019〕9号" in staff.locator("ol.timeline > li").last.inner_text()
     shot(staff, "08-procedure-founded")
@@ -205,7 +206,7 @@ def test_a_refused_step_names_its_rule_and_numbers_and_keeps_the_form(site: Site
     refusal = staff.locator("#refusal")
     text = refusal.inner_text()
     assert "R-QUORUM" in text
-    assert "三分之二" in text  # the rule in plain words
+    assert "到会 53 人，应到 80 人；至少需要 54 人（三分之二）" in text  # the rule's message, in Chinese
     numbers = refusal.locator("dl.numbers").inner_text()
     assert re.search(r"应到人数\s*80", numbers) and re.search(r"实到人数\s*53", numbers)
     assert re.search(r"需要\s*54", numbers)
@@ -242,7 +243,7 @@ def test_a_stale_form_says_someone_else_moved_the_union_on(site: Site, new_page:
     step(first, "record-members", values)
     assert _state(first) == "members_recruited"
     step(second, "record-members", values | {"members": 81})
-    assert "其他人已在您打开页面后推进了" in second.locator("#stale").inner_text()
+    assert "其他人已经办理了本工会的事项" in second.locator("#stale").inner_text()
     assert _state(second) == "members_recruited"
     assert site.rt.service.load("U1").procedures[PID].members == 80  # type: ignore[attr-defined]
     shot(second, "13-stale-form")

@@ -211,7 +211,8 @@ def test_the_yearly_congress_is_recorded_from_the_union_page(site: Api) -> None:
     held_on = {"occurred_on": "2020-12-20", "agenda": "工会工作报告；经费审查报告"}
     refused = site.client.post("/ui/unions/U1/record/congresses", data=form | held_on | {"present": "53"})
     assert refused.status_code == 422
-    assert "R-QUORUM" in refused.text and "53 of 80" in refused.text
+    # the Chinese page says the refusal in Chinese, with its numbers (the catalogue of messages)
+    assert "R-QUORUM" in refused.text and "到会 53 人，应到 80 人；至少需要 54 人（三分之二）" in refused.text
     assert site.rt.store.stream_version("org-U1") == version
     done = site.client.post(
         "/ui/unions/U1/record/congresses", data=form | held_on | {"present": "54"}, follow_redirects=False

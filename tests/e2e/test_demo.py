@@ -207,7 +207,8 @@ def check_web_sign_in(client: TestClient, person: str, role: str, org: str, body
     form = {"person_id": person, "password": password.group(1), "csrf": csrf.group(1), "next": "/ui/"}
     assert client.post("/ui/sign-in", data=form, follow_redirects=False).status_code == 303
     page = client.get("/ui/")
-    assert page.status_code == 200 and f"<strong>{person}</strong>" in page.text and org in page.text, role
+    # the header names the person signed in (by the name of their account, the id on hover)
+    assert page.status_code == 200 and f'<strong title="{person}">' in page.text and org in page.text, role
     client.cookies.clear()
 
 

@@ -42,7 +42,7 @@ def _page(base: str, cookie: str) -> httpx.Response:
 
 def _signed_in(base: str, cookie: str) -> bool:
     page = _page(base, cookie)
-    return page.status_code == 200 and "<strong>p-staff</strong>" in page.text
+    return page.status_code == 200 and '<strong title="p-staff">张三</strong>' in page.text
 
 
 def _prepare(url: str) -> str:

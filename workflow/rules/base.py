@@ -20,26 +20,27 @@ Evidence = dict[str, Any]
 ENTERPRISE = "enterprise"
 
 
-def fail(rule: str, message: str, evidence: Evidence) -> NoReturn:
-    raise RuleViolation(rule, message, evidence)
+def fail(rule: str, message: str, evidence: Evidence, *, case: str = "") -> NoReturn:
+    raise RuleViolation(rule, message, evidence, case=case)
 
 
-def require(holds: bool, evidence: Evidence, message: str) -> Evidence:
+def require(holds: bool, evidence: Evidence, message: str, *, case: str = "") -> Evidence:
     """A `check_*` guard's condition: refused (a RuleViolation citing the evidence's ``"rule"``, with
-    `message` stating the numbers) unless it holds; the evidence, the numbers checked, when it does."""
+    `message` stating the numbers and `case` naming its template in `events.messages`) unless it
+    holds; the evidence, the numbers checked, when it does."""
     if not holds:
-        fail(evidence["rule"], message, evidence)
+        fail(evidence["rule"], message, evidence, case=case)
     return evidence
 
 
 def require_one_at_a_time(
-    rule: str, org_id: str, already: str, found: object, evidence: Evidence | None = None
+    rule: str, org_id: str, already: str, found: object, evidence: Evidence | None = None, *, case: str = ""
 ) -> None:
     """A union runs one procedure of a kind at a time (a founding, a re-election, a request waiting
     on the higher-level union): while one is `found`, another is a step out of order, refused with
-    the kind's rule as "union <org_id> <already>"."""
+    the kind's rule as "union <org_id> <already>" (`case`: its template in `events.messages`)."""
     if found:
-        raise StepOutOfOrder(rule, f"union {org_id} {already}", evidence or {})
+        raise StepOutOfOrder(rule, f"union {org_id} {already}", evidence or {}, case=case)
 
 
 class on_field:  # lower case: used like a function, `with rules.on_field("founded_on"):`
@@ -73,6 +74,7 @@ def require_non_negative(rule: str, **counts: int) -> None:
                 rule,
                 f"{name.replace('_', ' ')} cannot be negative (got {value})",
                 {"rule": rule, name: value},
+                case="negative",
             )
 
 

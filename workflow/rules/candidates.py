@@ -33,6 +33,7 @@ def require_representatives_elected(congress_type: str | None, representatives: 
             "R-REP-BANDS",
             "a representative congress needs its member representatives elected before candidates are proposed",
             {"congress_type": congress_type},
+            case="not-elected",
         )
 
 
@@ -44,6 +45,7 @@ def require_distinct_names(names: list[str], what: str) -> None:
             "R-CANDIDATES",
             f"{what} lists the same person twice: {', '.join(sorted(seen))}",
             {"duplicates": sorted(seen)},
+            case="twice",
         )
 
 
@@ -56,6 +58,7 @@ def require_chair_candidates_on_committee(chair: list[str], committee: list[str]
             f"chair candidates must stand for the committee too: {', '.join(not_on_committee)} "
             "is not on the committee list",
             {"rule": "R-CANDIDATES", "not_on_committee": not_on_committee},
+            case="chair-not-on-committee",
         )
 
 
@@ -66,6 +69,7 @@ def require_funds_review_candidates(seats: int, candidates: int) -> None:
             "R-FUNDS-REVIEW",
             f"{candidates} funds review candidates for {seats} seats: at least {seats} needed",
             {"rule": "R-FUNDS-REVIEW", "seats": seats, "candidates": candidates},
+            case="too-few",
         )
 
 
@@ -79,7 +83,12 @@ def check_candidates(seats: int, candidates: int, profile: RuleProfile) -> Evide
     ``candidate_surplus_rate`` (5 %) of the seats, and by at least one."""
     require_non_negative("R-CANDIDATES", candidates=candidates)
     if seats < 1:
-        fail("R-CANDIDATES", f"an election needs at least one seat (got {seats})", {"rule": "R-CANDIDATES"})
+        fail(
+            "R-CANDIDATES",
+            f"an election needs at least one seat (got {seats})",
+            {"rule": "R-CANDIDATES", "seats": seats},
+            case="no-seat",
+        )
     needed = candidates_needed(seats, profile)
     rate = profile.candidate_surplus_rate
     evidence: Evidence = {
@@ -94,6 +103,7 @@ def check_candidates(seats: int, candidates: int, profile: RuleProfile) -> Evide
         evidence,
         f"{candidates} candidates for {seats} seats; at least {needed} needed "
         f"(seats + max(1, ceil({percent(rate)} × {seats})))",
+        case="too-few",
     )
 
 
@@ -108,7 +118,8 @@ def check_chair_competitive(
         fail(
             "R-CHAIR-COMPETITIVE",
             f"at least one chair seat is needed (got {chair_seats})",
-            {"rule": "R-CHAIR-COMPETITIVE"},
+            {"rule": "R-CHAIR-COMPETITIVE", "chair_seats": chair_seats},
+            case="no-seat",
         )
     competitive = unit_type in profile.chair_competitive_unit_types
     needed = chair_seats + 1 if competitive else chair_seats
@@ -125,6 +136,7 @@ def check_chair_competitive(
         chair_candidates >= needed,
         evidence,
         f"{chair_candidates} chair candidates for {chair_seats} seat(s); at least {needed} needed ({reason})",
+        case="too-few",
     )
 
 
@@ -157,6 +169,7 @@ def _calendar_unknown(unknown: CalendarUnknown, posted_on: date, congress_on: da
             "calendar_unknown_year": unknown.day.year,
             "calendar_known_years": unknown.known,
         },
+        case="calendar",
     )
 
 
@@ -190,7 +203,7 @@ def check_notice(
         "calendar_days_needed": profile.enterprise_chair_notice_days if chair_rule else None,
         "earliest_congress_on": earliest.isoformat(),
     }
-    require(calendar_days >= 0, evidence, f"list posted {posted_on} after the {meeting} on {congress_on}")
+    require(calendar_days >= 0, evidence, f"list posted {posted_on} after the {meeting} on {congress_on}", case="after")
     problems = []
     if working < profile.notice_working_days:
         problems.append(f"{working} full working days in between; at least {profile.notice_working_days} needed")
@@ -202,6 +215,7 @@ def check_notice(
         not problems,
         evidence,
         f"list posted {posted_on}, {meeting} {congress_on}: {'; '.join(problems)} (earliest {meeting} {earliest})",
+        case="too-late",
     )
 
 
@@ -215,9 +229,12 @@ def require_party_vetting(has_party_org: bool, party_approved: bool | None, part
             "the unit has a Party organisation: its approval of the candidates (party_approved) is needed "
             "before the list is filed with the higher-level union",
             {"rule": "R-VETTING", "has_party_org": True, "party_approved": party_approved},
+            case="party-approval",
         )
     if has_party_org and not party_org:
-        raise RuleViolation("R-VETTING", "name the Party organisation that vetted the list (party_org)", {})
+        raise RuleViolation(
+            "R-VETTING", "name the Party organisation that vetted the list (party_org)", {}, case="party-org"
+        )
     return {"rule": "R-VETTING", "has_party_org": has_party_org, "party_approved": party_approved}
 
 

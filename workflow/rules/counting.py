@@ -26,12 +26,14 @@ def check_ballots(
             "R-BALLOTS",
             f"{body}: {vote.ballots_issued} ballots issued but only {present} voters present (no proxy voting)",
             {"rule": "R-BALLOTS", "ballots_issued": vote.ballots_issued, "present": present},
+            case="issued",
         )
     if vote.seats != seats:
         raise RuleViolation(
             "R-BALLOTS",
             f"{body}: the vote was for {vote.seats} seats but {seats} are to be filled",
             {"rule": "R-BALLOTS", "vote_seats": vote.seats, "seats": seats},
+            case="seats",
         )
     unknown = sorted(set(vote.tallies) - set(names))
     if unknown:
@@ -41,6 +43,7 @@ def check_ballots(
             names_rule,
             f"{body}: votes for {', '.join(unknown)}, who is not among {allowed}",
             {"rule": names_rule, "unknown": unknown},
+            case="unknown-names",
         )
 
 
@@ -58,21 +61,35 @@ def check_officer_ballots(
     evidence: Evidence = {"rule": "R-BALLOTS", "body": body, "due": due, **counts}
     voters, who = (due, "with a vote") if present is None else (present, "present")
     if present is not None and present > due:
-        fail("R-BALLOTS", f"{body}: {present} present but only {due} have a vote", evidence)
+        fail("R-BALLOTS", f"{body}: {present} present but only {due} have a vote", evidence, case="present")
     if valid_ballots is not None and valid_ballots > voters:
-        fail("R-BALLOTS", f"{body}: {valid_ballots} valid ballots but only {voters} voters {who}", evidence)
+        fail(
+            "R-BALLOTS", f"{body}: {valid_ballots} valid ballots but only {voters} voters {who}", evidence, case="valid"
+        )
     for name, votes in yes.items():
         if valid_ballots is not None and votes > valid_ballots:
-            fail("R-BALLOTS", f"{body}: {name} has {votes} yes votes but {valid_ballots} valid ballots", evidence)
+            fail(
+                "R-BALLOTS",
+                f"{body}: {name} has {votes} yes votes but {valid_ballots} valid ballots",
+                evidence,
+                case="yes-over-valid",
+            )
         if present is not None and votes > present:
-            fail("R-BALLOTS", f"{body}: {name} has {votes} yes votes but only {present} voters present", evidence)
+            fail(
+                "R-BALLOTS",
+                f"{body}: {name} has {votes} yes votes but only {present} voters present",
+                evidence,
+                case="yes-over-present",
+            )
     return evidence
 
 
 def require_runoff_waiting(body: str, waiting: list[str]) -> None:
     """R-TIE / R-SHORTFALL: a runoff fills the seats the congress left open, of a body that has some."""
     if body not in waiting:
-        raise StepOutOfOrder("R-TIE", f"no seats of the {body} wait for a runoff", {"pending": waiting})
+        raise StepOutOfOrder(
+            "R-TIE", f"no seats of the {body} wait for a runoff", {"pending": waiting}, case="no-runoff"
+        )
 
 
 @dataclass(frozen=True)
@@ -137,7 +154,8 @@ def count_election(
         fail(
             "R-ELECTED",
             f"an election needs seats and voters (seats {seats}, due {due})",
-            {"rule": "R-ELECTED"},
+            {"rule": "R-ELECTED", "seats": seats, "due": due},
+            case="empty",
         )
     ordered = sorted(tallies.items(), key=lambda kv: (-kv[1], kv[0]))
     evidence = _round_evidence(seats, due, ordered, ballots_issued, ballots_returned, invalid_ballots)
@@ -180,21 +198,21 @@ def _require_possible_round(evidence: Evidence, ordered: list[tuple[str, int]]) 
     issued, returned = evidence["ballots_issued"], evidence["ballots_returned"]
     invalid, valid = evidence["invalid_ballots"], evidence["valid_ballots"]
 
-    def void(message: str) -> NoReturn:
-        fail("R-BALLOTS", message, evidence | {"rule": "R-BALLOTS"})
+    def void(case: str, message: str) -> NoReturn:
+        fail("R-BALLOTS", message, evidence | {"rule": "R-BALLOTS"}, case=case)
 
     if returned > issued:
-        void(f"{returned} ballots returned but only {issued} issued; the round is void")
+        void("returned", f"{returned} ballots returned but only {issued} issued; the round is void")
     if issued > due:
-        void(f"{issued} ballots issued but only {due} voters due to attend")
+        void("issued-due", f"{issued} ballots issued but only {due} voters due to attend")
     if invalid > returned:
-        void(f"{invalid} invalid ballots but only {returned} returned")
+        void("invalid", f"{invalid} invalid ballots but only {returned} returned")
     for name, votes in ordered:
         if not 0 <= votes <= valid:
-            void(f"{name} has {votes} votes but there are {valid} valid ballots")
+            void("votes", f"{name} has {votes} votes but there are {valid} valid ballots")
     total = sum(votes for _, votes in ordered)
     if total > valid * seats:
-        void(f"{total} votes on {valid} valid ballots for {seats} seats is impossible")
+        void("total", f"{total} votes on {valid} valid ballots for {seats} seats is impossible")
 
 
 def _seats_by_votes(seats: int, winners: list[tuple[str, int]], evidence: Evidence) -> ElectionResult:

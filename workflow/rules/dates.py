@@ -30,6 +30,7 @@ def require_not_before(
             "DATE-ORDER",
             f"{what} {occurred_on} is before {fact} ({fact_on})",
             {what: occurred_on.isoformat(), key: fact_on.isoformat()},
+            case="before",
         )
 
 
@@ -72,6 +73,7 @@ def require_dates_in_order(earlier: tuple[str, date], later: tuple[str, date]) -
             "DATE-ORDER",
             f"{then} ({then_on}) is before {first} ({first_on})",
             {"earlier": first, "earlier_on": first_on.isoformat(), "later": then, "later_on": then_on.isoformat()},
+            case="in-order",
         )
 
 
@@ -83,4 +85,5 @@ def require_dated_by_import(what: str, on: date, imported_on: date) -> None:
             "DATE-ORDER",
             f"{what} {on} is after the import's date {imported_on}",
             {what: on.isoformat(), "occurred_on": imported_on.isoformat()},
+            case="after-import",
         )

@@ -41,6 +41,7 @@ def check_form_of_organisation(members: int, form: OrganisationForm, profile: Ru
         evidence,
         f"{members} members (at least {profile.form_threshold}): a union committee is required, "
         f"not {form.replace('_', ' ')}",
+        case="committee-needed",
     )
 
 
@@ -60,6 +61,7 @@ def check_congress_type(members: int, congress_type: CongressType, profile: Rule
         evidence,
         f"{members} members (at most {profile.members_meeting_max}): a general members' meeting is "
         "required, not a representative congress",
+        case="members-meeting",
     )
 
 
@@ -99,6 +101,7 @@ def check_representative_count(members: int, representatives: int, profile: Rule
         f"{representatives} representatives for {members} members; {fewest} to {most} required "
         f"({percent(band.min_rate)} to {percent(band.max_rate)} of members, never fewer than "
         f"{profile.representative_minimum})",
+        case="count",
     )
 
 
@@ -122,10 +125,17 @@ def check_committee_size(members: int, seats: int, profile: RuleProfile) -> Evid
         "max": most,
         "odd_required": profile.odd_committee_size_required,
     }
-    require(fewest <= seats <= most, evidence, f"{seats} seats for {members} members; {fewest} to {most} allowed")
-    require(seats <= members, evidence, f"{seats} seats cannot be filled from {members} members")
+    require(
+        fewest <= seats <= most,
+        evidence,
+        f"{seats} seats for {members} members; {fewest} to {most} allowed",
+        case="range",
+    )
+    require(
+        seats <= members, evidence, f"{seats} seats cannot be filled from {members} members", case="more-than-members"
+    )
     odd_ok = not profile.odd_committee_size_required or seats % 2 == 1
-    return require(odd_ok, evidence, f"{seats} seats: this profile requires an odd committee size")
+    return require(odd_ok, evidence, f"{seats} seats: this profile requires an odd committee size", case="odd")
 
 
 def women_organisation_required(female_members: int, profile: RuleProfile) -> WomenOrganisation:
@@ -154,6 +164,7 @@ def check_women_committee(female_members: int, has_women_committee: bool, profil
         evidence,
         f"{female_members} female members (at least {profile.women_committee_threshold}): a women "
         "workers' committee is required, not a single women workers' member",
+        case="committee",
     )
 
 
@@ -180,9 +191,9 @@ def check_funds_review(
         "finance_person": finance_person,
         "conflicts": conflicts,
     }
-    require(bool(members), evidence, "no funds review committee was elected")
+    require(bool(members), evidence, "no funds review committee was elected", case="none")
     who = ", ".join(f"{m} ({barred[m]})" for m in conflicts)
-    return require(not conflicts, evidence, f"may not sit on the funds review committee: {who}")
+    return require(not conflicts, evidence, f"may not sit on the funds review committee: {who}", case="conflicts")
 
 
 def fulltime_chair_warning(employees: int, fulltime_chair: bool, profile: RuleProfile) -> list[Evidence]:
@@ -212,6 +223,7 @@ def require_own_election(members: int, form: str) -> None:
             "a unit joining a joint grassroots union (联合基层工会) is admitted by that union; it holds no "
             "election of its own here",
             {"rule": "R-FORM-25", "members": members, "form": form},
+            case="joint",
         )
 
 
@@ -223,6 +235,7 @@ def require_single_officer(members: int, form: str, seats: int) -> None:
             "R-FORM-25",
             f"a union with a single {form} elects 1 person, not {seats}",
             {"rule": "R-FORM-25", "members": members, "form": form, "seats": seats},
+            case="single",
         )
 
 
@@ -244,6 +257,7 @@ def require_representative_congress(congress_type: str | None) -> None:
             "R-CONGRESS-TYPE",
             "a members' meeting (会员大会) elects no representatives: every member is due to attend",
             {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type},
+            case="no-representatives",
         )
 
 
@@ -256,6 +270,7 @@ def require_women_director(female_members: int, required: str | None, women_dire
             f"{female_members} female members: name the women workers' "
             f"{'committee director' if required == 'committee' else 'member'} (women_director)",
             {"rule": "R-WOMEN", "female_members": female_members, "required": required},
+            case="director",
         )
 
 
@@ -266,4 +281,5 @@ def require_funds_review_director(director: str, elected: list[str]) -> None:
             "R-FUNDS-REVIEW",
             f"{director} is not on the funds review committee elected ({', '.join(elected)})",
             {"rule": "R-FUNDS-REVIEW", "director": director, "elected": elected},
+            case="director",
         )

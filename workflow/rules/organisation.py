@@ -42,7 +42,7 @@ def require_new_organisation(org_id: str, exists: bool) -> None:
 def require_parent_exists(parent_id: str | None, parent_exists: bool) -> None:
     """ORG-PARENT: an organisation is registered below one that exists (the root below none)."""
     if parent_id is not None and not parent_exists:
-        raise StepOutOfOrder("ORG-PARENT", f"parent organisation {parent_id} does not exist", {})
+        raise StepOutOfOrder("ORG-PARENT", f"parent organisation {parent_id} does not exist", {"parent_id": parent_id})
 
 
 def require_parent_level(level: str, parent_level: str | None) -> None:
@@ -56,19 +56,22 @@ def require_parent_level(level: str, parent_level: str | None) -> None:
             f"{'nothing' if parent_level is None else 'a ' + parent_level + ' organisation'}; allowed parents: "
             + ", ".join(sorted(x or "none (the root)" for x in allowed)),
             {"level": level, "parent_level": parent_level},
+            case="parent-level",
         )
 
 
 def require_unit_facts(level: str, has_unit: bool) -> None:
     """R-FORM-25 and every count rule read the unit's facts: a grassroots-level union has them."""
     if level in GRASSROOTS_LEVELS and not has_unit:
-        raise RuleViolation("R-FORM-25", f"a {level} union needs its unit facts", {})
+        raise RuleViolation("R-FORM-25", f"a {level} union needs its unit facts", {"level": level}, case="unit-facts")
 
 
 def require_unit_level(org_id: str, level: str | None) -> None:
     """ORG-LEVEL: only grassroots-level unions sit in a unit with facts to keep current."""
     if level not in GRASSROOTS_LEVELS:
-        raise StepOutOfOrder("ORG-LEVEL", f"{org_id} is a {level} organisation without unit facts", {})
+        raise StepOutOfOrder(
+            "ORG-LEVEL", f"{org_id} is a {level} organisation without unit facts", {"level": level}, case="unit-facts"
+        )
 
 
 def check_unit_counts(employees: int, members: int, female_members: int) -> Evidence:
@@ -88,11 +91,13 @@ def check_unit_counts(employees: int, members: int, female_members: int) -> Evid
         female_members <= members,
         evidence,
         f"{female_members} female members but only {members} members: female members are counted among the members",
+        case="female",
     )
     return require(
         members <= employees,
         evidence,
         f"{members} members but only {employees} employees: members are counted among the unit's employees",
+        case="members",
     )
 
 
@@ -108,13 +113,14 @@ def require_grassroots_level(org_id: str, level: str | None) -> None:
             "R-FOUNDED",
             f"{org_id} is a {level} organisation, not a grassroots-level union",
             {"level": level},
+            case="level",
         )
 
 
 def require_not_founded(org_id: str, founded_or_under_way: bool) -> None:
     """R-FOUNDED: a union is founded once; a second founding may start only after a withdrawn one."""
     already = "is already founded or has a founding under way"
-    require_one_at_a_time("R-FOUNDED", org_id, already, founded_or_under_way, {"union": org_id})
+    require_one_at_a_time("R-FOUNDED", org_id, already, founded_or_under_way, {"union": org_id}, case="founded")
 
 
 def check_prep_group(size: int, profile: RuleProfile) -> Evidence:
@@ -140,7 +146,10 @@ def require_term_holding_level(org_id: str, level: str | None) -> None:
     """ORG-LEVEL: only grassroots-level unions hold terms (the levels above elect no committee here)."""
     if level not in GRASSROOTS_LEVELS:
         raise StepOutOfOrder(
-            "ORG-LEVEL", f"{org_id} is a {level} organisation: only grassroots-level unions hold terms", {}
+            "ORG-LEVEL",
+            f"{org_id} is a {level} organisation: only grassroots-level unions hold terms",
+            {"level": level},
+            case="term",
         )
 
 
@@ -152,6 +161,7 @@ def require_no_term(org_id: str, term: Term | None) -> None:
             f"union {org_id} already has term {term.number} ({term.start} to {term.end}); "
             "later terms come from re-election",
             {"term_start": term.start.isoformat(), "term_end": term.end.isoformat()},
+            case="term",
         )
 
 
@@ -163,6 +173,7 @@ def require_no_history(org_id: str, procedure_ids: list[str]) -> None:
             f"union {org_id} already has procedures in unionflow ({', '.join(sorted(procedure_ids))}): "
             "its term comes from them, not from an import",
             {"procedures": sorted(procedure_ids)},
+            case="procedures",
         )
 
 
@@ -171,7 +182,12 @@ def require_given_with(rule: str, given: str, needs: str, has_needed: bool) -> N
     deadline, R-EXTENSION; a registration date beside its number): given alone, it is refused
     with the rule the pair belongs to."""
     if not has_needed:
-        raise RuleViolation(rule, f"{given} is given without {needs}", {"rule": rule, "given": given, "needs": needs})
+        raise RuleViolation(
+            rule,
+            f"{given} is given without {needs}",
+            {"rule": rule, "given": given, "needs": needs},
+            case="given-without",
+        )
 
 
 def require_representatives_on_record(congress_type: str | None, representatives: int | None) -> None:
@@ -183,6 +199,7 @@ def require_representatives_on_record(congress_type: str | None, representatives
             "R-CONGRESS-TYPE",
             "a representative congress (会员代表大会): give the number of its representatives",
             {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type},
+            case="representatives",
         )
 
 
@@ -194,6 +211,7 @@ def require_committee_count(names: list[str], size: int | None) -> None:
             "R-COMMITTEE-SIZE",
             f"the committee names {len(names)} people but its size is given as {size}",
             {"rule": "R-COMMITTEE-SIZE", "names": len(names), "seats": size},
+            case="names",
         )
 
 
@@ -213,4 +231,5 @@ def require_officers_within_committee(officers: int, seats: int) -> None:
             "R-ELECTED",
             f"{officers} chair and vice-chairs but the committee has {seats} seats: they come from it",
             {"rule": "R-ELECTED", "officers": officers, "seats": seats},
+            case="officers",
         )

@@ -24,6 +24,7 @@ def require_not_dissolved(org_id: str, dissolved_on: date | None) -> None:
             "R-DISSOLVE",
             f"{org_id} was dissolved on {dissolved_on}: its record takes no further step (its history stays)",
             {"org_id": org_id, "dissolved_on": dissolved_on.isoformat()},
+            case="dissolved",
         )
 
 
@@ -32,7 +33,10 @@ def require_dissolvable_level(org_id: str, level: str | None) -> None:
     union) is dissolved with its unit; the federations above are not units' unions."""
     if level not in _DISSOLVABLE:
         raise StepOutOfOrder(
-            "ORG-LEVEL", f"{org_id} is a {level} organisation: only grassroots-level unions are dissolved", {}
+            "ORG-LEVEL",
+            f"{org_id} is a {level} organisation: only grassroots-level unions are dissolved",
+            {"level": level},
+            case="dissolve",
         )
 
 
@@ -46,6 +50,7 @@ def require_higher_union_may_file(reason: str, founded: bool) -> None:
             f"a founded union whose unit {reason} away or into another is dissolved on its congress's vote "
             "(Charter §16): its own staff file it; the higher-level union files only when the unit closed (Law §13)",
             {"rule": "R-DISSOLVE", "reason": reason, "founded": founded},
+            case="higher-files",
         )
 
 
@@ -61,6 +66,7 @@ def check_dissolution(
                 "DATE-ORDER",
                 f"{name} {day} is after the dissolution's filing ({filed_on})",
                 {name: day.isoformat(), "occurred_on": filed_on.isoformat()},
+                case="after-filing",
             )
     by_congress = founded and reason != "closed"
     evidence: Evidence = {
@@ -76,6 +82,7 @@ def check_dissolution(
         evidence,
         f"a founded union whose unit {reason} is dissolved on its congress's vote (Charter §16): give the "
         "congress's date (congress_on)",
+        case="congress",
     )
 
 
@@ -92,6 +99,7 @@ def require_joint_union(org_id: str, level: str | None) -> None:
             f"{org_id} is a {level} organisation: only a joint grassroots union covers units "
             "(a federation's member unions are registered below it as unions of their own)",
             {"level": level},
+            case="joint",
         )
 
 
@@ -105,4 +113,5 @@ def check_covered_unit(unit_id: str, members: int, profile: RuleProfile) -> Evid
         evidence,
         f"unit {unit_id} has {members} members (at least {threshold}): it needs a union committee of its own, "
         "not membership of a joint grassroots union",
+        case="covered",
     )

@@ -45,13 +45,17 @@ def check_extension(term_ends_on: date, new_deadline: date, profile: RuleProfile
         "max_months": profile.extension_max_months,
     }
     require(
-        new_deadline > term_ends_on, evidence, f"new deadline {new_deadline} is not after the term end {term_ends_on}"
+        new_deadline > term_ends_on,
+        evidence,
+        f"new deadline {new_deadline} is not after the term end {term_ends_on}",
+        case="not-after",
     )
     return require(
         new_deadline <= latest,
         evidence,
         f"new deadline {new_deadline} is after {latest}, the latest allowed (term end {term_ends_on} "
         f"+ {profile.extension_max_months} months)",
+        case="too-late",
     )
 
 
@@ -64,7 +68,7 @@ def check_early_reelection(term_ends_on: date, new_congress_on: date) -> Evidenc
         "new_congress_on": new_congress_on.isoformat(),
     }
     message = f"congress on {new_congress_on} is not before the term end {term_ends_on}, so it is not early"
-    return require(new_congress_on < term_ends_on, evidence, message)
+    return require(new_congress_on < term_ends_on, evidence, message, case="not-early")
 
 
 def vacancy_deadline(left_on: date, profile: RuleProfile) -> date:
@@ -91,13 +95,13 @@ def is_overdue(deadline: date, on: date) -> bool:
 def require_current_term(rule: str, org_id: str, term: Term | None) -> Term:
     """A request about the current term (R-EXTENSION, R-EARLY) needs a term in office."""
     if term is None:
-        raise StepOutOfOrder(rule, f"union {org_id} has no current term", {"union": org_id})
+        raise StepOutOfOrder(rule, f"union {org_id} has no current term", {"union": org_id}, case="no-term")
     return term
 
 
 def require_no_request_waiting(rule: str, org_id: str, request: str, waiting: bool) -> None:
     """R-EXTENSION / R-EARLY: one request of a kind waits on the higher-level union at a time."""
-    require_one_at_a_time(rule, org_id, f"already has {request} waiting", waiting)
+    require_one_at_a_time(rule, org_id, f"already has {request} waiting", waiting, case="waiting")
 
 
 def require_not_extended(term: Term, profile: RuleProfile) -> None:
@@ -113,6 +117,7 @@ def require_not_extended(term: Term, profile: RuleProfile) -> None:
                 "deadline": term.deadline.isoformat(),
                 "extended_by": term.extension_procedure,
             },
+            case="extended",
         )
 
 
@@ -124,6 +129,7 @@ def _require_request_for_current_term(rule: str, requested_for: date, term_end: 
             f"the request was for the term ending {requested_for}; the union has since "
             f"started a term ending {term_end}",
             evidence,
+            case="stale",
         )
 
 
@@ -150,9 +156,7 @@ def require_term_to_renew(org_id: str, founded: bool, term: Term | None) -> Term
     """R-REELECTION renews a term in office: a union is founded first."""
     if not founded or term is None:
         raise StepOutOfOrder(
-            "R-REELECTION",
-            f"union {org_id} has no term to renew: found it first",
-            {"union": org_id},
+            "R-REELECTION", f"union {org_id} has no term to renew: found it first", {"union": org_id}, case="no-term"
         )
     return term
 
@@ -160,7 +164,9 @@ def require_term_to_renew(org_id: str, founded: bool, term: Term | None) -> Term
 def require_no_reelection_under_way(org_id: str, open_reelections: list[str]) -> None:
     """R-REELECTION: one re-election at a time renews the term."""
     already = "already has a re-election under way"
-    require_one_at_a_time("R-REELECTION", org_id, already, open_reelections, {"open": open_reelections})
+    require_one_at_a_time(
+        "R-REELECTION", org_id, already, open_reelections, {"open": open_reelections}, case="under-way"
+    )
 
 
 def reelection_window_opens(term: Term, profile: RuleProfile) -> date:
@@ -209,6 +215,7 @@ def require_early_reelection_approved(term: Term, window_opens: date, opened_on:
                 "window_opens": window_opens.isoformat(),
                 "opened_on": opened_on.isoformat(),
             },
+            case="needs-approval",
         )
     return {"rule": "R-EARLY", "approved_by": term.early_reelection_procedure}
 
@@ -221,7 +228,10 @@ def require_founded_for_congress(org_id: str, founded: bool) -> None:
     """R-ANNUAL: a union's first congress is its founding congress; the yearly ones come after."""
     if not founded:
         raise StepOutOfOrder(
-            "R-ANNUAL", f"union {org_id} is not founded: its first congress is the founding congress", {}
+            "R-ANNUAL",
+            f"union {org_id} is not founded: its first congress is the founding congress",
+            {},
+            case="not-founded",
         )
 
 
@@ -244,12 +254,15 @@ def require_chair_to_replace(org_id: str, founded: bool, chair: str | None, acti
     imported register did not name (no chair on record, nobody acting): only a chair already
     vacant (an acting chair meanwhile) is refused."""
     if not founded:
-        raise StepOutOfOrder("R-VACANCY", f"union {org_id} is not founded: it has no chair to replace", {})
+        raise StepOutOfOrder(
+            "R-VACANCY", f"union {org_id} is not founded: it has no chair to replace", {}, case="not-founded"
+        )
     if chair is None and acting_chair is not None:
         raise StepOutOfOrder(
             "R-VACANCY",
             f"the chair of {org_id} is already vacant (acting chair: {acting_chair})",
-            {},
+            {"acting_chair": acting_chair},
+            case="already-vacant",
         )
 
 
@@ -268,6 +281,7 @@ def require_vacancy_open(proc: ByElectionProcedure, chair: str | None, current_b
             "R-VACANCY",
             f"by-election {proc.procedure_id} was for the vacancy from {proc.vacant_since}, which is over: {now}",
             {"procedure_id": proc.procedure_id, "chair": chair, "current_by_election": current_by_election},
+            case="over",
         )
 
 
@@ -288,4 +302,5 @@ def require_vacancy_over(
                 "by_election_due": proc.by_election_due.isoformat(),
                 "chair": None,
             },
+            case="due",
         )

@@ -9,7 +9,7 @@ An electing body is given as ``(voters, name)``: how many have a vote there and 
 from __future__ import annotations
 
 from workflow.errors import RuleViolation, StepOutOfOrder
-from workflow.rules.base import Evidence, require, require_non_negative
+from workflow.rules.base import Evidence, fail, require, require_non_negative
 
 ElectingBody = tuple[int, str]
 
@@ -25,9 +25,11 @@ def check_quorum(due: int, present: int) -> Evidence:
     require_non_negative("R-QUORUM", due=due, present=present)
     needed = quorum_needed(due)
     evidence: Evidence = {"rule": "R-QUORUM", "due": due, "present": present, "needed": needed}
-    require(due > 0, evidence, "nobody is due to attend")
-    require(present <= due, evidence, f"{present} present but only {due} due to attend")
-    return require(3 * present >= 2 * due, evidence, f"{present} of {due} present; at least {needed} needed (2/3)")
+    require(due > 0, evidence, "nobody is due to attend", case="nobody")
+    require(present <= due, evidence, f"{present} present but only {due} due to attend", case="over-due")
+    return require(
+        3 * present >= 2 * due, evidence, f"{present} of {due} present; at least {needed} needed (2/3)", case="short"
+    )
 
 
 def require_everyone_due(due: int, electorate: int, congress_type: str | None) -> None:
@@ -40,13 +42,19 @@ def require_everyone_due(due: int, electorate: int, congress_type: str | None) -
             f"{due} due to attend, but the congress has {electorate} {what} on record: everyone with a vote "
             "is due to attend",
             {"rule": "R-QUORUM", "due": due, "electorate": electorate},
+            case="electorate",
         )
 
 
 def require_present_within_due(due: int, present: int) -> None:
     """R-QUORUM: nobody attends who is not due to."""
     if present > due:
-        raise RuleViolation("R-QUORUM", f"{present} present but only {due} due to attend", {})
+        raise RuleViolation(
+            "R-QUORUM",
+            f"{present} present but only {due} due to attend",
+            {"rule": "R-QUORUM", "due": due, "present": present},
+            case="over-due",
+        )
 
 
 def require_electing_body_due(due: int, electing: ElectingBody | None) -> Evidence:
@@ -62,6 +70,7 @@ def require_electing_body_due(due: int, electing: ElectingBody | None) -> Eviden
             f"{due} due to attend, but {body} that elected the chair has {voters} with a vote: "
             "everyone with a vote is due to attend",
             {"rule": "R-QUORUM", "due": due, "electorate": voters, "electing_body": body},
+            case="electing-body",
         )
     return {"electorate": voters, "electing_body": body}
 
@@ -77,6 +86,7 @@ def annual_congress_due(typed: int | None, congress: ElectingBody | None) -> int
                 "R-ANNUAL",
                 "the term was imported and its congress is not on record: say how many are due to attend",
                 {"rule": "R-ANNUAL", "electing_body": "unknown (imported term)"},
+                case="unknown",
             )
         return typed
     voters, body = congress
@@ -85,6 +95,7 @@ def annual_congress_due(typed: int | None, congress: ElectingBody | None) -> int
             "R-ANNUAL",
             f"{typed} due to attend, but {body} has {voters} with a vote on record: everyone with a vote is due",
             {"rule": "R-ANNUAL", "due": typed, "electorate": voters, "electing_body": body},
+            case="electorate",
         )
     return voters
 
@@ -100,10 +111,13 @@ def _more_than_half(rule: str, whole: str, count: int, yes: int, of_whom: str, e
     require_non_negative(rule, **{whole: count}, yes=yes)
     needed = majority_needed(count)
     evidence: Evidence = {"rule": rule, whole: count, "yes": yes, "needed": needed}
-    require(yes <= count, evidence, f"{yes} yes votes but only {count} {of_whom}")
-    return require(
-        2 * yes > count, evidence, f"{yes} yes of {every}{count} {of_whom}; more than half ({needed}) needed"
-    )
+    if yes > count:
+        fail(rule, f"{yes} yes votes but only {count} {of_whom}", evidence, case="too-many-yes")
+    if 2 * yes <= count:
+        fail(
+            rule, f"{yes} yes of {every}{count} {of_whom}; more than half ({needed}) needed", evidence, case="majority"
+        )
+    return evidence
 
 
 def check_elected(due: int, yes: int) -> Evidence:
@@ -129,6 +143,7 @@ def check_vice_chairs_elected(
             f"every vice-chair's votes are recorded: missing for {', '.join(missing) or 'none'}; "
             f"recorded for {', '.join(extra) or 'none'} who is not a vice-chair",
             {"rule": "R-ELECTED", "missing": missing, "not_vice_chairs": extra},
+            case="vice-chair-votes",
         )
     return [check_elected(due, yes[v]) | {"vice_chair": v, "elected_by": elected_by} for v in vice_chairs]
 
@@ -140,6 +155,7 @@ def require_vetted_chair(chair: str, chair_candidates: set[str]) -> None:
             "R-VETTING",
             f"{chair} was not a vetted chair candidate",
             {"chair_candidates": sorted(chair_candidates)},
+            case="chair",
         )
 
 
@@ -152,13 +168,14 @@ def require_officers_from_committee(chair: str | None, vice_chairs: list[str], c
             "R-ELECTED",
             f"{', '.join(outside)} was not elected to the committee; chair and vice-chairs come from it",
             {"rule": "R-ELECTED", "not_on_committee": outside},
+            case="from-committee",
         )
 
 
 def require_distinct_officers(chair: str | None, vice_chairs: list[str]) -> None:
     """R-ELECTED: each post is held by one person, and nobody holds two."""
     if chair in vice_chairs or len(set(vice_chairs)) != len(vice_chairs):
-        raise RuleViolation("R-ELECTED", "the chair and each vice-chair must be different people", {})
+        raise RuleViolation("R-ELECTED", "the chair and each vice-chair must be different people", {}, case="distinct")
 
 
 def require_chair_electorate_due(due: int, expected: int, elected_by: str) -> None:
@@ -170,6 +187,7 @@ def require_chair_electorate_due(due: int, expected: int, elected_by: str) -> No
             "R-ELECTED",
             f"{due} due to vote, but {body} has {expected} with a vote",
             {"rule": "R-ELECTED", "due": due, "expected": expected},
+            case="electorate",
         )
 
 
@@ -197,6 +215,7 @@ def check_removal_by_congress(total: int, yes: int, congress: ElectingBody | Non
             f"the removal vote counted {total} with a vote, but {body} has {voters}: more than half "
             "of all of them must vote yes",
             {"rule": "R-REMOVAL", "total": total, "yes": yes, "electorate": voters, "congress": body},
+            case="electorate",
         )
     return check_removal(total, yes) | {"congress": body}
 
@@ -204,7 +223,9 @@ def check_removal_by_congress(total: int, yes: int, congress: ElectingBody | Non
 def require_term_in_office(org_id: str, has_term: bool) -> None:
     """R-REMOVAL: vice-chairs are elected for a term; without one in office there is none to remove."""
     if not has_term:
-        raise StepOutOfOrder("R-REMOVAL", f"union {org_id} has no term in office: there is no vice-chair to remove", {})
+        raise StepOutOfOrder(
+            "R-REMOVAL", f"union {org_id} has no term in office: there is no vice-chair to remove", {}, case="no-term"
+        )
 
 
 def require_vice_chair(org_id: str, vice_chair: str, vice_chairs: list[str]) -> None:
@@ -214,4 +235,5 @@ def require_vice_chair(org_id: str, vice_chair: str, vice_chairs: list[str]) -> 
             "R-REMOVAL",
             f"{vice_chair} is not a vice-chair of {org_id} (vice-chairs: {', '.join(vice_chairs) or 'none'})",
             {"rule": "R-REMOVAL", "vice_chair": vice_chair, "vice_chairs": list(vice_chairs)},
+            case="not-vice-chair",
         )

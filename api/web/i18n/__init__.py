@@ -1,6 +1,8 @@
 """The pages' words, in Chinese (the default) and English: one catalogue, looked up by key, kept
-in one TOML table per subject beside this module (the pages, the procedures, the forms' fields, the
-rules; `tables.load`), the procedures' completed from their declarations (`procedures`).
+in one TOML table per subject beside this module (the pages, the procedures, the forms' fields;
+`tables.load`), the procedures' completed from their declarations (`procedures`), and what the
+catalogue of messages (`events.messages`) says for everyone: the rules' titles (keyed by rule ID),
+the choices' values (`choice.<value>`) and the event types (`event.<type>`).
 
 A key missing from the catalogue falls back to the English text a caller gives, or to the key
 itself with underscores as spaces, so a new field or state never breaks a page; it only shows in
@@ -13,6 +15,7 @@ from typing import Literal
 
 from api.web.i18n import procedures
 from api.web.i18n.tables import load
+from events import messages
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -33,8 +36,17 @@ def _merged(*subjects: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]
 
 
 # key: (中文, English)
-_M = _merged(load("pages"), procedures.WORDS, load("fields"), load("rules"), load("work"))
-_M = _merged(_M, load("lists"))  # the lists, their exports' headers, the print views
+_M = _merged(
+    load("pages"),
+    procedures.WORDS,
+    load("fields"),
+    load("evidence"),
+    load("work"),
+    load("lists"),
+    messages.RULE_TITLES,
+    {f"choice.{value}": pair for value, pair in messages.words.VALUES.items() if ":" not in value},
+    {f"event.{name}": pair for name, pair in messages.words.EVENTS.items()},
+)
 
 
 def translate(lang: str, key: str, default: str | None = None, **values: object) -> str:

@@ -21,7 +21,8 @@ ALERT_KINDS = alert_model.KINDS
 
 
 def parse_date(value: str | None) -> dt.date | None:
-    """The date typed in a filter, or None when there is none or it is not a date."""
+    """The date typed in a filter, or None when there is none or it is not a date (the page then
+    says so, naming the field: never a silent today)."""
     if not value:
         return None
     try:
@@ -36,20 +37,25 @@ def alerts_page(
     user: SignedInUser,
     org: str | None = None,
     kind: str = "",
-    on: str = "",
+    as_of: str = "",
+    on: str = "",  # the date's name before it was as_of, as the API names it; links kept work
     asked: Paging = paging(PAGE_SIZE, most=500),
 ) -> Response:
     rt = runtime_of(request)
     org_id = org or user.actor.org_id
     readable(request, user.actor, org_id)
-    day = parse_date(on) or rt.service.clock()
+    typed = (as_of or on).strip()
+    day = parse_date(typed) if typed else rt.service.clock()
+    if day is None:
+        context = {"org_id": org_id, "kind": kind, "on": None, "typed": typed, "kinds": ALERT_KINDS}
+        return render(request, "alerts.html", context | {"date_error": True, "page": None}, status=422, user=user)
     try:
         page = queries.alerts(
             rt.engine, on=day, subtree=org_id, kinds=[kind] if kind else None, limit=asked.limit, cursor=asked.cursor
         )
     except ValueError as exc:
         return message(request, "bad_input", text=str(exc), status=400, user=user)
-    params = {"org": org_id, "kind": kind, "on": day.isoformat(), "limit": str(asked.limit)}
+    params = {"org": org_id, "kind": kind, "as_of": day.isoformat(), "limit": str(asked.limit)}
     next_url = f"/ui/alerts?{urlencode(params | {'cursor': page.next_cursor})}" if page.next_cursor else None
     return render(
         request,
@@ -58,6 +64,7 @@ def alerts_page(
             "org_id": org_id,
             "kind": kind,
             "on": day,
+            "typed": day.isoformat(),
             "page": page,
             "kinds": ALERT_KINDS,
             "next_url": next_url,
