@@ -15,7 +15,9 @@ from api import output
 
 def exported(value: object, capsys: pytest.CaptureFixture[str]) -> str:
     output.emit_rows([{"name": value}], [("name", "Name")], output.Format.csv)
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # the byte-order mark Excel on Chinese Windows reads UTF-8 by
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert rows[0] == ["name"]
     return rows[1][0]
 
