@@ -54,13 +54,11 @@ class ProcedureMachine:
         dest = self._table.get((state, trigger))
         if dest is None:
             allowed = self.steps_from(state)
-            raise StepOutOfOrder(
-                rule_id,
-                f"{self.kind}: '{trigger}' is not allowed in state '{state}'"
-                + (f"; allowed now: {', '.join(allowed)}" if allowed else "; the procedure is closed"),
-                {"kind": self.kind, "state": state, "step": trigger, "allowed": allowed},
-                case="step-not-now",
+            evidence = {"kind": self.kind, "state": state, "step": trigger, "allowed": allowed}
+            message = f"{self.kind}: '{trigger}' is not allowed in state '{state}'" + (
+                f"; allowed now: {', '.join(allowed)}" if allowed else "; the procedure is closed"
             )
+            raise StepOutOfOrder(rule_id, message, evidence, case="step-not-now")
         return dest
 
     def triggers_from(self, state: str) -> list[str]:

@@ -70,12 +70,8 @@ def require_non_negative(rule: str, **counts: int) -> None:
     reported where it was entered."""
     for name, value in counts.items():
         if value < 0:
-            fail(
-                rule,
-                f"{name.replace('_', ' ')} cannot be negative (got {value})",
-                {"rule": rule, name: value},
-                case="negative",
-            )
+            message = f"{name.replace('_', ' ')} cannot be negative (got {value})"
+            fail(rule, message, {"rule": rule, name: value}, case="negative")
 
 
 def require_choice(value: str, allowed: Any, what: str) -> None:

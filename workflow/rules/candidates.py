@@ -29,48 +29,36 @@ def require_representatives_elected(congress_type: str | None, representatives: 
     """R-REP-BANDS: a representative congress proposes its candidates once its member
     representatives are elected: they are the ones due to vote on them."""
     if congress_type == "representative_congress" and not representatives:
-        raise StepOutOfOrder(
-            "R-REP-BANDS",
-            "a representative congress needs its member representatives elected before candidates are proposed",
-            {"congress_type": congress_type},
-            case="not-elected",
-        )
+        message = "a representative congress needs its member representatives elected before candidates are proposed"
+        raise StepOutOfOrder("R-REP-BANDS", message, {"congress_type": congress_type}, case="not-elected")
 
 
 def require_distinct_names(names: list[str], what: str) -> None:
     """R-CANDIDATES: a list names each candidate once; a name twice would count as two candidates."""
     seen = {n for n in names if names.count(n) > 1}
     if seen:
-        raise RuleViolation(
-            "R-CANDIDATES",
-            f"{what} lists the same person twice: {', '.join(sorted(seen))}",
-            {"duplicates": sorted(seen)},
-            case="twice",
-        )
+        message = f"{what} lists the same person twice: {', '.join(sorted(seen))}"
+        raise RuleViolation("R-CANDIDATES", message, {"duplicates": sorted(seen)}, case="twice")
 
 
 def require_chair_candidates_on_committee(chair: list[str], committee: list[str]) -> None:
     """R-CANDIDATES: the chair comes from the committee, so a chair candidate stands for it too."""
     not_on_committee = sorted(set(chair) - set(committee))
     if not_on_committee:
-        raise RuleViolation(
-            "R-CANDIDATES",
+        evidence = {"rule": "R-CANDIDATES", "not_on_committee": not_on_committee}
+        message = (
             f"chair candidates must stand for the committee too: {', '.join(not_on_committee)} "
-            "is not on the committee list",
-            {"rule": "R-CANDIDATES", "not_on_committee": not_on_committee},
-            case="chair-not-on-committee",
+            "is not on the committee list"
         )
+        raise RuleViolation("R-CANDIDATES", message, evidence, case="chair-not-on-committee")
 
 
 def require_funds_review_candidates(seats: int, candidates: int) -> None:
     """R-FUNDS-REVIEW: the congress elects the funds review committee, so every seat has a candidate."""
     if candidates < seats:
-        raise RuleViolation(
-            "R-FUNDS-REVIEW",
-            f"{candidates} funds review candidates for {seats} seats: at least {seats} needed",
-            {"rule": "R-FUNDS-REVIEW", "seats": seats, "candidates": candidates},
-            case="too-few",
-        )
+        evidence = {"rule": "R-FUNDS-REVIEW", "seats": seats, "candidates": candidates}
+        message = f"{candidates} funds review candidates for {seats} seats: at least {seats} needed"
+        raise RuleViolation("R-FUNDS-REVIEW", message, evidence, case="too-few")
 
 
 def candidates_needed(seats: int, profile: RuleProfile) -> int:
@@ -83,12 +71,8 @@ def check_candidates(seats: int, candidates: int, profile: RuleProfile) -> Evide
     ``candidate_surplus_rate`` (5 %) of the seats, and by at least one."""
     require_non_negative("R-CANDIDATES", candidates=candidates)
     if seats < 1:
-        fail(
-            "R-CANDIDATES",
-            f"an election needs at least one seat (got {seats})",
-            {"rule": "R-CANDIDATES", "seats": seats},
-            case="no-seat",
-        )
+        message = f"an election needs at least one seat (got {seats})"
+        fail("R-CANDIDATES", message, {"rule": "R-CANDIDATES", "seats": seats}, case="no-seat")
     needed = candidates_needed(seats, profile)
     rate = profile.candidate_surplus_rate
     evidence: Evidence = {
@@ -115,11 +99,9 @@ def check_chair_competitive(
     chair is allowed, but never fewer candidates than seats."""
     require_non_negative("R-CHAIR-COMPETITIVE", chair_candidates=chair_candidates)
     if chair_seats < 1:
+        message = f"at least one chair seat is needed (got {chair_seats})"
         fail(
-            "R-CHAIR-COMPETITIVE",
-            f"at least one chair seat is needed (got {chair_seats})",
-            {"rule": "R-CHAIR-COMPETITIVE", "chair_seats": chair_seats},
-            case="no-seat",
+            "R-CHAIR-COMPETITIVE", message, {"rule": "R-CHAIR-COMPETITIVE", "chair_seats": chair_seats}, case="no-seat"
         )
     competitive = unit_type in profile.chair_competitive_unit_types
     needed = chair_seats + 1 if competitive else chair_seats
@@ -158,19 +140,18 @@ def earliest_congress_on(posted_on: date, unit_type: str, is_chair_list: bool, p
 def _calendar_unknown(unknown: CalendarUnknown, posted_on: date, congress_on: date) -> NoReturn:
     # RULES.md §5: working days come from the official calendar; a year it does not know is an
     # error, never a plain Monday-to-Friday count that could allow too short a notice.
-    fail(
-        "R-NOTICE",
+    evidence = {
+        "rule": "R-NOTICE",
+        "posted_on": posted_on.isoformat(),
+        "congress_on": congress_on.isoformat(),
+        "calendar_unknown_year": unknown.day.year,
+        "calendar_known_years": unknown.known,
+    }
+    message = (
         f"cannot count the working days from {posted_on} to {congress_on}: {unknown}; an administrator "
-        f"can declare {unknown.day.year}'s holidays and working days in the rule profile (calendar_years)",
-        {
-            "rule": "R-NOTICE",
-            "posted_on": posted_on.isoformat(),
-            "congress_on": congress_on.isoformat(),
-            "calendar_unknown_year": unknown.day.year,
-            "calendar_known_years": unknown.known,
-        },
-        case="calendar",
+        f"can declare {unknown.day.year}'s holidays and working days in the rule profile (calendar_years)"
     )
+    fail("R-NOTICE", message, evidence, case="calendar")
 
 
 def check_notice(
@@ -224,17 +205,15 @@ def require_party_vetting(has_party_org: bool, party_approved: bool | None, part
     list before the higher-level union is asked (the higher-level union's part is its approval of
     the filing, the next step of the flow)."""
     if has_party_org and party_approved is not True:
-        raise RuleViolation(
-            "R-VETTING",
+        evidence = {"rule": "R-VETTING", "has_party_org": True, "party_approved": party_approved}
+        message = (
             "the unit has a Party organisation: its approval of the candidates (party_approved) is needed "
-            "before the list is filed with the higher-level union",
-            {"rule": "R-VETTING", "has_party_org": True, "party_approved": party_approved},
-            case="party-approval",
+            "before the list is filed with the higher-level union"
         )
+        raise RuleViolation("R-VETTING", message, evidence, case="party-approval")
     if has_party_org and not party_org:
-        raise RuleViolation(
-            "R-VETTING", "name the Party organisation that vetted the list (party_org)", {}, case="party-org"
-        )
+        message = "name the Party organisation that vetted the list (party_org)"
+        raise RuleViolation("R-VETTING", message, {}, case="party-org")
     return {"rule": "R-VETTING", "has_party_org": has_party_org, "party_approved": party_approved}
 
 

@@ -22,29 +22,19 @@ def check_ballots(
     in a runoff the tied (R-TIE) or the candidates left for the missing seats (R-SHORTFALL)."""
     # R-BALLOTS: no proxy voting, so ballots go only to voters present in person.
     if vote.ballots_issued > present:
-        raise RuleViolation(
-            "R-BALLOTS",
-            f"{body}: {vote.ballots_issued} ballots issued but only {present} voters present (no proxy voting)",
-            {"rule": "R-BALLOTS", "ballots_issued": vote.ballots_issued, "present": present},
-            case="issued",
-        )
+        evidence = {"rule": "R-BALLOTS", "ballots_issued": vote.ballots_issued, "present": present}
+        message = f"{body}: {vote.ballots_issued} ballots issued but only {present} voters present (no proxy voting)"
+        raise RuleViolation("R-BALLOTS", message, evidence, case="issued")
     if vote.seats != seats:
-        raise RuleViolation(
-            "R-BALLOTS",
-            f"{body}: the vote was for {vote.seats} seats but {seats} are to be filled",
-            {"rule": "R-BALLOTS", "vote_seats": vote.seats, "seats": seats},
-            case="seats",
-        )
+        evidence = {"rule": "R-BALLOTS", "vote_seats": vote.seats, "seats": seats}
+        message = f"{body}: the vote was for {vote.seats} seats but {seats} are to be filled"
+        raise RuleViolation("R-BALLOTS", message, evidence, case="seats")
     unknown = sorted(set(vote.tallies) - set(names))
     if unknown:
         among = {"R-TIE": "the tied candidates", "R-SHORTFALL": "the candidates left for the missing seats"}
         allowed = among.get(names_rule, "the vetted candidates")
-        raise RuleViolation(
-            names_rule,
-            f"{body}: votes for {', '.join(unknown)}, who is not among {allowed}",
-            {"rule": names_rule, "unknown": unknown},
-            case="unknown-names",
-        )
+        message = f"{body}: votes for {', '.join(unknown)}, who is not among {allowed}"
+        raise RuleViolation(names_rule, message, {"rule": names_rule, "unknown": unknown}, case="unknown-names")
 
 
 def check_officer_ballots(
@@ -63,33 +53,23 @@ def check_officer_ballots(
     if present is not None and present > due:
         fail("R-BALLOTS", f"{body}: {present} present but only {due} have a vote", evidence, case="present")
     if valid_ballots is not None and valid_ballots > voters:
-        fail(
-            "R-BALLOTS", f"{body}: {valid_ballots} valid ballots but only {voters} voters {who}", evidence, case="valid"
-        )
+        message = f"{body}: {valid_ballots} valid ballots but only {voters} voters {who}"
+        fail("R-BALLOTS", message, evidence, case="valid")
     for name, votes in yes.items():
         if valid_ballots is not None and votes > valid_ballots:
-            fail(
-                "R-BALLOTS",
-                f"{body}: {name} has {votes} yes votes but {valid_ballots} valid ballots",
-                evidence,
-                case="yes-over-valid",
-            )
+            message = f"{body}: {name} has {votes} yes votes but {valid_ballots} valid ballots"
+            fail("R-BALLOTS", message, evidence, case="yes-over-valid")
         if present is not None and votes > present:
-            fail(
-                "R-BALLOTS",
-                f"{body}: {name} has {votes} yes votes but only {present} voters present",
-                evidence,
-                case="yes-over-present",
-            )
+            message = f"{body}: {name} has {votes} yes votes but only {present} voters present"
+            fail("R-BALLOTS", message, evidence, case="yes-over-present")
     return evidence
 
 
 def require_runoff_waiting(body: str, waiting: list[str]) -> None:
     """R-TIE / R-SHORTFALL: a runoff fills the seats the congress left open, of a body that has some."""
     if body not in waiting:
-        raise StepOutOfOrder(
-            "R-TIE", f"no seats of the {body} wait for a runoff", {"pending": waiting}, case="no-runoff"
-        )
+        message = f"no seats of the {body} wait for a runoff"
+        raise StepOutOfOrder("R-TIE", message, {"pending": waiting}, case="no-runoff")
 
 
 @dataclass(frozen=True)
@@ -151,12 +131,8 @@ def count_election(
         invalid_ballots=invalid_ballots,
     )
     if seats < 1 or due < 1:
-        fail(
-            "R-ELECTED",
-            f"an election needs seats and voters (seats {seats}, due {due})",
-            {"rule": "R-ELECTED", "seats": seats, "due": due},
-            case="empty",
-        )
+        message = f"an election needs seats and voters (seats {seats}, due {due})"
+        fail("R-ELECTED", message, {"rule": "R-ELECTED", "seats": seats, "due": due}, case="empty")
     ordered = sorted(tallies.items(), key=lambda kv: (-kv[1], kv[0]))
     evidence = _round_evidence(seats, due, ordered, ballots_issued, ballots_returned, invalid_ballots)
     _require_possible_round(evidence, ordered)

@@ -218,25 +218,20 @@ def require_own_election(members: int, form: str) -> None:
     """R-FORM-25: a unit that joins a joint grassroots union (联合基层工会) is admitted by that
     union; it holds no election of its own here."""
     if form == "joint_union":
-        raise RuleViolation(
-            "R-FORM-25",
+        message = (
             "a unit joining a joint grassroots union (联合基层工会) is admitted by that union; it holds no "
-            "election of its own here",
-            {"rule": "R-FORM-25", "members": members, "form": form},
-            case="joint",
+            "election of its own here"
         )
+        raise RuleViolation("R-FORM-25", message, {"rule": "R-FORM-25", "members": members, "form": form}, case="joint")
 
 
 def require_single_officer(members: int, form: str, seats: int) -> None:
     """R-FORM-25: below the threshold a union may elect one organiser or one chair instead of a
     committee: one seat, not a committee's."""
     if seats != 1:
-        raise RuleViolation(
-            "R-FORM-25",
-            f"a union with a single {form} elects 1 person, not {seats}",
-            {"rule": "R-FORM-25", "members": members, "form": form, "seats": seats},
-            case="single",
-        )
+        evidence = {"rule": "R-FORM-25", "members": members, "form": form, "seats": seats}
+        message = f"a union with a single {form} elects 1 person, not {seats}"
+        raise RuleViolation("R-FORM-25", message, evidence, case="single")
 
 
 def women_requirement(female_members: int, profile: RuleProfile) -> Evidence:
@@ -253,33 +248,26 @@ def women_requirement(female_members: int, profile: RuleProfile) -> Evidence:
 def require_representative_congress(congress_type: str | None) -> None:
     """R-CONGRESS-TYPE: only a representative congress has representatives to elect."""
     if congress_type != "representative_congress":
-        raise RuleViolation(
-            "R-CONGRESS-TYPE",
-            "a members' meeting (会员大会) elects no representatives: every member is due to attend",
-            {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type},
-            case="no-representatives",
-        )
+        evidence = {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type}
+        message = "a members' meeting (会员大会) elects no representatives: every member is due to attend"
+        raise RuleViolation("R-CONGRESS-TYPE", message, evidence, case="no-representatives")
 
 
 def require_women_director(female_members: int, required: str | None, women_director: str | None) -> None:
     """R-WOMEN: the results name who leads the women workers' committee, or the women workers'
     member, whenever the union must have one."""
     if required in ("committee", "member") and not women_director:
-        raise RuleViolation(
-            "R-WOMEN",
+        evidence = {"rule": "R-WOMEN", "female_members": female_members, "required": required}
+        message = (
             f"{female_members} female members: name the women workers' "
-            f"{'committee director' if required == 'committee' else 'member'} (women_director)",
-            {"rule": "R-WOMEN", "female_members": female_members, "required": required},
-            case="director",
+            f"{'committee director' if required == 'committee' else 'member'} (women_director)"
         )
+        raise RuleViolation("R-WOMEN", message, evidence, case="director")
 
 
 def require_funds_review_director(director: str, elected: list[str]) -> None:
     """R-FUNDS-REVIEW: the funds review committee's director is one of those the congress elected to it."""
     if director not in elected:
-        raise RuleViolation(
-            "R-FUNDS-REVIEW",
-            f"{director} is not on the funds review committee elected ({', '.join(elected)})",
-            {"rule": "R-FUNDS-REVIEW", "director": director, "elected": elected},
-            case="director",
-        )
+        evidence = {"rule": "R-FUNDS-REVIEW", "director": director, "elected": elected}
+        message = f"{director} is not on the funds review committee elected ({', '.join(elected)})"
+        raise RuleViolation("R-FUNDS-REVIEW", message, evidence, case="director")

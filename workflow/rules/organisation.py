@@ -50,14 +50,12 @@ def require_parent_level(level: str, parent_level: str | None) -> None:
     filings, so only the levels of RULES.md §1 may sit directly below each other."""
     allowed = PARENT_LEVELS[level]
     if parent_level not in allowed:
-        raise RuleViolation(
-            "R-APPROVER",
+        message = (
             f"a {level} organisation cannot sit directly below "
             f"{'nothing' if parent_level is None else 'a ' + parent_level + ' organisation'}; allowed parents: "
-            + ", ".join(sorted(x or "none (the root)" for x in allowed)),
-            {"level": level, "parent_level": parent_level},
-            case="parent-level",
+            + ", ".join(sorted(x or "none (the root)" for x in allowed))
         )
+        raise RuleViolation("R-APPROVER", message, {"level": level, "parent_level": parent_level}, case="parent-level")
 
 
 def require_unit_facts(level: str, has_unit: bool) -> None:
@@ -69,9 +67,8 @@ def require_unit_facts(level: str, has_unit: bool) -> None:
 def require_unit_level(org_id: str, level: str | None) -> None:
     """ORG-LEVEL: only grassroots-level unions sit in a unit with facts to keep current."""
     if level not in GRASSROOTS_LEVELS:
-        raise StepOutOfOrder(
-            "ORG-LEVEL", f"{org_id} is a {level} organisation without unit facts", {"level": level}, case="unit-facts"
-        )
+        message = f"{org_id} is a {level} organisation without unit facts"
+        raise StepOutOfOrder("ORG-LEVEL", message, {"level": level}, case="unit-facts")
 
 
 def check_unit_counts(employees: int, members: int, female_members: int) -> Evidence:
@@ -109,12 +106,8 @@ def require_grassroots_level(org_id: str, level: str | None) -> None:
     """R-FOUNDED: federations of grassroots unions and joint grassroots unions are grassroots-level
     bodies too (RULES.md §1), founded (and re-elected) like a grassroots union; no other level is."""
     if level not in GRASSROOTS_LEVELS:
-        raise StepOutOfOrder(
-            "R-FOUNDED",
-            f"{org_id} is a {level} organisation, not a grassroots-level union",
-            {"level": level},
-            case="level",
-        )
+        message = f"{org_id} is a {level} organisation, not a grassroots-level union"
+        raise StepOutOfOrder("R-FOUNDED", message, {"level": level}, case="level")
 
 
 def require_not_founded(org_id: str, founded_or_under_way: bool) -> None:
@@ -145,36 +138,29 @@ def check_prep_group(size: int, profile: RuleProfile) -> Evidence:
 def require_term_holding_level(org_id: str, level: str | None) -> None:
     """ORG-LEVEL: only grassroots-level unions hold terms (the levels above elect no committee here)."""
     if level not in GRASSROOTS_LEVELS:
-        raise StepOutOfOrder(
-            "ORG-LEVEL",
-            f"{org_id} is a {level} organisation: only grassroots-level unions hold terms",
-            {"level": level},
-            case="term",
-        )
+        message = f"{org_id} is a {level} organisation: only grassroots-level unions hold terms"
+        raise StepOutOfOrder("ORG-LEVEL", message, {"level": level}, case="term")
 
 
 def require_no_term(org_id: str, term: Term | None) -> None:
     """TERM-EXISTS: once unionflow knows a union's term, later terms come from re-election (R-REELECTION)."""
     if term is not None:
-        raise StepOutOfOrder(
-            "TERM-EXISTS",
+        evidence = {"term_start": term.start.isoformat(), "term_end": term.end.isoformat()}
+        message = (
             f"union {org_id} already has term {term.number} ({term.start} to {term.end}); "
-            "later terms come from re-election",
-            {"term_start": term.start.isoformat(), "term_end": term.end.isoformat()},
-            case="term",
+            "later terms come from re-election"
         )
+        raise StepOutOfOrder("TERM-EXISTS", message, evidence, case="term")
 
 
 def require_no_history(org_id: str, procedure_ids: list[str]) -> None:
     """TERM-EXISTS: a union with procedures here has its term from them, not from an import."""
     if procedure_ids:
-        raise StepOutOfOrder(
-            "TERM-EXISTS",
+        message = (
             f"union {org_id} already has procedures in unionflow ({', '.join(sorted(procedure_ids))}): "
-            "its term comes from them, not from an import",
-            {"procedures": sorted(procedure_ids)},
-            case="procedures",
+            "its term comes from them, not from an import"
         )
+        raise StepOutOfOrder("TERM-EXISTS", message, {"procedures": sorted(procedure_ids)}, case="procedures")
 
 
 def require_given_with(rule: str, given: str, needs: str, has_needed: bool) -> None:
@@ -182,12 +168,8 @@ def require_given_with(rule: str, given: str, needs: str, has_needed: bool) -> N
     deadline, R-EXTENSION; a registration date beside its number): given alone, it is refused
     with the rule the pair belongs to."""
     if not has_needed:
-        raise RuleViolation(
-            rule,
-            f"{given} is given without {needs}",
-            {"rule": rule, "given": given, "needs": needs},
-            case="given-without",
-        )
+        message = f"{given} is given without {needs}"
+        raise RuleViolation(rule, message, {"rule": rule, "given": given, "needs": needs}, case="given-without")
 
 
 def require_representatives_on_record(congress_type: str | None, representatives: int | None) -> None:
@@ -195,24 +177,18 @@ def require_representatives_on_record(congress_type: str | None, representatives
     (R-QUORUM, R-ANNUAL, R-REMOVAL count them), so an imported representative congress gives
     their number."""
     if congress_type == "representative_congress" and representatives is None:
-        raise RuleViolation(
-            "R-CONGRESS-TYPE",
-            "a representative congress (会员代表大会): give the number of its representatives",
-            {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type},
-            case="representatives",
-        )
+        evidence = {"rule": "R-CONGRESS-TYPE", "congress_type": congress_type}
+        message = "a representative congress (会员代表大会): give the number of its representatives"
+        raise RuleViolation("R-CONGRESS-TYPE", message, evidence, case="representatives")
 
 
 def require_committee_count(names: list[str], size: int | None) -> None:
     """R-COMMITTEE-SIZE: a committee given both by its members' names and by their number names
     that many people."""
     if names and size is not None and len(names) != size:
-        raise RuleViolation(
-            "R-COMMITTEE-SIZE",
-            f"the committee names {len(names)} people but its size is given as {size}",
-            {"rule": "R-COMMITTEE-SIZE", "names": len(names), "seats": size},
-            case="names",
-        )
+        evidence = {"rule": "R-COMMITTEE-SIZE", "names": len(names), "seats": size}
+        message = f"the committee names {len(names)} people but its size is given as {size}"
+        raise RuleViolation("R-COMMITTEE-SIZE", message, evidence, case="names")
 
 
 def check_committee_on_record(members: int, seats: int, profile: RuleProfile) -> Evidence:
@@ -227,9 +203,6 @@ def require_officers_within_committee(officers: int, seats: int) -> None:
     """R-ELECTED: the chair and vice-chairs come from the committee, so there are no more of them
     than it has seats."""
     if officers > seats:
-        raise RuleViolation(
-            "R-ELECTED",
-            f"{officers} chair and vice-chairs but the committee has {seats} seats: they come from it",
-            {"rule": "R-ELECTED", "officers": officers, "seats": seats},
-            case="officers",
-        )
+        evidence = {"rule": "R-ELECTED", "officers": officers, "seats": seats}
+        message = f"{officers} chair and vice-chairs but the committee has {seats} seats: they come from it"
+        raise RuleViolation("R-ELECTED", message, evidence, case="officers")

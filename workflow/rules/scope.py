@@ -20,24 +20,17 @@ _DISSOLVABLE = frozenset({"grassroots", "federation", "joint"})
 def require_not_dissolved(org_id: str, dissolved_on: date | None) -> None:
     """R-DISSOLVE: a dissolved union's record takes no further step (its history stays readable)."""
     if dissolved_on is not None:
-        raise StepOutOfOrder(
-            "R-DISSOLVE",
-            f"{org_id} was dissolved on {dissolved_on}: its record takes no further step (its history stays)",
-            {"org_id": org_id, "dissolved_on": dissolved_on.isoformat()},
-            case="dissolved",
-        )
+        evidence = {"org_id": org_id, "dissolved_on": dissolved_on.isoformat()}
+        message = f"{org_id} was dissolved on {dissolved_on}: its record takes no further step (its history stays)"
+        raise StepOutOfOrder("R-DISSOLVE", message, evidence, case="dissolved")
 
 
 def require_dissolvable_level(org_id: str, level: str | None) -> None:
     """R-DISSOLVE: a grassroots-level union (a grassroots union, a federation of them, a joint
     union) is dissolved with its unit; the federations above are not units' unions."""
     if level not in _DISSOLVABLE:
-        raise StepOutOfOrder(
-            "ORG-LEVEL",
-            f"{org_id} is a {level} organisation: only grassroots-level unions are dissolved",
-            {"level": level},
-            case="dissolve",
-        )
+        message = f"{org_id} is a {level} organisation: only grassroots-level unions are dissolved"
+        raise StepOutOfOrder("ORG-LEVEL", message, {"level": level}, case="dissolve")
 
 
 def require_higher_union_may_file(reason: str, founded: bool) -> None:
@@ -45,13 +38,11 @@ def require_higher_union_may_file(reason: str, founded: bool) -> None:
     (Law §13: the union is dissolved with it, and nobody may be left to file) or for a unit whose
     union was never founded; a merger or a move needs the union's own congress (Charter §16)."""
     if founded and reason != "closed":
-        fail(
-            "R-DISSOLVE",
+        message = (
             f"a founded union whose unit {reason} away or into another is dissolved on its congress's vote "
-            "(Charter §16): its own staff file it; the higher-level union files only when the unit closed (Law §13)",
-            {"rule": "R-DISSOLVE", "reason": reason, "founded": founded},
-            case="higher-files",
+            "(Charter §16): its own staff file it; the higher-level union files only when the unit closed (Law §13)"
         )
+        fail("R-DISSOLVE", message, {"rule": "R-DISSOLVE", "reason": reason, "founded": founded}, case="higher-files")
 
 
 def check_dissolution(
@@ -94,13 +85,11 @@ def require_joint_union(org_id: str, level: str | None) -> None:
     """ORG-LEVEL: only a joint grassroots union (联合基层工会) covers units of its own; a federation's
     (工会联合会) member unions are unions in their own right, registered below it."""
     if level != "joint":
-        raise StepOutOfOrder(
-            "ORG-LEVEL",
+        message = (
             f"{org_id} is a {level} organisation: only a joint grassroots union covers units "
-            "(a federation's member unions are registered below it as unions of their own)",
-            {"level": level},
-            case="joint",
+            "(a federation's member unions are registered below it as unions of their own)"
         )
+        raise StepOutOfOrder("ORG-LEVEL", message, {"level": level}, case="joint")
 
 
 def check_covered_unit(unit_id: str, members: int, profile: RuleProfile) -> Evidence:

@@ -108,29 +108,25 @@ def require_not_extended(term: Term, profile: RuleProfile) -> None:
     """R-EXTENSION: one extension per term: the limit bounds the total delay, and a second request
     would get round it."""
     if term.extension_procedure is not None:
-        raise StepOutOfOrder(
-            "R-EXTENSION",
+        evidence = {
+            "rule": "R-EXTENSION",
+            "deadline": term.deadline.isoformat(),
+            "extended_by": term.extension_procedure,
+        }
+        message = (
             f"term {term.number} was already extended to {term.deadline}; the limit of "
-            f"{profile.extension_max_months} months bounds the total delay",
-            {
-                "rule": "R-EXTENSION",
-                "deadline": term.deadline.isoformat(),
-                "extended_by": term.extension_procedure,
-            },
-            case="extended",
+            f"{profile.extension_max_months} months bounds the total delay"
         )
+        raise StepOutOfOrder("R-EXTENSION", message, evidence, case="extended")
 
 
 def _require_request_for_current_term(rule: str, requested_for: date, term_end: date, evidence: Evidence) -> None:
     # What R-EXTENSION and R-EARLY share: a request is decided for the term it was made for.
     if term_end != requested_for:
-        raise StepOutOfOrder(
-            rule,
-            f"the request was for the term ending {requested_for}; the union has since "
-            f"started a term ending {term_end}",
-            evidence,
-            case="stale",
+        message = (
+            f"the request was for the term ending {requested_for}; the union has since started a term ending {term_end}"
         )
+        raise StepOutOfOrder(rule, message, evidence, case="stale")
 
 
 def require_extension_for_current_term(requested_for: date, term_end: date) -> None:
@@ -155,9 +151,8 @@ def require_early_for_current_term(requested_for: date, term_end: date) -> None:
 def require_term_to_renew(org_id: str, founded: bool, term: Term | None) -> Term:
     """R-REELECTION renews a term in office: a union is founded first."""
     if not founded or term is None:
-        raise StepOutOfOrder(
-            "R-REELECTION", f"union {org_id} has no term to renew: found it first", {"union": org_id}, case="no-term"
-        )
+        message = f"union {org_id} has no term to renew: found it first"
+        raise StepOutOfOrder("R-REELECTION", message, {"union": org_id}, case="no-term")
     return term
 
 
@@ -205,18 +200,17 @@ def require_early_reelection_approved(term: Term, window_opens: date, opened_on:
     """R-EARLY: a re-election opened before the reminder window of the original term end is early
     (提前换届) and needs the higher-level union's approval of an early re-election first."""
     if term.early_reelection_procedure is None:
-        raise StepOutOfOrder(
-            "R-EARLY",
+        evidence = {
+            "rule": "R-EARLY",
+            "term_end": term.end.isoformat(),
+            "window_opens": window_opens.isoformat(),
+            "opened_on": opened_on.isoformat(),
+        }
+        message = (
             f"the term ends {term.end}; a re-election opened before {window_opens} is early (提前换届) "
-            "and needs the higher-level union's approval of an early re-election first",
-            {
-                "rule": "R-EARLY",
-                "term_end": term.end.isoformat(),
-                "window_opens": window_opens.isoformat(),
-                "opened_on": opened_on.isoformat(),
-            },
-            case="needs-approval",
+            "and needs the higher-level union's approval of an early re-election first"
         )
+        raise StepOutOfOrder("R-EARLY", message, evidence, case="needs-approval")
     return {"rule": "R-EARLY", "approved_by": term.early_reelection_procedure}
 
 
@@ -227,12 +221,8 @@ def require_early_reelection_approved(term: Term, window_opens: date, opened_on:
 def require_founded_for_congress(org_id: str, founded: bool) -> None:
     """R-ANNUAL: a union's first congress is its founding congress; the yearly ones come after."""
     if not founded:
-        raise StepOutOfOrder(
-            "R-ANNUAL",
-            f"union {org_id} is not founded: its first congress is the founding congress",
-            {},
-            case="not-founded",
-        )
+        message = f"union {org_id} is not founded: its first congress is the founding congress"
+        raise StepOutOfOrder("R-ANNUAL", message, {}, case="not-founded")
 
 
 def annual_congress(held_on: date, previous_congress_on: date | None) -> Evidence:
@@ -254,16 +244,11 @@ def require_chair_to_replace(org_id: str, founded: bool, chair: str | None, acti
     imported register did not name (no chair on record, nobody acting): only a chair already
     vacant (an acting chair meanwhile) is refused."""
     if not founded:
-        raise StepOutOfOrder(
-            "R-VACANCY", f"union {org_id} is not founded: it has no chair to replace", {}, case="not-founded"
-        )
+        message = f"union {org_id} is not founded: it has no chair to replace"
+        raise StepOutOfOrder("R-VACANCY", message, {}, case="not-founded")
     if chair is None and acting_chair is not None:
-        raise StepOutOfOrder(
-            "R-VACANCY",
-            f"the chair of {org_id} is already vacant (acting chair: {acting_chair})",
-            {"acting_chair": acting_chair},
-            case="already-vacant",
-        )
+        message = f"the chair of {org_id} is already vacant (acting chair: {acting_chair})"
+        raise StepOutOfOrder("R-VACANCY", message, {"acting_chair": acting_chair}, case="already-vacant")
 
 
 def vacancy_is_over(proc: ByElectionProcedure, chair: str | None, current_by_election: str) -> bool:
@@ -277,12 +262,9 @@ def require_vacancy_open(proc: ByElectionProcedure, chair: str | None, current_b
     anyone."""
     if vacancy_is_over(proc, chair, current_by_election):
         now = f"{chair} is the chair now" if chair is not None else f"{current_by_election} is the current by-election"
-        raise StepOutOfOrder(
-            "R-VACANCY",
-            f"by-election {proc.procedure_id} was for the vacancy from {proc.vacant_since}, which is over: {now}",
-            {"procedure_id": proc.procedure_id, "chair": chair, "current_by_election": current_by_election},
-            case="over",
-        )
+        evidence = {"procedure_id": proc.procedure_id, "chair": chair, "current_by_election": current_by_election}
+        message = f"by-election {proc.procedure_id} was for the vacancy from {proc.vacant_since}, which is over: {now}"
+        raise StepOutOfOrder("R-VACANCY", message, evidence, case="over")
 
 
 def require_vacancy_over(
@@ -292,15 +274,14 @@ def require_vacancy_over(
     (within `vacancy_months`) and may not be withdrawn; once a chair is in office again it may."""
     if not vacancy_is_over(proc, chair, current_by_election):
         assert proc.vacant_since is not None and proc.by_election_due is not None  # set when opened
-        raise RuleViolation(
-            "R-VACANCY",
+        evidence = {
+            "procedure_id": proc.procedure_id,
+            "vacant_since": proc.vacant_since.isoformat(),
+            "by_election_due": proc.by_election_due.isoformat(),
+            "chair": None,
+        }
+        message = (
             f"the chair of {org_id} is vacant since {proc.vacant_since} (acting chair: {acting_chair}): "
-            f"by-election {proc.procedure_id} is due by {proc.by_election_due} and cannot be withdrawn",
-            {
-                "procedure_id": proc.procedure_id,
-                "vacant_since": proc.vacant_since.isoformat(),
-                "by_election_due": proc.by_election_due.isoformat(),
-                "chair": None,
-            },
-            case="due",
+            f"by-election {proc.procedure_id} is due by {proc.by_election_due} and cannot be withdrawn"
         )
+        raise RuleViolation("R-VACANCY", message, evidence, case="due")

@@ -37,24 +37,19 @@ def require_everyone_due(due: int, electorate: int, congress_type: str | None) -
     representatives at a representative congress, as recorded; not a number typed at the congress."""
     if due != electorate:
         what = "representatives" if congress_type == "representative_congress" else "members"
-        raise RuleViolation(
-            "R-QUORUM",
+        evidence = {"rule": "R-QUORUM", "due": due, "electorate": electorate}
+        message = (
             f"{due} due to attend, but the congress has {electorate} {what} on record: everyone with a vote "
-            "is due to attend",
-            {"rule": "R-QUORUM", "due": due, "electorate": electorate},
-            case="electorate",
+            "is due to attend"
         )
+        raise RuleViolation("R-QUORUM", message, evidence, case="electorate")
 
 
 def require_present_within_due(due: int, present: int) -> None:
     """R-QUORUM: nobody attends who is not due to."""
     if present > due:
-        raise RuleViolation(
-            "R-QUORUM",
-            f"{present} present but only {due} due to attend",
-            {"rule": "R-QUORUM", "due": due, "present": present},
-            case="over-due",
-        )
+        message = f"{present} present but only {due} due to attend"
+        raise RuleViolation("R-QUORUM", message, {"rule": "R-QUORUM", "due": due, "present": present}, case="over-due")
 
 
 def require_electing_body_due(due: int, electing: ElectingBody | None) -> Evidence:
@@ -65,13 +60,12 @@ def require_electing_body_due(due: int, electing: ElectingBody | None) -> Eviden
         return {"electorate": None, "electing_body": "unknown (imported term)"}
     voters, body = electing
     if due != voters:
-        raise RuleViolation(
-            "R-QUORUM",
+        evidence = {"rule": "R-QUORUM", "due": due, "electorate": voters, "electing_body": body}
+        message = (
             f"{due} due to attend, but {body} that elected the chair has {voters} with a vote: "
-            "everyone with a vote is due to attend",
-            {"rule": "R-QUORUM", "due": due, "electorate": voters, "electing_body": body},
-            case="electing-body",
+            "everyone with a vote is due to attend"
         )
+        raise RuleViolation("R-QUORUM", message, evidence, case="electing-body")
     return {"electorate": voters, "electing_body": body}
 
 
@@ -82,21 +76,15 @@ def annual_congress_due(typed: int | None, congress: ElectingBody | None) -> int
     describe (``congress`` is None), is the number given taken as it is."""
     if congress is None:
         if typed is None:
-            raise RuleViolation(
-                "R-ANNUAL",
-                "the term was imported and its congress is not on record: say how many are due to attend",
-                {"rule": "R-ANNUAL", "electing_body": "unknown (imported term)"},
-                case="unknown",
-            )
+            evidence: Evidence = {"rule": "R-ANNUAL", "electing_body": "unknown (imported term)"}
+            message = "the term was imported and its congress is not on record: say how many are due to attend"
+            raise RuleViolation("R-ANNUAL", message, evidence, case="unknown")
         return typed
     voters, body = congress
     if typed is not None and typed != voters:
-        raise RuleViolation(
-            "R-ANNUAL",
-            f"{typed} due to attend, but {body} has {voters} with a vote on record: everyone with a vote is due",
-            {"rule": "R-ANNUAL", "due": typed, "electorate": voters, "electing_body": body},
-            case="electorate",
-        )
+        evidence = {"rule": "R-ANNUAL", "due": typed, "electorate": voters, "electing_body": body}
+        message = f"{typed} due to attend, but {body} has {voters} with a vote on record: everyone with a vote is due"
+        raise RuleViolation("R-ANNUAL", message, evidence, case="electorate")
     return voters
 
 
@@ -114,9 +102,8 @@ def _more_than_half(rule: str, whole: str, count: int, yes: int, of_whom: str, e
     if yes > count:
         fail(rule, f"{yes} yes votes but only {count} {of_whom}", evidence, case="too-many-yes")
     if 2 * yes <= count:
-        fail(
-            rule, f"{yes} yes of {every}{count} {of_whom}; more than half ({needed}) needed", evidence, case="majority"
-        )
+        message = f"{yes} yes of {every}{count} {of_whom}; more than half ({needed}) needed"
+        fail(rule, message, evidence, case="majority")
     return evidence
 
 
@@ -138,25 +125,20 @@ def check_vice_chairs_elected(
     missing = [v for v in vice_chairs if v not in yes]
     extra = sorted(set(yes) - set(vice_chairs))
     if missing or extra:
-        raise RuleViolation(
-            "R-ELECTED",
+        evidence = {"rule": "R-ELECTED", "missing": missing, "not_vice_chairs": extra}
+        message = (
             f"every vice-chair's votes are recorded: missing for {', '.join(missing) or 'none'}; "
-            f"recorded for {', '.join(extra) or 'none'} who is not a vice-chair",
-            {"rule": "R-ELECTED", "missing": missing, "not_vice_chairs": extra},
-            case="vice-chair-votes",
+            f"recorded for {', '.join(extra) or 'none'} who is not a vice-chair"
         )
+        raise RuleViolation("R-ELECTED", message, evidence, case="vice-chair-votes")
     return [check_elected(due, yes[v]) | {"vice_chair": v, "elected_by": elected_by} for v in vice_chairs]
 
 
 def require_vetted_chair(chair: str, chair_candidates: set[str]) -> None:
     """R-VETTING: the chair elected is one of the vetted chair candidates."""
     if chair not in chair_candidates:
-        raise RuleViolation(
-            "R-VETTING",
-            f"{chair} was not a vetted chair candidate",
-            {"chair_candidates": sorted(chair_candidates)},
-            case="chair",
-        )
+        message = f"{chair} was not a vetted chair candidate"
+        raise RuleViolation("R-VETTING", message, {"chair_candidates": sorted(chair_candidates)}, case="chair")
 
 
 def require_officers_from_committee(chair: str | None, vice_chairs: list[str], committee: list[str]) -> None:
@@ -164,12 +146,9 @@ def require_officers_from_committee(chair: str | None, vice_chairs: list[str], c
     an imported register does not name is None)."""
     outside = [p for p in [chair, *vice_chairs] if p is not None and p not in committee]
     if outside:
-        raise RuleViolation(
-            "R-ELECTED",
-            f"{', '.join(outside)} was not elected to the committee; chair and vice-chairs come from it",
-            {"rule": "R-ELECTED", "not_on_committee": outside},
-            case="from-committee",
-        )
+        evidence = {"rule": "R-ELECTED", "not_on_committee": outside}
+        message = f"{', '.join(outside)} was not elected to the committee; chair and vice-chairs come from it"
+        raise RuleViolation("R-ELECTED", message, evidence, case="from-committee")
 
 
 def require_distinct_officers(chair: str | None, vice_chairs: list[str]) -> None:
@@ -183,12 +162,9 @@ def require_chair_electorate_due(due: int, expected: int, elected_by: str) -> No
     (Charter §27; Dalian's plan) or the new committee at its first meeting."""
     if due != expected:
         body = "the congress" if elected_by == "congress" else "the committee"
-        raise RuleViolation(
-            "R-ELECTED",
-            f"{due} due to vote, but {body} has {expected} with a vote",
-            {"rule": "R-ELECTED", "due": due, "expected": expected},
-            case="electorate",
-        )
+        evidence = {"rule": "R-ELECTED", "due": due, "expected": expected}
+        message = f"{due} due to vote, but {body} has {expected} with a vote"
+        raise RuleViolation("R-ELECTED", message, evidence, case="electorate")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -210,30 +186,25 @@ def check_removal_by_congress(total: int, yes: int, congress: ElectingBody | Non
         return check_removal(total, yes) | {"congress": "unknown (imported term)"}
     voters, body = congress
     if total != voters:
-        raise RuleViolation(
-            "R-REMOVAL",
+        evidence = {"rule": "R-REMOVAL", "total": total, "yes": yes, "electorate": voters, "congress": body}
+        message = (
             f"the removal vote counted {total} with a vote, but {body} has {voters}: more than half "
-            "of all of them must vote yes",
-            {"rule": "R-REMOVAL", "total": total, "yes": yes, "electorate": voters, "congress": body},
-            case="electorate",
+            "of all of them must vote yes"
         )
+        raise RuleViolation("R-REMOVAL", message, evidence, case="electorate")
     return check_removal(total, yes) | {"congress": body}
 
 
 def require_term_in_office(org_id: str, has_term: bool) -> None:
     """R-REMOVAL: vice-chairs are elected for a term; without one in office there is none to remove."""
     if not has_term:
-        raise StepOutOfOrder(
-            "R-REMOVAL", f"union {org_id} has no term in office: there is no vice-chair to remove", {}, case="no-term"
-        )
+        message = f"union {org_id} has no term in office: there is no vice-chair to remove"
+        raise StepOutOfOrder("R-REMOVAL", message, {}, case="no-term")
 
 
 def require_vice_chair(org_id: str, vice_chair: str, vice_chairs: list[str]) -> None:
     """R-REMOVAL removes a vice-chair in office."""
     if vice_chair not in vice_chairs:
-        raise RuleViolation(
-            "R-REMOVAL",
-            f"{vice_chair} is not a vice-chair of {org_id} (vice-chairs: {', '.join(vice_chairs) or 'none'})",
-            {"rule": "R-REMOVAL", "vice_chair": vice_chair, "vice_chairs": list(vice_chairs)},
-            case="not-vice-chair",
-        )
+        evidence = {"rule": "R-REMOVAL", "vice_chair": vice_chair, "vice_chairs": list(vice_chairs)}
+        message = f"{vice_chair} is not a vice-chair of {org_id} (vice-chairs: {', '.join(vice_chairs) or 'none'})"
+        raise RuleViolation("R-REMOVAL", message, evidence, case="not-vice-chair")
