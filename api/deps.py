@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -149,6 +151,14 @@ class Reader:
 
     def scope(self, conn: Connection, org: str | None) -> Scope:
         return readable_scope(conn, self.actor, org)
+
+    @contextmanager
+    def connect(self, org: str) -> Iterator[Connection]:
+        """A connection for reads about `org`, once the caller is found to may read it (refused
+        before any of the route's queries otherwise)."""
+        with self.runtime.engine.connect() as conn:
+            self.scope(conn, org)
+            yield conn
 
 
 def reader(request: Request, response: Response, actor: CurrentActor, runtime: RuntimeDep) -> Reader:

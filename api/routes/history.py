@@ -34,8 +34,7 @@ def _history_page(
     """The page's body (its next page in the `Link` header)."""
     after = check_cursor(cursor, (INT,))
     until = recorded_until(recorded_at)
-    with read.runtime.engine.connect() as conn:
-        read.scope(conn, union_id)
+    with read.connect(union_id) as conn:
         if procedure_id is not None and queries.procedure_status(conn, procedure_id) is None:
             raise NotFound(
                 "NOT-FOUND", f"no procedure {procedure_id}", {"procedure_id": procedure_id}, case="procedure"

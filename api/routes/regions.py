@@ -58,8 +58,7 @@ def _assigned(found: queries.AssignedProfile | None) -> dict[str, Any] | None:
     RegionSettingsBody,
 )
 def region_settings(org_id: UnionId, read: ReaderDep) -> Any:
-    with read.runtime.engine.connect() as conn:
-        read.scope(conn, org_id)
+    with read.connect(org_id) as conn:
         if queries.union(conn, org_id) is None:
             raise NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id}, case="org")
         settings = queries.region_settings(conn, org_id)

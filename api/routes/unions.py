@@ -143,8 +143,7 @@ def get_union(union_id: str, read: ReaderDep, as_of: AsOf = None, recorded_at: R
     TermsTimeline,
 )
 def union_terms(union_id: UnionId, read: ReaderDep) -> Any:
-    with read.runtime.engine.connect() as conn:
-        read.scope(conn, union_id)
+    with read.connect(union_id) as conn:
         record = queries.union(conn, union_id)
         terms = queries.terms(conn, union_id)
     return {

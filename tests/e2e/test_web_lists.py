@@ -7,7 +7,6 @@ and the same lists over the API (`GET /organisations`, `GET /procedures`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,19 +21,21 @@ from tests.e2e.lists_support import (
     listed,
     listed_procedures,
     next_link,
-    populated,
+    populate,
 )
 
 
 @pytest.fixture
-def site(db_url: str) -> Iterator[Api]:
+def site(any_api: Api) -> Api:
     """On SQLite and on PostgreSQL (names compare byte-wise on both)."""
-    yield from populated(db_url)
+    populate(any_api.rt)
+    return any_api
 
 
 @pytest.fixture
-def lite(sqlite_url: str) -> Iterator[Api]:
-    yield from populated(sqlite_url)
+def lite(api: Api) -> Api:
+    populate(api.rt)
+    return api
 
 
 def shown(api: Api, url: str) -> list[str]:
