@@ -140,7 +140,12 @@ def test_the_approvers_inbox_and_a_refusal_show_no_code(demo: Api, codes: set[st
     page = demo.client.get(f"/ui/procedures/{pid}").text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page)
     assert csrf is not None
-    form = {"csrf": csrf.group(1), "occurred_on": str(rt.service.clock()), "document_no": "大工发〔2026〕1号"}
+    form = {
+        "csrf": csrf.group(1),
+        "occurred_on": str(rt.service.clock()),
+        "document_no": "大工发〔2026〕1号",
+        "confirm": "yes",  # an approval is confirmed before it is sent
+    }
     refused = demo.client.post(f"/ui/procedures/{pid}/steps/approve", data=form)
     assert refused.status_code == 403 and 'id="refusal"' in refused.text
     assert "由直接上一级工会审批" in refused.text and "的报批事项由其直接上一级工会" in refused.text
