@@ -30,6 +30,10 @@ for _flow in FLOWS.values():
     for _step in _flow.steps:
         STEPS.setdefault(_step.name, (_step.label_zh, _step.label_en))
         STEPS.setdefault(_step.trigger, (_step.label_zh, _step.label_en))
+        # A step's command and the event it records read as the step itself where words.toml
+        # says nothing of its own: a new step's words are its labels, declared once in its flow.
+        COMMANDS.setdefault(_step.command, (_step.label_zh, _step.label_en))
+        EVENTS.setdefault(_step.event, (_step.label_zh, _step.label_en))
 
 # Keys whose values are codes of one vocabulary; any other string is looked up as a choice, then
 # as a phrase, and shown as it is when it is neither (a name, a document number).
