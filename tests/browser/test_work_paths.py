@@ -18,7 +18,7 @@ REASONS = "候选人差额比例不足，请补充委员候选人后重新报审
 
 
 def _state(page: Any) -> str:
-    return str(page.locator("#current-state small").inner_text())
+    return str(page.locator("#current-state").get_attribute("data-state"))
 
 
 def test_staff_file_the_approver_rejects_and_the_staff_home_says_why_and_where_to_resume(
