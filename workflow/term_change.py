@@ -107,14 +107,16 @@ def _term_change(
     apply: Callable[[UnionState, Procedure, ProcedureEvent, dt.date], None],
     approve: StepHandler,
     rejection: type[ProcedureEvent],
+    own_steps: dict[str, StepHandler] | None = None,
 ) -> ProcedureKind:
     """A term change: its request opens it with the reason, the term end and the `requested` date;
-    the higher-level union approves it (`approve`) or rejects it; the committee may withdraw it."""
+    the higher-level union approves it (`approve`) or rejects it; the committee may withdraw it.
+    `own_steps` handle the kind's further steps (its flow's `own_steps`)."""
     return ProcedureKind(
         flow=flow,
         open_procedure=opener(TermChangeProcedure, flow, "reason", "term_end", requested),
         apply=apply,
-        handlers={"approve": approve, "reject": rejected(rejection), "withdraw": withdraw},
+        handlers={"approve": approve, "reject": rejected(rejection), "withdraw": withdraw, **(own_steps or {})},
     )
 
 

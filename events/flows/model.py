@@ -198,12 +198,13 @@ def request_flow(
     states_zh: tuple[str, str, str] = ("已申请", "已批准", "已驳回"),
     approved_en: str = "approved",
     steps_zh: tuple[str, str] = ("批准", "驳回"),
+    own_steps: Sequence[Step] = (),
 ) -> Flow:
     """A procedure that is one request the higher-level union approves or rejects (R-APPROVER),
     withdrawn while it waits. `events` open, approve and reject it; `label` is the kind's
     (Chinese, English) name, the English one also naming the request in the steps'; `states_zh`
     labels the requested, approved and rejected states and `steps_zh` the approval and the
-    rejection, where the kind names them otherwise."""
+    rejection, where the kind names them otherwise; `own_steps` are the kind's further steps."""
     requested, approved, rejected = events
     label_zh, what = label
     requested_zh, approved_zh, rejected_zh = states_zh
@@ -228,5 +229,6 @@ def request_flow(
                 ("reject", "rejected", rejected, steps_zh[1]),
             ),
             withdraw(["requested"], f"withdraw the {what} request"),
+            *own_steps,
         ),
     )
