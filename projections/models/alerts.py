@@ -64,10 +64,9 @@ class UnionAlerts:
         self.facts = AlertFacts()
 
 
-# Events that put a filing before the higher-level union after the procedure's first event.
-_FILED = frozenset(
-    {"FoundingRequestResubmitted", "CandidatesFiled", "ResultsFiled", "ByElectionRequested", "ByElectionHeld"}
-)
+# Events that put a filing before the higher-level union after the procedure's first event: every
+# step the flows lead into a state that waits on it, the opening excepted (that is `_opened`'s).
+_FILED = frozenset(FILING_EVENTS) - frozenset(flows.OPENED_BY)
 
 
 class Alerts(Projection[UnionAlerts]):
@@ -168,6 +167,9 @@ class Alerts(Projection[UnionAlerts]):
         if ev.type == "ByElectionHeld" and not ev.data["outcome"]["elected"]:
             return
         pid, procedure = self._procedure(s, ev)
+        amended = last_open_wait(s.facts.waits, pid)
+        if amended is not None:  # a filing changed while it waits: the reply window starts again
+            amended.decided = ev.on
         s.facts.waits.append(Wait(pid, ev.on, procedure.windows.approval_reply_days, FILING_EVENTS[ev.type]))
 
     def _decided(self, s: UnionAlerts, ev: Ev) -> None:
