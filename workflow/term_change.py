@@ -25,9 +25,10 @@ from events.flows.term_change import (
     EarlyReelectionRequested,
     ExtensionApproved,
     ExtensionRejected,
+    ExtensionRequestAmended,
     ExtensionRequested,
 )
-from workflow import rules
+from workflow import kinds, rules
 from workflow.bounds import Date, RequiredText
 from workflow.command import ProcedureCommand, UnionCommand, handles
 from workflow.kinds import ProcedureKind, StepHandler, approval, opener, opening, rejected, term_profile, withdraw
@@ -134,7 +135,30 @@ def decide_extension_request(
     )
 
 
+class AmendExtensionRequest(ProcedureCommand):
+    examples: ClassVar[list[dict[str, Any]]] = [
+        {"reason": "单位重组推迟", "new_deadline": "2024-08-01", "occurred_on": "2024-01-20"}
+    ]
+
+    reason: RequiredText
+    new_deadline: Date
+
+
+def _amend_extension(union: UnionState, proc: Procedure, cmd: ProcedureCommand) -> list[ProcedureEvent]:
+    assert isinstance(proc, TermChangeProcedure) and proc.term_end is not None
+    amended = kinds.as_command(cmd, AmendExtensionRequest)
+    evidence = rules.check_extension(proc.term_end, amended.new_deadline, proc.profile)  # R-EXTENSION
+    return [
+        ExtensionRequestAmended(
+            procedure_id=proc.procedure_id, **amended.given("reason", "new_deadline"), evidence=[evidence]
+        )
+    ]
+
+
 def _apply_extension(union: UnionState, proc: Procedure, ev: ProcedureEvent, occurred_on: dt.date) -> None:
+    if isinstance(ev, ExtensionRequestAmended):
+        assert isinstance(proc, TermChangeProcedure)
+        proc.reason, proc.new_deadline = ev.reason, ev.new_deadline
     # The deadline moves only on approval (R-EXTENSION: an unapproved request changes nothing).
     if isinstance(ev, ExtensionApproved) and union.term is not None:
         union.term.deadline = ev.new_deadline
@@ -150,7 +174,14 @@ def _approve_extension(union: UnionState, proc: Procedure, cmd: ProcedureCommand
 
 
 _requested_by(RequestExtension, EXTENSION_FLOW, decide_extension_request)
-EXTENSION = _term_change(EXTENSION_FLOW, "new_deadline", _apply_extension, _approve_extension, ExtensionRejected)
+EXTENSION = _term_change(
+    EXTENSION_FLOW,
+    "new_deadline",
+    _apply_extension,
+    _approve_extension,
+    ExtensionRejected,
+    {"amend_request": _amend_extension},
+)
 
 
 # --------------------------------------------------------------------------- early re-election

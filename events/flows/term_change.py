@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from events.catalogue.base import FilingDecision, FilingRejection, ProcedureEvent, ProcedureOpenedMixin
-from events.flows.model import request_flow
+from events.flows.model import request_flow, step
 
 __all__ = [
     "EarlyReelectionApproved",
@@ -14,6 +14,7 @@ __all__ = [
     "EarlyReelectionRequested",
     "ExtensionApproved",
     "ExtensionRejected",
+    "ExtensionRequestAmended",
     "ExtensionRequested",
 ]
 
@@ -21,6 +22,14 @@ __all__ = [
 class ExtensionRequested(ProcedureEvent, ProcedureOpenedMixin):
     reason: str
     term_end: dt.date
+    new_deadline: dt.date
+
+
+class ExtensionRequestAmended(ProcedureEvent):
+    """The committee changed its waiting request (its reason, its new deadline) before the
+    higher-level union decided; the decision is on the request as amended."""
+
+    reason: str
     new_deadline: dt.date
 
 
@@ -51,6 +60,17 @@ EXTENSION_FLOW = request_flow(
     (ExtensionRequested, ExtensionApproved, ExtensionRejected),
     ("延期换届", "extension"),
     "extension of the term (R-EXTENSION)",
+    own_steps=(
+        step(
+            "amend_request",
+            "requested",
+            "requested",
+            ExtensionRequestAmended,
+            "AmendExtensionRequest",
+            "amend the extension request",
+            "修改延期换届申请",
+        ),
+    ),
 )
 EARLY_REELECTION_FLOW = request_flow(
     "early_reelection",

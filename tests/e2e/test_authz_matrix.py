@@ -136,6 +136,7 @@ STAFF_STEPS = (
     "hold-by-election",
     "withdraw",
     "resubmit-request",
+    "amend-request",
 )
 APPROVER_STEPS = ("approve", "reject")
 OPEN_KINDS = ("founding", "reelection", "extension", "early_reelection", "by_election")
