@@ -12,6 +12,7 @@ its first event."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from projections.errors import CorruptHistory
 from projections.feed import Ev
 
 COLUMNS = tuple(c.name for c in schema.procedures.columns)
+_ROW = operator.itemgetter(*COLUMNS)
 _INTERNAL = COLUMNS.index("internal")
 DEFAULT_REPLY_DAYS = 15  # RULES.md §6 A-APPROVAL-PENDING default, for a profile without the field
 
@@ -189,7 +191,7 @@ class Procedures(Projection[UnionProcedures]):
         _dissolved(s.procs.values())
         out = []
         for r in s.procs.values():
-            values = [r[c] for c in COLUMNS]
+            values = list(_ROW(r))
             values[_INTERNAL] = dumps(values[_INTERNAL])
             out.append(tuple(values))
         return {"proj_procedures": out}

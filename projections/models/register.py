@@ -19,6 +19,7 @@ so the union existed; for a first term the approval came a little later: documen
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,46 +30,27 @@ from events import catalogue
 from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.calendar import iso
-from projections.errors import CorruptHistory
 from projections.feed import Ev
+from projections.models.register_state import (
+    RegisterState,
+    held_congress,
+    leave_vice_chair,
+    row_of,
+    set_chair_facts,
+    unit_columns,
+)
 from projections.on_time import reelected_on_time
 
 ORG_COLUMNS = tuple(c.name for c in schema.orgs.columns)
 TERM_COLUMNS = tuple(c.name for c in schema.terms.columns)
 SETTINGS_COLUMNS = tuple(c.name for c in schema.region_settings.columns)
 COVERED_COLUMNS = tuple(c.name for c in schema.covered_units.columns)
-_UNIT = ("unit_name", "unit_type", "employees", "members", "female_members", "has_party_org")
-_NO_UNIT = dict.fromkeys(_UNIT)
+_ORG_ROW, _TERM_ROW = operator.itemgetter(*ORG_COLUMNS), operator.itemgetter(*TERM_COLUMNS)
+_COVERED_ROW = operator.itemgetter(*COVERED_COLUMNS)
 # The bodies and officers ResultsFiled names, which the approval installs (by the event's field names).
 _ELECTED = ("committee", "chair", "vice_chairs", "funds_review", "funds_review_director", "women_director")
 _BLANK = dict.fromkeys(ORG_COLUMNS)
 _UnitEvent = catalogue.UnitFactsUpdated | catalogue.FoundingRequested | catalogue.FoundingRequestResubmitted
-
-
-def _leave_vice_chair(row: dict[str, Any], name: str) -> None:
-    vice = loads(row["vice_chairs"] or "[]")
-    if name in vice:
-        row["vice_chairs"] = dumps([v for v in vice if v != name])
-
-
-class RegisterState:
-    __slots__ = ("covered", "org_id", "pending", "row", "settings", "terms")
-
-    def __init__(self, org_id: str) -> None:
-        self.org_id = org_id
-        self.row: dict[str, Any] | None = None
-        self.terms: list[dict[str, Any]] = []
-        self.settings: dict[str, Any] | None = None  # the region's settings, once it has any
-        self.covered: list[dict[str, Any]] = []  # a joint union's units, one row per stint
-        # procedure id -> what its approval will install (form, congress type, bodies elected)
-        self.pending: dict[str, dict[str, Any]] = {}
-
-
-def _row(s: RegisterState, ev: Ev[Any]) -> dict[str, Any]:
-    row = s.row
-    if row is None:
-        raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} before the organisation was registered")
-    return row
 
 
 class Register(Projection[RegisterState]):
@@ -137,54 +119,60 @@ class Register(Projection[RegisterState]):
             internal="{}",
             stream_version=ev.version,
         )
-        row.update(_unit_columns(e.unit))
+        row.update(unit_columns(e.unit))
         s.row = row
 
     def _unit_facts(self, s: RegisterState, ev: Ev[_UnitEvent]) -> None:
-        _row(s, ev).update(_unit_columns(ev.event.unit))
+        row_of(s, ev).update(unit_columns(ev.event.unit))
 
     def _members(self, s: RegisterState, ev: Ev[catalogue.MembersRecruited]) -> None:
-        row, e = _row(s, ev), ev.event
+        row, e = row_of(s, ev), ev.event
         row["members"], row["female_members"], row["employees"] = e.members, e.female_members, e.employees
 
     def _legal_person(self, s: RegisterState, ev: Ev[catalogue.LegalPersonRegistered]) -> None:
-        row = _row(s, ev)
+        row = row_of(s, ev)
         row["legal_person_no"], row["legal_person_on"] = ev.event.registration_no, ev.on
 
     def _congress_type(self, s: RegisterState, ev: Ev[catalogue.CongressTypeDecided]) -> None:
         e = ev.event
         s.pending.setdefault(ev.pid, {}).update(form=e.form, congress_type=e.congress_type)
-        _row(s, ev)
+        row_of(s, ev)
 
     # Facts of an election under way that its approval will install, as ResultsFiled's are.
 
     def _representatives(self, s: RegisterState, ev: Ev[catalogue.RepresentativesElected]) -> None:
-        _row(s, ev)
+        row_of(s, ev)
         s.pending.setdefault(ev.pid, {})["representatives"] = ev.event.representatives
 
     def _candidates(self, s: RegisterState, ev: Ev[catalogue.CandidatesProposed]) -> None:
-        _row(s, ev)
-        s.pending.setdefault(ev.pid, {})["chair_elected_by"] = ev.event.chair_elected_by
+        # The way the chair is to be elected, until ChairElected says how it was: read from the
+        # proposal only when the register needs it (`RegisterState.settle`: to install results or
+        # show an election under way), so the ones superseded, most of them, are never decoded (the
+        # log's largest payloads).
+        row_of(s, ev)
+        s.pending.setdefault(ev.pid, {})
+        s.proposed[ev.pid] = ev
 
     def _congress(self, s: RegisterState, ev: Ev[Any]) -> None:
         # An election's congress (CongressHeld): the workflow only records one with quorum.
-        _held_congress(_row(s, ev), ev.on)
+        held_congress(row_of(s, ev), ev.on)
 
     def _annual_congress(self, s: RegisterState, ev: Ev[catalogue.AnnualCongressHeld]) -> None:
-        row = _row(s, ev)
+        row = row_of(s, ev)
         if ev.event.quorate:  # R-ANNUAL: a congress without quorum does not count
-            _held_congress(row, ev.on)
+            held_congress(row, ev.on)
 
     def _chair_elected(self, s: RegisterState, ev: Ev[catalogue.ChairElected]) -> None:
         # RULES.md §7: the congress directly (直选) or the new committee; installed on approval.
+        s.proposed.pop(ev.pid, None)
         s.pending.setdefault(ev.pid, {})["chair_elected_by"] = ev.event.by
-        _row(s, ev)
+        row_of(s, ev)
 
     def _results_filed(self, s: RegisterState, ev: Ev[catalogue.ResultsFiled]) -> None:
         e = ev.event
         elected = {k: getattr(e, k) for k in _ELECTED}
         s.pending.setdefault(ev.pid, {}).update(elected, chair_full_time=e.fulltime_chair)  # R-FULLTIME
-        _row(s, ev)
+        row_of(s, ev)
 
     def _start_term(
         self, s: RegisterState, row: dict[str, Any], start: str, years: int, end: str, by: str, on: str
@@ -219,7 +207,8 @@ class Register(Projection[RegisterState]):
     def _results_approved(self, s: RegisterState, ev: Ev[catalogue.ResultsApproved]) -> None:
         # R-FOUNDED / R-REELECTION: the approval installs the bodies elected and starts the term
         # on the congress date (R-TERM-END computed by the workflow and carried in the event).
-        row, e = _row(s, ev), ev.event
+        row, e = row_of(s, ev), ev.event
+        s.settle(ev.pid)
         elected = s.pending.pop(ev.pid, {})
         self._start_term(s, row, e.term_start.isoformat(), e.term_years, e.term_end.isoformat(), ev.pid, ev.on)
         if row["founded_at_latest"] is None:  # the founding's approval (R-FOUNDED)
@@ -237,11 +226,11 @@ class Register(Projection[RegisterState]):
         row["funds_review_director"] = elected.get("funds_review_director")
         row["women_director"] = elected.get("women_director")
         row["acting_chair"] = None
-        _set_chair_facts(s, row, elected.get("chair_elected_by", "congress"), elected.get("chair_full_time", False))
+        set_chair_facts(s, row, elected.get("chair_elected_by", "congress"), elected.get("chair_full_time", False))
 
     def _imported(self, s: RegisterState, ev: Ev[catalogue.ExistingTermImported]) -> None:
         # What the registry gave, as workflow.imported folds it; the rest stays NULL (unknown).
-        row, e = _row(s, ev), ev.event
+        row, e = row_of(s, ev), ev.event
         start = e.term_start.isoformat()
         self._start_term(s, row, start, e.term_years, e.term_end.isoformat(), "import", start)
         founded = iso(e.founded_on)
@@ -257,7 +246,7 @@ class Register(Projection[RegisterState]):
         if last is not None and (row["last_congress_on"] is None or last > row["last_congress_on"]):
             row["last_congress_on"] = last
         # What the registry says of the chair, when it says (unknown stays NULL).
-        _set_chair_facts(s, row, e.chair_elected_by, e.chair_full_time)
+        set_chair_facts(s, row, e.chair_elected_by, e.chair_full_time)
         if e.extension_deadline is not None:  # R-EXTENSION: approved, in force
             extended = e.extension_deadline.isoformat()
             row["deadline"] = row["extension_until"] = extended
@@ -265,29 +254,29 @@ class Register(Projection[RegisterState]):
 
     def _extension(self, s: RegisterState, ev: Ev[catalogue.ExtensionApproved]) -> None:
         # R-EXTENSION: only the approval moves the deadline.
-        row = _row(s, ev)
+        row = row_of(s, ev)
         new = ev.event.new_deadline.isoformat()
         row["deadline"] = row["extension_until"] = new
         if s.terms:
             s.terms[-1]["deadline"], s.terms[-1]["extended"] = new, True
 
     def _vacancy(self, s: RegisterState, ev: Ev[catalogue.ChairVacancyRecorded]) -> None:
-        row = _row(s, ev)
+        row = row_of(s, ev)
         row["chair"], row["acting_chair"] = None, ev.event.acting_chair
 
     def _by_election(self, s: RegisterState, ev: Ev[catalogue.ByElectionApproved]) -> None:
-        row = _row(s, ev)
+        row = row_of(s, ev)
         row["chair"], row["acting_chair"] = ev.event.chair, None
         # A vice-chair elected chair leaves the vice-chair's post (as workflow.by_election does).
-        _leave_vice_chair(row, row["chair"])
+        leave_vice_chair(row, row["chair"])
 
     def _vice_chair_removed(self, s: RegisterState, ev: Ev[catalogue.ViceChairRemoved]) -> None:
         # R-REMOVAL: the congress removed a vice-chair from the post (the committee is unchanged).
-        _leave_vice_chair(_row(s, ev), ev.event.vice_chair)
+        leave_vice_chair(row_of(s, ev), ev.event.vice_chair)
 
     def _region(self, s: RegisterState, ev: Ev[Any]) -> dict[str, Any]:
         if s.settings is None:
-            path = _row(s, ev)["path"]
+            path = row_of(s, ev)["path"]
             s.settings = dict.fromkeys(SETTINGS_COLUMNS) | {"org_id": s.org_id, "path": path, "targets": {}}
         return s.settings
 
@@ -300,13 +289,13 @@ class Register(Projection[RegisterState]):
 
     def _dissolved(self, s: RegisterState, ev: Ev[catalogue.DissolutionApproved]) -> None:
         # R-DISSOLVE: from the approval's date the union leaves the coverage's denominators.
-        row = _row(s, ev)
+        row = row_of(s, ev)
         row["dissolved_on"], row["dissolution_reason"] = ev.on, ev.event.reason
 
     def _unit_covered(self, s: RegisterState, ev: Ev[catalogue.UnitCovered]) -> None:
         # RULES.md §7: a unit joined the joint union (or its facts changed while covered).
-        row, unit_id = _row(s, ev), ev.event.unit_id
-        facts = _unit_columns(ev.event.unit)
+        row, unit_id = row_of(s, ev), ev.event.unit_id
+        facts = unit_columns(ev.event.unit)
         for c in s.covered:
             if c["unit_id"] == unit_id and c["until"] is None:
                 c.update(facts)
@@ -318,7 +307,7 @@ class Register(Projection[RegisterState]):
         )
 
     def _unit_left(self, s: RegisterState, ev: Ev[catalogue.CoveredUnitLeft]) -> None:
-        _row(s, ev)
+        row_of(s, ev)
         unit_id = ev.event.unit_id
         for c in s.covered:
             if c["unit_id"] == unit_id and c["until"] is None:
@@ -326,7 +315,8 @@ class Register(Projection[RegisterState]):
 
     def _withdrawn(self, s: RegisterState, ev: Ev[Any]) -> None:
         s.pending.pop(ev.pid, None)
-        _row(s, ev)
+        s.proposed.pop(ev.pid, None)
+        row_of(s, ev)
 
     def finish(self, s: RegisterState, version: int) -> None:
         # Every event of the stream advances it, so a reader can tell that the register has seen
@@ -340,16 +330,17 @@ class Register(Projection[RegisterState]):
         row = s.row
         if row is None:
             return {}
+        s.settle()
         row["internal"] = dumps(s.pending)
         settings = s.settings
         union = {"union_founded_on": row["founded_at_latest"], "union_dissolved_on": row["dissolved_on"]}
         return {
-            "proj_orgs": [tuple(row[c] for c in ORG_COLUMNS)],
-            "proj_terms": [tuple(t[c] for c in TERM_COLUMNS) for t in s.terms],
+            "proj_orgs": [_ORG_ROW(row)],
+            "proj_terms": [_TERM_ROW(t) for t in s.terms],
             "proj_region_settings": []
             if settings is None
             else [tuple(dumps(settings[c]) if c == "targets" else settings[c] for c in SETTINGS_COLUMNS)],
-            "proj_covered_units": [tuple((c | union)[k] for k in COVERED_COLUMNS) for c in s.covered],
+            "proj_covered_units": [_COVERED_ROW(c | union) for c in s.covered],
         }
 
     def load(
@@ -371,22 +362,3 @@ class Register(Projection[RegisterState]):
             if org_id in out:
                 out[org_id].covered = rows
         return out
-
-
-def _set_chair_facts(s: RegisterState, row: dict[str, Any], elected_by: str | None, full_time: bool | None) -> None:
-    """Who elected the current term's chair and whether full-time (RULES.md §7, R-FULLTIME), on the
-    union and on the term (a by-election keeps both: the same body elects, the post is the same)."""
-    row["chair_elected_by"], row["chair_full_time"] = elected_by, full_time
-    if s.terms:
-        s.terms[-1]["chair_elected_by"], s.terms[-1]["chair_full_time"] = elected_by, full_time
-
-
-def _unit_columns(unit: catalogue.UnitFacts | None) -> dict[str, Any]:
-    """The unit's facts as the register's columns (all None when the unit is not known)."""
-    return _NO_UNIT if unit is None else {k: getattr(unit, k) for k in _UNIT}
-
-
-def _held_congress(row: dict[str, Any], on: str) -> None:
-    """A congress held on `on`: the latest date is the last congress (R-ANNUAL reads it)."""
-    if row["last_congress_on"] is None or on > row["last_congress_on"]:
-        row["last_congress_on"] = on
