@@ -154,7 +154,7 @@ class Register(Projection[RegisterState]):
         s.proposed[ev.pid] = ev
 
     def _congress(self, s: RegisterState, ev: Ev[Any]) -> None:
-        # An election's congress (CongressHeld): the workflow only records one with quorum.
+        # An election's congress (CongressHeld): the workflow records only one with quorum (R-QUORUM).
         held_congress(row_of(s, ev), ev.on)
 
     def _annual_congress(self, s: RegisterState, ev: Ev[catalogue.AnnualCongressHeld]) -> None:
