@@ -10,7 +10,7 @@ nested models are built the same way, and fields the payload leaves out take the
 result equals what `model_validate_json` gives for the same payload, fields set included (the
 tests compare them on every catalogue class).
 
-Only shapes whose validation changes nothing but that can be trusted. A class with validators, a
+Only a class whose validation does no more than that can be trusted. A class with validators, a
 `model_post_init`, private attributes, aliases, extra fields not forbidden, a config that reshapes
 values (whitespace stripping...), or a field type outside those listed gets no trusted decoder
 (`trusted_decoder` returns None) and is validated as before; so is a payload the plan does not fit
