@@ -17,6 +17,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from events.errors import UnknownEventType
+from events.trusted import trusted_decoder
 
 
 class DomainEvent(BaseModel):
@@ -135,6 +136,7 @@ class EventRegistry:
         # (type, stored version) -> decoder; only decodable pairs are cached, and registering
         # anything clears it, so it never answers differently from a fresh lookup.
         self._decoders: dict[tuple[str, int], Decoder] = {}
+        self._stored: dict[tuple[str, int], Decoder] = {}  # likewise, for `stored_decoder`
 
     def register(self, cls: E) -> E:
         name, version = cls.event_type, cls.schema_version
@@ -147,6 +149,7 @@ class EventRegistry:
             raise TypeError(f"{cls.__name__}: schema_version must be >= 1")
         self._current[name] = cls
         self._decoders.clear()
+        self._stored.clear()
         return cls
 
     def upcaster(self, event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
@@ -158,6 +161,7 @@ class EventRegistry:
                 raise TypeError(f"an upcaster for {event_type} v{from_version} is already registered")
             self._upcasters[key] = fn
             self._decoders.clear()
+            self._stored.clear()
             return fn
 
         return decorate
@@ -192,6 +196,22 @@ class EventRegistry:
         found = self._decoders.get(key)
         if found is None:
             found = self._decoders[key] = self._make_decoder(event_type, schema_version)
+        return found
+
+    def stored_decoder(self, event_type: str, schema_version: int) -> Decoder:
+        """`decoder`, for payloads read back from the log, which the store wrote as the events'
+        `model_dump_json()` after validating them: a payload of the current schema version is built
+        without validating it again (`events.trusted`) unless its class needs validation, and one
+        of an older version is upcast and validated as `decoder` does. A payload that does not fit
+        its class is validated, and raises UnknownEventType as `decoder` does."""
+        key = (event_type, schema_version)
+        found = self._stored.get(key)
+        if found is None:
+            found = checked = self.decoder(event_type, schema_version)
+            cls = self._current[event_type]
+            if schema_version == cls.schema_version:
+                found = trusted_decoder(cls, checked) or checked
+            self._stored[key] = found
         return found
 
     def _make_decoder(self, event_type: str, schema_version: int) -> Decoder:

@@ -172,7 +172,7 @@ def union_as_of(
     """The union as of business date `as_of` (events that occurred by then) and/or as recorded by
     `recorded_until` (events recorded by then); both default to everything."""
     records = store.read_stream(org_stream(org_id), recorded_until=recorded_until)
-    events = [Ev.from_recorded(r, store.registry) for r in records if as_of is None or r.occurred_on <= as_of]
+    events = [Ev.from_recorded(r) for r in records if as_of is None or r.occurred_on <= as_of]
     with store.engine.connect() as conn:
         tree = Tree()
         tree.conn = conn

@@ -32,7 +32,7 @@ class Windows:
         """The windows of a pinned profile (the first event's `profile`)."""
         if not profile:
             return DEFAULT_WINDOWS
-        values = tuple(int(profile.get(name, default)) for name, default in _WINDOW_DEFAULTS)
+        values = tuple(map(int, map(profile.get, _WINDOW_NAMES, _WINDOW_DEFAULTS)))
         # The same few profiles are pinned over and over: one (frozen, shared) Windows each.
         found = _SEEN.get(values)
         if found is None:
@@ -43,7 +43,8 @@ class Windows:
 
 
 DEFAULT_WINDOWS = Windows()
-_WINDOW_DEFAULTS = tuple((f.name, getattr(DEFAULT_WINDOWS, f.name)) for f in fields(Windows))
+_WINDOW_NAMES = tuple(f.name for f in fields(Windows))
+_WINDOW_DEFAULTS = tuple(getattr(DEFAULT_WINDOWS, name) for name in _WINDOW_NAMES)
 _SEEN: dict[tuple[int, ...], Windows] = {}
 
 

@@ -26,11 +26,21 @@ The days an alert is overdue on date D are D - deadline (negative for A-TERM-DUE
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from events import flows
+from events.catalogue import (
+    AnnualCongressHeld,
+    ByElectionHeld,
+    ExistingTermImported,
+    ExtensionApproved,
+    OrganisationRegistered,
+    ProcedureOpenedMixin,
+    ResultsApproved,
+)
 from events.flows import DECISION_EVENTS, FILING_EVENTS
 from events.messages import window
 from projections.base import Handler, Projection, Rows, rows_by_org
@@ -98,52 +108,51 @@ class Alerts(Projection[UnionAlerts]):
     )
 
     def _handlers(self) -> dict[str, Handler]:
-        out: dict[str, Handler] = {t: self._opened for t in flows.OPENED_BY}
-        out.update({t: self._filed for t in _FILED})
-        out.update({t: self._decided for t in DECISION_EVENTS})
-        out.update(
-            OrganisationRegistered=self._registered,
-            ExistingTermImported=self._imported,
-            CongressHeld=self._congress,
-            AnnualCongressHeld=self._annual_congress,
-            ProcedureWithdrawn=self._withdrawn,
-            LegalPersonRegistered=self._legal_person,
-        )
-        return out
+        return {
+            **{t: self._opened for t in flows.OPENED_BY},
+            **{t: self._filed for t in _FILED},
+            **{t: self._decided for t in DECISION_EVENTS},
+            "OrganisationRegistered": self._registered,
+            "ExistingTermImported": self._imported,
+            "CongressHeld": self._congress,
+            "AnnualCongressHeld": self._annual_congress,
+            "ProcedureWithdrawn": self._withdrawn,
+            "LegalPersonRegistered": self._legal_person,
+        }
 
     def new(self, org_id: str) -> UnionAlerts:
         return UnionAlerts(org_id)
 
     # ------------------------------------------------------------------ facts
 
-    def _registered(self, s: UnionAlerts, ev: Ev) -> None:
-        d = ev.data
-        s.path = self.tree.learn(s.org_id, d.get("parent_id"), d["level"]).path
+    def _registered(self, s: UnionAlerts, ev: Ev[OrganisationRegistered]) -> None:
+        e = ev.event
+        s.path = self.tree.learn(s.org_id, e.parent_id, e.level).path
 
-    def _imported(self, s: UnionAlerts, ev: Ev) -> None:
-        d, f = ev.data, s.facts
-        start = d["term_start"]
-        term = Term(start, d["term_end"], DEFAULT_WINDOWS.term_due_reminder_months, None)
-        if d.get("extension_deadline"):
+    def _imported(self, s: UnionAlerts, ev: Ev[ExistingTermImported]) -> None:
+        e, f = ev.event, s.facts
+        start = e.term_start.isoformat()
+        term = Term(start, e.term_end.isoformat(), DEFAULT_WINDOWS.term_due_reminder_months, None)
+        if e.extension_deadline is not None:
             # R-EXTENSION: approved, in force when imported; from when is not on record, so the
             # deadline moves on the import's day (before it the term end is the one known).
-            term.extensions.append(Extension(ev.on, d["extension_deadline"]))
+            term.extensions.append(Extension(ev.on, e.extension_deadline.isoformat()))
         f.terms.append(term)
         months = DEFAULT_WINDOWS.annual_congress_months
-        last = d.get("last_congress_on")
-        if last is not None:
-            f.congresses.append(Congress(last, months))  # R-ANNUAL: the last congress, as the register says
+        if e.last_congress_on is not None:
+            # R-ANNUAL: the last congress, as the register says
+            f.congresses.append(Congress(e.last_congress_on.isoformat(), months))
         else:
             # R-FOUNDED: the term began at its congress; whether one was held since is unknown
             # until the import, and A-NO-ANNUAL-CONGRESS says so rather than assume none was.
             f.congresses.append(Congress(start, months))
             f.congresses_unknown_until = ev.on
 
-    def _opened(self, s: UnionAlerts, ev: Ev) -> None:
-        d, f, on = ev.data, s.facts, ev.on
+    def _opened(self, s: UnionAlerts, ev: Ev[ProcedureOpenedMixin]) -> None:
+        f, on = s.facts, ev.on
         kind = flows.OPENED_BY[ev.type].kind
-        pid = d["procedure_id"]
-        win = Windows.of(d.get("profile"))
+        pid = ev.pid
+        win = Windows.of(ev.event.profile)
         f.procedures[pid] = Procedure(kind, win)
         if kind == flows.BY_ELECTION:
             # R-VACANCY: the by-election is due within `vacancy_months` of the chair leaving.
@@ -154,25 +163,27 @@ class Alerts(Projection[UnionAlerts]):
             f.reelections.append(Reelection(pid, on))  # a re-election under way (A-TERM-DUE stops)
         f.waits.append(Wait(pid, on, win.approval_reply_days, FILING_EVENTS[ev.type]))
 
-    def _procedure(self, s: UnionAlerts, ev: Ev) -> tuple[str, Procedure]:
+    def _procedure(self, s: UnionAlerts, ev: Ev[Any]) -> tuple[str, Procedure]:
         pid = ev.pid
         procedure = s.facts.procedures.get(pid)
         if procedure is None:
             raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} for unknown procedure {pid}")
         return pid, procedure
 
-    def _filed(self, s: UnionAlerts, ev: Ev) -> None:
+    def _filed(self, s: UnionAlerts, ev: Ev[Any]) -> None:
         # A filing now waits on the higher-level union (R-APPROVER); a by-election that elected
         # nobody files nothing.
-        if ev.type == "ByElectionHeld" and not ev.data["outcome"]["elected"]:
-            return
+        if ev.type == "ByElectionHeld":
+            held: ByElectionHeld = ev.event
+            if not held.outcome.elected:
+                return
         pid, procedure = self._procedure(s, ev)
         amended = last_open_wait(s.facts.waits, pid)
         if amended is not None:  # a filing changed while it waits: the reply window starts again
             amended.decided = ev.on
         s.facts.waits.append(Wait(pid, ev.on, procedure.windows.approval_reply_days, FILING_EVENTS[ev.type]))
 
-    def _decided(self, s: UnionAlerts, ev: Ev) -> None:
+    def _decided(self, s: UnionAlerts, ev: Ev[Any]) -> None:
         f, on, t = s.facts, ev.on, ev.type
         pid, procedure = self._procedure(s, ev)
         win = procedure.windows
@@ -183,7 +194,8 @@ class Alerts(Projection[UnionAlerts]):
             months = win.prep_stalled_months
             f.preparatory_groups.append(Deadline(pid, on, add_months_iso(on, months), window("months", n=months)))
         elif t == "ResultsApproved":
-            f.terms.append(Term(on, ev.data["term_end"], win.term_due_reminder_months, pid))
+            approved: ResultsApproved = ev.event
+            f.terms.append(Term(on, approved.term_end.isoformat(), win.term_due_reminder_months, pid))
             if procedure.kind == flows.FOUNDING:
                 days = win.legal_person_days
                 f.legal_person.append(Deadline(pid, on, add_days_iso(on, days), window("days", n=days)))
@@ -196,28 +208,29 @@ class Alerts(Projection[UnionAlerts]):
             end(f.reelections, pid, on)
         elif t == "ExtensionApproved":
             if f.terms:  # R-EXTENSION: the deadline moves on the day of the approval, not before
-                f.terms[-1].extensions.append(Extension(on, ev.data["new_deadline"]))
+                extension: ExtensionApproved = ev.event
+                f.terms[-1].extensions.append(Extension(on, extension.new_deadline.isoformat()))
         elif t == "ByElectionApproved":
             end(f.vacancies, pid, on)
         elif t == "DissolutionApproved":
             f.dissolved_on = on
 
-    def _congress(self, s: UnionAlerts, ev: Ev) -> None:
+    def _congress(self, s: UnionAlerts, ev: Ev[Any]) -> None:
         pid, procedure = self._procedure(s, ev)
         s.facts.congresses.append(Congress(ev.on, procedure.windows.annual_congress_months))
         end(s.facts.preparatory_groups, pid, ev.on)
 
-    def _annual_congress(self, s: UnionAlerts, ev: Ev) -> None:
+    def _annual_congress(self, s: UnionAlerts, ev: Ev[AnnualCongressHeld]) -> None:
         # R-ANNUAL: a congress outside an election counts like any other; it keeps the window of
         # the term's own rule profile (that of the last congress known), else the national default.
         # One without quorum does not count (events stored before `quorate` all had it).
-        if not ev.data.get("quorate", True):
+        if not ev.event.quorate:
             return
         congresses = s.facts.congresses
         months = congresses[-1].annual_months if congresses else DEFAULT_WINDOWS.annual_congress_months
         congresses.append(Congress(ev.on, months))
 
-    def _withdrawn(self, s: UnionAlerts, ev: Ev) -> None:
+    def _withdrawn(self, s: UnionAlerts, ev: Ev[Any]) -> None:
         f, on = s.facts, ev.on
         pid, _ = self._procedure(s, ev)
         wait = last_open_wait(f.waits, pid)
@@ -226,7 +239,7 @@ class Alerts(Projection[UnionAlerts]):
         end(f.preparatory_groups, pid, on)
         end(f.reelections, pid, on)
 
-    def _legal_person(self, s: UnionAlerts, ev: Ev) -> None:
+    def _legal_person(self, s: UnionAlerts, ev: Ev[Any]) -> None:
         end(s.facts.legal_person, ev.pid, ev.on)
 
     # ------------------------------------------------------------------ periods

@@ -12,19 +12,23 @@ its first event."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from events.flows import DISSOLUTION, FILING_EVENTS, FLOWS, OPENED_BY, OUTCOME_EVENTS, PROCEDURE_EVENTS, outcome_of
+from events.catalogue import ProcedureOpenedMixin
+from events.flows import DISSOLUTION, FILING_EVENTS, FLOWS, OPENED_BY, OUTCOME_EVENTS, PROCEDURE_EVENTS
+from events.outcomes import outcome_of
 from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.errors import CorruptHistory
 from projections.feed import Ev
 
 COLUMNS = tuple(c.name for c in schema.procedures.columns)
+_ROW = operator.itemgetter(*COLUMNS)
 _INTERNAL = COLUMNS.index("internal")
 DEFAULT_REPLY_DAYS = 15  # RULES.md §6 A-APPROVAL-PENDING default, for a profile without the field
 
@@ -37,10 +41,10 @@ class UnionProcedures:
         self.procs: dict[str, dict[str, Any]] = {}
         # procedure id -> (its latest event, the state it led to when that depended on the
         # event's content, else None): the row is brought up to date from it when rendered.
-        self.last: dict[str, tuple[Ev, str | None]] = {}
+        self.last: dict[str, tuple[Ev[Any], str | None]] = {}
 
 
-def advance(kind: str, state: str, runoffs: list[str], ev: Ev) -> tuple[str, list[str]]:
+def advance(kind: str, state: str, runoffs: list[str], ev: Ev[Any]) -> tuple[str, list[str]]:
     """The state `ev` leads a procedure of `kind` to (and the runoffs still pending after it).
     Pure, so the answer is kept on the event for the next projection that asks the same."""
     cached = ev.step
@@ -49,7 +53,7 @@ def advance(kind: str, state: str, runoffs: list[str], ev: Ev) -> tuple[str, lis
     key = ev.type
     after = runoffs
     if key in OUTCOME_EVENTS:
-        outcome, after = outcome_of(key, ev.data, runoffs)
+        outcome, after = outcome_of(ev.event, runoffs)
         key = f"{key}:{outcome}" if outcome else key
     dest = _DESTINATION[kind].get(key)
     if dest is None:
@@ -110,13 +114,12 @@ class Procedures(Projection[UnionProcedures]):
     def new(self, org_id: str) -> UnionProcedures:
         return UnionProcedures(org_id)
 
-    def _open(self, s: UnionProcedures, ev: Ev) -> None:
-        d = ev.data
+    def _open(self, s: UnionProcedures, ev: Ev[ProcedureOpenedMixin]) -> None:
+        e = ev.event
         flow = OPENED_BY[ev.type]
         kind = flow.kind
         info = self.tree.info(s.org_id)
-        profile = d.get("profile") or {}
-        pid = d["procedure_id"]
+        pid = ev.pid
         s.procs[pid] = {
             "org_id": s.org_id,
             "procedure_id": pid,
@@ -125,15 +128,15 @@ class Procedures(Projection[UnionProcedures]):
             "kind": kind,
             "state": flow.initial,
             "opened_on": ev.on,
-            "profile_name": d.get("profile_name", ""),
-            "profile_version": d.get("profile_version", 0),
-            "reply_days": int(profile.get("approval_reply_days", DEFAULT_REPLY_DAYS)),
+            "profile_name": e.profile_name,
+            "profile_version": e.profile_version,
+            "reply_days": int(e.profile.get("approval_reply_days", DEFAULT_REPLY_DAYS)),
             "internal": [],  # runoffs pending (R-TIE, R-SHORTFALL); JSON in the table
             "inbox_org": None,
         }
         s.last[pid] = (ev, flow.initial)
 
-    def _step(self, s: UnionProcedures, ev: Ev) -> None:
+    def _step(self, s: UnionProcedures, ev: Ev[Any]) -> None:
         # A step's destination depends only on its type and the procedure's kind (events.flows), so
         # only the latest step matters for the row; each one is still checked against the kind.
         pid = ev.pid
@@ -144,8 +147,8 @@ class Procedures(Projection[UnionProcedures]):
             raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} does not fit {row['kind']} procedure {pid}")
         s.last[pid] = (ev, None)
 
-    def _variant_step(self, s: UnionProcedures, ev: Ev) -> None:
-        # These lead where their content says (flows.outcome_of); runoffs carry over between them.
+    def _variant_step(self, s: UnionProcedures, ev: Ev[Any]) -> None:
+        # These lead where their content says (events.outcomes); runoffs carry over between them.
         pid = ev.pid
         row = s.procs.get(pid)
         if row is None:
@@ -154,7 +157,7 @@ class Procedures(Projection[UnionProcedures]):
         s.last[pid] = (ev, state)
 
     @staticmethod
-    def _moved(row: dict[str, Any], ev: Ev) -> None:
+    def _moved(row: dict[str, Any], ev: Ev[Any]) -> None:
         awaiting, closed, next_step = _STATES[row["kind"], row["state"]]
         row["last_moved_on"] = ev.on
         row["last_event"] = ev.type
@@ -188,7 +191,7 @@ class Procedures(Projection[UnionProcedures]):
         _dissolved(s.procs.values())
         out = []
         for r in s.procs.values():
-            values = [r[c] for c in COLUMNS]
+            values = list(_ROW(r))
             values[_INTERNAL] = dumps(values[_INTERNAL])
             out.append(tuple(values))
         return {"proj_procedures": out}

@@ -19,50 +19,38 @@ so the union existed; for a first term the approval came a little later: documen
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from events import catalogue
 from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
-from projections.errors import CorruptHistory
+from projections.calendar import iso
 from projections.feed import Ev
+from projections.models.register_state import (
+    RegisterState,
+    held_congress,
+    leave_vice_chair,
+    row_of,
+    set_chair_facts,
+    unit_columns,
+)
 from projections.on_time import reelected_on_time
 
 ORG_COLUMNS = tuple(c.name for c in schema.orgs.columns)
 TERM_COLUMNS = tuple(c.name for c in schema.terms.columns)
 SETTINGS_COLUMNS = tuple(c.name for c in schema.region_settings.columns)
 COVERED_COLUMNS = tuple(c.name for c in schema.covered_units.columns)
-_UNIT = ("unit_name", "unit_type", "employees", "members", "female_members", "has_party_org")
+_ORG_ROW, _TERM_ROW = operator.itemgetter(*ORG_COLUMNS), operator.itemgetter(*TERM_COLUMNS)
+_COVERED_ROW = operator.itemgetter(*COVERED_COLUMNS)
+# The bodies and officers ResultsFiled names, which the approval installs (by the event's field names).
+_ELECTED = ("committee", "chair", "vice_chairs", "funds_review", "funds_review_director", "women_director")
 _BLANK = dict.fromkeys(ORG_COLUMNS)
-
-
-def _leave_vice_chair(row: dict[str, Any], name: str) -> None:
-    vice = loads(row["vice_chairs"] or "[]")
-    if name in vice:
-        row["vice_chairs"] = dumps([v for v in vice if v != name])
-
-
-class RegisterState:
-    __slots__ = ("covered", "org_id", "pending", "row", "settings", "terms")
-
-    def __init__(self, org_id: str) -> None:
-        self.org_id = org_id
-        self.row: dict[str, Any] | None = None
-        self.terms: list[dict[str, Any]] = []
-        self.settings: dict[str, Any] | None = None  # the region's settings, once it has any
-        self.covered: list[dict[str, Any]] = []  # a joint union's units, one row per stint
-        # procedure id -> what its approval will install (form, congress type, bodies elected)
-        self.pending: dict[str, dict[str, Any]] = {}
-
-
-def _row(s: RegisterState, ev: Ev) -> dict[str, Any]:
-    row = s.row
-    if row is None:
-        raise CorruptHistory(f"{ev.stream_id} v{ev.version}: {ev.type} before the organisation was registered")
-    return row
+_UnitEvent = catalogue.UnitFactsUpdated | catalogue.FoundingRequested | catalogue.FoundingRequestResubmitted
 
 
 class Register(Projection[RegisterState]):
@@ -90,11 +78,10 @@ class Register(Projection[RegisterState]):
             "MembersRecruited": self._members,
             "LegalPersonRegistered": self._legal_person,
             "CongressTypeDecided": self._congress_type,
-            "RepresentativesElected": self._pending_fact("representatives", None),
-            # events stored before the field elected the chair at the congress (its default)
-            "CandidatesProposed": self._pending_fact("chair_elected_by", "congress"),
+            "RepresentativesElected": self._representatives,
+            "CandidatesProposed": self._candidates,
             "CongressHeld": self._congress,
-            "AnnualCongressHeld": self._congress,
+            "AnnualCongressHeld": self._annual_congress,
             "ChairElected": self._chair_elected,
             "ResultsFiled": self._results_filed,
             "ResultsApproved": self._results_approved,
@@ -116,77 +103,76 @@ class Register(Projection[RegisterState]):
 
     # ------------------------------------------------------------------ handlers
 
-    def _registered(self, s: RegisterState, ev: Ev) -> None:
-        d = ev.data
-        path = self.tree.learn(s.org_id, d.get("parent_id"), d["level"]).path
+    def _registered(self, s: RegisterState, ev: Ev[catalogue.OrganisationRegistered]) -> None:
+        e = ev.event
+        path = self.tree.learn(s.org_id, e.parent_id, e.level).path
         row = dict(_BLANK)
         row.update(
             org_id=s.org_id,
-            parent_id=d.get("parent_id"),
+            parent_id=e.parent_id,
             path=path,
             depth=path.count("/") - 1,
-            name=d["name"],
-            level=d["level"],
+            name=e.name,
+            level=e.level,
             registered_on=ev.on,
             term_number=0,
             internal="{}",
             stream_version=ev.version,
         )
-        _set_unit(row, d.get("unit"))
+        row.update(unit_columns(e.unit))
         s.row = row
 
-    def _unit_facts(self, s: RegisterState, ev: Ev) -> None:
-        row = _row(s, ev)
-        _set_unit(row, ev.data["unit"])
+    def _unit_facts(self, s: RegisterState, ev: Ev[_UnitEvent]) -> None:
+        row_of(s, ev).update(unit_columns(ev.event.unit))
 
-    def _members(self, s: RegisterState, ev: Ev) -> None:
-        row, d = _row(s, ev), ev.data
-        row["members"], row["female_members"], row["employees"] = d["members"], d["female_members"], d["employees"]
+    def _members(self, s: RegisterState, ev: Ev[catalogue.MembersRecruited]) -> None:
+        row, e = row_of(s, ev), ev.event
+        row["members"], row["female_members"], row["employees"] = e.members, e.female_members, e.employees
 
-    def _legal_person(self, s: RegisterState, ev: Ev) -> None:
-        row = _row(s, ev)
-        row["legal_person_no"], row["legal_person_on"] = ev.data["registration_no"], ev.on
+    def _legal_person(self, s: RegisterState, ev: Ev[catalogue.LegalPersonRegistered]) -> None:
+        row = row_of(s, ev)
+        row["legal_person_no"], row["legal_person_on"] = ev.event.registration_no, ev.on
 
-    def _congress_type(self, s: RegisterState, ev: Ev) -> None:
-        d = ev.data
-        s.pending.setdefault(ev.pid, {}).update(form=d["form"], congress_type=d["congress_type"])
-        _row(s, ev)
+    def _congress_type(self, s: RegisterState, ev: Ev[catalogue.CongressTypeDecided]) -> None:
+        e = ev.event
+        s.pending.setdefault(ev.pid, {}).update(form=e.form, congress_type=e.congress_type)
+        row_of(s, ev)
 
-    @staticmethod
-    def _pending_fact(key: str, default: Any) -> Handler:
-        """A fact of an election under way (the event's `key`) that its approval will install, as
-        ResultsFiled's are."""
+    # Facts of an election under way that its approval will install, as ResultsFiled's are.
 
-        def handler(s: RegisterState, ev: Ev) -> None:
-            _row(s, ev)
-            s.pending.setdefault(ev.pid, {})[key] = ev.data.get(key, default)
+    def _representatives(self, s: RegisterState, ev: Ev[catalogue.RepresentativesElected]) -> None:
+        row_of(s, ev)
+        s.pending.setdefault(ev.pid, {})["representatives"] = ev.event.representatives
 
-        return handler
+    def _candidates(self, s: RegisterState, ev: Ev[catalogue.CandidatesProposed]) -> None:
+        # The way the chair is to be elected, until ChairElected says how it was: read from the
+        # proposal only when the register needs it (`RegisterState.settle`: to install results or
+        # show an election under way), so the ones superseded, most of them, are never decoded (the
+        # log's largest payloads).
+        row_of(s, ev)
+        s.pending.setdefault(ev.pid, {})
+        s.proposed[ev.pid] = ev
 
-    def _congress(self, s: RegisterState, ev: Ev) -> None:
-        row = _row(s, ev)
-        if not ev.data.get("quorate", True):
-            return  # R-ANNUAL: a congress without quorum does not count
-        if row["last_congress_on"] is None or ev.on > row["last_congress_on"]:
-            row["last_congress_on"] = ev.on  # R-ANNUAL reads it
+    def _congress(self, s: RegisterState, ev: Ev[Any]) -> None:
+        # An election's congress (CongressHeld): the workflow records only one with quorum (R-QUORUM).
+        held_congress(row_of(s, ev), ev.on)
 
-    def _chair_elected(self, s: RegisterState, ev: Ev) -> None:
+    def _annual_congress(self, s: RegisterState, ev: Ev[catalogue.AnnualCongressHeld]) -> None:
+        row = row_of(s, ev)
+        if ev.event.quorate:  # R-ANNUAL: a congress without quorum does not count
+            held_congress(row, ev.on)
+
+    def _chair_elected(self, s: RegisterState, ev: Ev[catalogue.ChairElected]) -> None:
         # RULES.md §7: the congress directly (直选) or the new committee; installed on approval.
-        s.pending.setdefault(ev.pid, {})["chair_elected_by"] = ev.data["by"]
-        _row(s, ev)
+        s.proposed.pop(ev.pid, None)
+        s.pending.setdefault(ev.pid, {})["chair_elected_by"] = ev.event.by
+        row_of(s, ev)
 
-    def _results_filed(self, s: RegisterState, ev: Ev) -> None:
-        d = ev.data
-        s.pending.setdefault(ev.pid, {}).update(
-            chair_full_time=bool(d.get("fulltime_chair", False)),  # R-FULLTIME
-            committee=d["committee"],
-            chair=d["chair"],
-            vice_chairs=d["vice_chairs"],
-            funds_review=d["funds_review"],
-            funds_review_director=d["funds_review_director"],
-            women_director=d.get("women_director"),
-        )
-        _row(s, ev)
+    def _results_filed(self, s: RegisterState, ev: Ev[catalogue.ResultsFiled]) -> None:
+        e = ev.event
+        elected = {k: getattr(e, k) for k in _ELECTED}
+        s.pending.setdefault(ev.pid, {}).update(elected, chair_full_time=e.fulltime_chair)  # R-FULLTIME
+        row_of(s, ev)
 
     def _start_term(
         self, s: RegisterState, row: dict[str, Any], start: str, years: int, end: str, by: str, on: str
@@ -218,15 +204,16 @@ class Register(Projection[RegisterState]):
             }
         )
 
-    def _results_approved(self, s: RegisterState, ev: Ev) -> None:
+    def _results_approved(self, s: RegisterState, ev: Ev[catalogue.ResultsApproved]) -> None:
         # R-FOUNDED / R-REELECTION: the approval installs the bodies elected and starts the term
         # on the congress date (R-TERM-END computed by the workflow and carried in the event).
-        row, d = _row(s, ev), ev.data
+        row, e = row_of(s, ev), ev.event
+        s.settle(ev.pid)
         elected = s.pending.pop(ev.pid, {})
-        self._start_term(s, row, d["term_start"], d["term_years"], d["term_end"], ev.pid, ev.on)
+        self._start_term(s, row, e.term_start.isoformat(), e.term_years, e.term_end.isoformat(), ev.pid, ev.on)
         if row["founded_at_latest"] is None:  # the founding's approval (R-FOUNDED)
             row["founded_on"] = row["founded_at_latest"] = ev.on
-            row["founding_document_no"] = d.get("document_no")
+            row["founding_document_no"] = e.document_no
         row["form"] = elected.get("form", row["form"])
         row["congress_type"] = elected.get("congress_type", row["congress_type"])
         representative = row["congress_type"] == "representative_congress"
@@ -239,78 +226,76 @@ class Register(Projection[RegisterState]):
         row["funds_review_director"] = elected.get("funds_review_director")
         row["women_director"] = elected.get("women_director")
         row["acting_chair"] = None
-        _set_chair_facts(s, row, elected.get("chair_elected_by", "congress"), elected.get("chair_full_time", False))
+        set_chair_facts(s, row, elected.get("chair_elected_by", "congress"), elected.get("chair_full_time", False))
 
-    def _imported(self, s: RegisterState, ev: Ev) -> None:
+    def _imported(self, s: RegisterState, ev: Ev[catalogue.ExistingTermImported]) -> None:
         # What the registry gave, as workflow.imported folds it; the rest stays NULL (unknown).
-        row, d = _row(s, ev), ev.data
-        start = d["term_start"]
-        self._start_term(s, row, start, d["term_years"], d["term_end"], "import", start)
-        founded = d.get("founded_on")
-        row["founded_on"], row["founding_document_no"] = founded, d.get("founding_document_no")
+        row, e = row_of(s, ev), ev.event
+        start = e.term_start.isoformat()
+        self._start_term(s, row, start, e.term_years, e.term_end.isoformat(), "import", start)
+        founded = iso(e.founded_on)
+        row["founded_on"], row["founding_document_no"] = founded, e.founding_document_no
         row["founded_at_latest"] = founded or start
-        size = d.get("committee_size")
+        size = e.committee_size
         row["form"] = None if size is None else "committee" if size > 1 else "chair"
-        committee, vice_chairs = d.get("committee"), d.get("vice_chairs")
-        row["committee"], row["committee_size"] = dumps(committee) if committee else "[]", size
-        row["chair"], row["vice_chairs"] = d.get("chair"), dumps(vice_chairs) if vice_chairs else "[]"
-        for k in ("congress_type", "representatives", "legal_person_no"):
-            row[k] = d.get(k)
-        row["legal_person_on"] = d.get("legal_person_on")
-        last = d.get("last_congress_on")
+        row["committee"], row["committee_size"] = dumps(e.committee), size
+        row["chair"], row["vice_chairs"] = e.chair, dumps(e.vice_chairs)
+        row["congress_type"], row["representatives"] = e.congress_type, e.representatives
+        row["legal_person_no"], row["legal_person_on"] = e.legal_person_no, iso(e.legal_person_on)
+        last = iso(e.last_congress_on)
         if last is not None and (row["last_congress_on"] is None or last > row["last_congress_on"]):
             row["last_congress_on"] = last
         # What the registry says of the chair, when it says (unknown stays NULL).
-        _set_chair_facts(s, row, d.get("chair_elected_by"), d.get("chair_full_time"))
-        extended = d.get("extension_deadline")
-        if extended is not None:  # R-EXTENSION: approved, in force
+        set_chair_facts(s, row, e.chair_elected_by, e.chair_full_time)
+        if e.extension_deadline is not None:  # R-EXTENSION: approved, in force
+            extended = e.extension_deadline.isoformat()
             row["deadline"] = row["extension_until"] = extended
             s.terms[-1]["deadline"], s.terms[-1]["extended"] = extended, True
 
-    def _extension(self, s: RegisterState, ev: Ev) -> None:
+    def _extension(self, s: RegisterState, ev: Ev[catalogue.ExtensionApproved]) -> None:
         # R-EXTENSION: only the approval moves the deadline.
-        row = _row(s, ev)
-        new = ev.data["new_deadline"]
+        row = row_of(s, ev)
+        new = ev.event.new_deadline.isoformat()
         row["deadline"] = row["extension_until"] = new
         if s.terms:
             s.terms[-1]["deadline"], s.terms[-1]["extended"] = new, True
 
-    def _vacancy(self, s: RegisterState, ev: Ev) -> None:
-        row = _row(s, ev)
-        row["chair"], row["acting_chair"] = None, ev.data["acting_chair"]
+    def _vacancy(self, s: RegisterState, ev: Ev[catalogue.ChairVacancyRecorded]) -> None:
+        row = row_of(s, ev)
+        row["chair"], row["acting_chair"] = None, ev.event.acting_chair
 
-    def _by_election(self, s: RegisterState, ev: Ev) -> None:
-        row = _row(s, ev)
-        row["chair"], row["acting_chair"] = ev.data["chair"], None
+    def _by_election(self, s: RegisterState, ev: Ev[catalogue.ByElectionApproved]) -> None:
+        row = row_of(s, ev)
+        row["chair"], row["acting_chair"] = ev.event.chair, None
         # A vice-chair elected chair leaves the vice-chair's post (as workflow.by_election does).
-        _leave_vice_chair(row, row["chair"])
+        leave_vice_chair(row, row["chair"])
 
-    def _vice_chair_removed(self, s: RegisterState, ev: Ev) -> None:
+    def _vice_chair_removed(self, s: RegisterState, ev: Ev[catalogue.ViceChairRemoved]) -> None:
         # R-REMOVAL: the congress removed a vice-chair from the post (the committee is unchanged).
-        _leave_vice_chair(_row(s, ev), ev.data["vice_chair"])
+        leave_vice_chair(row_of(s, ev), ev.event.vice_chair)
 
-    def _region(self, s: RegisterState, ev: Ev) -> dict[str, Any]:
+    def _region(self, s: RegisterState, ev: Ev[Any]) -> dict[str, Any]:
         if s.settings is None:
-            path = _row(s, ev)["path"]
+            path = row_of(s, ev)["path"]
             s.settings = dict.fromkeys(SETTINGS_COLUMNS) | {"org_id": s.org_id, "path": path, "targets": {}}
         return s.settings
 
-    def _profile_assigned(self, s: RegisterState, ev: Ev) -> None:
-        settings, d = self._region(s, ev), ev.data
-        settings["profile_name"], settings["profile_version"] = d["profile_name"], d.get("profile_version")
+    def _profile_assigned(self, s: RegisterState, ev: Ev[catalogue.RuleProfileAssigned]) -> None:
+        settings, e = self._region(s, ev), ev.event
+        settings["profile_name"], settings["profile_version"] = e.profile_name, e.profile_version
 
-    def _targets_set(self, s: RegisterState, ev: Ev) -> None:
-        self._region(s, ev)["targets"] = dict(ev.data["targets"])
+    def _targets_set(self, s: RegisterState, ev: Ev[catalogue.CoverageTargetsSet]) -> None:
+        self._region(s, ev)["targets"] = dict(ev.event.targets)
 
-    def _dissolved(self, s: RegisterState, ev: Ev) -> None:
+    def _dissolved(self, s: RegisterState, ev: Ev[catalogue.DissolutionApproved]) -> None:
         # R-DISSOLVE: from the approval's date the union leaves the coverage's denominators.
-        row = _row(s, ev)
-        row["dissolved_on"], row["dissolution_reason"] = ev.on, ev.data["reason"]
+        row = row_of(s, ev)
+        row["dissolved_on"], row["dissolution_reason"] = ev.on, ev.event.reason
 
-    def _unit_covered(self, s: RegisterState, ev: Ev) -> None:
+    def _unit_covered(self, s: RegisterState, ev: Ev[catalogue.UnitCovered]) -> None:
         # RULES.md §7: a unit joined the joint union (or its facts changed while covered).
-        row, unit_id = _row(s, ev), ev.data["unit_id"]
-        facts = {k: ev.data["unit"][k] for k in _UNIT}
+        row, unit_id = row_of(s, ev), ev.event.unit_id
+        facts = unit_columns(ev.event.unit)
         for c in s.covered:
             if c["unit_id"] == unit_id and c["until"] is None:
                 c.update(facts)
@@ -321,15 +306,17 @@ class Register(Projection[RegisterState]):
             | {"until": None, **facts}
         )
 
-    def _unit_left(self, s: RegisterState, ev: Ev) -> None:
-        _row(s, ev)
+    def _unit_left(self, s: RegisterState, ev: Ev[catalogue.CoveredUnitLeft]) -> None:
+        row_of(s, ev)
+        unit_id = ev.event.unit_id
         for c in s.covered:
-            if c["unit_id"] == ev.data["unit_id"] and c["until"] is None:
+            if c["unit_id"] == unit_id and c["until"] is None:
                 c["until"] = ev.on
 
-    def _withdrawn(self, s: RegisterState, ev: Ev) -> None:
+    def _withdrawn(self, s: RegisterState, ev: Ev[Any]) -> None:
         s.pending.pop(ev.pid, None)
-        _row(s, ev)
+        s.proposed.pop(ev.pid, None)
+        row_of(s, ev)
 
     def finish(self, s: RegisterState, version: int) -> None:
         # Every event of the stream advances it, so a reader can tell that the register has seen
@@ -343,16 +330,17 @@ class Register(Projection[RegisterState]):
         row = s.row
         if row is None:
             return {}
+        s.settle()
         row["internal"] = dumps(s.pending)
         settings = s.settings
         union = {"union_founded_on": row["founded_at_latest"], "union_dissolved_on": row["dissolved_on"]}
         return {
-            "proj_orgs": [tuple(row[c] for c in ORG_COLUMNS)],
-            "proj_terms": [tuple(t[c] for c in TERM_COLUMNS) for t in s.terms],
+            "proj_orgs": [_ORG_ROW(row)],
+            "proj_terms": [_TERM_ROW(t) for t in s.terms],
             "proj_region_settings": []
             if settings is None
             else [tuple(dumps(settings[c]) if c == "targets" else settings[c] for c in SETTINGS_COLUMNS)],
-            "proj_covered_units": [tuple((c | union)[k] for k in COVERED_COLUMNS) for c in s.covered],
+            "proj_covered_units": [_COVERED_ROW(c | union) for c in s.covered],
         }
 
     def load(
@@ -374,16 +362,3 @@ class Register(Projection[RegisterState]):
             if org_id in out:
                 out[org_id].covered = rows
         return out
-
-
-def _set_chair_facts(s: RegisterState, row: dict[str, Any], elected_by: str | None, full_time: bool | None) -> None:
-    """Who elected the current term's chair and whether full-time (RULES.md §7, R-FULLTIME), on the
-    union and on the term (a by-election keeps both: the same body elects, the post is the same)."""
-    row["chair_elected_by"], row["chair_full_time"] = elected_by, full_time
-    if s.terms:
-        s.terms[-1]["chair_elected_by"], s.terms[-1]["chair_full_time"] = elected_by, full_time
-
-
-def _set_unit(row: dict[str, Any], unit: dict[str, Any] | None) -> None:
-    for k in _UNIT:
-        row[k] = unit.get(k) if unit is not None else None

@@ -1,18 +1,17 @@
-"""The pieces under the projections: reading events as dicts (procedure ids from the store's column, older
-payload shapes upcast), R-TERM-END month arithmetic, tree paths."""
+"""The pieces under the projections: reading events as the catalogue's typed events (procedure ids from the
+store's column, older payload shapes upcast), R-TERM-END month arithmetic, tree paths."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import ClassVar
 
-import orjson
 import pytest
 from pydantic import Field
 
 from bench import synthetic
 from events import DomainEvent, EventRegistry
-from events.catalogue import CATALOGUE
+from events.catalogue import CATALOGUE, CandidatesFiled, CandidatesPosted, FoundingRequested
 from projections.calendar import OPEN, add_months, add_months_iso, day_after, day_before
 from projections.feed import Ev
 from projections.tree import Tree, subtree_range
@@ -26,10 +25,10 @@ def _ev(raw: str | bytes, event_type: str = "CandidatesPosted", schema_version: 
 def test_the_procedure_id_comes_from_the_stores_column_without_a_parse(as_bytes: bool) -> None:
     raw = '{"evidence":[{"procedure_id":"no"}],"procedure_id":"U1:founding-1"}'
     payload: str | bytes = raw.encode() if as_bytes else raw
-    ev = Ev(1, "org-U1", 1, "CandidatesPosted", 1, payload, "{}", "2024-01-01", "U1:founding-1")
+    ev: Ev[CandidatesPosted] = Ev(1, "org-U1", 1, "CandidatesPosted", 1, payload, "{}", "2024-01-01", "U1:founding-1")
     assert ev.pid == "U1:founding-1"
-    assert ev._data is None  # the payload was not looked at
-    assert ev.data["procedure_id"] == ev.pid and ev.raw == raw
+    assert ev._event is None  # the payload was not looked at
+    assert ev.event == CandidatesPosted(procedure_id=ev.pid, evidence=[{"procedure_id": "no"}]) and ev.raw == raw
 
 
 @pytest.mark.parametrize(
@@ -41,9 +40,10 @@ def test_the_procedure_id_comes_from_the_stores_column_without_a_parse(as_bytes:
         ('{"procedure_id":"a\\nb","evidence":[]}', "a\nb"),
     ],
 )
-def test_without_the_column_the_procedure_id_is_the_parsed_payloads(raw: str, pid: str) -> None:
-    ev = _ev(raw.encode())
-    assert ev.pid == pid and ev.data["procedure_id"] == pid
+def test_without_the_column_the_procedure_id_is_the_decoded_payloads(raw: str, pid: str) -> None:
+    ev: Ev[CandidatesFiled] = _ev(raw.encode(), "CandidatesFiled")
+    assert ev.pid == pid and ev.event.procedure_id == pid
+    assert ev.event == CandidatesFiled.model_validate_json(raw)
 
 
 class Renamed(DomainEvent):
@@ -69,21 +69,22 @@ def test_older_payloads_are_upcast_through_the_registry() -> None:
         registry = reg
 
     old = '{"procedure_id":"U1:f-1","evidence":[],"where":"hall"}'
-    ev = TestEv(1, "org-U1", 1, "CandidatesPosted", 1, old, "{}", "2024-01-01")
-    assert ev.data == {"procedure_id": "U1:f-1", "evidence": [], "place": "hall"}
-    assert ev.schema_version == 2 and '"place":"hall"' in ev.raw
+    ev: Ev[Renamed] = TestEv(1, "org-U1", 1, "CandidatesPosted", 1, old, "{}", "2024-01-01")
+    assert ev.event == Renamed(procedure_id="U1:f-1", evidence=[], place="hall")
+    assert '"place":"hall"' in ev.raw and ev.schema_version == 2
 
 
-def test_opening_events_parse_like_orjson() -> None:
+def test_opening_events_decode_as_validation_does() -> None:
     firsts = ("FoundingRequested", "ReelectionOpened")
     opening = [it for it in synthetic.generate(60, seed=1) if it[5].event_type in firsts]
     assert len(opening) > 20
     for item in opening:
         raw = CATALOGUE.encode(item[5])
         for payload in (raw, raw.encode()):
-            assert _ev(payload, item[5].event_type).data == orjson.loads(raw)
+            assert _ev(payload, item[5].event_type).event == item[5] == type(item[5]).model_validate_json(raw)
     odd = CATALOGUE.encode(opening[0][5]).replace('"approval_reply_days":15', '"approval_reply_days":9')
-    assert _ev(odd, "FoundingRequested").data["profile"]["approval_reply_days"] == 9
+    founding: Ev[FoundingRequested] = _ev(odd, "FoundingRequested")
+    assert founding.event.profile["approval_reply_days"] == 9
 
 
 @pytest.mark.parametrize(

@@ -253,7 +253,7 @@ def test_stream_pages_read_each_event_of_a_range_once_in_stream_order(engine: sa
                 last = (batch[-1].stream_id, batch[-1].version)
                 conn.rollback()
             assert got == expected, (lo, hi)
-            assert all(isinstance(e.on, str) and e.data is not None for e in pages.after(None, 3))
+            assert all(isinstance(e.on, str) and e.event is not None for e in pages.after(None, 3))
             conn.rollback()
 
 
