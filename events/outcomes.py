@@ -1,9 +1,7 @@
 """Where an event whose destination depends on its content leads (`events.flows.OUTCOME_EVENTS`),
 read from the catalogue's typed event: a congress or runoff that left seats open (R-TIE,
-R-SHORTFALL), a results rejection naming the step to redo, a by-election that elected nobody.
-
-`events.flows.outcome_of` answers the same from a payload as a dict; this is its counterpart for
-readers that hold the typed event (the read side folds typed events)."""
+R-SHORTFALL), a results rejection naming the step to redo, a by-election that elected nobody. The
+write side's machine and the read side's procedures both ask it, so a destination is decided once."""
 
 from __future__ import annotations
 

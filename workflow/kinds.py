@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from pydantic import Field
 
 from events.catalogue import ProcedureEvent, ProcedureWithdrawn
-from events.flows import FLOWS, OUTCOME_EVENTS, Flow, Step, outcome_of
+from events.flows import FLOWS, OUTCOME_EVENTS, Flow, Step
+from events.outcomes import outcome_of
 from workflow import rules
 from workflow.authority import Actor, require_staff_of
 from workflow.bounds import Name, RequiredText, Text
@@ -61,7 +62,7 @@ class ProcedureKind:
         """The trigger an event of this kind fires; its content decides between outcome variants."""
         outcome = None
         if event_type in OUTCOME_EVENTS:
-            outcome, _ = outcome_of(event_type, ev.model_dump(mode="json"), proc.pending_runoffs())
+            outcome, _ = outcome_of(ev, proc.pending_runoffs())
         step = self.flow.step_of_event(event_type, outcome)
         return step.trigger if step is not None else None
 

@@ -16,14 +16,11 @@ It lives in `events/` beside the catalogue for the same reason the catalogue doe
 (`workflow/`) and the read side (`projections/`) both read it and may not import each other.
 
 Four events lead to different states depending on their content; their steps carry an `outcome`
-(see `outcome_of`): a congress or runoff that left seats open (R-TIE, R-SHORTFALL), a results
+(`events.outcomes.outcome_of` reads it): a congress or runoff that left seats open (R-TIE, R-SHORTFALL), a results
 rejection naming the step to redo, a by-election that elected nobody. Steps that differ only in
 outcome share a `name`: the step as a person takes it (one command), whatever it turns out to do."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from typing import Any
 
 # The catalogue first: it re-exports the events the flows below declare (and they import its base).
 import events.catalogue  # noqa: F401
@@ -58,7 +55,6 @@ __all__ = [
     "Flow",
     "State",
     "Step",
-    "outcome_of",
 ]
 
 FOUNDING, REELECTION, EXTENSION = FOUNDING_FLOW.kind, REELECTION_FLOW.kind, EXTENSION_FLOW.kind
@@ -98,33 +94,5 @@ REJECTION_EVENTS: frozenset[str] = frozenset(
     s.event for f in FLOWS.values() for s in f.steps if s.command == "RejectFiling"
 )
 
-# The events whose destination depends on their content (see `outcome_of`).
+# The events whose destination depends on their content (`events.outcomes.outcome_of`).
 OUTCOME_EVENTS: frozenset[str] = frozenset(s.event for f in FLOWS.values() for s in f.steps if s.outcome)
-
-
-def _still_open(outcome: Mapping[str, Any]) -> bool:
-    # R-TIE / R-SHORTFALL: seats stay open for a runoff unless the profile reduced the seats.
-    return bool(outcome.get("tied")) or (
-        (outcome.get("shortfall_seats") or 0) > 0 and outcome.get("shortfall_action") != "reduce_seats"
-    )
-
-
-def outcome_of(event_type: str, data: Mapping[str, Any], runoffs: Sequence[str]) -> tuple[str | None, list[str]]:
-    """The outcome of an event whose destination depends on its content (None for the plain
-    step), and the bodies still waiting for a runoff after it (R-TIE, R-SHORTFALL): all the
-    election state a destination depends on. `data` is the event's payload as stored."""
-    if event_type == "CongressHeld":
-        pending = [b for b in ("committee", "funds_review") if _still_open(data[b])]
-        return ("undecided" if pending else None), pending
-    if event_type == "RunoffHeld":
-        body = data["body"]
-        pending = [b for b in runoffs if b != body]
-        if _still_open(data["outcome"]):
-            pending.append(body)
-        return ("undecided" if pending else None), pending
-    if event_type == "ResultsRejected":
-        # Every redo (congress, candidates, congress_type) starts the voting again: no runoff waits.
-        return data.get("redo_from") or "congress", []
-    if event_type == "ByElectionHeld":
-        return (None if data["outcome"]["elected"] else "undecided"), list(runoffs)
-    return None, list(runoffs)
