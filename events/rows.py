@@ -127,36 +127,11 @@ def chain_rows(
         position += 1
         version += 1
         occurred_text = occurred_on.isoformat()
-        digest = event_hash(
-            prev,
-            position,
-            stream_id,
-            version,
-            event_type,
-            schema_version,
-            occurred_text,
-            recorded_text,
-            meta_text,
-            payload,
-        )
-        rows.append(
-            _new_row(
-                (
-                    position,
-                    stream_id,
-                    version,
-                    event_type,
-                    schema_version,
-                    payload,
-                    meta_text,
-                    occurred_text if sqlite else occurred_on,
-                    stored_recorded_at,
-                    digest,
-                    prev,
-                    procedure_id,
-                )
-            )
-        )
+        # the event's place and type, as the hash covers them and the row stores them
+        key = (position, stream_id, version, event_type, schema_version)
+        digest = event_hash(prev, *key, occurred_text, recorded_text, meta_text, payload)
+        stored = (payload, meta_text, occurred_text if sqlite else occurred_on, stored_recorded_at)
+        rows.append(_new_row((*key, *stored, digest, prev, procedure_id)))
         prev = digest
     return rows
 

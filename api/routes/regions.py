@@ -16,7 +16,6 @@ from api.routes.reading import get
 from api.schemas.regions import RegionSettingsBody
 from events.catalogue import COVERAGE_FIGURES
 from projections import queries
-from workflow.errors import NotFound
 from workflow.profile import UnknownProfile
 
 router = APIRouter()
@@ -58,9 +57,7 @@ def _assigned(found: queries.AssignedProfile | None) -> dict[str, Any] | None:
     RegionSettingsBody,
 )
 def region_settings(org_id: UnionId, read: ReaderDep) -> Any:
-    with read.connect(org_id) as conn:
-        if queries.union(conn, org_id) is None:
-            raise NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id}, case="org")
+    with read.connect(org_id) as conn:  # 404 for an organisation that is not, or not the caller's
         settings = queries.region_settings(conn, org_id)
     assigned = settings.profile
     try:

@@ -40,22 +40,13 @@ class Elections(UnionBase):
         seats = 1 if form == "chair" else (r.choice((3, 5, 7)) if m <= 200 else r.choice((7, 9, 11, 13, 15)))
         women = "committee" if self.female >= 10 else ("member" if self.female else "none")
         on += dt.timedelta(days=self.days(1, 20))
-        yield self.item(
-            c.CongressTypeDecided(
-                procedure_id=pid,
-                congress_type=congress_type,
-                form=form,
-                members=m,
-                committee_seats=seats,
-                women_organisation=women,
-                evidence=[
-                    {"rule": "R-CONGRESS-TYPE", "members": m, "congress_type": congress_type},
-                    {"rule": "R-FORM-25", "members": m, "form": form},
-                    {"rule": "R-WOMEN", "female_members": self.female, "required": women},
-                ],
-            ),
-            on,
-        )
+        evidence = [
+            {"rule": "R-CONGRESS-TYPE", "members": m, "congress_type": congress_type},
+            {"rule": "R-FORM-25", "members": m, "form": form},
+            {"rule": "R-WOMEN", "female_members": self.female, "required": women},
+        ]
+        decided = {"congress_type": congress_type, "form": form, "committee_seats": seats, "women_organisation": women}
+        yield self.item(c.CongressTypeDecided(procedure_id=pid, members=m, evidence=evidence, **decided), on)
         due = m
         if congress_type == "representative_congress":
             due = max(30, int(m * 0.2))
@@ -144,21 +135,18 @@ class Elections(UnionBase):
         years = r.choice((3, 5, 5))
         on += dt.timedelta(days=self.days(1, 15))
         self.vice_chairs = list(vice)
-        yield self.item(
-            c.ResultsFiled(
-                procedure_id=pid,
-                committee=elected,
-                chair=chair,
-                vice_chairs=vice,
-                funds_review=funds_elected,
-                funds_review_director=funds_elected[0],
-                women_committee_formed=self.female >= 10,
-                women_director=self.name() if self.female else None,
-                term_years=years,
-                evidence=[{"rule": "R-TERM", "years": years, "allowed": [3, 5]}],
-            ),
-            on,
+        bodies = {"committee": elected, "chair": chair, "vice_chairs": vice, "funds_review": funds_elected}
+        women = {"women_committee_formed": self.female >= 10, "women_director": self.name() if self.female else None}
+        evidence = [{"rule": "R-TERM", "years": years, "allowed": [3, 5]}]
+        filed = c.ResultsFiled(
+            procedure_id=pid,
+            funds_review_director=funds_elected[0],
+            term_years=years,
+            evidence=evidence,
+            **bodies,
+            **women,
         )
+        yield self.item(filed, on)
         on += dt.timedelta(days=self.days(3, 14) if r.random() < 0.85 else self.days(16, 45))
         if r.random() < 0.05:
             yield self.item(

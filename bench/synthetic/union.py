@@ -275,17 +275,10 @@ class Union(Elections, Scope):
         req = max(on, end - dt.timedelta(days=self.days(150, 300)))
         pid = self.pid("early_reelection")
         planned = req + dt.timedelta(days=60)
-        yield self.item(
-            c.EarlyReelectionRequested(
-                procedure_id=pid,
-                reason="主席退休",
-                term_end=end,
-                planned_congress_on=planned,
-                evidence=[{"rule": "R-EARLY", "term_end": end.isoformat()}],
-                **self.opened(self.profile()),
-            ),
-            req,
-        )
+        asked = {"reason": "主席退休", "term_end": end, "planned_congress_on": planned}
+        evidence = [{"rule": "R-EARLY", "term_end": end.isoformat()}]
+        opened = self.opened(self.profile())
+        yield self.item(c.EarlyReelectionRequested(procedure_id=pid, evidence=evidence, **asked, **opened), req)
         when = req + dt.timedelta(days=self.days(3, 20))
         yield self.item(c.EarlyReelectionApproved(procedure_id=pid, document_no=self.doc(when)), when, approver=True)
         return when + dt.timedelta(days=self.days(1, 10))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -281,9 +281,21 @@ def _not_dissolved(column: sa.ColumnElement[Any], on: dt.date) -> sa.ColumnEleme
     return sa.or_(column.is_(None), column > on)
 
 
-def _unit_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int]:
-    """units, founded, units_25, founded_25, members, employees, units_enterprise, founded_enterprise
-    of the grassroots unions' own units, then of the units joint unions cover, added up."""
+# Coverage's figures in the order the queries below sum them.
+_UNIT_FIGURES = ("units", "founded", "units_25", "founded_25", "members", "employees_unionised")
+_ENTERPRISE_FIGURES = ("units_enterprise", "founded_enterprise")
+_TERM_FIGURES = ("terms_ended", "terms_on_time")
+_CHAIR_FIGURES = ("chairs_direct", "chairs_by_committee", "chairs_election_unknown")
+_FULL_TIME_FIGURES = ("unions_200", "without_full_time_chair", "full_time_unknown")
+
+
+def _figures(names: tuple[str, ...], row: Sequence[Any]) -> dict[str, int]:
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+
+
+def _unit_counts(conn: Connection, subtree: str | None, on: dt.date) -> dict[str, int]:
+    """The unit figures of the grassroots unions' own units, then of the units joint unions cover,
+    added up; and of the latter alone, `units_covered`."""
     founded = sa.and_(_O.c.founded_at_latest.is_not(None), _O.c.founded_at_latest <= on)
     big, ent = _O.c.employees >= BIG_UNIT, _O.c.unit_type == "enterprise"
     own = conn.execute(
@@ -313,10 +325,12 @@ def _unit_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int
             *subtree_filter(conn, c.path, subtree),
         )
     ).one()
-    return [int(a or 0) + int(b or 0) for a, b in zip(own, covered, strict=True)] + [int(covered[0] or 0)]
+    names = _UNIT_FIGURES + _ENTERPRISE_FIGURES
+    added = [int(a or 0) + int(b or 0) for a, b in zip(own, covered, strict=True)]
+    return _figures(names, added) | {"units_covered": int(covered[0] or 0)}
 
 
-def _term_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int]:
+def _term_counts(conn: Connection, subtree: str | None, on: dt.date) -> dict[str, int]:
     """terms_ended, terms_on_time (R-ON-TIME). A term still running when its union was dissolved
     never ended unrenewed (R-DISSOLVE); one whose deadline passed before stays counted."""
     succeeded = sa.and_(_T.c.succeeded_approved_on.is_not(None), _T.c.succeeded_approved_on <= on)
@@ -327,10 +341,10 @@ def _term_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int
         .select_from(_T.join(_O, _O.c.org_id == _T.c.org_id))
         .where(_T.c.start <= on, *subtree_filter(conn, _T.c.path, subtree))
     ).one()
-    return [int(x or 0) for x in t]
+    return _figures(_TERM_FIGURES, t)
 
 
-def _chair_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[int]:
+def _chair_counts(conn: Connection, subtree: str | None, on: dt.date) -> dict[str, int]:
     """Over the grassroots unions in scope with a term current on `on` (the one whose approval, or
     import, came last by then): enterprise chairs elected by the congress, by the committee, not
     known; unions of 200+ employees, without a full-time chair, not known (R-FULLTIME)."""
@@ -350,7 +364,7 @@ def _chair_counts(conn: Connection, subtree: str | None, on: dt.date) -> list[in
             *subtree_filter(conn, _T.c.path, subtree),
         )
     ).one()
-    return [int(x or 0) for x in row]
+    return _figures(_CHAIR_FIGURES + _FULL_TIME_FIGURES, row)
 
 
 def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) -> Coverage:
@@ -370,28 +384,5 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
     earlier (a registry import registers unions founded long before)."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        units = _unit_counts(conn, subtree, on)
-        ended, on_time = _term_counts(conn, subtree, on)
-        chairs = _chair_counts(conn, subtree, on)
-    n, founded, units_25, founded_25, members, employees, ent, founded_ent, covered = units
-    return Coverage(
-        subtree=subtree,
-        on=on,
-        units=n,
-        founded=founded,
-        units_25=units_25,
-        founded_25=founded_25,
-        members=members,
-        employees_unionised=employees,
-        terms_ended=ended,
-        terms_on_time=on_time,
-        units_enterprise=ent,
-        founded_enterprise=founded_ent,
-        units_covered=covered,
-        chairs_direct=chairs[0],
-        chairs_by_committee=chairs[1],
-        chairs_election_unknown=chairs[2],
-        unions_200=chairs[3],
-        without_full_time_chair=chairs[4],
-        full_time_unknown=chairs[5],
-    )
+        figures = _unit_counts(conn, subtree, on) | _term_counts(conn, subtree, on) | _chair_counts(conn, subtree, on)
+    return Coverage(subtree=subtree, on=on, **figures)

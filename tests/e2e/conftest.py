@@ -47,6 +47,14 @@ class Api:
     def step(self, pid: str, step: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
         return self.post(f"/procedures/{pid}/steps/{step}", body, headers or self.staff(pid.split(":")[0]))
 
+    def request_extension(self, new_deadline: str, org: str = "U1") -> str:
+        """Worked example 1's union asks on 2024-01-05 to extend its term (R-EXTENSION): the
+        procedure's id."""
+        body = {"reason": "单位重组", "new_deadline": new_deadline, "occurred_on": "2024-01-05"}
+        opened = self.post(f"/unions/{org}/procedures/extension", body, self.staff(org))
+        assert opened.status_code == 201, opened.text
+        return str(opened.json()["procedure_id"])
+
     def version(self, org: str) -> int:
         return self.rt.service.load(org).version
 

@@ -10,13 +10,7 @@ from tests.e2e.conftest import Api
 
 def test_an_amended_extension_request_is_what_the_approver_sees_and_approves(seeded: Api) -> None:
     api = seeded
-    opened = api.post(
-        "/unions/U1/procedures/extension",
-        {"reason": "单位重组", "new_deadline": "2024-08-01", "occurred_on": "2024-01-05"},
-        api.staff("U1"),
-    )
-    assert opened.status_code == 201, opened.text
-    pid = opened.json()["procedure_id"]
+    pid = api.request_extension("2024-08-01")
     allowed = api.client.get(f"/procedures/{pid}", headers=api.staff("U1")).json()["allowed_steps"]
     assert "amend-request" in [s["step"] if isinstance(s, dict) else s for s in allowed]
 

@@ -78,18 +78,8 @@ def test_procedure_history_and_recording_time(seeded: Api) -> None:
 def test_terms_timeline_with_an_extension(seeded: Api) -> None:
     """Worked example 1's term (2019-03-01 + 5 years) extended to 2024-09-01 (R-EXTENSION)."""
     api = seeded
-    r = api.post(
-        "/unions/U1/procedures/extension",
-        {"reason": "单位重组", "new_deadline": "2024-09-01", "occurred_on": "2024-01-05"},
-        api.staff("U1"),
-    )
-    assert r.status_code == 201, r.text
-    ok = api.step(
-        r.json()["procedure_id"],
-        "approve",
-        {"document_no": "江工发〔2024〕3号", "occurred_on": "2024-01-15"},
-        api.approver(),
-    )
+    pid = api.request_extension("2024-09-01")
+    ok = api.step(pid, "approve", {"document_no": "江工发〔2024〕3号", "occurred_on": "2024-01-15"}, api.approver())
     assert ok.status_code == 200, ok.text
     body = get(api, "/unions/U1/terms", api.auth("auditor", "JA")).json()
     assert (body["org_id"], body["current_term"], body["deadline"], body["extension_until"]) == (

@@ -46,6 +46,16 @@ def _dict_keys(node: ast.AST | None, known: dict[str, tuple[set[str], bool]]) ->
             else:
                 complete = False
         return keys, complete
+    if _is_cite(node):  # rules.cite("R-...", name=value, ...): the rule and the names it is given
+        assert isinstance(node, ast.Call)
+        keys, complete = {"rule"}, True
+        for kw in node.keywords:
+            if kw.arg is None:
+                inner, ok = _dict_keys(kw.value, known)
+                keys, complete = keys | inner, complete and ok
+            else:
+                keys.add(kw.arg)
+        return keys, complete
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         left, lok = _dict_keys(node.left, known)
         right, rok = _dict_keys(node.right, known)
@@ -54,6 +64,10 @@ def _dict_keys(node: ast.AST | None, known: dict[str, tuple[set[str], bool]]) ->
         keys, complete = known[node.id]
         return set(keys), complete
     return set(), False
+
+
+def _is_cite(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cite"
 
 
 def _assignments(fn: ast.FunctionDef) -> dict[str, tuple[set[str], bool]]:
@@ -171,9 +185,14 @@ def _evidence_rule(fn: ast.FunctionDef, evidence: ast.AST | None) -> str | None:
     if not isinstance(evidence, ast.Name):
         return None
     for node in ast.walk(fn):
-        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict | ast.Call):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Name) and t.id == evidence.id for t in targets):
+            if not any(isinstance(t, ast.Name) and t.id == evidence.id for t in targets):
+                continue
+            if _is_cite(node.value):
+                assert isinstance(node.value, ast.Call)
+                return _literal(node.value.args[0])
+            if isinstance(node.value, ast.Dict):
                 for key, value in zip(node.value.keys, node.value.values, strict=True):
                     if _literal(key) == "rule":
                         return _literal(value)

@@ -10,23 +10,9 @@ import pydantic
 import pytest
 
 from events.catalogue import CoverageTargetsSet, FoundingRequested, ReelectionOpened, RuleProfileAssigned
+from tests.unit import workflow_world as tree
 from tests.unit.workflow_support import COMMITTEE, found_union, given_union
-from tests.unit.workflow_world import (
-    CITY,
-    COUNTY,
-    OTHER_COUNTY,
-    OTHER_PROVINCE,
-    PROVINCE,
-    ROOT,
-    TREE_ON,
-    D,
-    World,
-    admin,
-    approver,
-    auditor,
-    profile,
-    staff,
-)
+from tests.unit.workflow_world import TREE_ON, D, World, admin, approver, auditor, profile, staff
 from workflow import commands as c
 from workflow.authority import Actor
 from workflow.errors import DomainError, NotAuthorised, RuleViolation
@@ -61,9 +47,9 @@ def test_without_any_assignment_a_union_opens_under_the_default(world: World) ->
 def test_the_nearest_ancestor_with_a_profile_wins(regional: World) -> None:
     """City WH has one, county JA under it another: JA's unions use JA's; QS's (WH's other county)
     use WH's; GD's (another province) the default."""
-    regional.assign_profile(CITY, "wuhan")
-    regional.assign_profile(COUNTY, "jiangan")
-    for union, parent in (("U1", COUNTY), ("U2", OTHER_COUNTY), ("U3", OTHER_PROVINCE)):
+    regional.assign_profile(tree.CITY, "wuhan")
+    regional.assign_profile(tree.COUNTY, "jiangan")
+    for union, parent in (("U1", tree.COUNTY), ("U2", tree.OTHER_COUNTY), ("U3", tree.OTHER_PROVINCE)):
         found_union(regional, union, parent=parent, until="requested")
     assert opened_profile(regional, "U1") == ("jiangan", 1)
     assert opened_profile(regional, "U2") == ("wuhan", 1)
@@ -72,9 +58,9 @@ def test_the_nearest_ancestor_with_a_profile_wins(regional: World) -> None:
 
 def test_a_profile_assigned_to_the_union_itself_is_nearest(regional: World) -> None:
     """The administrators' override for one union: assign it to that union (staff never choose)."""
-    regional.assign_profile(COUNTY, "jiangan")
+    regional.assign_profile(tree.COUNTY, "jiangan")
     d = given_union(regional, "U1")
-    regional.assign_profile("U1", "own", actor=admin(COUNTY))
+    regional.assign_profile("U1", "own", actor=admin(tree.COUNTY))
     d.request()
     assert opened_profile(regional, "U1") == ("own", 1)
     assert d.proc.profile.name == "own"
@@ -82,9 +68,9 @@ def test_a_profile_assigned_to_the_union_itself_is_nearest(regional: World) -> N
 
 def test_an_assignment_without_version_follows_the_latest_and_with_one_pins_it(regional: World) -> None:
     regional.profiles.register(profile("jiangan", 2, candidate_surplus_rate="0.30"))
-    regional.assign_profile(COUNTY, "jiangan")
+    regional.assign_profile(tree.COUNTY, "jiangan")
     found_union(regional, "U1", until="requested")
-    regional.assign_profile(COUNTY, "jiangan", 1)
+    regional.assign_profile(tree.COUNTY, "jiangan", 1)
     found_union(regional, "U2", until="requested")
     assert opened_profile(regional, "U1") == ("jiangan", 2)
     assert opened_profile(regional, "U2") == ("jiangan", 1)
@@ -95,9 +81,9 @@ def test_reassigning_reaches_only_procedures_opened_afterwards(regional: World) 
     R-CANDIDATES); JA then gets one with 30 %. U1 keeps its pinned profile to the end; U2, opened
     after the reassignment, needs 10."""
     regional.profiles.register(profile("strict", candidate_surplus_rate="0.30"))
-    regional.assign_profile(COUNTY, "jiangan")
+    regional.assign_profile(tree.COUNTY, "jiangan")
     d1 = found_union(regional, "U1", until="congress_type_decided")
-    regional.assign_profile(COUNTY, "strict")
+    regional.assign_profile(tree.COUNTY, "strict")
 
     d1.propose()
     assert d1.state == "candidates_proposed"
@@ -115,7 +101,7 @@ def test_reassigning_reaches_only_procedures_opened_afterwards(regional: World) 
 def test_a_reelection_opens_under_the_region_profile_of_its_day(regional: World) -> None:
     """Founded under the default; JA assigned a profile later: the re-election pins JA's."""
     d = found_union(regional)
-    regional.assign_profile(COUNTY, "jiangan")
+    regional.assign_profile(tree.COUNTY, "jiangan")
     opened = d.open_reelection(D(2024, 1, 5), planned=D(2024, 3, 1)).events[0].event
     assert isinstance(opened, ReelectionOpened)
     assert (opened.profile_name, opened.profile_version) == ("jiangan", 1)
@@ -130,13 +116,13 @@ def test_an_imported_term_is_checked_against_its_region_profile_r_term(regional:
     term = {"term_start": D(2022, 6, 30), "term_years": 4, "occurred_on": D(2026, 11, 1)}
     with pytest.raises(RuleViolation, match="R-TERM"):
         regional.run(c.ImportExistingTerm(union_id="U1", **term), admin())
-    regional.assign_profile(COUNTY, "charter")
+    regional.assign_profile(tree.COUNTY, "charter")
     regional.run(c.ImportExistingTerm(union_id="U1", **term), admin())
     register = c.RegisterOrganisation(
         org_id="U9",
         name="U9 工会",
         level="grassroots",
-        parent_id=COUNTY,
+        parent_id=tree.COUNTY,
         unit=regional.load("U1").unit,
         occurred_on=TREE_ON,
     )
@@ -161,15 +147,15 @@ def test_staff_never_choose_a_profile_when_opening() -> None:
 
 
 def test_the_assignment_is_recorded_on_the_organisation_with_the_one_it_replaces(regional: World) -> None:
-    regional.assign_profile(COUNTY, "jiangan")
+    regional.assign_profile(tree.COUNTY, "jiangan")
     r = regional.run(
-        c.AssignRuleProfile(union_id=COUNTY, profile_name="wuhan", profile_version=1, occurred_on=TREE_ON), admin()
+        c.AssignRuleProfile(union_id=tree.COUNTY, profile_name="wuhan", profile_version=1, occurred_on=TREE_ON), admin()
     )
     event = r.events[0].event
     assert isinstance(event, RuleProfileAssigned)
-    assert (event.org_id, event.profile_name, event.profile_version) == (COUNTY, "wuhan", 1)
+    assert (event.org_id, event.profile_name, event.profile_version) == (tree.COUNTY, "wuhan", 1)
     assert (event.previous_name, event.previous_version) == ("jiangan", None)
-    assigned = regional.load(COUNTY).rule_profile
+    assigned = regional.load(tree.COUNTY).rule_profile
     assert assigned is not None and (assigned.name, assigned.version) == ("wuhan", 1)
 
 
@@ -177,23 +163,23 @@ def test_the_assignment_is_recorded_on_the_organisation_with_the_one_it_replaces
     ("name", "version", "named"), [("nowhere", None, "'nowhere'"), ("national", 7, "'national' version 7")]
 )
 def test_an_unknown_profile_is_refused_naming_it(world: World, name: str, version: int | None, named: str) -> None:
-    before = world.version(COUNTY)
+    before = world.version(tree.COUNTY)
     with pytest.raises(DomainError, match=f"PROFILE-UNKNOWN: no rule profile (named )?{named}"):
         world.run(
-            c.AssignRuleProfile(union_id=COUNTY, profile_name=name, profile_version=version, occurred_on=TREE_ON),
+            c.AssignRuleProfile(union_id=tree.COUNTY, profile_name=name, profile_version=version, occurred_on=TREE_ON),
             admin(),
         )
-    assert world.version(COUNTY) == before
+    assert world.version(tree.COUNTY) == before
 
 
 def test_targets_are_recorded_as_a_whole_with_the_previous_ones(world: World) -> None:
-    set_targets(world, CITY, {"founding_rate": 0.91, "membership_rate": 0.8})
-    r = set_targets(world, CITY, {"founding_rate_enterprises": 0.91})
+    set_targets(world, tree.CITY, {"founding_rate": 0.91, "membership_rate": 0.8})
+    r = set_targets(world, tree.CITY, {"founding_rate_enterprises": 0.91})
     event = r.events[0].event  # type: ignore[attr-defined]
     assert isinstance(event, CoverageTargetsSet)
     assert event.targets == {"founding_rate_enterprises": 0.91}
     assert event.previous == {"founding_rate": 0.91, "membership_rate": 0.8}
-    assert world.load(CITY).coverage_targets == {"founding_rate_enterprises": 0.91}
+    assert world.load(tree.CITY).coverage_targets == {"founding_rate_enterprises": 0.91}
 
 
 @pytest.mark.parametrize(
@@ -209,13 +195,13 @@ def test_targets_are_recorded_as_a_whole_with_the_previous_ones(world: World) ->
 )
 def test_a_target_is_a_share_of_a_known_figure(targets: dict[str, object], message: str) -> None:
     with pytest.raises(pydantic.ValidationError, match=message):
-        c.SetCoverageTargets.model_validate({"union_id": CITY, "targets": targets, "occurred_on": TREE_ON})
+        c.SetCoverageTargets.model_validate({"union_id": tree.CITY, "targets": targets, "occurred_on": TREE_ON})
 
 
 def test_every_declared_figure_takes_a_target_including_those_coverage_adds_later() -> None:
     figures = ("founding_rate_enterprises", "founding_rate_25plus", "direct_election_share", "without_full_time_chair")
     cmd = c.SetCoverageTargets(
-        union_id=CITY, targets=dict.fromkeys(figures, 0.0) | {"on_time_rate": 1}, occurred_on=TREE_ON
+        union_id=tree.CITY, targets=dict.fromkeys(figures, 0.0) | {"on_time_rate": 1}, occurred_on=TREE_ON
     )
     assert set(cmd.targets) == {*figures, "on_time_rate"}
 
@@ -223,35 +209,35 @@ def test_every_declared_figure_takes_a_target_including_those_coverage_adds_late
 # --------------------------------------------------------------------------- who decides
 
 
-@pytest.mark.parametrize("org", [ROOT, PROVINCE, CITY, COUNTY])
+@pytest.mark.parametrize("org", [tree.ROOT, tree.PROVINCE, tree.CITY, tree.COUNTY])
 def test_administrators_of_the_organisation_or_above_decide(regional: World, org: str) -> None:
-    regional.assign_profile(COUNTY, "jiangan", actor=admin(org))
-    set_targets(regional, COUNTY, {"founding_rate": 0.9}, admin(org))
-    assert regional.load(COUNTY).coverage_targets == {"founding_rate": 0.9}
+    regional.assign_profile(tree.COUNTY, "jiangan", actor=admin(org))
+    set_targets(regional, tree.COUNTY, {"founding_rate": 0.9}, admin(org))
+    assert regional.load(tree.COUNTY).coverage_targets == {"founding_rate": 0.9}
 
 
 @pytest.mark.parametrize(
     ("actor", "rule"),
     [
         (staff("U1"), "AUTH-ROLE"),  # the union's own staff: never their own profile
-        (staff(COUNTY), "AUTH-ROLE"),
-        (approver(COUNTY), "AUTH-ROLE"),
-        (auditor(COUNTY), "AUTH-ROLE"),
-        (admin(OTHER_COUNTY), "AUTH-ORG"),  # another subtree's administrator
-        (admin(OTHER_PROVINCE), "AUTH-ORG"),
+        (staff(tree.COUNTY), "AUTH-ROLE"),
+        (approver(tree.COUNTY), "AUTH-ROLE"),
+        (auditor(tree.COUNTY), "AUTH-ROLE"),
+        (admin(tree.OTHER_COUNTY), "AUTH-ORG"),  # another subtree's administrator
+        (admin(tree.OTHER_PROVINCE), "AUTH-ORG"),
         (admin("U1"), "AUTH-ORG"),  # below the organisation: not over it
     ],
 )
 def test_others_are_refused(regional: World, actor: Actor, rule: str) -> None:
     given_union(regional, "U1")
     for cmd in (
-        c.AssignRuleProfile(union_id=COUNTY, profile_name="jiangan", occurred_on=TREE_ON),
-        c.SetCoverageTargets(union_id=COUNTY, targets={"founding_rate": 0.9}, occurred_on=TREE_ON),
+        c.AssignRuleProfile(union_id=tree.COUNTY, profile_name="jiangan", occurred_on=TREE_ON),
+        c.SetCoverageTargets(union_id=tree.COUNTY, targets={"founding_rate": 0.9}, occurred_on=TREE_ON),
     ):
         with pytest.raises(NotAuthorised) as err:
             regional.run(cmd, actor)
         assert err.value.rule_id == rule
-    assert regional.load(COUNTY).rule_profile is None and regional.load(COUNTY).coverage_targets == {}
+    assert regional.load(tree.COUNTY).rule_profile is None and regional.load(tree.COUNTY).coverage_targets == {}
 
 
 def test_the_union_staff_cannot_assign_their_own_union_a_profile(regional: World) -> None:

@@ -191,11 +191,8 @@ class Driver:
     # ----------------------------------------------------------------- election phase
 
     def congress_type(self, on: dt.date | None = None, **kw: Any) -> CommandResult:
-        fields: dict[str, Any] = {
-            "congress_type": self.s.congress_type,
-            "form": self.s.form,
-            "committee_seats": self.s.seats,
-        }
+        s = self.s
+        fields: dict[str, Any] = {"congress_type": s.congress_type, "form": s.form, "committee_seats": s.seats}
         return self.step(c.DecideCongressType, on or self.s.on("congress_type_decided"), **(fields | kw))
 
     def elect_representatives(self, on: dt.date | None = None, representatives: int | None = None) -> CommandResult:

@@ -20,6 +20,11 @@ Evidence = dict[str, Any]
 ENTERPRISE = "enterprise"
 
 
+def cite(rule: str, **checked: Any) -> Evidence:
+    """A guard's evidence: the rule it applies and what it checked, by name."""
+    return {"rule": rule, **checked}
+
+
 def fail(rule: str, message: str, evidence: Evidence, *, case: str = "") -> NoReturn:
     raise RuleViolation(rule, message, evidence, case=case)
 

@@ -15,6 +15,7 @@ from workflow.rules.base import (
     ENTERPRISE,
     Evidence,
     ceil_rate,
+    cite,
     fail,
     percent,
     require,
@@ -75,13 +76,7 @@ def check_candidates(seats: int, candidates: int, profile: RuleProfile) -> Evide
         fail("R-CANDIDATES", message, {"rule": "R-CANDIDATES", "seats": seats}, case="no-seat")
     needed = candidates_needed(seats, profile)
     rate = profile.candidate_surplus_rate
-    evidence: Evidence = {
-        "rule": "R-CANDIDATES",
-        "seats": seats,
-        "candidates": candidates,
-        "needed": needed,
-        "rate": str(rate),
-    }
+    evidence = cite("R-CANDIDATES", seats=seats, candidates=candidates, needed=needed, rate=str(rate))
     return require(
         candidates >= needed,
         evidence,
@@ -105,14 +100,14 @@ def check_chair_competitive(
         )
     competitive = unit_type in profile.chair_competitive_unit_types
     needed = chair_seats + 1 if competitive else chair_seats
-    evidence: Evidence = {
-        "rule": "R-CHAIR-COMPETITIVE",
-        "unit_type": unit_type,
-        "chair_seats": chair_seats,
-        "chair_candidates": chair_candidates,
-        "competitive": competitive,
-        "needed": needed,
-    }
+    evidence = cite(
+        "R-CHAIR-COMPETITIVE",
+        unit_type=unit_type,
+        chair_seats=chair_seats,
+        chair_candidates=chair_candidates,
+        competitive=competitive,
+        needed=needed,
+    )
     reason = f"a {unit_type} union elects its chair competitively" if competitive else "every seat needs a candidate"
     return require(
         chair_candidates >= needed,
@@ -174,16 +169,16 @@ def check_notice(
         _calendar_unknown(unknown, posted_on, congress_on)
     calendar_days = (congress_on - posted_on).days
     chair_rule = _chair_notice_applies(unit_type, is_chair_list)
-    evidence: Evidence = {
-        "rule": "R-NOTICE",
-        "posted_on": posted_on.isoformat(),
-        "congress_on": congress_on.isoformat(),
-        "working_days": working,
-        "working_days_needed": profile.notice_working_days,
-        "calendar_days": calendar_days,
-        "calendar_days_needed": profile.enterprise_chair_notice_days if chair_rule else None,
-        "earliest_congress_on": earliest.isoformat(),
-    }
+    evidence = cite(
+        "R-NOTICE",
+        posted_on=posted_on.isoformat(),
+        congress_on=congress_on.isoformat(),
+        working_days=working,
+        working_days_needed=profile.notice_working_days,
+        calendar_days=calendar_days,
+        calendar_days_needed=profile.enterprise_chair_notice_days if chair_rule else None,
+        earliest_congress_on=earliest.isoformat(),
+    )
     require(calendar_days >= 0, evidence, f"list posted {posted_on} after the {meeting} on {congress_on}", case="after")
     problems = []
     if working < profile.notice_working_days:
@@ -237,13 +232,7 @@ def check_ineligible(candidate: Candidate, position: Position, unit_type: str) -
     if position == "chair" and unit_type == ENTERPRISE:
         bars |= _ENTERPRISE_CHAIR_BARS
     found = [flag for flag in bars if getattr(candidate, flag)]
-    evidence: Evidence = {
-        "rule": "R-INELIGIBLE",
-        "candidate": candidate.name,
-        "position": position,
-        "unit_type": unit_type,
-        "bars": found,
-    }
+    evidence = cite("R-INELIGIBLE", candidate=candidate.name, position=position, unit_type=unit_type, bars=found)
     role = f"chair ({unit_type} union)" if position == "chair" else "on the committee"
     message = f"candidate {candidate.name} may not be {role}: {', '.join(bars[f] for f in found)}"
     return require(not found, evidence, message)

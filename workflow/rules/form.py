@@ -13,6 +13,7 @@ from workflow.rules.base import (
     Evidence,
     band_for,
     ceil_rate,
+    cite,
     floor_rate,
     percent,
     require,
@@ -30,12 +31,7 @@ def check_form_of_organisation(members: int, form: OrganisationForm, profile: Ru
     committee, membership of a joint grassroots union, one organiser or one chair."""
     require_choice(form, OrganisationForm, "form of organisation")
     require_non_negative("R-FORM-25", members=members)
-    evidence: Evidence = {
-        "rule": "R-FORM-25",
-        "members": members,
-        "form": form,
-        "threshold": profile.form_threshold,
-    }
+    evidence = cite("R-FORM-25", members=members, form=form, threshold=profile.form_threshold)
     return require(
         members < profile.form_threshold or form == "committee",
         evidence,
@@ -50,12 +46,9 @@ def check_congress_type(members: int, congress_type: CongressType, profile: Rule
     held; above it a members' meeting or a representative congress."""
     require_choice(congress_type, CongressType, "congress type")
     require_non_negative("R-CONGRESS-TYPE", members=members)
-    evidence: Evidence = {
-        "rule": "R-CONGRESS-TYPE",
-        "members": members,
-        "congress_type": congress_type,
-        "members_meeting_max": profile.members_meeting_max,
-    }
+    evidence = cite(
+        "R-CONGRESS-TYPE", members=members, congress_type=congress_type, members_meeting_max=profile.members_meeting_max
+    )
     return require(
         members > profile.members_meeting_max or congress_type == "members_meeting",
         evidence,
@@ -84,17 +77,17 @@ def check_representative_count(members: int, representatives: int, profile: Rule
     require_non_negative("R-REP-BANDS", members=members, representatives=representatives)
     band = band_for(profile.representative_bands, members)
     fewest, most = representative_range(members, profile)
-    evidence: Evidence = {
-        "rule": "R-REP-BANDS",
-        "members": members,
-        "representatives": representatives,
-        "min": fewest,
-        "max": most,
-        "band_max_members": band.max_members,
-        "band_min_rate": str(band.min_rate),
-        "band_max_rate": str(band.max_rate),
-        "representative_minimum": profile.representative_minimum,
-    }
+    evidence = cite(
+        "R-REP-BANDS",
+        members=members,
+        representatives=representatives,
+        min=fewest,
+        max=most,
+        band_max_members=band.max_members,
+        band_min_rate=str(band.min_rate),
+        band_max_rate=str(band.max_rate),
+        representative_minimum=profile.representative_minimum,
+    )
     return require(
         fewest <= representatives <= most,
         evidence,
@@ -117,14 +110,8 @@ def check_committee_size(members: int, seats: int, profile: RuleProfile) -> Evid
     (R-FORM-25 decides whether there is a committee)."""
     require_non_negative("R-COMMITTEE-SIZE", members=members, seats=seats)
     fewest, most = committee_size_range(members, profile)
-    evidence: Evidence = {
-        "rule": "R-COMMITTEE-SIZE",
-        "members": members,
-        "seats": seats,
-        "min": fewest,
-        "max": most,
-        "odd_required": profile.odd_committee_size_required,
-    }
+    odd = profile.odd_committee_size_required
+    evidence = cite("R-COMMITTEE-SIZE", members=members, seats=seats, min=fewest, max=most, odd_required=odd)
     require(
         fewest <= seats <= most,
         evidence,
@@ -152,13 +139,13 @@ def check_women_committee(female_members: int, has_women_committee: bool, profil
     below the threshold is allowed (the rule sets a floor)."""
     require_non_negative("R-WOMEN", female_members=female_members)
     required = women_organisation_required(female_members, profile)
-    evidence: Evidence = {
-        "rule": "R-WOMEN",
-        "female_members": female_members,
-        "threshold": profile.women_committee_threshold,
-        "required": required,
-        "has_women_committee": has_women_committee,
-    }
+    evidence = cite(
+        "R-WOMEN",
+        female_members=female_members,
+        threshold=profile.women_committee_threshold,
+        required=required,
+        has_women_committee=has_women_committee,
+    )
     return require(
         required != "committee" or has_women_committee,
         evidence,
@@ -183,14 +170,14 @@ def check_funds_review(
     if chair is not None:
         barred[chair] = "chair"
     conflicts = [m for m in members if m in barred]
-    evidence: Evidence = {
-        "rule": "R-FUNDS-REVIEW",
-        "funds_review_members": members,
-        "chair": chair,
-        "vice_chairs": sorted(vice_chairs),
-        "finance_person": finance_person,
-        "conflicts": conflicts,
-    }
+    evidence = cite(
+        "R-FUNDS-REVIEW",
+        funds_review_members=members,
+        chair=chair,
+        vice_chairs=sorted(vice_chairs),
+        finance_person=finance_person,
+        conflicts=conflicts,
+    )
     require(bool(members), evidence, "no funds review committee was elected", case="none")
     who = ", ".join(f"{m} ({barred[m]})" for m in conflicts)
     return require(not conflicts, evidence, f"may not sit on the funds review committee: {who}", case="conflicts")

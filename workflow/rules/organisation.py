@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, require, require_non_negative, require_one_at_a_time
+from workflow.rules.base import Evidence, cite, require, require_non_negative, require_one_at_a_time
 from workflow.rules.form import check_committee_size, check_form_of_organisation
 from workflow.state import Term
 
@@ -78,12 +78,7 @@ def check_unit_counts(employees: int, members: int, female_members: int) -> Evid
     is refused where it is entered, not found later as a wrong requirement. The same check as the
     registry import's (api/importer.py)."""
     require_non_negative("UNIT-COUNTS", employees=employees, members=members, female_members=female_members)
-    evidence: Evidence = {
-        "rule": "UNIT-COUNTS",
-        "employees": employees,
-        "members": members,
-        "female_members": female_members,
-    }
+    evidence = cite("UNIT-COUNTS", employees=employees, members=members, female_members=female_members)
     require(
         female_members <= members,
         evidence,
@@ -118,12 +113,7 @@ def require_not_founded(org_id: str, founded_or_under_way: bool) -> None:
 
 def check_prep_group(size: int, profile: RuleProfile) -> Evidence:
     """R-PREP-GROUP (national): the preparatory group has 3 to 7 people."""
-    evidence: Evidence = {
-        "rule": "R-PREP-GROUP",
-        "size": size,
-        "min": profile.prep_group_min,
-        "max": profile.prep_group_max,
-    }
+    evidence = cite("R-PREP-GROUP", size=size, min=profile.prep_group_min, max=profile.prep_group_max)
     return require(
         profile.prep_group_min <= size <= profile.prep_group_max,
         evidence,

@@ -7,7 +7,7 @@ from datetime import date
 
 from workflow.errors import InvalidDate, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, fail, require
+from workflow.rules.base import Evidence, cite, fail, require
 
 # Levels whose record holds a union that can be dissolved (RULES.md §1: grassroots-level bodies).
 _DISSOLVABLE = frozenset({"grassroots", "federation", "joint"})
@@ -60,14 +60,14 @@ def check_dissolution(
                 case="after-filing",
             )
     by_congress = founded and reason != "closed"
-    evidence: Evidence = {
-        "rule": "R-DISSOLVE",
-        "reason": reason,
-        "unit_changed_on": unit_changed_on.isoformat(),
-        "founded": founded,
-        "congress_on": congress_on.isoformat() if congress_on is not None else None,
-        "basis": "Charter §16" if by_congress else "Law §13",
-    }
+    evidence = cite(
+        "R-DISSOLVE",
+        reason=reason,
+        unit_changed_on=unit_changed_on.isoformat(),
+        founded=founded,
+        congress_on=congress_on.isoformat() if congress_on is not None else None,
+        basis="Charter §16" if by_congress else "Law §13",
+    )
     return require(
         not by_congress or congress_on is not None,
         evidence,

@@ -10,7 +10,7 @@ from datetime import date
 from workflow.calendar import add_months, add_years
 from workflow.errors import RuleViolation, StepOutOfOrder
 from workflow.profile import RuleProfile
-from workflow.rules.base import Evidence, require, require_one_at_a_time
+from workflow.rules.base import Evidence, cite, require, require_one_at_a_time
 from workflow.state import ByElectionProcedure, Term
 
 
@@ -37,13 +37,13 @@ def check_extension(term_ends_on: date, new_deadline: date, profile: RuleProfile
     """R-EXTENSION (law; limit local): an approved delay moves the deadline to a date after the term
     end and at most ``extension_max_months`` (6) months after it, inclusive."""
     latest = add_months(term_ends_on, profile.extension_max_months)
-    evidence: Evidence = {
-        "rule": "R-EXTENSION",
-        "term_end": term_ends_on.isoformat(),
-        "new_deadline": new_deadline.isoformat(),
-        "latest_allowed": latest.isoformat(),
-        "max_months": profile.extension_max_months,
-    }
+    evidence = cite(
+        "R-EXTENSION",
+        term_end=term_ends_on.isoformat(),
+        new_deadline=new_deadline.isoformat(),
+        latest_allowed=latest.isoformat(),
+        max_months=profile.extension_max_months,
+    )
     require(
         new_deadline > term_ends_on,
         evidence,
@@ -62,11 +62,7 @@ def check_extension(term_ends_on: date, new_deadline: date, profile: RuleProfile
 def check_early_reelection(term_ends_on: date, new_congress_on: date) -> Evidence:
     """R-EARLY (law): an early re-election holds the new congress before the term ends; the new term
     starts on that congress date."""
-    evidence: Evidence = {
-        "rule": "R-EARLY",
-        "term_end": term_ends_on.isoformat(),
-        "new_congress_on": new_congress_on.isoformat(),
-    }
+    evidence = cite("R-EARLY", term_end=term_ends_on.isoformat(), new_congress_on=new_congress_on.isoformat())
     message = f"congress on {new_congress_on} is not before the term end {term_ends_on}, so it is not early"
     return require(new_congress_on < term_ends_on, evidence, message, case="not-early")
 
