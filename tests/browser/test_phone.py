@@ -183,9 +183,10 @@ def test_the_approver_approves_a_filing_after_confirming(phone_site: Site, phone
     site = phone_site
     site.driver("U2").found(until="candidates_filed")
     approver = phone()
-    sign_in(approver, site, site.token("approver", COUNTY), then="/ui/inbox")
+    sign_in(approver, site, site.token("approver", COUNTY))
+    check(approver, "phone-approver-home")
+    _visit(approver, site, "/ui/inbox")
     assert approver.locator(f'[id="item-{U2.replace(":", "-")}"]').is_visible()
-    check(approver)
     open_filing(approver, U2)
     check(approver, "phone-approver-detail-long-name")
     approve = approver.locator(f'form[id="approve-{U2}"]')
@@ -214,6 +215,7 @@ def test_the_auditor_reads_the_subtree_filters_the_unions_and_exports_them(
     _visit(auditor, site, "/ui/alerts", "phone-alerts")
     _visit(auditor, site, "/ui/procedures", "phone-procedures")
     _visit(auditor, site, "/ui/unions/U2", "phone-union-long-name")
+    _visit(auditor, site, "/ui/unions/F1", "phone-union-with-term")  # its terms' timeline and table
     _visit(auditor, site, "/ui/audit", "phone-audit")
 
     _visit(auditor, site, "/ui/unions")
@@ -250,4 +252,13 @@ def test_the_staff_forms_fit_a_phone(phone_site: Site, phone: Any) -> None:
     assert hrefs, "the union's page offers its staff no form"
     for href in hrefs:
         _visit(staff, site, href)
+        assert LONG_NAME in staff.locator("h1").inner_text()  # the union by its name
     shot(staff, "phone-form")
+
+
+def test_the_administrators_pages_fit_a_phone(phone_site: Site, phone: Any) -> None:
+    site = phone_site
+    admin = phone()
+    sign_in(admin, site, site.token("admin", COUNTY))
+    check(admin, "phone-admin-home")
+    _visit(admin, site, "/ui/accounts", "phone-accounts")
