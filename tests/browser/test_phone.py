@@ -259,6 +259,7 @@ def test_the_staff_forms_fit_a_phone(phone_site: Site, phone: Any) -> None:
 def test_the_administrators_pages_fit_a_phone(phone_site: Site, phone: Any) -> None:
     site = phone_site
     admin = phone()
+    _visit(admin, site, "/ui/sign-in", "phone-sign-in")
     sign_in(admin, site, site.token("admin", COUNTY))
     check(admin, "phone-admin-home")
     _visit(admin, site, "/ui/accounts", "phone-accounts")
