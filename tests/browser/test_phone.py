@@ -198,6 +198,14 @@ def test_the_approver_approves_a_filing_after_confirming(phone_site: Site, phone
     submit(approver, approve)
     assert site.rt.service.load("U2").procedures[U2].state == "candidates_approved"
     _visit(approver, site, f"/ui/procedures/{U2}", "phone-procedure-approved")
+    # The same stepper in English, from the same catalogue of words.
+    with approver.expect_navigation():
+        approver.locator("#lang-switch").click()
+    stepper = approver.locator("#stepper").inner_text()
+    assert "record the congress and its votes" in stepper and "by the union" in stepper and "（" not in stepper
+    assert_fits(approver)
+    with approver.expect_navigation():
+        approver.locator("#lang-switch").click()
     papers = approver.locator("#print-papers a")
     assert papers.count() >= 1
     for href in [papers.nth(i).get_attribute("href") for i in range(papers.count())]:
