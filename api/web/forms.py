@@ -132,14 +132,39 @@ def _lines(raw: str) -> list[str]:
     return [line.strip() for line in raw.splitlines() if line.strip()]
 
 
-def _person(line: str) -> dict[str, Any]:
+def _option_words(options: tuple[str, ...]) -> dict[str, str]:
+    """The words a person may type for a list's options (and their choices), in either language,
+    each with the code it stands for: "人力资源部门负责人" for `hr_head`, "党组织" for `party_org`."""
+    words: dict[str, str] = {}
+    for option in options:
+        key, _, choices = option.partition("=")
+        for lang in i18n.LANGS:
+            words[i18n.translate(lang, f"field.{key}", key)] = key
+            words |= {i18n.translate(lang, f"choice.{c}", c): c for c in choices.split("|") if c}
+    return words
+
+
+def people_options(lang: str, options: tuple[str, ...]) -> str:
+    """A list's options as the page says them: "人力资源部门负责人、来自=党组织|职工代表|…"."""
+    said = []
+    for option in options:
+        key, sep, choices = option.partition("=")
+        label = i18n.translate(lang, f"field.{key}", key)
+        words = "|".join(i18n.translate(lang, f"choice.{c}", c) for c in choices.split("|"))
+        said.append(f"{label}={words}" if sep else label)
+    return ("、" if lang == "zh" else ", ").join(said)
+
+
+def _person(line: str, options: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One line of a list of people: the name, then its options in words (or by their codes)."""
+    words = _option_words(options)
     name, *rest = (part.strip() for part in _PEOPLE_SPLIT.split(line))
     person: dict[str, Any] = {"name": name}
     for option in rest:
         if not option:
             continue
-        key, sep, value = option.partition("=")
-        person[key.strip()] = value.strip() if sep else True
+        key, sep, value = (part.strip() for part in option.partition("="))
+        person[words.get(key, key)] = words.get(value, value) if sep else True
     return person
 
 
@@ -174,7 +199,7 @@ def collect(fields: tuple[FormField, ...], form: Mapping[str, str]) -> dict[str,
                 data[f.key] = _lines(text)
         elif f.widget == "people":
             if text or f.required:
-                data[f.key] = [_person(line) for line in _lines(text)]
+                data[f.key] = [_person(line, f.options) for line in _lines(text)]
         elif f.widget == "tallies":
             if text or f.required:
                 data[f.key] = _tallies(text)

@@ -1,6 +1,5 @@
-"""Pictures drawn on the server as inline SVG (no JavaScript needed): a procedure kind's state
-diagram with the current state and the path taken, the coverage bars with their targets, and the
-terms timeline.
+"""Pictures drawn on the server as inline SVG (no JavaScript needed): the coverage bars with their
+targets and the terms timeline (a procedure's progress is a stepper of HTML: `stepper`).
 
 The SVG is built as data (boxes, arrows, labels with their text) and written by the template; the
 template escapes every text, so nothing here produces markup."""
@@ -8,111 +7,13 @@ template escapes every text, so nothing here produces markup."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from projections.queries import FIGURES, CoverageTarget
 
-BOX_W, BOX_H, GAP_X, GAP_Y, COLS, MARGIN = 176, 46, 34, 40, 4, 12
-
-
-@dataclass(frozen=True)
-class Node:
-    state: str
-    label: str
-    x: int
-    y: int
-    current: bool
-    visited: bool
-    terminal: bool
-
-    @property
-    def cx(self) -> int:
-        return self.x + BOX_W // 2
-
-    @property
-    def cy(self) -> int:
-        return self.y + BOX_H // 2
-
-
-@dataclass(frozen=True)
-class Arrow:
-    n: int  # the step's number along the path taken
-    d: str  # the SVG path
-    mx: float  # where its number goes
-    my: float
-
-
-@dataclass(frozen=True)
-class StateDiagram:
-    width: int
-    height: int
-    nodes: list[Node]
-    arrows: list[Arrow]
-    # state -> [(trigger label, destination label)]: the full machine, as an accessible list
-    steps_out: dict[str, list[tuple[str, str]]]
-
-
-def _edge_point(a: Node, b: Node) -> tuple[float, float]:
-    """Where the line from a's centre towards b's centre leaves a's box."""
-    dx, dy = b.cx - a.cx, b.cy - a.cy
-    if dx == 0 and dy == 0:
-        return a.cx, a.cy
-    sx = (BOX_W / 2) / abs(dx) if dx else float("inf")
-    sy = (BOX_H / 2) / abs(dy) if dy else float("inf")
-    s = min(sx, sy)
-    return a.cx + dx * s, a.cy + dy * s
-
-
-def _arrow(n: int, a: Node, b: Node) -> Arrow:
-    """A straight arrow between neighbours; between boxes further apart on one row, an arc above
-    the row, so that it does not run through the boxes between them."""
-    if a.y == b.y and abs(a.x - b.x) > BOX_W + GAP_X:
-        left, right, top = a.cx, b.cx, a.y
-        cx, cy = (left + right) / 2, top - GAP_Y * 0.9
-        return Arrow(n, f"M {left} {top} Q {cx} {cy} {right} {top}", cx, (top + cy) / 2)
-    x1, y1 = _edge_point(a, b)
-    x2, y2 = _edge_point(b, a)
-    return Arrow(n, f"M {x1:.1f} {y1:.1f} L {x2:.1f} {y2:.1f}", (x1 + x2) / 2, (y1 + y2) / 2)
-
-
-def state_diagram(
-    description: dict[str, Any],
-    current: str | None,
-    history: Sequence[str],
-    state_label: Callable[[str], str],
-    trigger_label: Callable[[str, str], str],
-) -> StateDiagram:
-    """Lay the kind's states out in reading order (the machine's declared order), highlight
-    `current`, and number the moves of `history` (the states passed through)."""
-    states: list[str] = list(description["states"])
-    terminal = set(description["terminal"])
-    visited = set(history)
-    nodes: dict[str, Node] = {}
-    for i, state in enumerate(states):
-        row, col = divmod(i, COLS)
-        nodes[state] = Node(
-            state=state,
-            label=state_label(state),
-            x=MARGIN + col * (BOX_W + GAP_X),
-            y=GAP_Y + row * (BOX_H + GAP_Y),  # room above the first row for its arcs
-            current=state == current,
-            visited=state in visited,
-            terminal=state in terminal,
-        )
-    arrows: list[Arrow] = []
-    moves = [(a, b) for a, b in itertools.pairwise(history) if a != b and a in nodes and b in nodes]
-    for n, (a, b) in enumerate(moves, start=1):
-        arrows.append(_arrow(n, nodes[a], nodes[b]))
-    steps_out: dict[str, list[tuple[str, str]]] = {s: [] for s in states}
-    for t in description["transitions"]:
-        steps_out.setdefault(t["source"], []).append((trigger_label(t["trigger"], t["label"]), state_label(t["dest"])))
-    rows = (len(states) + COLS - 1) // COLS
-    width = 2 * MARGIN + COLS * BOX_W + (COLS - 1) * GAP_X
-    height = GAP_Y + MARGIN + rows * BOX_H + (rows - 1) * GAP_Y
-    return StateDiagram(width, height, list(nodes.values()), arrows, steps_out)
+MARGIN = 12
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.requests import STEP_REQUESTS
 from api.runtime import Runtime
-from api.web import i18n
+from api.web import forms, i18n
 from api.web.display import alert_action, value_text
 from api.web.wording import wording
 
@@ -25,6 +25,7 @@ templates.env.globals["alert_action"] = alert_action
 templates.env.filters["v"] = value_text
 templates.env.filters["reject_evidence"] = lambda d: {k: v for k, v in d.items() if k != "evidence"}
 templates.env.globals["STEP_REQUESTS"] = STEP_REQUESTS
+templates.env.globals["people_options"] = forms.people_options
 
 # Pages hold personal data and forms: not cached, not framed by another site (clickjacking), and
 # nothing loaded or posted from elsewhere.

@@ -6,7 +6,8 @@ Nothing is downloaded at run time: the browser is the system's /usr/bin/chromium
 without the playwright package) the tests skip with the reason, except under CI=true, where that
 is a failure: CI installs chromium (`.ci/run`).
 
-Each test writes screenshots of the pages it visits to tests/browser/screenshots/ (gitignored)."""
+Each test writes screenshots of the pages it visits to tests/browser/screenshots/ (gitignored, but for
+the four at a phone's width that test_phone.py writes and the issue cites)."""
 
 from __future__ import annotations
 

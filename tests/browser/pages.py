@@ -71,3 +71,28 @@ def assert_accessible(page: Any) -> None:
     )
     assert focused[0] == "skip", focused
     assert focused[1] != "none" and focused[2] != "0px", focused
+
+
+# The elements that stick out past the right edge of the screen, outside any box that scrolls on
+# its own (a wide table in its .table-wrap may scroll; the page itself may not).
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = e => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.overflowX === 'auto' || s.overflowX === 'scroll') return true;
+    }
+    return false;
+  };
+  const named = e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`;
+  return [...document.body.querySelectorAll('*')]
+    .filter(e => e.getBoundingClientRect().right > width + 0.5 && !scrolls(e))
+    .slice(0, 8)
+    .map(e => `${named(e)} right=${Math.round(e.getBoundingClientRect().right)}`);
+}"""
+
+
+def assert_fits(page: Any) -> None:
+    """The page does not scroll sideways: nothing is wider than the screen (a phone's 390 px)."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], (page.url, widths, page.evaluate(STICKING_OUT))

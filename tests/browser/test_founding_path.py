@@ -136,13 +136,18 @@ def _staff_file_the_results(site: Site, staff: Any, approver: Any) -> None:
         },
     )
     assert _state(staff) == "results_filed"
-    # The diagram marks the current state and numbers the path taken.
-    assert staff.locator("svg.diagram g.node.current").get_attribute("data-state") == "results_filed"
-    assert staff.locator("svg.diagram path.path").count() == 10  # requested → ... → results_filed
-    assert staff.locator("ol.states li[aria-current=step]").count() == 1
+    # The stepper: the 11 steps taken (the request to the results filed, each dated), the current
+    # state, the approval as what follows with the rejections as branches, and the way ahead.
+    stepper = staff.locator("#stepper")
+    assert stepper.locator("li.done").count() == 11
+    assert stepper.locator("li[aria-current=step]").get_attribute("data-state") == "results_filed"
+    options = stepper.locator("li.current ul.options")
+    assert "批准选举结果" in options.locator("li.main").inner_text()
+    assert options.locator("li.branch").count() == 4  # three rejections naming the step to redo, the withdrawal
+    assert [li.inner_text() for li in stepper.locator("li.todo .body").all()][-1].startswith("已法人登记")
     assert_accessible(staff)
     shot(staff, "06-procedure-results-filed")
-    shot_of(staff.locator(".diagram-wrap"), "06b-state-diagram")
+    shot_of(stepper, "06b-stepper")
 
 
 def _approver_approves_the_results(site: Site, staff: Any, approver: Any) -> None:

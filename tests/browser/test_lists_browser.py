@@ -1,7 +1,7 @@
 """The unions list in Chromium (issue 19): a county's approver searches the unions below it by the
 beginning of a name with a state filter applied, sees the matches and their count, exports them
 to Excel, and the workbook holds exactly the rows shown; a full-page screenshot of the filtered
-list is kept (tests/browser/screenshots/unions-list-filtered.png)."""
+list is kept (tests/browser/screenshots/unions-list-filtered-desktop.png)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_the_unions_list_with_a_filter_applied(browser: Any, site: Site, new_pag
     assert page.locator("#count").inner_text() == "共 3 个工会"
     assert page.locator("#f-state").input_value() == "not_founded"  # the filter stays applied
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    shot(page, "unions-list-filtered")
+    shot(page, "unions-list-filtered-desktop")
 
     with page.expect_download() as download:
         page.locator("#export-unions-xlsx").click()

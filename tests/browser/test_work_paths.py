@@ -1,7 +1,7 @@
 """The day's work in a real browser (issue 19): the staff file the candidate list, the county's
 approver reads it on its own page in the inbox (the candidates with their vetting) and rejects it
 with reasons after confirming; the staff's home then puts the rejection, its reasons and the step
-to resume from first. Screenshots: staff-home-after-rejection.png, inbox-detail.png."""
+to resume from first. Screenshots: staff-home-after-rejection-desktop.png, inbox-detail.png."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_staff_file_the_approver_rejects_and_the_staff_home_says_why_and_where_t
     resume = notice.locator(".resume a")
     assert resume.first.get_attribute("href") == f"/ui/procedures/{PID}#step-propose-candidates"
     assert_accessible(staff)
-    shot(staff, "staff-home-after-rejection")
+    shot(staff, "staff-home-after-rejection-desktop")
 
     with staff.expect_navigation():
         resume.first.click()

@@ -16,6 +16,10 @@ WORDS.update({f"waiting.{en}": pair for en, pair in PHRASES.items()})
 
 WORDS.update({f"kind.{flow.kind}": (flow.label_zh, flow.label_en) for flow in FLOWS.values()})
 WORDS.update({f"state.{st.name}": (st.label_zh, st.label_en) for flow in FLOWS.values() for st in flow.states})
+# Kinds share some state names ("requested") that each says its own way: "state.<kind>.<state>".
+WORDS.update(
+    {f"state.{flow.kind}.{st.name}": (st.label_zh, st.label_en) for flow in FLOWS.values() for st in flow.states}
+)
 WORDS.update(
     {
         f"trigger.{flow.kind}.{step.trigger}": (step.label_zh, step.label_en)

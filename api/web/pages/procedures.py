@@ -1,4 +1,4 @@
-"""A procedure's page (its state diagram, its history, what it waits on) and the forms of the
+"""A procedure's page (its progress as a stepper, its history, what it waits on) and the forms of the
 steps the person may take now."""
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from starlette.concurrency import run_in_threadpool
 
 from api.requests import STEP_REQUESTS
 from api.runtime import Runtime
-from api.web import forms, pictures, sessions
+from api.web import forms, sessions, stepper
 from api.web.access import PageNotFound, SignedInUser, posted, readable
 from api.web.home import names_of
 from api.web.posting import FormView, Outcome, defaults, form_values, submit
 from api.web.rejections import rejection_notices
-from api.web.rendering import redirect, render, runtime_of, translator_of
+from api.web.rendering import lang_of, redirect, render, runtime_of, translator_of
 from api.web.step_forms import CONFIRM, confirm_key, confirmed, step_fields, step_names, step_notes, step_prefill
+from events import messages
 from projections import replay
 from workflow.authority import Actor
 from workflow.fold import KINDS
@@ -131,13 +132,6 @@ def _procedure_context(
         raise PageNotFound()
     t = translator_of(request)
     kind = KINDS[proc.kind]
-    diagram = pictures.state_diagram(
-        kind.machine.describe(),
-        proc.state,
-        proc.history,
-        lambda s: t(f"state.{s}", s.replace("_", " ")),
-        lambda trig, label: t(f"trigger.{proc.kind}.{trig}", label),
-    )
     history = replay.history(rt.store, procedure_id=procedure_id)
     waiting = kind.waits_on_approver(proc.state)
     filing = history[-1] if waiting and history else None
@@ -147,7 +141,9 @@ def _procedure_context(
         "names": names_of(rt, (n.by_org for n in notices)),
         "union": union,
         "proc": proc,
-        "diagram": diagram,
+        "stepper": stepper.stepper(
+            proc.kind, proc.state, proc.history, history, t, lambda e: messages.event_name(lang_of(request), e)
+        ),
         "history": history,
         "waiting": waiting,
         "filing": filing,
