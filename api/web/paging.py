@@ -1,12 +1,16 @@
 """What a list page takes to show one page of its list: the cursor of the page (none for the first)
-and how many rows a page holds, as the query parameters `cursor` and `limit`."""
+and how many rows a page holds, as the query parameters `cursor` and `limit`; and the date it is
+asked about, as typed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Query
+
+from workflow.bounds import strict_date
 
 
 @dataclass(frozen=True)
@@ -23,3 +27,14 @@ def paging(default: int, most: int) -> Any:
         return Paging(cursor, limit)
 
     return Depends(page_asked)
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """The date typed in a filter, or None when there is none or it is not a date (the page then
+    says so, naming the field: never a silent today)."""
+    if not value:
+        return None
+    try:
+        return strict_date(value)  # the bounds of every date (workflow.bounds): no numbers, from 1925
+    except ValueError:
+        return None

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from projections.queries import FIGURES, CoverageTarget
+from projections.queries import FIGURES, CoverageTarget, rate_parts
 
 MARGIN = 12
 
@@ -46,18 +46,6 @@ class Bar:
         return self.target.met(self.value) if self.target is not None else None
 
 
-# The rates drawn as bars, by the figure's stable key: the attributes of Coverage that hold the
-# rate's part and whole (`FIGURES` names the rate's own attribute, also its label's key).
-_PARTS = {
-    "founding_rate": ("founded", "units"),
-    "founding_rate_25plus": ("founded_25", "units_25"),
-    "founding_rate_enterprises": ("founded_enterprise", "units_enterprise"),
-    "membership_rate": ("members", "employees_unionised"),
-    "on_time_rate": ("terms_on_time", "terms_ended"),
-    "direct_election_share": ("chairs_direct", "chairs_election_known"),
-}
-
-
 def coverage_bars(
     coverage: Any, t: Callable[..., str], targets: Mapping[str, CoverageTarget] | None = None
 ) -> list[Bar]:
@@ -65,9 +53,11 @@ def coverage_bars(
     by the figure's stable key (its label's key where that differs)."""
     targets = targets or {}
     bars = []
-    for key, (part, whole) in _PARTS.items():
-        rate = FIGURES[key]
-        value, n, d = getattr(coverage, rate), getattr(coverage, part), getattr(coverage, whole)
+    for key, rate in FIGURES.items():
+        parts = rate_parts(rate)
+        if parts is None:  # a count, not a rate: no bar
+            continue
+        value, n, d = getattr(coverage, rate), getattr(coverage, parts[0]), getattr(coverage, parts[1])
         bars.append(Bar(t(f"coverage.{rate}"), value, n, d, targets.get(key)))
     return bars
 

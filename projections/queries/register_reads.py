@@ -267,6 +267,12 @@ FIGURES: dict[str, str] = {
 }
 
 
+def rate_parts(attr: str) -> tuple[str, str] | None:
+    """The counts of Coverage that its rate `attr` divides (part, whole); None for a count."""
+    rate = Coverage.__dict__.get(attr)
+    return (rate.part, rate.whole) if isinstance(rate, _Rate) else None
+
+
 def _sums(*conditions: sa.ColumnElement[bool] | tuple[sa.ColumnElement[bool], Any]) -> list[Any]:
     """SUM(CASE ...) of each condition: 1 per row that meets it, or (condition, value)."""
     out = []

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,9 +87,13 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture
-def site(sqlite_url: str) -> Iterator[Site]:
-    rt = tree_runtime(sqlite_url, "江岸某科技有限公司工会")
+@contextmanager
+def serving(url: str, seed: Callable[[Runtime], None] | None = None) -> Iterator[Site]:
+    """The app on the workflow tests' tree (U1 named as a company's union) at `url`, seeded by
+    `seed` through its runtime, served on a loopback port."""
+    rt = tree_runtime(url, "江岸某科技有限公司工会")
+    if seed is not None:
+        seed(rt)
     try:
         with served(create_app(rt)) as (base, _):
             yield Site(rt, base)
@@ -97,14 +102,19 @@ def site(sqlite_url: str) -> Iterator[Site]:
 
 
 @pytest.fixture
+def site(sqlite_url: str) -> Iterator[Site]:
+    with serving(sqlite_url) as served_site:
+        yield served_site
+
+
+@pytest.fixture
 def new_page(browser: Any) -> Iterator[Any]:
     """A factory of pages, each in its own browser context (its own cookies: one person each)."""
     contexts: list[Any] = []
 
-    def make(*, javascript: bool = True) -> Any:
-        context = browser.new_context(
-            java_script_enabled=javascript, viewport={"width": 1200, "height": 900}, locale="zh-CN"
-        )
+    def make(*, javascript: bool = True, **options: Any) -> Any:
+        options = {"viewport": {"width": 1200, "height": 900}} | options
+        context = browser.new_context(java_script_enabled=javascript, locale="zh-CN", **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

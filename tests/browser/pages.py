@@ -3,7 +3,10 @@ for the next page, decide a filing from the inbox, and check the accessibility b
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 
 def fill(form: Any, values: dict[str, Any]) -> None:
@@ -96,3 +99,25 @@ def assert_fits(page: Any) -> None:
     """The page does not scroll sideways: nothing is wider than the screen (a phone's 390 px)."""
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], (page.url, widths, page.evaluate(STICKING_OUT))
+
+
+def exported_table(page: Any, button: str, folder: Path) -> list[list[Any]]:
+    """The cells of the .xlsx file the page's `button` downloads, read back with openpyxl (its
+    first row the headers)."""
+    with page.expect_download() as download:
+        page.locator(button).click()
+    saved = folder / "export.xlsx"
+    download.value.save_as(saved)
+    sheet = openpyxl.load_workbook(saved).active
+    assert sheet is not None
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def filter_unions(page: Any, q: str, state: str) -> tuple[Any, list[str]]:
+    """On /ui/unions: search `q` among the unions in `state`; the result's rows and their codes."""
+    page.locator("#f-q").fill(q)
+    page.locator("#f-state").select_option(state)
+    with page.expect_navigation():
+        page.locator("#union-filters button[type=submit]").click()
+    rows = page.locator("#union-rows tr")
+    return rows, [rows.nth(i).locator("td small.code").inner_text() for i in range(rows.count())]

@@ -18,17 +18,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
-from api.main import create_app
 from events.catalogue import CATALOGUE
 from events.flows import FLOWS
-from tests.browser.conftest import Site, shot, sign_in
-from tests.browser.pages import assert_fits, fill, open_filing, step, submit
-from tests.e2e.conftest import register_union, tree_runtime
+from tests.browser.conftest import Site, serving, shot, sign_in
+from tests.browser.pages import assert_fits, exported_table, fill, filter_unions, open_filing, step, submit
+from tests.e2e.conftest import register_union
 from tests.e2e.lists_support import populate
-from tests.e2e.serving import served
 from tests.unit.workflow_support import CHAIRS, COMMITTEE, FUNDS
 from tests.unit.workflow_world import COUNTY
 
@@ -71,33 +68,21 @@ def check(page: Any, name: str | None = None) -> None:
         shot(page, name)
 
 
-@pytest.fixture(scope="module")
-def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('phone') / 'unionflow.db'}"
-    rt = tree_runtime(url, "江岸某科技有限公司工会")
+def _seed(rt: Any) -> None:
     populate(rt)
     register_union(rt, "U2", LONG_NAME)
-    try:
-        with served(create_app(rt)) as (base, _):
-            yield Site(rt, base)
-    finally:
-        rt.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serving(f"sqlite:///{tmp_path_factory.mktemp('phone') / 'unionflow.db'}", _seed) as site:
+        yield site
 
 
 @pytest.fixture
-def phone(browser: Any) -> Iterator[Callable[[], Any]]:
+def phone(new_page: Callable[..., Any]) -> Callable[[], Any]:
     """Pages at a phone's width, each in its own context (one person each)."""
-    contexts: list[Any] = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", accept_downloads=True)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    return lambda: new_page(viewport=PHONE, accept_downloads=True)
 
 
 def _visit(page: Any, site: Site, path: str, name: str | None = None) -> None:
@@ -227,24 +212,13 @@ def test_the_auditor_reads_the_subtree_filters_the_unions_and_exports_them(
     _visit(auditor, site, "/ui/audit", "phone-audit")
 
     _visit(auditor, site, "/ui/unions")
-    auditor.locator("#f-q").fill("江岸")
-    auditor.locator("#f-state").select_option("not_founded")
-    with auditor.expect_navigation():
-        auditor.locator("#union-filters button[type=submit]").click()
-    rows = auditor.locator("#union-rows tr")
-    codes = [rows.nth(i).locator("td small.code").inner_text() for i in range(rows.count())]
+    rows, codes = filter_unions(auditor, "江岸", "not_founded")
     assert {"A1", "A2"} <= set(codes) and "F1" not in codes  # F1 is founded
     assert auditor.locator("#f-state").input_value() == "not_founded"
     assert auditor.locator("#count").inner_text() == f"共 {len(codes)} 个工会"
     check(auditor, "unions-list-filtered")
 
-    with auditor.expect_download() as download:
-        auditor.locator("#export-unions-xlsx").click()
-    saved = tmp_path / "unions.xlsx"
-    download.value.save_as(saved)
-    sheet = openpyxl.load_workbook(saved).active
-    assert sheet is not None
-    table = [[c.value for c in row] for row in sheet.iter_rows()]
+    table = exported_table(auditor, "#export-unions-xlsx", tmp_path)
     shown = [rows.nth(i).locator("td a").first.inner_text() for i in range(rows.count())]
     assert [r[:2] for r in table[1:]] == [list(pair) for pair in zip(shown, codes, strict=True)]
 

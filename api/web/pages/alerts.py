@@ -2,44 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.web.access import SignedInUser, readable
-from api.web.paging import Paging, paging
+from api.web.paging import Paging, paging, parse_date
 from api.web.rendering import message, render, runtime_of
 from projections import queries
 from projections.models import alerts as alert_model
-from workflow.bounds import strict_date
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 PAGE_SIZE = 50
 ALERT_KINDS = alert_model.KINDS
 
 
-def parse_date(value: str | None) -> dt.date | None:
-    """The date typed in a filter, or None when there is none or it is not a date (the page then
-    says so, naming the field: never a silent today)."""
-    if not value:
-        return None
-    try:
-        return strict_date(value)  # the bounds of every date (workflow.bounds): no numbers, from 1925
-    except ValueError:
-        return None
-
-
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(
     request: Request,
     user: SignedInUser,
+    asked: Paging = paging(PAGE_SIZE, most=500),
     org: str | None = None,
     kind: str = "",
     as_of: str = "",
     on: str = "",  # the date's name before it was as_of, as the API names it; links kept work
-    asked: Paging = paging(PAGE_SIZE, most=500),
 ) -> Response:
     rt = runtime_of(request)
     org_id = org or user.actor.org_id

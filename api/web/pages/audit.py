@@ -16,7 +16,8 @@ from api.routes.audit import AUDIT_ROLES, verify_scope
 from api.runtime import Runtime
 from api.web import pictures, sessions
 from api.web.access import SignedInUser, readable
-from api.web.pages.alerts import PAGE_SIZE, parse_date
+from api.web.pages.alerts import PAGE_SIZE
+from api.web.paging import parse_date
 from api.web.rendering import message, render, runtime_of, translator_of
 from events import reading
 from projections import queries, replay
