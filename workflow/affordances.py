@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from workflow import commands as c
 from workflow import organisations
 from workflow.authority import Actor, require_admin_over, require_approver_of, require_staff_of
-from workflow.errors import NotAuthorised
+from workflow.command import OPENS_WHEN
+from workflow.errors import DomainError, NotAuthorised
 from workflow.fold import KINDS
 from workflow.state import Procedure, UnionState
 
@@ -66,3 +67,20 @@ def allowed_union_commands(union: UnionState, actor: Actor, ancestors: Callable[
     if union.level == "joint" and c.UpdateUnitFacts.__name__ in allowed:
         allowed += [c.CoverUnit.__name__, c.UncoverUnit.__name__]
     return allowed
+
+
+def openable_kinds(union: UnionState, actor: Actor) -> list[str]:
+    """The kinds of procedure `actor` may open on the union now: its staff, where what each kind's
+    opening requires of the union holds (`OPENS_WHEN`, the guards the opening itself runs first);
+    what the request then says is checked when it is made. Nothing once dissolved (R-DISSOLVE)."""
+    if union.dissolved_on is not None or not permitted(lambda: require_staff_of(actor, union)):
+        return []
+    return [kind for kind, requirement in OPENS_WHEN.items() if _holds(requirement, union)]
+
+
+def _holds(requirement: Callable[[UnionState], object], union: UnionState) -> bool:
+    try:
+        requirement(union)
+    except DomainError:
+        return False
+    return True

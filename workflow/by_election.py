@@ -30,7 +30,7 @@ from events.flows.by_election import (
 )
 from workflow import rules
 from workflow.bounds import Date, Name, RequiredText
-from workflow.command import ProcedureCommand, UnionCommand, handles
+from workflow.command import ProcedureCommand, UnionCommand, handles, opens_when
 from workflow.election import outcome_of
 from workflow.kinds import (
     ApproveFiling,
@@ -117,6 +117,12 @@ class HoldByElection(ProcedureCommand):
     vote: BallotCount
 
 
+@opens_when(KIND)
+def chair_to_replace(union: UnionState) -> None:
+    """R-VACANCY: a founded union with a chair (or an acting one) whose office may fall vacant."""
+    rules.require_chair_to_replace(union.org_id, union.founded, union.chair, union.acting_chair)
+
+
 @handles(RecordChairVacancy)
 def record_chair_vacancy(cmd: RecordChairVacancy, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
     return opening(union, cmd, actor, KIND, decide_vacancy, partial(term_profile, union, uow))
@@ -125,7 +131,7 @@ def record_chair_vacancy(cmd: RecordChairVacancy, union: UnionState, uow: UnitOf
 def decide_vacancy(
     union: UnionState, procedure_id: str, cmd: RecordChairVacancy, profile: RuleProfile
 ) -> ChairVacancyRecorded:
-    rules.require_chair_to_replace(union.org_id, union.founded, union.chair, union.acting_chair)
+    chair_to_replace(union)
     due = rules.vacancy_deadline(cmd.occurred_on, profile)
     return ChairVacancyRecorded(
         procedure_id=procedure_id,

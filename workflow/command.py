@@ -85,9 +85,26 @@ class ProcedureCommand(UnionCommand):
 
 
 _C = TypeVar("_C", bound=Command)
+_T = TypeVar("_T")
 Handler = Callable[[Command, UnionState, "UnitOfWork", Actor], "Decision"]
 # Every command that is not a procedure's step, with its handler, as each module registers it.
 HANDLERS: dict[type[Command], Handler] = {}
+
+
+# What must hold of a union for a procedure of each kind to be opened, whatever the request says
+# (its level, its term, no other such procedure under way): each kind's opening checks it first,
+# and "what may I start now" asks the same functions.
+OPENS_WHEN: dict[str, Callable[[UnionState], object]] = {}
+
+
+def opens_when(kind: str) -> Callable[[Callable[[UnionState], _T]], Callable[[UnionState], _T]]:
+    """Register the decorated guard as what must hold of a union to open a procedure of `kind`."""
+
+    def register(fn: Callable[[UnionState], _T]) -> Callable[[UnionState], _T]:
+        OPENS_WHEN[kind] = fn
+        return fn
+
+    return register
 
 
 def handles(command: type[_C]) -> Callable[[Callable[[_C, UnionState, UnitOfWork, Actor], Decision]], Handler]:

@@ -30,7 +30,7 @@ from events.flows.dissolution import (
 from workflow import rules
 from workflow.authority import Actor, require_approver_of, require_staff_of
 from workflow.bounds import Date
-from workflow.command import ProcedureCommand, UnionCommand, handles
+from workflow.command import ProcedureCommand, UnionCommand, handles, opens_when
 from workflow.kinds import (
     ApproveFiling,
     ProcedureKind,
@@ -88,6 +88,14 @@ def _filed_by(actor: Actor, union: UnionState, reason: str) -> str:
     return "union"
 
 
+@opens_when(DISSOLUTION_FLOW.kind)
+def may_be_dissolved(union: UnionState) -> None:
+    """R-DISSOLVE: a union of a level that dissolves, with no dissolution request waiting."""
+    rules.require_dissolvable_level(union.org_id, union.level)
+    waiting = any(p.state == REQUESTED for p in union.procedures_of(DISSOLUTION_FLOW.kind))
+    rules.require_no_request_waiting("R-DISSOLVE", union.org_id, "a dissolution request", waiting)
+
+
 @handles(RequestDissolution)
 def request_dissolution(cmd: RequestDissolution, union: UnionState, uow: UnitOfWork, actor: Actor) -> Decision:
     filed_by = _filed_by(actor, existing(union), cmd.reason)
@@ -100,9 +108,7 @@ def request_dissolution(cmd: RequestDissolution, union: UnionState, uow: UnitOfW
 def decide_dissolution_request(
     union: UnionState, procedure_id: str, cmd: RequestDissolution, filed_by: str, pinned: dict[str, Any]
 ) -> DissolutionRequested:
-    rules.require_dissolvable_level(union.org_id, union.level)
-    waiting = any(p.state == REQUESTED for p in union.procedures_of(DISSOLUTION_FLOW.kind))
-    rules.require_no_request_waiting("R-DISSOLVE", union.org_id, "a dissolution request", waiting)
+    may_be_dissolved(union)
     evidence = rules.check_dissolution(cmd.reason, union.founded, cmd.unit_changed_on, cmd.congress_on, cmd.occurred_on)
     return DissolutionRequested(
         procedure_id=procedure_id,

@@ -23,7 +23,7 @@ from events.flows.founding import (
 )
 from workflow import election, election_fold, rules
 from workflow.bounds import Name
-from workflow.command import UNIT_EXAMPLE, ProcedureCommand, UnionCommand, handles
+from workflow.command import UNIT_EXAMPLE, ProcedureCommand, UnionCommand, handles, opens_when
 from workflow.kinds import (
     ProcedureKind,
     StepHandler,
@@ -151,12 +151,18 @@ HANDLERS: dict[str, StepHandler] = {
 }
 
 
-def decide_request(
-    union: UnionState, procedure_id: str, cmd: RequestFounding, profile: RuleProfile
-) -> FoundingRequested:
+@opens_when(KIND)
+def may_be_founded(union: UnionState) -> None:
+    """R-FOUNDED: a grassroots union, not founded and with no founding under way."""
     rules.require_grassroots_level(union.org_id, union.level)
     under_way = any(p.state != WITHDRAWN for p in union.procedures_of(KIND))
     rules.require_not_founded(union.org_id, union.founded or under_way)
+
+
+def decide_request(
+    union: UnionState, procedure_id: str, cmd: RequestFounding, profile: RuleProfile
+) -> FoundingRequested:
+    may_be_founded(union)
     rules.check_unit_counts(cmd.unit.employees, cmd.unit.members, cmd.unit.female_members)
     size = rules.check_prep_group(len(cmd.prep_group), profile)
     request = cmd.given("unit", "initiators", "prep_group")

@@ -21,10 +21,10 @@ from events.flows.reelection import (
 )
 from workflow import election, election_fold, rules
 from workflow.bounds import Date, RequiredText
-from workflow.command import UnionCommand, handles
+from workflow.command import UnionCommand, handles, opens_when
 from workflow.kinds import ProcedureKind, StepHandler, approved, opener, opening, rejected, withdraw
 from workflow.profile import RuleProfile
-from workflow.state import ElectionProgress, Procedure, ReelectionProcedure, UnionState
+from workflow.state import ElectionProgress, Procedure, ReelectionProcedure, Term, UnionState
 
 if TYPE_CHECKING:
     from workflow.authority import Actor
@@ -64,9 +64,16 @@ def open_reelections(union: UnionState) -> list[Procedure]:
     return [p for p in union.procedures_of(KIND) if p.state not in REELECTION_FLOW.terminal]
 
 
-def decide_open(union: UnionState, procedure_id: str, cmd: OpenReelection, profile: RuleProfile) -> ReelectionOpened:
+@opens_when(KIND)
+def term_to_renew(union: UnionState) -> Term:
+    """R-REELECTION: the founded union's term, with no re-election under way."""
     term = rules.require_term_to_renew(union.org_id, union.founded, union.term)
     rules.require_no_reelection_under_way(union.org_id, [p.procedure_id for p in open_reelections(union)])
+    return term
+
+
+def decide_open(union: UnionState, procedure_id: str, cmd: OpenReelection, profile: RuleProfile) -> ReelectionOpened:
+    term = term_to_renew(union)
     rules.require_congress_planned_after_plan(cmd.planned_congress_on, cmd.occurred_on)
     early, evidence = rules.check_reelection_timing(term, cmd.occurred_on, cmd.planned_congress_on, profile)
     return ReelectionOpened(

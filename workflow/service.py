@@ -98,6 +98,9 @@ class WorkflowService:
     def allowed_steps(self, union: UnionState, proc: Procedure, actor: Actor) -> list[AllowedStep]:
         return affordances.allowed_steps(union, proc, actor)
 
+    def openable_kinds(self, union: UnionState, actor: Actor) -> list[str]:
+        return affordances.openable_kinds(union, actor)
+
     def allowed_union_commands(self, union: UnionState, actor: Actor) -> list[str]:
         return affordances.allowed_union_commands(union, actor, lambda: self._uow().ancestors(union.parent_id))
 

@@ -30,7 +30,7 @@ from events.flows.term_change import (
 )
 from workflow import kinds, rules
 from workflow.bounds import Date, RequiredText
-from workflow.command import ProcedureCommand, UnionCommand, handles
+from workflow.command import ProcedureCommand, UnionCommand, handles, opens_when
 from workflow.kinds import ProcedureKind, StepHandler, approval, opener, opening, rejected, term_profile, withdraw
 from workflow.profile import RuleProfile
 from workflow.state import Procedure, Term, TermChangeProcedure, UnionState
@@ -89,6 +89,16 @@ def _requestable_term(union: UnionState, rule: str, kind: str, request: str) -> 
     return term
 
 
+def _term_to_change(flow: Flow, rule: str, request: str) -> Callable[[UnionState], Term]:
+    """What must hold to request `flow`'s kind: a current term, no other such request waiting."""
+
+    @opens_when(flow.kind)
+    def requestable(union: UnionState) -> Term:
+        return _requestable_term(union, rule, flow.kind, request)
+
+    return requestable
+
+
 def _request_facts(
     procedure_id: str, cmd: _TermChangeRequest, profile: RuleProfile, term: Term, evidence: Any
 ) -> dict[str, Any]:
@@ -124,10 +134,13 @@ def _term_change(
 # --------------------------------------------------------------------------- extension
 
 
+_extension_term = _term_to_change(EXTENSION_FLOW, "R-EXTENSION", "an extension request")
+
+
 def decide_extension_request(
     union: UnionState, procedure_id: str, cmd: RequestExtension, profile: RuleProfile
 ) -> ExtensionRequested:
-    term = _requestable_term(union, "R-EXTENSION", EXTENSION_FLOW.kind, "an extension request")
+    term = _extension_term(union)
     rules.require_not_extended(term, profile)
     evidence = rules.check_extension(term.end, cmd.new_deadline, profile)
     return ExtensionRequested(
@@ -187,10 +200,13 @@ EXTENSION = _term_change(
 # --------------------------------------------------------------------------- early re-election
 
 
+_early_term = _term_to_change(EARLY_REELECTION_FLOW, "R-EARLY", "an early re-election request")
+
+
 def decide_early_request(
     union: UnionState, procedure_id: str, cmd: RequestEarlyReelection, profile: RuleProfile
 ) -> EarlyReelectionRequested:
-    term = _requestable_term(union, "R-EARLY", EARLY_REELECTION_FLOW.kind, "an early re-election request")
+    term = _early_term(union)
     evidence = rules.check_early_reelection(term.end, cmd.planned_congress_on)
     return EarlyReelectionRequested(
         **_request_facts(procedure_id, cmd, profile, term, evidence), planned_congress_on=cmd.planned_congress_on

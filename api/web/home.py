@@ -17,6 +17,7 @@ from api.web.rejections import rejection_notices
 from api.web.step_forms import step_names
 from projections import queries, replay
 from workflow.authority import Actor
+from workflow.state import UnionState
 
 TODO_ROWS = 10  # the home page's to-do list; the inbox has them all
 
@@ -44,6 +45,12 @@ def _waits_on(status: queries.ProcedureStatus) -> str:
     return "union" if status.waiting_on == status.org_id else "approver"
 
 
+def openable(rt: Runtime, union: UnionState, actor: Actor) -> list[str]:
+    """The procedures `actor` may start on the union now, in the order the pages list them."""
+    kinds = rt.service.openable_kinds(union, actor)
+    return [kind for kind in OPEN_REQUESTS if kind in kinds]
+
+
 def staff_home(rt: Runtime, actor: Actor, today: dt.date) -> dict[str, Any]:
     """The staff's home: their union's procedures (open ones first), the rejections to act on,
     the union's alerts of the day and what they may start."""
@@ -57,7 +64,6 @@ def staff_home(rt: Runtime, actor: Actor, today: dt.date) -> dict[str, Any]:
         rows.append(ProcedureRow(status, _waits_on(status), may))
     notices = rejection_notices(union, actor, replay.history(rt.store, org_id=org_id), rt.service.allowed_steps)
     record = queries.union(rt.engine, org_id)
-    dissolved = record is not None and record.dissolved_on is not None
     return {
         "org": record,
         "org_id": org_id,
@@ -67,7 +73,7 @@ def staff_home(rt: Runtime, actor: Actor, today: dt.date) -> dict[str, Any]:
         "names": names_of(rt, [org_id, union.parent_id, *(n.by_org for n in notices)]),
         "approver_org": union.parent_id,
         "alerts": queries.alerts(rt.engine, on=today, subtree=org_id, limit=50).items,
-        "open_kinds": [] if dissolved else list(OPEN_REQUESTS),
+        "open_kinds": openable(rt, union, actor),
     }
 
 

@@ -17,6 +17,7 @@ from api.requests import OPEN_REQUESTS, UNION_PATH_OF_COMMAND, UNION_REQUESTS, C
 from api.runtime import Runtime
 from api.web import forms, i18n, pictures
 from api.web.access import PageNotFound, SignedInUser, posted, readable
+from api.web.home import openable
 from api.web.pages.lists import unions_below
 from api.web.posting import FormView, Outcome, defaults, form_values, submit
 from api.web.rendering import redirect, render, runtime_of, translator_of
@@ -42,9 +43,7 @@ def union_page(request: Request, user: SignedInUser, org_id: str, done: str = ""
     record = queries.union(rt.engine, org_id)
     terms = queries.terms(rt.engine, org_id)
     procs = queries.procedures(rt.engine, org_id=org_id, limit=None).items
-    # R-DISSOLVE: a dissolved union's record takes no further step, so nothing is offered to open.
-    dissolved = record is not None and record.dissolved_on is not None
-    may_open = user.actor.role == "staff" and user.actor.org_id == org_id and not dissolved
+    union = rt.service.load(org_id)
     return render(
         request,
         "union.html",
@@ -55,8 +54,8 @@ def union_page(request: Request, user: SignedInUser, org_id: str, done: str = ""
             "covered": queries.covered_units(rt.engine, org_id) if record and record.level == "joint" else [],
             "timeline": pictures.terms_timeline(terms, translator_of(request)),
             "procedures": procs,
-            "open_kinds": list(OPEN_REQUESTS) if may_open else [],
-            "union_actions": _union_actions(rt, rt.service.load(org_id), user.actor),
+            "open_kinds": openable(rt, union, user.actor),
+            "union_actions": _union_actions(rt, union, user.actor),
             "done": done if i18n.has(done) else "",
             "below": unions_below(request, record),  # a county's or a street's unions
         },
