@@ -145,7 +145,7 @@ def postgres_url() -> Iterator[str]:
         yield in_schema(PG_ADMIN_URL, schema)
 
 
-def run(url: str, data: bytes, batch_rows: int) -> dict[str, float | int | str]:
+def run(url: str, data: bytes, batch_rows: int, rebuild: bool = False) -> dict[str, float | int | str]:
     rt = Runtime.open(url, clock=lambda: TODAY)
     rt.upgrade()
     rt.service.execute(
@@ -169,8 +169,10 @@ def run(url: str, data: bytes, batch_rows: int) -> dict[str, float | int | str]:
     verified = rt.store.verify()
     verify_s = time.perf_counter() - t1
     floor_events, floor_all = insert_floor(rt.engine)
+    rebuilt = rebuild_log(rt.engine) if rebuild else {}
     rt.engine.dispose()
     return {
+        **rebuilt,
         "floor_events_s": floor_events,
         "floor_all_s": floor_all,
         "rows": plan.rows_total,
@@ -220,11 +222,21 @@ def insert_floor(engine: sa.Engine) -> tuple[float, float]:
     return timings.get("events", 0.0) + commit, sum(timings.values()) + commit
 
 
+def rebuild_log(engine: sa.Engine) -> dict[str, float | int | str]:
+    """`unionflow rebuild` of the read models from the imported log, and `--compare` after it."""
+    from projections import Projections
+
+    report = Projections(engine).rebuild(None)
+    same = Projections(engine).compare_with_rebuild(None).ok
+    return {"rebuild_events_s": report.events_per_second, "rebuild_s": report.seconds, "compare": str(same)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--batch-rows", type=int, default=2000, help="rows per write transaction")
+    parser.add_argument("--rebuild", action="store_true", help="then rebuild the read models from the log")
     parser.add_argument("--write-csv", help="write the generated CSV to this path and stop")
     args = parser.parse_args()
     t0 = time.perf_counter()
@@ -238,7 +250,7 @@ def main() -> None:
     targets = {"sqlite": sqlite_url, "postgres": postgres_url}
     for name in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         with targets[name]() as url:
-            r = run(url, data, args.batch_rows)
+            r = run(url, data, args.batch_rows, args.rebuild)
         decide, write = float(r["check_s"]), float(r["write_s"])
         total = decide + write
         floor_events, floor_all = float(r["floor_events_s"]), float(r["floor_all_s"])
@@ -256,6 +268,11 @@ def main() -> None:
             f"          register {r['orgs_in_register']} organisations; alerts today {r['alerts']}; "
             f"verify {r['verify']} in {float(r['verify_s']):.1f} s"
         )
+        if args.rebuild:
+            print(
+                f"          rebuild {float(r['rebuild_s']):.1f} s ({float(r['rebuild_events_s']):,.0f} events/s); "
+                f"compare with a rebuild equal: {r['compare']}"
+            )
 
 
 if __name__ == "__main__":
