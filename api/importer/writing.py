@@ -140,7 +140,7 @@ def write_import(
     with gc_paused():
         for start in range(0, total, batch_rows):
             batch = plan.rows[start : start + batch_rows]
-            decided = decided and _unchanged(rt, others)
+            decided = decided and _unchanged(rt, others, report, started)
             events = _append_decided(rt, batch, report, started) if decided else None
             if events is None:
                 decided = False
@@ -155,11 +155,14 @@ def write_import(
     return report
 
 
-def _unchanged(rt: Runtime, read: dict[str, int]) -> bool:
+def _unchanged(rt: Runtime, read: dict[str, int], report: ImportReport, started: float) -> bool:
     """Every stream in `read` (org_id -> version) is still at that version."""
     if not read:
         return True
-    stored = rt.store.stream_versions([org_stream(o) for o in read])
+    try:
+        stored = rt.store.stream_versions([org_stream(o) for o in read])
+    except Exception as exc:
+        _stop(report, started, f"{exc.__class__.__name__}: {exc}", exc)
     return all(stored.get(org_stream(o), 0) == v for o, v in read.items())
 
 
