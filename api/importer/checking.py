@@ -268,6 +268,9 @@ class _Check:
             for org_id, version in outcome.read.items():
                 self.plan.read_versions.setdefault(org_id, version)
             for r in batch:
+                # Decided: the commands are kept as their events (a write that must decide again
+                # builds them anew).
+                r.commands = {}
                 # Nothing later in the file refers to a union without children: free its state.
                 if r.data.org_id not in children:
                     states.pop(r.data.org_id, None)
