@@ -25,6 +25,9 @@ from workflow.state import UnionState
 # Rows per dry-run batch of the workflow's decisions (memory: the states of one batch, plus the
 # organisations that still have children to come).
 _DRY_RUN_ROWS = 5000
+# Rows whose decisions the plan keeps for the write (their events, about 5 KB a row): the write
+# appends them as decided; later rows (a larger file) are decided again as they are written.
+KEEP_DECIDED_ROWS = 200_000
 
 
 def _root_of_tree(rt: Runtime) -> str | None:
@@ -262,9 +265,11 @@ class _Check:
             for refusal in outcome.refusals:
                 row, kind = owners[refusal.index]
                 refused.setdefault(row.line, refusal_issue(row, kind, refusal))
-            # What each row would append, kept for the write (only a row with no refusal is written).
-            for index, part in outcome.decided:
-                owners[index][0].parts.append(part)
+            # What each row would append, kept for the write (only a row with no refusal is written),
+            # up to a bound on memory; the rows beyond it are decided again as they are written.
+            if start < KEEP_DECIDED_ROWS:
+                for index, part in outcome.decided:
+                    owners[index][0].parts.append(part)
             for org_id, version in outcome.read.items():
                 self.plan.read_versions.setdefault(org_id, version)
             for r in batch:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from api.importer import ImportInterrupted, plan_import, write_import
+from api.importer import ImportInterrupted, checking, plan_import, write_import
 from api.runtime import Runtime
 from events.catalogue import org_stream
 from events.catalogue.base import UnitFacts
@@ -135,3 +135,18 @@ def test_a_bulk_batch_reads_back_as_written_and_equals_a_rebuild(rt: Runtime, tm
         union = queries.union(conn, "U137")
     assert union is not None and union.name == "U137 工会"
     assert Projections(rt.engine).compare_with_rebuild(None).ok
+
+
+def test_rows_beyond_the_kept_decisions_are_decided_again_as_they_are_written(
+    rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checking, "KEEP_DECIDED_ROWS", 1)
+    monkeypatch.setattr(checking, "_DRY_RUN_ROWS", 2)
+    plan = plan_import(rt, write_csv(tmp_path / "r.csv", [union_row(f"U{i}", parent="FED") for i in range(5)]), ADMIN)
+    assert plan.ok and [bool(r.parts) for r in plan.rows] == [True, True, False, False, False]
+    report = write_import(rt, plan, batch_rows=2)
+    assert report.rows_written == 5 and report.events_written == 10
+    for i in range(5):
+        stored = [r.event for r in rt.store.read_stream(org_stream(f"U{i}"))]
+        assert [e.event_type for e in stored] == ["OrganisationRegistered", "ExistingTermImported"]
+    assert rt.store.verify().ok and Projections(rt.engine).compare_with_rebuild(None).ok
