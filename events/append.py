@@ -21,6 +21,9 @@ from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, R
 from events.rows import EncodedEvent, EventRow, RecordingTime, chain_rows, new_encoded, written_events
 from events.sql import STREAMS_PER_QUERY, Statements
 
+# From how many rows a write on PostgreSQL inserts its events by COPY rather than an INSERT each.
+COPY_MIN_ROWS = 64
+
 # The locked `log_head` row: (last position, running log hash, last recording time as stored).
 LogHead = tuple[int, str, Any]
 # Each stream's (version, hash of its last event), as `streams` holds them.
@@ -211,6 +214,13 @@ class LogWriter:
         else:
             event_rows = [(*row, key.key) for row in chained.rows]
         try:
+            if not self._sqlite and key is None and len(event_rows) >= COPY_MIN_ROWS:
+                # A bulk write's rows by COPY, one statement for them all (it cannot run in the
+                # pipeline below): still inside the transaction, under the log lock.
+                with cur.copy(sql.copy_events) as copy:
+                    for row in event_rows:
+                        copy.write_row(row)
+                event_rows = []
             with self._batch(dbapi_conn):
                 _run(cur, sql.insert_event if key is None else sql.insert_keyed_event, event_rows)
                 _run(cur, sql.insert_stream, [(sid, v, h) for sid, (v, h) in heads.items() if sid not in existed])

@@ -59,6 +59,7 @@ class Statements:
         # An EventRow as it is, or followed by the append's idempotency key.
         self.insert_event = q(self._insert("events", EventRow._fields))
         self.insert_keyed_event = q(self._insert("events", _KEYED))
+        self.copy_events = f"COPY events ({', '.join(EventRow._fields)}) FROM STDIN"
         self.insert_stream = q("INSERT INTO streams (stream_id, version, head_hash) VALUES (?, ?, ?)")
         self.update_stream = q("UPDATE streams SET version = ?, head_hash = ? WHERE stream_id = ?")
         self.update_head = q("UPDATE log_head SET position = ?, hash = ?, recorded_at = ? WHERE id = 1")

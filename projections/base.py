@@ -156,12 +156,18 @@ class Writer:
     driver's own cost for these small writes, and a command's transaction makes a handful of
     them (events/store.py does the same for the same reason)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, defer_copies: bool = False) -> None:
         self.conn = conn
         self._cursor: Any = None
         dialect = conn.dialect
         if dialect.paramstyle not in ("qmark", "format", "pyformat"):  # pragma: no cover
             raise ValueError(f"unsupported database driver parameter style {dialect.paramstyle!r}")
+        # PostgreSQL: many rows go by COPY, one statement for them all, rather than one INSERT each
+        # (bulk writes: an import's batch, a rebuild's pages). COPY cannot run in pipeline mode:
+        # a writer used inside a pipeline holds them (`defer_copies`) until `copy_deferred`.
+        self._copies = dialect.name == "postgresql"
+        self._defer = defer_copies
+        self._deferred: list[tuple[sa.Table, list[tuple[Any, ...]]]] = []
 
     @property
     def cursor(self) -> Any:
@@ -178,11 +184,33 @@ class Writer:
     def insert(self, table: sa.Table, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
+        if self._copies and len(rows) >= COPY_MIN_ROWS:
+            if self._defer:
+                self._deferred.append((table, rows))
+            else:
+                self._copy(table, rows)
+            return
         sql = _sql_for(self.conn, table).insert
         if len(rows) == 1:
             self.cursor.execute(sql, rows[0])
         else:
             self.cursor.executemany(sql, rows)
+
+    def copy_deferred(self) -> None:
+        """The inserts held while in pipeline mode, by COPY (after the pipeline, in the same
+        transaction: they are other unions' rows than the pipeline's deletes and updates)."""
+        deferred, self._deferred = self._deferred, []
+        for table, rows in deferred:
+            self._copy(table, rows)
+
+    def drop_deferred(self) -> None:
+        self._deferred = []
+
+    def _copy(self, table: sa.Table, rows: list[tuple[Any, ...]]) -> None:
+        with self.cursor.copy(_sql_for(self.conn, table).copy) as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
 
     def replace_changed(self, table: sa.Table, old: list[tuple[Any, ...]], new: list[tuple[Any, ...]]) -> None:
         """Turn one union's stored rows `old` (as rendered when written) into `new`, touching only
@@ -221,6 +249,11 @@ class Writer:
             self.cursor.execute(f"DELETE FROM {q(table.name)} WHERE {q(column)} IN ({marks})", tuple(chunk))
 
 
+# From how many rows an insert on PostgreSQL goes by COPY: below it, the round trip of its own
+# that COPY needs outside a pipeline costs more than the rows' INSERTs.
+COPY_MIN_ROWS = 64
+
+
 def _mark(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
@@ -250,6 +283,7 @@ class _TableSql:
             f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) VALUES ({', '.join(mark for _ in cols)})"
         )
         self.delete = f"DELETE FROM {q(table.name)} WHERE {where}"
+        self.copy = f"COPY {q(table.name)} ({', '.join(q(c) for c in cols)}) FROM STDIN"
         # the key of a row, also the parameters of the DELETE
         self.key: Callable[[tuple[Any, ...]], Any] = (
             operator.itemgetter(*key_at) if len(key_at) > 1 else _single(key_at[0])

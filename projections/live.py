@@ -234,10 +234,11 @@ class Live:
                 if len(claimed) < len(self.names):
                     projs, folder = self._projection_set(claimed)
                 plan = BatchPlan(conn, projs, folder, schema.LIVE).fold(evs, held.known)
-                writer = Writer(conn)
+                writer = Writer(conn, defer_copies=True)
                 try:
                     with _batch(dbapi_conn, not self.sqlite):
                         plan.write(writer)
+                    writer.copy_deferred()
                 finally:
                     writer.close()
         finally:
@@ -252,7 +253,7 @@ class Live:
     ) -> bool:
         """The claim and the writes in one round trip, inside a savepoint rolled back (returning
         False) unless the claim took every checkpoint."""
-        writer = Writer(conn)
+        writer = Writer(conn, defer_copies=True)
         try:
             with dbapi_conn.pipeline():
                 writer.cursor.execute("SAVEPOINT unionflow_inline")
@@ -261,7 +262,9 @@ class Live:
             found = {r[0] for r in cur.fetchall()}
             if len(found) < len(self.names):
                 writer.cursor.execute("ROLLBACK TO SAVEPOINT unionflow_inline")
+                writer.drop_deferred()
                 return False
+            writer.copy_deferred()
             return True
         finally:
             writer.close()

@@ -53,10 +53,16 @@ class BatchOutcome:
     results: list[CommandResult] = field(default_factory=list)
     refusals: list[BatchRefusal] = field(default_factory=list)
     written: bool = False
+    # A dry run's decisions: each command not refused, by its place in the batch, as the part it
+    # would append; and the version of every stream the decisions read from the store (a bulk
+    # writer appends the parts later, as long as none of those streams has moved on).
+    decided: list[tuple[int, StreamAppend]] = field(default_factory=list)
+    read: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class _Planned:
+    index: int
     union_id: str
     procedure_id: str | None
     part: StreamAppend
@@ -96,7 +102,7 @@ def decide_batch(
             correlation_id=correlation,
         )
         part = StreamAppend(stream_id, [NewEvent(ev, cmd.occurred_on) for ev in new_events], union.version, metadata)
-        planned.append(_Planned(union.org_id, procedure_id, part))
+        planned.append(_Planned(index, union.org_id, procedure_id, part))
         # The decision's effect, for the batch's later commands (provisional: no position yet).
         for ev in new_events:
             provisional = make_recorded_event(

@@ -125,39 +125,54 @@ RequiredText = Annotated[str, Field(min_length=1, max_length=TEXT_MAX), AfterVal
 def out_of_bounds(value: Any, path: str = "") -> str | None:
     """Where in `value` (a command's field: numbers, text, dates, lists, tables, value objects)
     something lies outside the bounds, and why; None when all is within them."""
-    here = path or "value"
+    found = _find(value)
+    if found is None:
+        return None
+    trail, say = found
+    where = ".".join([path, *reversed(trail)] if path else reversed(trail))
+    return say(where or "value")
+
+
+# A problem found: the keys from it up to the value checked (innermost first), and its message
+# for the place they name. The places are spelled only for a problem: every command checks every
+# field, and nearly all are within bounds.
+_Found = tuple[list[str], Callable[[str], str]]
+
+
+def _find(value: Any) -> _Found | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return None if -COUNT_MAX <= value <= COUNT_MAX else f"{here}: at most {COUNT_MAX} in size"
+        return None if -COUNT_MAX <= value <= COUNT_MAX else ([], lambda here: f"{here}: at most {COUNT_MAX} in size")
     if isinstance(value, float):
-        return None if math.isfinite(value) and abs(value) <= COUNT_MAX else f"{here}: not a finite number in range"
+        if math.isfinite(value) and abs(value) <= COUNT_MAX:
+            return None
+        return [], lambda here: f"{here}: not a finite number in range"
     if isinstance(value, str):
         problem = text_problem(value)
-        return None if problem is None else f"{here} {problem}"
+        return None if problem is None else ([], lambda here: f"{here} {problem}")
     if isinstance(value, dt.date):
-        problem = date_problem(value)
-        return None if problem is None else f"{here}: {problem}"
+        out = date_problem(value)
+        return None if out is None else ([], lambda here: f"{here}: {out}")
     if isinstance(value, BaseModel):
-        value = {name: getattr(value, name) for name in type(value).model_fields}
-        return _within_items(value.items(), path, counted=False)
+        return _within_items(((name, getattr(value, name)) for name in type(value).model_fields), counted=False)
     if isinstance(value, dict):
-        return _within_items(value.items(), path, counted=True)
+        return _within_items(value.items(), counted=True)
     if isinstance(value, list | tuple | set | frozenset):
-        return _within_items(enumerate(value), path, counted=True)
+        return _within_items(enumerate(value), counted=True)
     return None
 
 
-def _within_items(items: Any, path: str, *, counted: bool) -> str | None:
+def _within_items(items: Any, *, counted: bool) -> _Found | None:
     for n, (key, item) in enumerate(items):
         if counted and n >= ITEMS_MAX:
-            return f"{path or 'value'}: at most {ITEMS_MAX} entries"
-        where = f"{path}.{key}" if path else str(key)
+            return [], lambda here: f"{here}: at most {ITEMS_MAX} entries"
         if isinstance(key, str):
-            problem = out_of_bounds(key, where + " (its name)")
+            problem = text_problem(key)
             if problem is not None:
-                return problem
-        problem = out_of_bounds(item, where)
-        if problem is not None:
-            return problem
+                return [f"{key} (its name)"], lambda here, why=problem: f"{here} {why}"
+        found = _find(item)
+        if found is not None:
+            found[0].append(str(key))
+            return found
     return None

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from events import AppendResult, ConcurrencyError, EventMetadata, EventStore, RecordedEvent
 from events.catalogue import org_stream
-from events.store import AppendListener
+from events.store import AppendListener, StreamAppend
 from workflow import affordances
 from workflow import commands as c
 from workflow.affordances import AllowedStep
@@ -158,7 +158,10 @@ class WorkflowService:
             attempts += 1
             uow = BatchUnitOfWork(self._uow(), {} if states is None else states)
             planned, refusals = decide_batch(uow, cmds, actor, self.clock(), correlation_id or str(uuid.uuid4()))
-            if refusals or dry_run or not planned:
+            if dry_run:
+                decided = [(p.index, p.part) for p in planned]
+                return BatchOutcome(refusals=refusals, decided=decided, read=dict(uow.read))
+            if refusals or not planned:
                 return BatchOutcome(refusals=refusals)
             try:
                 return BatchOutcome(results=write_batch(uow, planned, self.listener), written=True)
@@ -168,6 +171,16 @@ class WorkflowService:
             finally:
                 for p in planned:
                     self.recent.drop(p.part.stream_id)
+
+    def append_decided(self, parts: Sequence[StreamAppend]) -> list[AppendResult]:
+        """Append parts a dry run of `execute_many` decided, in one transaction, the read models
+        updated in it. Each part's expected version is checked as any append's is (a stream
+        written since raises ConcurrencyError); the caller checks the streams the decisions read."""
+        try:
+            return self.store.append_many(parts, listener=self.listener)
+        finally:
+            for part in parts:
+                self.recent.drop(part.stream_id)
 
     def _replayed(self, done: AppendResult) -> CommandResult:
         recorded = [

@@ -174,11 +174,13 @@ class BatchUnitOfWork(UnitOfWork):
     def __init__(self, uow: UnitOfWork, states: dict[str, UnionState]) -> None:
         super().__init__(uow.store, uow.profiles, uow.default_profile)
         self.states = states
+        self.read: dict[str, int] = {}  # org_id -> the version its state was read at from the store
 
     def load(self, org_id: str) -> UnionState:
         state = self.states.get(org_id)
         if state is None:
             state = self.states[org_id] = super().load(org_id)
+            self.read[org_id] = state.version
         return state
 
 

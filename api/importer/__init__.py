@@ -70,10 +70,16 @@ naming the column). A row whose parent is invalid is reported as skipped, with t
 How it is written
 -----------------
 Each row becomes a `RegisterOrganisation` command, and its term an `ImportExistingTerm` command,
-through the workflow, so the read models (and the alerts: the imported deadlines) are updated in the
-same transactions (read-your-writes). Rows are written parents first, in batches of whole rows,
-each batch one transaction decided against in-memory state (`execute_many`): a few thousand events
-per commit instead of one.
+decided once by the workflow during the check (the dry run keeps what each would append); the
+write appends those decisions through the store's batched append (`EventStore.append_many`: the
+one write path, hash chains and all), with the read models (and the alerts: the imported
+deadlines) updated in bulk in the same transactions (read-your-writes). Rows are written parents
+first, in batches of whole rows, a few thousand events per commit instead of one. The decisions
+stand while the database is as the check saw it: a row's stream written since fails its append
+(expected version), and a stream the decisions read (a parent in the database, its ancestors)
+is compared with the version read before each batch; either way the rest of the rows are decided
+again as they are written, as `execute_many` decides any batch, and a refusal stops the write
+("the database changed since the check").
 
 Atomicity: resumable, not one transaction. A failure while writing leaves the batches committed
 before it (each complete: a union and its term are always in the same batch) and is reported with

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from api.importer.plan import ImportPlan, PlannedRow
 from api.importer.reading import open_source, records
 from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules, row_values
-from api.importer.writing import ProgressFn, command_issues, refusal_issue, row_commands, term_command
+from api.importer.writing import ProgressFn, command_issues, gc_paused, refusal_issue, row_commands, term_command
 from api.runtime import Runtime
 from events.catalogue import ExistingTermImported, org_stream
 from workflow.authority import Actor
@@ -25,6 +25,9 @@ from workflow.state import UnionState
 # Rows per dry-run batch of the workflow's decisions (memory: the states of one batch, plus the
 # organisations that still have children to come).
 _DRY_RUN_ROWS = 5000
+# Rows whose decisions the plan keeps for the write (their events, about 5 KB a row): the write
+# appends them as decided; later rows (a larger file) are decided again as they are written.
+KEEP_DECIDED_ROWS = 200_000
 
 
 def _root_of_tree(rt: Runtime) -> str | None:
@@ -73,18 +76,19 @@ def plan_import(
     name, raw = open_source(source)
     plan = ImportPlan(source=name, digest=hashlib.sha256(raw).hexdigest(), actor=actor, on=on)
     check = _Check(rt, plan)
-    # 1. Each row by itself.
-    check.read(raw, today)
-    del raw
-    if progress:
-        progress("reading", plan.rows_total, plan.rows_total)
-    # 2. The rows together: duplicates, parents (in the file or the database), levels, cycles.
-    check.drop_duplicates()
-    check.check_parents()
-    check.place_in_tree()
-    check.match_database()
-    # 3. The workflow decides every command, writing nothing (parents first).
-    check.select_valid(check.decide(progress))
+    with gc_paused():
+        # 1. Each row by itself.
+        check.read(raw, today)
+        del raw
+        if progress:
+            progress("reading", plan.rows_total, plan.rows_total)
+        # 2. The rows together: duplicates, parents (in the file or the database), levels, cycles.
+        check.drop_duplicates()
+        check.check_parents()
+        check.place_in_tree()
+        check.match_database()
+        # 3. The workflow decides every command, writing nothing (parents first).
+        check.select_valid(check.decide(progress))
     plan.errors.sort(key=lambda i: (i.line, COLUMNS.index(i.column) if i.column in COLUMNS else -1))
     plan.skipped.sort(key=lambda i: i.line)
     plan.checked_seconds = time.perf_counter() - started
@@ -119,10 +123,12 @@ class _Check:
                 plan.errors.extend(field_issues(exc, line, values))
                 self.unreadable.setdefault((values.get("org_id") or "").strip(), line)
                 continue
-            issues = row_rules(data, line, today, plan.on) or command_issues(PlannedRow(line, data), plan.on)
+            row = PlannedRow(line, data)
+            issues = row_rules(data, line, today, plan.on) or command_issues(row, plan.on)
             # Still placed in the tree (below), so its children are reported as skipped, not orphaned.
             plan.errors.extend(issues)
-            self.rows.append(PlannedRow(line, data, register=not issues))
+            row.register = not issues
+            self.rows.append(row)
         self.bad_lines = {i.line for i in plan.errors}
 
     def drop_duplicates(self) -> None:
@@ -253,11 +259,23 @@ class _Check:
         for start in range(0, len(ordered), _DRY_RUN_ROWS):
             batch = ordered[start : start + _DRY_RUN_ROWS]
             cmds, owners = row_commands(batch, self.plan.on)
-            outcome = self.rt.service.execute_many(cmds, self.plan.actor, dry_run=True, states=states)
+            outcome = self.rt.service.execute_many(
+                cmds, self.plan.actor, dry_run=True, states=states, correlation_id=self.plan.correlation_id
+            )
             for refusal in outcome.refusals:
                 row, kind = owners[refusal.index]
                 refused.setdefault(row.line, refusal_issue(row, kind, refusal))
+            # What each row would append, kept for the write (only a row with no refusal is written),
+            # up to a bound on memory; the rows beyond it are decided again as they are written.
+            if start < KEEP_DECIDED_ROWS:
+                for index, part in outcome.decided:
+                    owners[index][0].parts.append(part)
+            for org_id, version in outcome.read.items():
+                self.plan.read_versions.setdefault(org_id, version)
             for r in batch:
+                # Decided: the commands are kept as their events (a write that must decide again
+                # builds them anew).
+                r.commands = {}
                 # Nothing later in the file refers to a union without children: free its state.
                 if r.data.org_id not in children:
                     states.pop(r.data.org_id, None)

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from api.importer.rows import ImportRow, RowIssue
+from events.store import StreamAppend
+from workflow import commands as c
 from workflow.authority import Actor
 
 
@@ -16,6 +18,10 @@ class PlannedRow:
     data: ImportRow
     register: bool = True  # False: already in the database with the same facts
     import_term: bool = False  # True: the term still has to be imported
+    # The row's commands by kind ("register", "term"), built once when the row is read.
+    commands: dict[str, c.Command] = field(default_factory=dict)
+    # What the check's decisions would append for the row, in order: the write appends these.
+    parts: list[StreamAppend] = field(default_factory=list)
 
 
 @dataclass
@@ -31,6 +37,9 @@ class ImportPlan:
     errors: list[RowIssue] = field(default_factory=list)
     skipped: list[RowIssue] = field(default_factory=list)  # valid themselves, but an ancestor is not
     already_imported: int = 0  # rows whose organisation and term are already in the database
+    # The version of every stream the check's decisions read from the database (org_id ->
+    # version): if one has moved on by the write, the rows are decided again as they are written.
+    read_versions: dict[str, int] = field(default_factory=dict)
     checked_seconds: float = 0.0
 
     @property

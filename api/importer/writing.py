@@ -4,14 +4,19 @@ rows per transaction; and the commands a batch of rows becomes (which the check 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import NoReturn
 
 from pydantic import ValidationError
 
 from api.importer.plan import ImportInterrupted, ImportPlan, ImportReport, PlannedRow
 from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues
 from api.runtime import Runtime
+from events import ConcurrencyError
+from events.catalogue import org_stream
 from workflow import commands as c
 from workflow.service import BatchRefusal
 
@@ -56,38 +61,58 @@ def term_command(d: ImportRow, on: dt.date) -> c.ImportExistingTerm:
     return c.ImportExistingTerm(union_id=d.org_id, occurred_on=on, source="import", **given)
 
 
+def register_command(d: ImportRow, on: dt.date) -> c.RegisterOrganisation:
+    """The command registering a row's organisation."""
+    return c.RegisterOrganisation(
+        org_id=d.org_id, name=d.name, level=d.level, parent_id=d.parent_id, unit=d.unit(), occurred_on=on
+    )
+
+
 def row_commands(rows: Sequence[PlannedRow], on: dt.date) -> tuple[list[c.Command], list[tuple[PlannedRow, str]]]:
     """The commands of these rows (registering the organisation, importing its term), and for each
-    command the row and kind it came from."""
+    command the row and kind it came from: those built when the row was read, else built now."""
     cmds: list[c.Command] = []
     owners: list[tuple[PlannedRow, str]] = []
     for r in rows:
         d = r.data
         if r.register:
-            cmds.append(
-                c.RegisterOrganisation(
-                    org_id=d.org_id, name=d.name, level=d.level, parent_id=d.parent_id, unit=d.unit(), occurred_on=on
-                )
-            )
+            cmds.append(r.commands.get("register") or register_command(d, on))
             owners.append((r, "register"))
         if r.import_term:
             assert d.term_start is not None and d.term_years is not None
-            cmds.append(term_command(d, on))
+            cmds.append(r.commands.get("term") or term_command(d, on))
             owners.append((r, "term"))
     return cmds, owners
 
 
 def command_issues(row: PlannedRow, on: dt.date) -> list[RowIssue]:
-    """The row's commands built as the write builds them: a field the row's own checks let pass but
-    a command refuses (`workflow.bounds`) is reported on its column, never a traceback later."""
-    with_term = row.data.has_term and row.data.term_years is not None
-    probe = PlannedRow(row.line, row.data, register=True, import_term=with_term)
+    """The row's commands built as the write builds them, and kept on the row: a field the row's
+    own checks let pass but a command refuses (`workflow.bounds`) is reported on its column, never
+    a traceback later."""
+    d = row.data
     try:
-        row_commands([probe], on)
+        built: dict[str, c.Command] = {"register": register_command(d, on)}
+        if d.has_term and d.term_years is not None:
+            built["term"] = term_command(d, on)
     except ValidationError as exc:
-        values = {f: "" if (v := getattr(row.data, f, None)) is None else str(v) for f in type(row.data).model_fields}
+        values = {f: "" if (v := getattr(d, f, None)) is None else str(v) for f in type(d).model_fields}
         return field_issues(exc, row.line, values)
+    row.commands = built
     return []
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a bulk phase: its full passes would walk every row,
+    command and event the import holds, again and again, and the import makes no garbage cycles
+    worth collecting before it ends (memory is freed by reference counting as it goes)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def write_import(
@@ -98,35 +123,83 @@ def write_import(
     progress: ProgressFn | None = None,
 ) -> ImportReport:
     """Write the plan's valid rows, parents first, `batch_rows` rows per transaction. Raises
-    ImportInterrupted (with what was written) if a batch fails; nothing of that batch is written."""
+    ImportInterrupted (with what was written) if a batch fails; nothing of that batch is written.
+
+    Each batch appends what the check decided for its rows (`ImportPlan.rows[].parts`) through the
+    store's batched append, with the read models updated in the same transaction. Those decisions
+    stand while every stream they read is as it was: a row's own stream is checked by the append
+    (its expected version), the others (parents already in the database and their ancestors)
+    here before each batch. Once one has moved on, the remaining batches are decided again on the
+    database as it is, as `execute_many` decides any batch."""
     report = ImportReport(plan)
     started = time.perf_counter()
     total = len(plan.rows)
-    for start in range(0, total, batch_rows):
-        batch = plan.rows[start : start + batch_rows]
-        cmds, owners = row_commands(batch, plan.on)
-        try:
-            outcome = rt.service.execute_many(cmds, plan.actor, correlation_id=plan.correlation_id)
-        except Exception as exc:
-            report.write_seconds = time.perf_counter() - started
-            raise ImportInterrupted(_interrupted(report, f"{exc.__class__.__name__}: {exc}"), report) from exc
-        if outcome.refusals:
-            first = outcome.refusals[0]
-            row, kind = owners[first.index]
-            issue = refusal_issue(row, kind, first)
-            report.write_seconds = time.perf_counter() - started
-            raise ImportInterrupted(
-                _interrupted(report, f"the database changed since the check: {issue}"),
-                report,
-            )
-        report.batches += 1
-        report.rows_written += len(batch)
-        report.events_written += sum(len(r.events) for r in outcome.results)
-        report.last_line_written = batch[-1].line
-        if progress:
-            progress("writing", report.rows_written, total)
+    targets = {r.data.org_id for r in plan.rows}
+    others = {o: v for o, v in plan.read_versions.items() if o not in targets}
+    decided = True
+    with gc_paused():
+        for start in range(0, total, batch_rows):
+            batch = plan.rows[start : start + batch_rows]
+            decided = decided and _unchanged(rt, others, report, started)
+            events = _append_decided(rt, batch, report, started) if decided else None
+            if events is None:
+                decided = False
+                events = _decide_and_write(rt, plan, batch, report, started)
+            report.batches += 1
+            report.rows_written += len(batch)
+            report.events_written += events
+            report.last_line_written = batch[-1].line
+            if progress:
+                progress("writing", report.rows_written, total)
     report.write_seconds = time.perf_counter() - started
     return report
+
+
+def _unchanged(rt: Runtime, read: dict[str, int], report: ImportReport, started: float) -> bool:
+    """Every stream in `read` (org_id -> version) is still at that version."""
+    if not read:
+        return True
+    try:
+        stored = rt.store.stream_versions([org_stream(o) for o in read])
+    except Exception as exc:
+        _stop(report, started, f"{exc.__class__.__name__}: {exc}", exc)
+    return all(stored.get(org_stream(o), 0) == v for o, v in read.items())
+
+
+def _append_decided(rt: Runtime, batch: Sequence[PlannedRow], report: ImportReport, started: float) -> int | None:
+    """The batch's decided parts in one transaction: how many events were written, or None when
+    a row has none or one of its streams was written since the check (nothing of it written)."""
+    if any(not r.parts for r in batch):
+        return None
+    parts = [p for r in batch for p in r.parts]
+    try:
+        rt.service.append_decided(parts)
+    except ConcurrencyError:
+        return None
+    except Exception as exc:
+        _stop(report, started, f"{exc.__class__.__name__}: {exc}", exc)
+    return sum(len(p.events) for p in parts)
+
+
+def _decide_and_write(
+    rt: Runtime, plan: ImportPlan, batch: Sequence[PlannedRow], report: ImportReport, started: float
+) -> int:
+    """The batch decided again on the database as it is, and written: how many events."""
+    cmds, owners = row_commands(batch, plan.on)
+    try:
+        outcome = rt.service.execute_many(cmds, plan.actor, correlation_id=plan.correlation_id)
+    except Exception as exc:
+        _stop(report, started, f"{exc.__class__.__name__}: {exc}", exc)
+    if outcome.refusals:
+        first = outcome.refusals[0]
+        row, kind = owners[first.index]
+        _stop(report, started, f"the database changed since the check: {refusal_issue(row, kind, first)}")
+    return sum(len(r.events) for r in outcome.results)
+
+
+def _stop(report: ImportReport, started: float, why: str, cause: BaseException | None = None) -> NoReturn:
+    report.write_seconds = time.perf_counter() - started
+    raise ImportInterrupted(_interrupted(report, why), report) from cause
 
 
 def _interrupted(report: ImportReport, why: str) -> str:
