@@ -15,9 +15,10 @@ from pydantic import ValidationError
 from api.importer.plan import ImportPlan, PlannedRow
 from api.importer.reading import open_source, records
 from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules, row_values
-from api.importer.writing import ProgressFn, command_issues, gc_paused, refusal_issue, row_commands, term_command
+from api.importer.writing import ProgressFn, command_issues, refusal_issue, row_commands, term_command
 from api.runtime import Runtime
 from events.catalogue import ExistingTermImported, org_stream
+from projections.rebuild.streams import collector_paused
 from workflow.authority import Actor
 from workflow.organisations import PARENT_LEVELS
 from workflow.state import UnionState
@@ -76,7 +77,7 @@ def plan_import(
     name, raw = open_source(source)
     plan = ImportPlan(source=name, digest=hashlib.sha256(raw).hexdigest(), actor=actor, on=on)
     check = _Check(rt, plan)
-    with gc_paused():
+    with collector_paused():
         # 1. Each row by itself.
         check.read(raw, today)
         del raw

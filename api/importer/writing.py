@@ -4,10 +4,8 @@ rows per transaction; and the commands a batch of rows becomes (which the check 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -17,6 +15,7 @@ from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues
 from api.runtime import Runtime
 from events import ConcurrencyError
 from events.catalogue import org_stream
+from projections.rebuild.streams import collector_paused
 from workflow import commands as c
 from workflow.service import BatchRefusal
 
@@ -101,20 +100,6 @@ def command_issues(row: PlannedRow, on: dt.date) -> list[RowIssue]:
     return []
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for a bulk phase: its full passes would walk every row,
-    command and event the import holds, again and again, and the import makes no garbage cycles
-    worth collecting before it ends (memory is freed by reference counting as it goes)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def write_import(
     rt: Runtime,
     plan: ImportPlan,
@@ -137,7 +122,7 @@ def write_import(
     targets = {r.data.org_id for r in plan.rows}
     others = {o: v for o, v in plan.read_versions.items() if o not in targets}
     decided = True
-    with gc_paused():
+    with collector_paused():
         for start in range(0, total, batch_rows):
             batch = plan.rows[start : start + batch_rows]
             decided = decided and _unchanged(rt, others, report, started)

@@ -104,7 +104,7 @@ def replay_streams(
     Rows are written `flush_rows` at a time; while another writer holds SQLite's write lock,
     up to `hold_rows` (default twice `flush_rows`) are kept before waiting for it."""
     hold = hold_rows if hold_rows is not None else 2 * flush_rows
-    with _no_collector(), engine.connect() as read, write_connection(engine) as write, _replay_settings(read, write):
+    with collector_paused(), engine.connect() as read, write_connection(engine) as write, _replay_settings(read, write):
         tree = Tree()
         tree.conn = read
         projs = [CLASSES[n](tree) for n in names]
@@ -178,9 +178,10 @@ class _StreamFold:
 
 
 @contextmanager
-def _no_collector() -> Iterator[None]:
-    """Nothing in a replay makes reference cycles; the collector would only rescan the growing
-    buffers."""
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a bulk phase (a replay, a registry import): nothing in
+    one makes reference cycles worth collecting before it ends (reference counting frees memory as
+    it goes), and the collector's full passes would only rescan the growing buffers."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -42,15 +42,25 @@ def _tree_with_federation(rt: Runtime) -> None:
             org_id=row["org_id"], name=row["name"], level=row["level"], parent_id=row["parent_id"], occurred_on=ON
         )
         rt.service.execute(cmd, ADMIN)
-    unit = UnitFacts(
-        unit_name="某行业", unit_type="enterprise", employees=300, members=200, female_members=50, has_party_org=True
+    _register_with_unit(rt, "FED", "某行业工会联合会", "federation", "JA-T1", ("某行业", 300, 200, 50, True))
+
+
+def _register_with_unit(
+    rt: Runtime, org_id: str, name: str, level: str, parent: str, unit: tuple[str, int, int, int, bool]
+) -> None:
+    """An organisation registered under `parent` with its enterprise's facts: (name, employees,
+    members, female members, has a Party organisation)."""
+    unit_name, employees, members, female, party = unit
+    facts = UnitFacts(
+        unit_name=unit_name,
+        unit_type="enterprise",
+        employees=employees,
+        members=members,
+        female_members=female,
+        has_party_org=party,
     )
-    rt.service.execute(
-        c.RegisterOrganisation(
-            org_id="FED", name="某行业工会联合会", level="federation", parent_id="JA-T1", unit=unit, occurred_on=ON
-        ),
-        ADMIN,
-    )
+    cmd = c.RegisterOrganisation(org_id=org_id, name=name, level=level, parent_id=parent, unit=facts, occurred_on=ON)
+    rt.service.execute(cmd, ADMIN)
 
 
 def test_rows_are_written_as_the_check_decided_them(rt: Runtime, tmp_path: Path) -> None:
@@ -100,15 +110,7 @@ def test_a_parent_dissolved_since_the_check_refuses_the_rows_below_it_r_dissolve
 def test_a_row_registered_since_the_check_with_other_facts_stops_the_write(rt: Runtime, tmp_path: Path) -> None:
     plan = plan_import(rt, write_csv(tmp_path / "r.csv", [union_row(f"U{i}", parent="FED") for i in range(4)]), ADMIN)
     assert plan.ok
-    unit = UnitFacts(
-        unit_name="别的单位", unit_type="enterprise", employees=10, members=5, female_members=1, has_party_org=False
-    )
-    rt.service.execute(
-        c.RegisterOrganisation(
-            org_id="U3", name="别的工会", level="grassroots", parent_id="FED", unit=unit, occurred_on=ON
-        ),
-        ADMIN,
-    )
+    _register_with_unit(rt, "U3", "别的工会", "grassroots", "FED", ("别的单位", 10, 5, 1, False))
     with pytest.raises(ImportInterrupted) as stopped:
         write_import(rt, plan, batch_rows=2)
     # The first batch (U0, U1) was written as decided; the second is refused as a whole.
