@@ -11,6 +11,7 @@ remembered for the whole run, grassroots unions only for a while."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from sqlalchemy.engine import Connection
@@ -91,3 +92,31 @@ class Tree:
     def path(self, org_id: str) -> str:
         info = self.info(org_id)
         return info.path if info is not None else org_id + SEPARATOR
+
+
+class SharedTree(Tree):
+    """One `Tree` for a whole process, consulted by many threads, each on its own connection (the
+    api's read scoping). Since a place never changes once registered, what it has learnt stays
+    true for as long as the process lives, with nothing to invalidate; an organisation not found is
+    not remembered, so one registered since is found by the next look-up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def known(self, org_id: str) -> OrgInfo | None:
+        """Its place if already learnt (no statement)."""
+        return self._branches.get(org_id) or self._recent.get(org_id)
+
+    def lookup(self, conn: Connection, org_id: str) -> OrgInfo | None:
+        found = self.known(org_id)
+        if found is not None:
+            return found
+        # A miss reads the registrations on the caller's connection; one thread at a time, as the
+        # memory is written on the way.
+        with self._lock:
+            self.conn = conn
+            try:
+                return self.info(org_id)
+            finally:
+                self.conn = None

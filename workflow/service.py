@@ -98,8 +98,11 @@ class WorkflowService:
     def allowed_steps(self, union: UnionState, proc: Procedure, actor: Actor) -> list[AllowedStep]:
         return affordances.allowed_steps(union, proc, actor)
 
-    def allowed_union_commands(self, union: UnionState, actor: Actor) -> list[str]:
-        return affordances.allowed_union_commands(union, actor, lambda: self._uow().ancestors(union.parent_id))
+    def allowed_union_commands(self, union: UnionState, actor: Actor, ancestors: list[str] | None = None) -> list[str]:
+        """`ancestors`: the chain above the union when the caller knows it (else folded from the
+        ancestors' streams, when an administrator's authority needs it)."""
+        chain = (lambda: ancestors) if ancestors is not None else (lambda: self._uow().ancestors(union.parent_id))
+        return affordances.allowed_union_commands(union, actor, chain)
 
     # ------------------------------------------------------------------ writing
 

@@ -62,8 +62,7 @@ def execute(
     except ValidationError as exc:
         # The command's own checks (e.g. a grassroots union needs its unit facts): the body's fault.
         raise RequestValidationError([e | {"loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
-    with call.runtime.engine.connect() as conn:
-        require_command_scope(conn, call.actor, command)
+    require_command_scope(call.runtime.engine, call.actor, command)
     result = call.runtime.service.execute(
         command,
         call.actor,
