@@ -9,7 +9,6 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.encoders import jsonable_encoder
 
 from api.deps import Reader, ReaderDep
 from api.requests import UNION_PATH_OF_COMMAND, UNION_REQUESTS, CommandRequest, ImportTermRequest
@@ -81,7 +80,11 @@ def readable_union(read: Reader, union_id: str, as_of: dt.date | None, recorded_
     may read is decided from the register (`api.deps.readable_scope`, no fold), so the stream is
     read and folded once per request, and the allowed steps are derived from that same state."""
     read.scope(read.runtime.engine, union_id)
-    union = read.runtime.service.load(union_id, as_of=as_of, recorded_until=recorded_at)
+    service = read.runtime.service
+    if as_of is None and recorded_at is None:
+        union = service.load_now(union_id)
+    else:
+        union = service.load(union_id, as_of=as_of, recorded_until=recorded_at)
     if not union.exists:
         raise NotFound("NOT-FOUND", f"no organisation {union_id} at that time", {"org_id": union_id}, case="org")
     return union
@@ -101,9 +104,9 @@ def answers_now(read: Reader, union: UnionState, as_of: dt.date | None, recorded
 
 
 def encoded(body: dict[str, Any], as_of: dt.date | None, recorded_at: dt.datetime | None) -> dict[str, Any]:
-    """The body with the moment asked about, as JSON values."""
-    result: dict[str, Any] = jsonable_encoder(body | {"as_of": as_of, "recorded_at": recorded_at})
-    return result
+    """The body with the moment asked about; its values (dates, the state's dataclasses) are made
+    JSON once, by the response's serialiser (pydantic's, for a route's `dict[str, Any]`)."""
+    return body | {"as_of": as_of, "recorded_at": recorded_at}
 
 
 def dataclass_dict(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
