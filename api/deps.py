@@ -4,7 +4,7 @@ token), the one read-scoping rule, the `If-Match` precondition and the `Idempote
 Reads are scoped to the caller's subtree, decided from the organisation's place in the tree (its
 materialised path, `projections.tree`, read from the organisations' own registration events so it
 is never behind the log; a place never changes once registered, so what one request learnt serves
-every later one, `projections.tree.SharedTree`, and the check costs no statement): staff see their
+every later one, `projections.tree.place_of`, and the check costs no statement): staff see their
 own organisation only; approvers, auditors and administrators see their organisation and everything
 below it. An organisation outside that answers 404 exactly like one that does not exist, and so
 does a list filter (`org`) naming one: never an empty list that would tell the two apart. Every
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from api.problems import ApiProblem, unauthorised
 from api.query import checks_query, refuse_unknown_query
 from api.runtime import Runtime
-from projections.tree import OrgInfo, SharedTree
+from projections.tree import place_of
 from workflow.authority import Actor
 from workflow.command import Command
 from workflow.errors import NotAuthorised, NotFound
@@ -110,33 +108,11 @@ def not_found(org_id: str) -> NotFound:
     return NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id}, case="org")
 
 
-_trees: weakref.WeakKeyDictionary[Engine, SharedTree] = weakref.WeakKeyDictionary()
-_trees_lock = threading.Lock()
-
-
-def _place(db: Connection | Engine, org_id: str) -> OrgInfo | None:
-    """Where `org_id` sits, from what this process has learnt of the database's tree (one per
-    engine, gone with it), else from its registration, read on `db` (an engine: connected only
-    then)."""
-    engine = db.engine if isinstance(db, Connection) else db
-    tree = _trees.get(engine)
-    if tree is None:
-        with _trees_lock:
-            tree = _trees.setdefault(engine, SharedTree())
-    found = tree.known(org_id)
-    if found is not None:
-        return found
-    if isinstance(db, Connection):
-        return tree.lookup(db, org_id)
-    with db.connect() as conn:
-        return tree.lookup(conn, org_id)
-
-
 def readable_scope(db: Connection | Engine, actor: Actor, org: str | None) -> Scope:
     """`org` (default: the caller's organisation) if it exists and the caller may read it, else
     404 as if it did not exist. The one rule of who reads what."""
     org_id = org or actor.org_id
-    info = _place(db, org_id)
+    info = place_of(db, org_id)
     if info is None or not _within(actor, org_id, info.path):
         raise not_found(org_id)
     return Scope(org_id, info.path, info.level, own_only=actor.role == "staff")

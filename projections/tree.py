@@ -12,9 +12,10 @@ remembered for the whole run, grassroots unions only for a while."""
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from events import reading
 from events.catalogue import CATALOGUE, OrganisationRegistered, org_stream
@@ -120,3 +121,25 @@ class SharedTree(Tree):
                 return self.info(org_id)
             finally:
                 self.conn = None
+
+
+_shared: weakref.WeakKeyDictionary[Engine, SharedTree] = weakref.WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def place_of(db: Connection | Engine, org_id: str) -> OrgInfo | None:
+    """Where `org_id` sits, from what this process has learnt of the database's tree (one
+    `SharedTree` per engine, gone with it), else from its registration, read on `db` (an engine:
+    connected only then). The reads' subtree filters and the api's scoping ask here."""
+    engine = db.engine if isinstance(db, Connection) else db
+    tree = _shared.get(engine)
+    if tree is None:
+        with _shared_lock:
+            tree = _shared.setdefault(engine, SharedTree())
+    found = tree.known(org_id)
+    if found is not None:
+        return found
+    if isinstance(db, Connection):
+        return tree.lookup(db, org_id)
+    with db.connect() as conn:
+        return tree.lookup(conn, org_id)
