@@ -3,11 +3,12 @@ token), the one read-scoping rule, the `If-Match` precondition and the `Idempote
 
 Reads are scoped to the caller's subtree, decided from the organisation's place in the tree (its
 materialised path, `projections.tree`, read from the organisations' own registration events so it
-is never behind the log): staff see their own organisation only; approvers, auditors and
-administrators see their organisation and everything below it. An organisation outside that
-answers 404 exactly like one that does not exist, and so does a list filter (`org`) naming one:
-never an empty list that would tell the two apart. Every read (lists, a union, a procedure,
-histories, the audit endpoints) goes through `readable_scope`."""
+is never behind the log; a place never changes once registered, so what one request learnt serves
+every later one, `projections.tree.place_of`, and the check costs no statement): staff see their
+own organisation only; approvers, auditors and administrators see their organisation and everything
+below it. An organisation outside that answers 404 exactly like one that does not exist, and so
+does a list filter (`org`) naming one: never an empty list that would tell the two apart. Every
+read (lists, a union, a procedure, histories, the audit endpoints) goes through `readable_scope`."""
 
 from __future__ import annotations
 
@@ -19,13 +20,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from api.problems import ApiProblem, unauthorised
 from api.query import checks_query, refuse_unknown_query
 from api.runtime import Runtime
-from projections.tree import Tree
+from projections.tree import place_of
 from workflow.authority import Actor
 from workflow.command import Command
 from workflow.errors import NotAuthorised, NotFound
@@ -39,7 +41,11 @@ bearer = HTTPBearer(auto_error=False, description="A token from `unionflow token
 _ETAG = re.compile(r'^(?:W/)?"?([0-9]{1,18})"?$')
 
 
-def get_runtime(request: Request) -> Runtime:
+# The dependencies are coroutines (no statement, or none once a token's check is remembered): a
+# plain function would be handed to the thread pool and back for every request.
+
+
+async def get_runtime(request: Request) -> Runtime:
     """The composition root `create_app` was given (tests and the CLI choose the database)."""
     runtime: Runtime = request.app.state.runtime
     return runtime
@@ -49,7 +55,7 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 @checks_query
-def current_actor(
+async def current_actor(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
     runtime: Runtime = Depends(get_runtime),
@@ -57,7 +63,10 @@ def current_actor(
     """The token's person, role and organisation; recorded in every event the request writes."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthorised("a bearer token is required (Authorization: Bearer ...)", invalid=False)
-    info = runtime.tokens.authenticate(credentials.credentials)
+    tokens = runtime.tokens
+    info = tokens.remembered(credentials.credentials)
+    if info is None:
+        info = await run_in_threadpool(tokens.authenticate, credentials.credentials)
     if info is None:
         raise unauthorised("the token is unknown, revoked or expired", invalid=True)
     request.state.token_id = info.token_id
@@ -68,7 +77,7 @@ def current_actor(
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def business_today(runtime: RuntimeDep) -> dt.date:
+async def business_today(runtime: RuntimeDep) -> dt.date:
     """Business "today" from the runtime's clock (tests fix it), never the machine's."""
     return runtime.service.clock()
 
@@ -99,19 +108,17 @@ def not_found(org_id: str) -> NotFound:
     return NotFound("NOT-FOUND", f"no organisation {org_id}", {"org_id": org_id}, case="org")
 
 
-def readable_scope(conn: Connection, actor: Actor, org: str | None) -> Scope:
+def readable_scope(db: Connection | Engine, actor: Actor, org: str | None) -> Scope:
     """`org` (default: the caller's organisation) if it exists and the caller may read it, else
     404 as if it did not exist. The one rule of who reads what."""
     org_id = org or actor.org_id
-    tree = Tree()
-    tree.conn = conn
-    info = tree.info(org_id)
+    info = place_of(db, org_id)
     if info is None or not _within(actor, org_id, info.path):
         raise not_found(org_id)
     return Scope(org_id, info.path, info.level, own_only=actor.role == "staff")
 
 
-def require_command_scope(conn: Connection, actor: Actor, command: Command) -> None:
+def require_command_scope(conn: Connection | Engine, actor: Actor, command: Command) -> None:
     """A command answers as a read does: on a union outside the caller's subtree, 404 exactly as
     for one that does not exist, before anything else is looked at (its If-Match, its version, who
     may decide it). A registration is about its parent: under one outside the subtree, an
@@ -126,7 +133,7 @@ def require_command_scope(conn: Connection, actor: Actor, command: Command) -> N
         )
 
 
-def is_readable(conn: Connection, actor: Actor, org_id: str) -> bool:
+def is_readable(conn: Connection | Engine, actor: Actor, org_id: str) -> bool:
     """`readable_scope` as a yes/no, for callers that answer their own way (the web pages)."""
     try:
         readable_scope(conn, actor, org_id)
@@ -147,10 +154,10 @@ class Reader:
 
     @property
     def today(self) -> dt.date:
-        return business_today(self.runtime)
+        return self.runtime.service.clock()
 
-    def scope(self, conn: Connection, org: str | None) -> Scope:
-        return readable_scope(conn, self.actor, org)
+    def scope(self, db: Connection | Engine, org: str | None) -> Scope:
+        return readable_scope(db, self.actor, org)
 
     @contextmanager
     def connect(self, org: str) -> Iterator[Connection]:
@@ -161,7 +168,7 @@ class Reader:
             yield conn
 
 
-def reader(request: Request, response: Response, actor: CurrentActor, runtime: RuntimeDep) -> Reader:
+async def reader(request: Request, response: Response, actor: CurrentActor, runtime: RuntimeDep) -> Reader:
     return Reader(request, response, actor, runtime)
 
 
@@ -207,7 +214,7 @@ class Precondition:
         return expected
 
 
-def precondition(
+async def precondition(
     request: Request,
     if_match: Annotated[
         str | None,
@@ -217,7 +224,7 @@ def precondition(
     return Precondition(request, if_match)
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(
@@ -243,7 +250,7 @@ class CommandCall:
     request_id: str | None
 
 
-def command_call(
+async def command_call(
     request: Request,
     runtime: RuntimeDep,
     actor: CurrentActor,

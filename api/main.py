@@ -9,28 +9,18 @@ parameter an endpoint does not take is refused (`api.query`); errors are problem
 
 from __future__ import annotations
 
-import logging
-import re
-import time
-import uuid
-from collections.abc import Awaitable, Callable
-
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from api import docs
 from api.body_limit import BodyLimit
-from api.logs import request_id_var
-from api.problems import install, nul_in_url, unexpected_error
+from api.edge import RequestIdAndErrors
+from api.problems import install
 from api.query import only_known_query
 from api.routes import ROUTERS
 from api.runtime import Runtime
 from api.settings import Settings
 from api.web.routes import install as install_web_pages
-
-log = logging.getLogger("unionflow.api")
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 # What `include_router` copied from each route before FastAPI 0.137 (see `_add_routes`).
 _ROUTE_OPTIONS = (
@@ -65,64 +55,6 @@ def _add_routes(app: FastAPI, router: APIRouter) -> None:
         )
 
 
-def _nul_in_url(request: Request) -> str | None:
-    """Where the URL carries a NUL character (the path, or a query parameter by name), if it does."""
-    if "\x00" in request.scope.get("path", ""):
-        return "path"
-    for name, value in request.query_params.multi_items():
-        if "\x00" in name or "\x00" in value:
-            return f"query.{name.replace(chr(0), '?')}"
-    return None
-
-
-async def _served(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """The route's answer, or a 500 problem for a bug (logged, with the request id)."""
-    try:
-        return await call_next(request)
-    except Exception:
-        log.exception("unhandled error", extra={"method": request.method, "path": request.url.path})
-        return unexpected_error(request)
-
-
-async def request_id_and_errors(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    given = request.headers.get("x-request-id", "")
-    request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
-    request.state.request_id = request_id
-    token = request_id_var.set(request_id)
-    try:
-        nul = _nul_in_url(request)
-        if nul is not None:
-            # PostgreSQL text cannot hold U+0000: refuse it at the edge, naming where it was.
-            refused = nul_in_url(request, nul)
-            refused.headers["X-Request-ID"] = request_id
-            return refused
-        started = time.perf_counter()
-        response = await _served(request, call_next)
-        response.headers["X-Request-ID"] = request_id
-        _security_headers(request, response)
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "token_id": getattr(request.state, "token_id", None),
-            },
-        )
-        return response
-    finally:
-        request_id_var.reset(token)
-
-
-def _security_headers(request: Request, response: Response) -> None:
-    # A browser must not guess a JSON answer to be HTML or script; an answer given to a bearer of a
-    # token holds personal data that no cache between may keep.
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if "authorization" in request.headers or getattr(request.state, "token_id", None) is not None:
-        response.headers.setdefault("Cache-Control", "no-store")
-
-
 def create_app(runtime: Runtime) -> FastAPI:
     app = FastAPI(
         title="unionflow",
@@ -136,7 +68,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     install(app)
-    app.middleware("http")(request_id_and_errors)
+    app.add_middleware(RequestIdAndErrors)
     # Added last, so outermost: an oversized body is refused before any other middleware reads it.
     app.add_middleware(BodyLimit, limit=Settings().max_body_bytes)
     for router in ROUTERS:

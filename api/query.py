@@ -70,7 +70,7 @@ def refuse_unknown_query(request: Request) -> None:
         )
 
 
-def only_known_query(request: Request) -> None:
+async def only_known_query(request: Request) -> None:
     """The application-wide dependency: checks endpoints that do not authenticate; those that do
     are checked by the authentication itself (`api.deps.current_actor`), once the caller is known."""
     route = request.scope.get("route")

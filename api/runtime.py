@@ -74,12 +74,19 @@ class Runtime:
 
     @classmethod
     def open(cls, url: str | None = None, *, clock: Clock | None = None) -> Runtime:
-        zone = Settings().zone
-        engine = make_engine(database_url(url))
+        settings = Settings()
+        zone = settings.zone
+        url = database_url(url)
+        pool = (
+            {}
+            if url.startswith("sqlite")
+            else {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size}
+        )
+        engine = make_engine(url, **pool)
         store = EventStore(engine, build_registry())
         # Read-your-writes: the read models are updated inside each command's own transaction.
         read_models = Projections(engine)
-        tokens = TokenStore(engine)
+        tokens = TokenStore(engine, cache_seconds=settings.token_cache_seconds)
         return cls(
             engine=engine,
             store=store,

@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     # The session cookie's Secure flag: unset, it follows the request's scheme (https: Secure);
     # set it to true behind a TLS-terminating proxy that forwards plain http.
     cookie_secure: bool | None = None
+    # Connections each server process keeps open to PostgreSQL (per engine: reads, and the
+    # appends'), so that a busy server does not open and close one every few requests; up to as
+    # many again are opened for a burst and closed after it.
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    # How long a bearer token's check is remembered by a server process: a revocation (or an
+    # account disabled) made elsewhere takes effect within this many seconds; 0 checks each request.
+    token_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     # The largest request body the HTTP API reads (413 above it): far above any command's body,
     # whose text `workflow.bounds` limits, and far below what would tie up a worker.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)

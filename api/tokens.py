@@ -7,6 +7,11 @@ account's: it is issued only for one of the account's roles, and a disabled acco
 refused (and revoked when it is disabled). A person without an account may still hold tokens (a
 script's own identity, the first administrator's bootstrap token).
 
+A token's check is remembered for a few seconds (`cache_seconds`, the setting
+UNIONFLOW_TOKEN_CACHE_SECONDS), so that a request costs no statement for it: a revocation, an
+account disabled, in this process or another, takes effect within that many seconds (at once
+for one made through this store); the expiry is checked on every request.
+
 The table is the api layer's own (Alembic branch ``api``, `api.tables`), never the event store's."""
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any, get_args
@@ -69,10 +75,24 @@ class IssuedToken:
     token: str  # the secret: shown once, never stored
 
 
+# Tokens remembered at most (the oldest checked is forgotten first): a bound on memory whatever
+# the number of tokens presented.
+_CACHE_MAX = 10_000
+
+
 class TokenStore:
-    def __init__(self, engine: Engine, *, now: Callable[[], dt.datetime] = utcnow) -> None:
+    def __init__(self, engine: Engine, *, now: Callable[[], dt.datetime] = utcnow, cache_seconds: float = 5.0) -> None:
         self.engine = engine
         self.now = now
+        self.cache_for = dt.timedelta(seconds=cache_seconds)
+        # token hash -> (its record, when it was last found valid in the database)
+        self._checked: dict[str, tuple[TokenInfo, dt.datetime]] = {}
+        self._lock = threading.Lock()
+
+    def forget(self) -> None:
+        """Drop every remembered check (the next request of each token reads the database)."""
+        with self._lock:
+            self._checked.clear()
 
     def issue(self, person_id: str, role: str, org_id: str, *, days: int = DEFAULT_DAYS, note: str = "") -> IssuedToken:
         if role not in ROLES:
@@ -114,18 +134,47 @@ class TokenStore:
                 .values(revoked_at=self.now())
             )
             row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_id == token_id)).first()
+        self.forget()
         return token_info(row._mapping) if row is not None else None
 
+    def remembered(self, token: str) -> TokenInfo | None:
+        """The token's record when a check of it is remembered and still fresh, and it has not
+        expired since (no statement); None means: ask `authenticate`."""
+        remembered = self._checked.get(hash_token(token))
+        if remembered is None:
+            return None
+        now = self.now()
+        info, checked = remembered
+        return info if now - checked < self.cache_for and info.status(now) == "active" else None
+
     def authenticate(self, token: str) -> TokenInfo | None:
-        """The token's record if it is known, not revoked and not expired; otherwise None."""
+        """The token's record if it is known, not revoked and not expired; otherwise None. A valid
+        check is remembered `cache_seconds`; a refusal never is (a token issued since works)."""
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
+        digest = hash_token(token)
+        now = self.now()
+        remembered = self._checked.get(digest)
+        if remembered is not None and now - remembered[1] < self.cache_for:
+            info = remembered[0]
+            return info if info.status(now) == "active" else None
+        info_now = self._read(digest, now)
+        with self._lock:
+            if info_now is None:
+                self._checked.pop(digest, None)
+            else:
+                if len(self._checked) >= _CACHE_MAX:
+                    del self._checked[next(iter(self._checked))]
+                self._checked[digest] = (info_now, now)
+        return info_now
+
+    def _read(self, digest: str, now: dt.datetime) -> TokenInfo | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == hash_token(token))).first()
+            row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == digest)).first()
             if row is None:
                 return None
             info = token_info(row._mapping)
-            if info.status(self.now()) != "active" or account_disabled(conn, info.person_id):
+            if info.status(now) != "active" or account_disabled(conn, info.person_id):
                 return None
         return info
 
@@ -136,6 +185,7 @@ class TokenStore:
             .where(api_tokens.c.person_id == person_id, api_tokens.c.revoked_at.is_(None))
             .values(revoked_at=self.now())
         )
+        self.forget()
         return done.rowcount or 0
 
 

@@ -38,8 +38,9 @@ and hand the listener the events written. Its SQL, and why it runs on the driver
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,11 @@ class EventStore:
         self.page_size = page_size
         self._writer = append_engine(engine)
         self._sqlite = is_sqlite(engine)
+        # SQLite: this process's writers queue here for the file's one write lock rather than in
+        # SQLite's busy handler, which sleeps in growing steps (up to 100 ms) between tries and so
+        # makes the slowest commands of a busy server wait far longer than the writes ahead of
+        # them took. Other processes' writers still meet the busy handler.
+        self._local_writers: AbstractContextManager[Any] = threading.RLock() if self._sqlite else nullcontext()
         self._sql = sql.statements(self._sqlite, engine.dialect.paramstyle)
         dbapi = engine.dialect.loaded_dbapi
         self._log = LogWriter(self._sql, self._sqlite, sql.batching(dbapi), dbapi.IntegrityError)
@@ -179,7 +185,7 @@ class EventStore:
             dbapi_conn: Any = None
             committing = False
             try:
-                with write_connection(self._writer) as conn, conn.begin():
+                with self._local_writers, write_connection(self._writer) as conn, conn.begin():
                     dbapi_conn = conn.connection.dbapi_connection
                     results = self._append_locked(conn, parts, key, listener)
                     committing = True

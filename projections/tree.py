@@ -11,9 +11,11 @@ remembered for the whole run, grassroots unions only for a while."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import OrderedDict
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from events import reading
 from events.catalogue import CATALOGUE, OrganisationRegistered, org_stream
@@ -91,3 +93,53 @@ class Tree:
     def path(self, org_id: str) -> str:
         info = self.info(org_id)
         return info.path if info is not None else org_id + SEPARATOR
+
+
+class SharedTree(Tree):
+    """One `Tree` for a whole process, consulted by many threads, each on its own connection (the
+    api's read scoping). Since a place never changes once registered, what it has learnt stays
+    true for as long as the process lives, with nothing to invalidate; an organisation not found is
+    not remembered, so one registered since is found by the next look-up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def known(self, org_id: str) -> OrgInfo | None:
+        """Its place if already learnt (no statement)."""
+        return self._branches.get(org_id) or self._recent.get(org_id)
+
+    def lookup(self, conn: Connection, org_id: str) -> OrgInfo | None:
+        found = self.known(org_id)
+        if found is not None:
+            return found
+        # A miss reads the registrations on the caller's connection; one thread at a time, as the
+        # memory is written on the way.
+        with self._lock:
+            self.conn = conn
+            try:
+                return self.info(org_id)
+            finally:
+                self.conn = None
+
+
+_shared: weakref.WeakKeyDictionary[Engine, SharedTree] = weakref.WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def place_of(db: Connection | Engine, org_id: str) -> OrgInfo | None:
+    """Where `org_id` sits, from what this process has learnt of the database's tree (one
+    `SharedTree` per engine, gone with it), else from its registration, read on `db` (an engine:
+    connected only then). The reads' subtree filters and the api's scoping ask here."""
+    engine = db.engine if isinstance(db, Connection) else db
+    tree = _shared.get(engine)
+    if tree is None:
+        with _shared_lock:
+            tree = _shared.setdefault(engine, SharedTree())
+    found = tree.known(org_id)
+    if found is not None:
+        return found
+    if isinstance(db, Connection):
+        return tree.lookup(db, org_id)
+    with db.connect() as conn:
+        return tree.lookup(conn, org_id)

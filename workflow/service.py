@@ -28,6 +28,7 @@ from workflow.fold import fold
 from workflow.handlers import decide, target_of
 from workflow.profile import ProfileRegistry, RuleProfile
 from workflow.rules import require_not_in_the_future
+from workflow.snapshots import Snapshots
 from workflow.state import Procedure, UnionState
 from workflow.unit_of_work import BatchUnitOfWork, RecentStreams, RegionLookup, StreamUnitOfWork, Write
 
@@ -59,6 +60,7 @@ class WorkflowService:
     ) -> None:
         self.store = store
         self.recent = RecentStreams(cache_size)
+        self.snapshots = Snapshots()
         self.profiles = profiles or ProfileRegistry.with_defaults()
         self.clock = clock
         self.default_profile = default_profile
@@ -91,6 +93,23 @@ class WorkflowService:
             records = (r for r in records if r.occurred_on <= as_of)
         return fold(org_id, records)
 
+    def load_now(self, org_id: str) -> UnionState:
+        """The union as it is now, folded at most once per version of its stream: the state kept
+        for reads (`workflow.snapshots`) when the stream has not moved on (one statement to know),
+        else folded from the events the write side keeps, when they are current, else from the
+        store's."""
+        stream_id = org_stream(org_id)
+        version = self.store.stream_version(stream_id)
+        kept = self.snapshots.get(org_id, version)
+        if kept is not None:
+            return kept
+        records = self.recent.get(stream_id)
+        if not records or records[-1].version != version:
+            records = tuple(self.store.read_stream(stream_id))
+        state = fold(org_id, records)
+        self.snapshots.put(state)
+        return state
+
     def profile(self, name: str | None = None, version: int | None = None) -> RuleProfile:
         """A registered profile (a version of it, or its latest), else the deployment's default."""
         return self._uow().profile(name, version)
@@ -101,8 +120,11 @@ class WorkflowService:
     def openable_kinds(self, union: UnionState, actor: Actor) -> list[str]:
         return affordances.openable_kinds(union, actor)
 
-    def allowed_union_commands(self, union: UnionState, actor: Actor) -> list[str]:
-        return affordances.allowed_union_commands(union, actor, lambda: self._uow().ancestors(union.parent_id))
+    def allowed_union_commands(self, union: UnionState, actor: Actor, ancestors: list[str] | None = None) -> list[str]:
+        """`ancestors`: the chain above the union when the caller knows it (else folded from the
+        ancestors' streams, when an administrator's authority needs it)."""
+        chain = (lambda: ancestors) if ancestors is not None else (lambda: self._uow().ancestors(union.parent_id))
+        return affordances.allowed_union_commands(union, actor, chain)
 
     # ------------------------------------------------------------------ writing
 

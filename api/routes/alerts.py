@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any, get_args
 
 import sqlalchemy as sa
@@ -23,7 +22,7 @@ from api.deps import ReaderDep, Scope
 from api.problems import invalid
 from api.routes.paging import INT, TEXT, answer_page, check_cursor, own_only
 from api.routes.params import MAX_PAGE, AlertsRecordedAt, AsOfToday, Cursor, Kinds, Limit, OrgParam, recorded_until
-from api.routes.reading import get
+from api.routes.reading import fields_of, get
 from api.runtime import Runtime
 from api.schemas.alerts import AlertCounts, AlertKind, AlertPage
 from projections import queries, replay, schema
@@ -54,7 +53,7 @@ def _alerts_as_recorded(
 
 
 def _alert(a: queries.Alert) -> dict[str, Any]:
-    return asdict(a) | {"href": f"/unions/{a.org_id}"}
+    return fields_of(a) | {"href": f"/unions/{a.org_id}"}
 
 
 @get(router, "/alerts", "Alerts that fire on a date in a subtree, in tree order (RULES.md §6)", AlertPage)

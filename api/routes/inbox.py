@@ -3,7 +3,6 @@ content, who filed it, days waited and the reply window (R-APPROVER, A-APPROVAL-
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import ReaderDep, refuse_staff
 from api.routes.paging import DATE, TEXT, answer_page, check_cursor
 from api.routes.params import ORG_ID_PATTERN, Cursor, Limit
-from api.routes.reading import get
+from api.routes.reading import fields_of, get
 from api.schemas.common import page_of
 from api.schemas.inbox import InboxEntry
 from api.schemas.problem import ROLE_READ_PROBLEMS
@@ -52,5 +51,5 @@ def get_inbox(
                 case="inbox",
             )
         page = queries.inbox(conn, scope.org_id, on=read.today, limit=limit, cursor=cursor if after else None)
-    items = [asdict(i) | {"overdue": i.overdue, "href": f"/procedures/{i.procedure_id}"} for i in page.items]
+    items = [fields_of(i) | {"overdue": i.overdue, "href": f"/procedures/{i.procedure_id}"} for i in page.items]
     return answer_page(read, items, page.next_cursor)

@@ -4,6 +4,7 @@ problems it may answer, said once for every route."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 
 from fastapi import APIRouter
@@ -25,3 +26,9 @@ def get(
     if model is not None:
         extra["response_model"] = model
     return router.get(path, tags=[tag], summary=summary, responses=problems, **extra)
+
+
+def fields_of(record: Any) -> dict[str, Any]:
+    """A read model's record (a dataclass) as its fields, one level deep: the records' nested values
+    are built for each read, so `dataclasses.asdict`'s deep copy of them would buy nothing."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}

@@ -9,7 +9,6 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.encoders import jsonable_encoder
 
 from api.deps import Reader, ReaderDep
 from api.requests import UNION_PATH_OF_COMMAND, UNION_REQUESTS, CommandRequest, ImportTermRequest
@@ -80,12 +79,20 @@ def readable_union(read: Reader, union_id: str, as_of: dt.date | None, recorded_
     """The union as its stream folds, now or at a past moment, once the caller may read it. Who
     may read is decided from the register (`api.deps.readable_scope`, no fold), so the stream is
     read and folded once per request, and the allowed steps are derived from that same state."""
-    with read.runtime.engine.connect() as conn:
-        read.scope(conn, union_id)
-    union = read.runtime.service.load(union_id, as_of=as_of, recorded_until=recorded_at)
+    read.scope(read.runtime.engine, union_id)
+    service = read.runtime.service
+    if as_of is None and recorded_at is None:
+        union = service.load_now(union_id)
+    else:
+        union = service.load(union_id, as_of=as_of, recorded_until=recorded_at)
     if not union.exists:
         raise NotFound("NOT-FOUND", f"no organisation {union_id} at that time", {"org_id": union_id}, case="org")
     return union
+
+
+def ancestors_of(read: Reader, union: UnionState) -> list[str]:
+    """The chain above the union, nearest first, from its place in the tree (no fold of theirs)."""
+    return read.scope(read.runtime.engine, union.org_id).path.split("/")[-3::-1]
 
 
 def answers_now(read: Reader, union: UnionState, as_of: dt.date | None, recorded_at: dt.datetime | None) -> bool:
@@ -97,9 +104,9 @@ def answers_now(read: Reader, union: UnionState, as_of: dt.date | None, recorded
 
 
 def encoded(body: dict[str, Any], as_of: dt.date | None, recorded_at: dt.datetime | None) -> dict[str, Any]:
-    """The body with the moment asked about, as JSON values."""
-    result: dict[str, Any] = jsonable_encoder(body | {"as_of": as_of, "recorded_at": recorded_at})
-    return result
+    """The body with the moment asked about; its values (dates, the state's dataclasses) are made
+    JSON once, by the response's serialiser (pydantic's, for a route's `dict[str, Any]`)."""
+    return body | {"as_of": as_of, "recorded_at": recorded_at}
 
 
 def dataclass_dict(obj: Any, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -128,7 +135,7 @@ def get_union(union_id: str, read: ReaderDep, as_of: AsOf = None, recorded_at: R
     if answers_now(read, union, as_of, recorded_at):
         allowed = [
             {"command": name, "href": f"/unions/{union.org_id}/{UNION_PATH_OF_COMMAND[name]}"}
-            for name in read.runtime.service.allowed_union_commands(union, read.actor)
+            for name in read.runtime.service.allowed_union_commands(union, read.actor, ancestors_of(read, union))
         ]
     body = dataclass_dict(union, skip=("procedures",))
     body["procedures"] = [_procedure_summary(p) for p in union.procedures.values()]

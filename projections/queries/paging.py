@@ -14,7 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from projections.tree import Tree, subtree_range
+from projections.tree import place_of, subtree_range
 
 T = TypeVar("T")
 Bind = Engine | Connection
@@ -80,9 +80,7 @@ def as_date(value: Any) -> dt.date | None:
 def subtree_bounds(conn: Connection, subtree: str) -> tuple[str, str]:
     """[low, high) of the paths in the subtree rooted at organisation `subtree` (LookupError if
     unknown)."""
-    tree = Tree()
-    tree.conn = conn
-    info = tree.info(subtree)
+    info = place_of(conn, subtree)
     if info is None:
         raise LookupError(f"no organisation {subtree!r}")
     return subtree_range(info.path)

@@ -98,7 +98,11 @@ def test_register_root_refuses_a_non_empty_log(bootstrapped: str) -> None:
     assert r.exit_code == 1
 
 
-def test_issue_list_revoke(bootstrapped: str) -> None:
+def test_issue_list_revoke(bootstrapped: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A running server remembers a token's check for UNIONFLOW_TOKEN_CACHE_SECONDS (that a
+    # revocation from another process is refused once they have passed is tested on a clock in
+    # test_lean_request_caches.py); with 0 it asks the database at every request.
+    monkeypatch.setenv("UNIONFLOW_TOKEN_CACHE_SECONDS", "0")
     url = bootstrapped
     token = issue(url, "--person", "alice", "--role", "auditor", "--org", "ACFTU", "--days", "7", "--note", "audit")
     bad_role = runner.invoke(cli, ["token", "issue", "--person", "a", "--role", "boss", "--org", "ACFTU"])
