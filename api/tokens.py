@@ -140,10 +140,12 @@ class TokenStore:
     def remembered(self, token: str) -> TokenInfo | None:
         """The token's record when a check of it is remembered and still fresh, and it has not
         expired since (no statement); None means: ask `authenticate`."""
-        remembered = self._checked.get(hash_token(token))
+        return self._fresh(hash_token(token), self.now())
+
+    def _fresh(self, digest: str, now: dt.datetime) -> TokenInfo | None:
+        remembered = self._checked.get(digest)
         if remembered is None:
             return None
-        now = self.now()
         info, checked = remembered
         return info if now - checked < self.cache_for and info.status(now) == "active" else None
 
@@ -154,10 +156,9 @@ class TokenStore:
             return None
         digest = hash_token(token)
         now = self.now()
-        remembered = self._checked.get(digest)
-        if remembered is not None and now - remembered[1] < self.cache_for:
-            info = remembered[0]
-            return info if info.status(now) == "active" else None
+        fresh = self._fresh(digest, now)
+        if fresh is not None:
+            return fresh
         info_now = self._read(digest, now)
         with self._lock:
             if info_now is None:

@@ -23,6 +23,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from events.append import COPY_MIN_ROWS
 from events.flows import PROCEDURE_EVENTS
 from projections.calendar import iso
 from projections.errors import UnknownEvent
@@ -247,11 +248,6 @@ class Writer:
         for chunk in _chunks(keys, 500):
             marks = ", ".join(mark for _ in chunk)
             self.cursor.execute(f"DELETE FROM {q(table.name)} WHERE {q(column)} IN ({marks})", tuple(chunk))
-
-
-# From how many rows an insert on PostgreSQL goes by COPY: below it, the round trip of its own
-# that COPY needs outside a pipeline costs more than the rows' INSERTs.
-COPY_MIN_ROWS = 64
 
 
 def _mark(conn: Connection) -> str:

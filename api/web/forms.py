@@ -155,9 +155,8 @@ def people_options(lang: str, options: tuple[str, ...]) -> str:
     return ("、" if lang == "zh" else ", ").join(said)
 
 
-def _person(line: str, options: tuple[str, ...] = ()) -> dict[str, Any]:
-    """One line of a list of people: the name, then its options in words (or by their codes)."""
-    words = _option_words(options)
+def _person(line: str, words: dict[str, str]) -> dict[str, Any]:
+    """One line of a list of people: the name, then its options in `words` (or by their codes)."""
     name, *rest = (part.strip() for part in _PEOPLE_SPLIT.split(line))
     person: dict[str, Any] = {"name": name}
     for option in rest:
@@ -199,7 +198,8 @@ def collect(fields: tuple[FormField, ...], form: Mapping[str, str]) -> dict[str,
                 data[f.key] = _lines(text)
         elif f.widget == "people":
             if text or f.required:
-                data[f.key] = [_person(line, f.options) for line in _lines(text)]
+                words = _option_words(f.options)
+                data[f.key] = [_person(line, words) for line in _lines(text)]
         elif f.widget == "tallies":
             if text or f.required:
                 data[f.key] = _tallies(text)
