@@ -15,6 +15,7 @@ import re
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -132,6 +133,7 @@ def _lines(raw: str) -> list[str]:
     return [line.strip() for line in raw.splitlines() if line.strip()]
 
 
+@cache  # a field's options are fixed: their words are made once, not for every line typed
 def _option_words(options: tuple[str, ...]) -> dict[str, str]:
     """The words a person may type for a list's options (and their choices), in either language,
     each with the code it stands for: "人力资源部门负责人" for `hr_head`, "党组织" for `party_org`."""
@@ -155,8 +157,9 @@ def people_options(lang: str, options: tuple[str, ...]) -> str:
     return ("、" if lang == "zh" else ", ").join(said)
 
 
-def _person(line: str, words: dict[str, str]) -> dict[str, Any]:
-    """One line of a list of people: the name, then its options in `words` (or by their codes)."""
+def _person(line: str, options: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One line of a list of people: the name, then its options in words (or by their codes)."""
+    words = _option_words(options)
     name, *rest = (part.strip() for part in _PEOPLE_SPLIT.split(line))
     person: dict[str, Any] = {"name": name}
     for option in rest:
@@ -198,8 +201,7 @@ def collect(fields: tuple[FormField, ...], form: Mapping[str, str]) -> dict[str,
                 data[f.key] = _lines(text)
         elif f.widget == "people":
             if text or f.required:
-                words = _option_words(f.options)
-                data[f.key] = [_person(line, words) for line in _lines(text)]
+                data[f.key] = [_person(line, f.options) for line in _lines(text)]
         elif f.widget == "tallies":
             if text or f.required:
                 data[f.key] = _tallies(text)
