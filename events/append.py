@@ -26,6 +26,10 @@ from events.sql import STREAMS_PER_QUERY, Statements
 # pipeline costs more than the rows' INSERTs.
 COPY_MIN_ROWS = 64
 
+# One part of a group commit (`events.group`) is written inside this savepoint.
+PART_SAVEPOINT = "SAVEPOINT unionflow_part"
+ROLLBACK_PART = "ROLLBACK TO SAVEPOINT unionflow_part"
+
 # The locked `log_head` row: (last position, running log hash, last recording time as stored).
 LogHead = tuple[int, str, Any]
 # Each stream's (version, hash of its last event), as `streams` holds them.
@@ -121,19 +125,33 @@ class LogWriter:
         self._integrity_error = integrity_error
 
     def lock_and_read_one(
-        self, dbapi_conn: Any, cur: Any, stream_id: str, key: IdempotencyKey | None
-    ) -> tuple[LogHead, StreamHeads, AppendResult | None]:
+        self,
+        dbapi_conn: Any,
+        cur: Any,
+        stream_id: str,
+        key: IdempotencyKey | None,
+        *,
+        lock: bool = True,
+        savepoint: bool = False,
+    ) -> tuple[LogHead | None, StreamHeads, AppendResult | None]:
         """Take the log lock (SQLite: the write lock is held since BEGIN IMMEDIATE), then, in a
         statement of its own, read the stream and the idempotency key: in one round trip on
         PostgreSQL, where the server still runs the read after the lock is taken. The third value
-        is the first result when `key` was used before for the same request."""
+        is the first result when `key` was used before for the same request.
+
+        In a group (`events.group`) the lock is taken by the first part only (no head then for the
+        others) and each part opens its savepoint here, after the lock: rolling back to a
+        savepoint taken before it would release the lock."""
         sql = self._sql
         cur2 = dbapi_conn.cursor()
         try:
             with self._batch(dbapi_conn):
-                cur.execute(sql.lock_head)
+                if lock:
+                    cur.execute(sql.lock_head)
+                if savepoint:
+                    cur2.execute(PART_SAVEPOINT)
                 cur2.execute(sql.stream_and_key, (stream_id, None if key is None else key.key))
-            head = _locked_head(cur)
+            head = _locked_head(cur) if lock else None
             state = cur2.fetchone()
         finally:
             cur2.close()
@@ -143,6 +161,15 @@ class LogWriter:
             assert key is not None
             return head, {}, replayed(key.key, key.fingerprint, stored_key)
         return head, ({} if version is None else {stream_id: (version, head_hash)}), None
+
+    @staticmethod
+    def rollback_part(dbapi_conn: Any) -> None:
+        """Undo one part of a group to its savepoint (see `lock_and_read_one`)."""
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(ROLLBACK_PART)
+        finally:
+            cur.close()
 
     def lock_and_read_many(self, cur: Any, parts: Sequence[StreamPart]) -> tuple[LogHead, StreamHeads]:
         """Take the log lock, then read every stream's head in statements of their own."""

@@ -42,7 +42,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -60,6 +60,7 @@ from events.append import (
 )
 from events.db import append_engine, is_sqlite, write_connection
 from events.errors import ConcurrencyError, EventStoreError, SchemaNotReady, StoreBusy
+from events.group import GroupCommit, Waiter, write_group
 from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, RecordedEvent
 from events.rows import EventRow, decode_rows, recording_time, stored_datetime
 from events.verify import VerificationReport
@@ -68,6 +69,7 @@ from events.verify import verify as verify_chains
 # Called inside the append transaction with the events just written, before commit: this is how
 # read models that must show a command's effect at once are kept current in the same transaction.
 AppendListener = Callable[[Connection, Sequence[RecordedEvent]], None]
+_T = TypeVar("_T")
 
 
 def _utcnow() -> dt.datetime:
@@ -100,6 +102,7 @@ class EventStore:
         self._sql = sql.statements(self._sqlite, engine.dialect.paramstyle)
         dbapi = engine.dialect.loaded_dbapi
         self._log = LogWriter(self._sql, self._sqlite, sql.batching(dbapi), dbapi.IntegrityError)
+        self._group = GroupCommit(self._write_group)
         # Errors that mean "locked", "no schema" or the like, raw from the driver or wrapped by
         # SQLAlchemy. (A listener's own IntegrityError is its business and propagates as it is.)
         self._db_errors: tuple[type[Exception], ...] = (
@@ -140,7 +143,8 @@ class EventStore:
                 fingerprint = request_fingerprint(stream_id, expected_version, part.encoded)
             key = IdempotencyKey(idempotency_key, fingerprint)
         try:
-            return self._write([part], key, listener)[0]
+            # Through the group commit, sharing a transaction with the appends waiting beside it.
+            return self._group.submit(Waiter(part, key, listener))
         except StreamClash as clash:
             # Under the log lock the version check is authoritative, so a clash here means a
             # writer that bypassed the store; report it as the concurrency error it is.
@@ -167,16 +171,14 @@ class EventStore:
                 raise ValueError(f"append_many: no events for stream {part.stream_id}")
             parts.append(encode_part(self.registry, part.stream_id, part.events, part.expected_version, part.metadata))
         try:
-            return self._write(parts, None, listener)
+            return self._transaction(lambda conn: self._append_locked(conn, parts, listener))
         except StreamClash as clash:
             raise EventStoreError(
                 "append_many: a stream was written meanwhile without the store's lock; nothing was written"
             ) from clash.__cause__
 
-    def _write(
-        self, parts: list[StreamPart], key: IdempotencyKey | None, listener: AppendListener | None
-    ) -> list[AppendResult]:
-        """Write `parts` in one transaction. The connection is checked out without the pool's
+    def _transaction(self, work: Callable[[Connection], _T]) -> _T:
+        """Run `work` in one write transaction. The connection is checked out without the pool's
         pre-ping (a round trip on PostgreSQL): if it turns out dead before the COMMIT was sent, the
         server has rolled the transaction back, and the whole write runs once more on a new
         connection. A failure at or after the COMMIT is never retried: whether it committed is
@@ -187,14 +189,24 @@ class EventStore:
             try:
                 with self._local_writers, write_connection(self._writer) as conn, conn.begin():
                     dbapi_conn = conn.connection.dbapi_connection
-                    results = self._append_locked(conn, parts, key, listener)
+                    done = work(conn)
                     committing = True
-                return results
+                return done
             except self._db_errors as exc:
                 if attempt == 1 and not committing and self._connection_lost(exc, dbapi_conn):
                     continue
                 raise self._translate_operational(exc) from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write_group(self, group: list[Waiter]) -> list[AppendResult | BaseException]:
+        return self._transaction(lambda conn: write_group(self._log, self._sqlite, self._translated_error, conn, group))
+
+    def _translated_error(self, exc: Exception) -> Exception:
+        if isinstance(exc, self._db_errors):
+            translated = self._translate_operational(exc)
+            translated.__cause__ = exc
+            return translated
+        return exc
 
     def _connection_lost(self, exc: Exception, dbapi_conn: Any) -> bool:
         """Whether `exc` means the server connection was gone (PostgreSQL restarted, an idle
@@ -208,7 +220,7 @@ class EventStore:
         )
 
     def _append_locked(
-        self, conn: Connection, parts: list[StreamPart], key: IdempotencyKey | None, listener: AppendListener | None
+        self, conn: Connection, parts: list[StreamPart], listener: AppendListener | None
     ) -> list[AppendResult]:
         """The write under the log lock: lock, read the streams' heads, check, chain, write; then
         the listener, on the same connection and transaction."""
@@ -218,10 +230,8 @@ class EventStore:
         cur = dbapi_conn.cursor()
         try:
             if len(parts) == 1:
-                head, heads, replay = log.lock_and_read_one(dbapi_conn, cur, parts[0].stream_id, key)
-                if replay is not None:
-                    conn.rollback()
-                    return [replay]
+                head, heads, _ = log.lock_and_read_one(dbapi_conn, cur, parts[0].stream_id, None)
+                assert head is not None  # taken with the lock
             else:
                 head, heads = log.lock_and_read_many(cur, parts)
             # Never before the log's last recording time, even if the clock went back, so "as
@@ -229,7 +239,7 @@ class EventStore:
             recorded = recording_time(_utcnow(), head[2], self._sqlite)
             existed = set(heads)
             chained = log.chain(parts, heads, head, recorded, listener is not None)
-            log.write(dbapi_conn, cur, chained, heads, existed, key, recorded)
+            log.write(dbapi_conn, cur, chained, heads, existed, None, recorded)
         finally:
             cur.close()
         if listener is not None:
