@@ -71,6 +71,28 @@ def test_a_failing_listener_fails_its_append_alone(store: EventStore) -> None:
     assert_log_is_whole(store)
 
 
+def test_a_listener_failing_in_the_database_fails_its_append_alone(store: EventStore) -> None:
+    """A statement of the listener's own that the database refuses (on PostgreSQL the transaction
+    is then aborted until the savepoint is rolled back)."""
+
+    def clash(conn: Any, _recorded: Sequence[RecordedEvent]) -> None:
+        conn.exec_driver_sql("INSERT INTO streams (stream_id, version, head_hash) VALUES ('org-a', 1, 'x')")
+
+    outcomes = one_group(
+        store,
+        "leader",
+        [
+            append(store, "org-a", "a1", 0),
+            append(store, "org-b", "b1", 0, listener=clash),
+            append(store, "org-a", "a2", 1),
+        ],
+    )
+    assert isinstance(outcomes[1], Exception) and not isinstance(outcomes[1], AppendResult)
+    assert [o.last_position for o in (outcomes[0], outcomes[2])] == [2, 3]
+    assert store.stream_version("org-b") == 0
+    assert_log_is_whole(store)
+
+
 def test_idempotency_keys_within_one_group(store: EventStore) -> None:
     outcomes = one_group(
         store,
