@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from events.append import IdempotencyKey, LogHead, LogWriter, StreamPart
@@ -42,7 +42,7 @@ from events.rows import recording_time
 MAX_GROUP = 32
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Waiter:
     """One append waiting in a group: what to write, and once written, its outcome."""
 
@@ -51,7 +51,8 @@ class Waiter:
     listener: object  # an events.store.AppendListener (typed there; this module does not call it)
     outcome: AppendResult | BaseException | None = None
     lead: bool = False  # woken to lead the next group rather than with an outcome
-    woken: threading.Event = field(default_factory=threading.Event)
+    # Made only for an append that must wait (a lone one leads at once: no event to make).
+    woken: threading.Event | None = None
 
     def answer(self) -> AppendResult:
         outcome = self.outcome
@@ -81,9 +82,12 @@ class GroupCommit:
         with self._lock:
             self._queue.append(waiter)
             lead = not self._leading
-            self._leading = True
+            if lead:
+                self._leading = True
+            else:
+                waiter.woken = woken = threading.Event()
         if not lead:
-            waiter.woken.wait()
+            woken.wait()
             if not waiter.lead:
                 return waiter.answer()
         self._lead()
@@ -102,12 +106,15 @@ class GroupCommit:
         with self._lock:
             if self._queue:
                 # The next group's leader, woken to lead (it is still first in the queue).
-                self._queue[0].lead = True
-                self._queue[0].woken.set()
+                following = self._queue[0]
+                following.lead = True
+                assert following.woken is not None
+                following.woken.set()
             else:
                 self._leading = False
         for waiter in group:
-            waiter.woken.set()
+            if waiter.woken is not None:
+                waiter.woken.set()
 
 
 def write_group(
