@@ -38,7 +38,6 @@ and hand the listener the events written. Its SQL, and why it runs on the driver
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -48,7 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from events import schema, sql
+from events import db, schema, sql
 from events.append import (
     IdempotencyKey,
     LogWriter,
@@ -65,6 +64,7 @@ from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, R
 from events.rows import EventRow, decode_rows, recording_time, stored_datetime
 from events.verify import VerificationReport
 from events.verify import verify as verify_chains
+from events.writer_lock import WriterLock, lock_path
 
 # Called inside the append transaction with the events just written, before commit: this is how
 # read models that must show a command's effect at once are kept current in the same transaction.
@@ -94,11 +94,11 @@ class EventStore:
         self.page_size = page_size
         self._writer = append_engine(engine)
         self._sqlite = is_sqlite(engine)
-        # SQLite: this process's writers queue here for the file's one write lock rather than in
-        # SQLite's busy handler, which sleeps in growing steps (up to 100 ms) between tries and so
-        # makes the slowest commands of a busy server wait far longer than the writes ahead of
-        # them took. Other processes' writers still meet the busy handler.
-        self._local_writers: AbstractContextManager[Any] = threading.RLock() if self._sqlite else nullcontext()
+        # SQLite: writers queue here for the file's one write lock rather than in SQLite's busy
+        # handler (see `events.writer_lock`).
+        self._local_writers: AbstractContextManager[Any] = (
+            WriterLock(lock_path(engine.url.database), db.SQLITE_BUSY_TIMEOUT_S) if self._sqlite else nullcontext()
+        )
         self._sql = sql.statements(self._sqlite, engine.dialect.paramstyle)
         dbapi = engine.dialect.loaded_dbapi
         self._log = LogWriter(self._sql, self._sqlite, sql.batching(dbapi), dbapi.IntegrityError)

@@ -1,0 +1,65 @@
+"""SQLite: the store's writers of every process take turns on a lock file beside the database
+(events.writer_lock) before SQLite's own write lock."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+
+from events import StoreBusy
+from events.writer_lock import lock_path
+from tests.integration.support import META, notes, store_for
+from tests.integration.test_concurrency import assert_log_is_whole
+
+
+@contextmanager
+def held_elsewhere(sqlite_url: str) -> Iterator[None]:
+    """The writers' lock taken as another process's writer takes it (an open file description of
+    its own)."""
+    path = lock_path(sa.make_url(sqlite_url).database)
+    assert path is not None
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def test_a_writer_waits_for_another_process_writer_then_writes(sqlite_url: str) -> None:
+    store = store_for(sqlite_url)
+    outcome: list[object] = []
+    with held_elsewhere(sqlite_url):
+        writer = threading.Thread(
+            target=lambda: outcome.append(store.append("org-a", notes("a1"), expected_version=0, metadata=META))
+        )
+        writer.start()
+        assert store.stream_version("org-a") == 0  # not written while the other holds the lock
+    writer.join()
+    assert store.stream_version("org-a") == 1
+    assert_log_is_whole(store)
+    store.engine.dispose()
+
+
+def test_a_writer_locked_out_past_the_busy_timeout_gets_store_busy(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from events import db
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_S", 0.05)
+    store = store_for(sqlite_url)
+    with held_elsewhere(sqlite_url), pytest.raises(StoreBusy):
+        store.append("org-a", notes("a1"), expected_version=0, metadata=META)
+    assert store.append("org-a", notes("a1"), expected_version=0, metadata=META).last_version == 1
+    store.engine.dispose()
+
+
+def test_no_lock_file_for_a_database_in_memory() -> None:
+    assert lock_path(":memory:") is None and lock_path(None) is None
+    assert lock_path("/data/unionflow.db") == "/data/unionflow.db-writers"
