@@ -117,39 +117,48 @@ class GroupCommit:
                 waiter.woken.set()
 
 
-def write_group(
-    log: LogWriter, sqlite: bool, translated: Callable[[Exception], Exception], conn: Any, group: list[Waiter]
-) -> list[AppendResult | BaseException]:
+@dataclass(frozen=True, slots=True)
+class GroupContext:
+    """What `write_group` needs of its store: the log's statements, the dialect, the error a
+    caller sees for a driver's error, and the clock (naive UTC)."""
+
+    log: LogWriter
+    sqlite: bool
+    translated: Callable[[Exception], Exception]
+    now: Callable[[], dt.datetime]
+
+
+def write_group(ctx: GroupContext, conn: Any, group: list[Waiter]) -> list[AppendResult | BaseException]:
     """A group's appends in arrival order on `conn` (a SQLAlchemy connection in its write
     transaction) under one take of the log lock, each in a savepoint of its own when there are
     several, so that one failing fails alone. A lone append is its own transaction, as it always
-    was: its failure is raised (and rolls the transaction back). `translated` gives the error a
-    caller sees for a driver's error."""
+    was: its failure is raised (and rolls the transaction back)."""
     dbapi_conn = conn.connection.dbapi_connection
     several = len(group) > 1
     outcomes: list[AppendResult | BaseException] = []
     head: LogHead | None = None
     for waiter in group:
         try:
-            head, result = _write_part(log, sqlite, conn, head, waiter, several)
+            head, result = _write_part(ctx, conn, head, waiter, several)
         except (ConcurrencyError, IdempotencyKeyReused) as exc:
             outcomes.append(exc)  # decided before anything of it was written
         except Exception as exc:
             if not several:
                 raise
             # If even this fails, the transaction is lost: the whole group fails with it.
-            log.rollback_part(dbapi_conn)
-            outcomes.append(translated(exc))
+            ctx.log.rollback_part(dbapi_conn)
+            outcomes.append(ctx.translated(exc))
         else:
             outcomes.append(result)
     return outcomes
 
 
 def _write_part(
-    log: LogWriter, sqlite: bool, conn: Any, head: LogHead | None, waiter: Waiter, savepoint: bool
+    ctx: GroupContext, conn: Any, head: LogHead | None, waiter: Waiter, savepoint: bool
 ) -> tuple[LogHead, AppendResult]:
     """One append of a group: the lock (with the group's first), the stream and key read after
     it, the check, the rows and the listener. Returns the log's head after it, and its result."""
+    log = ctx.log
     dbapi_conn = conn.connection.dbapi_connection
     part = waiter.part
     listener: Any = waiter.listener
@@ -164,7 +173,7 @@ def _write_part(
             return head, replay
         # Never before the log's last recording time, even if the clock went back (see
         # `events.store`).
-        recorded = recording_time(dt.datetime.now(dt.UTC).replace(tzinfo=None), head[2], sqlite)
+        recorded = recording_time(ctx.now(), head[2], ctx.sqlite)
         existed = set(heads)  # before `chain` moves the heads on
         chained = log.chain([part], heads, head, recorded, listener is not None)
         log.write(dbapi_conn, cur, chained, heads, existed, waiter.key, recorded)

@@ -59,7 +59,7 @@ from events.append import (
 )
 from events.db import append_engine, is_sqlite, write_connection
 from events.errors import ConcurrencyError, EventStoreError, SchemaNotReady, StoreBusy
-from events.group import GroupCommit, Waiter, write_group
+from events.group import GroupCommit, GroupContext, Waiter, write_group
 from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, RecordedEvent
 from events.rows import EventRow, decode_rows, recording_time, stored_datetime
 from events.verify import VerificationReport
@@ -103,6 +103,8 @@ class EventStore:
         dbapi = engine.dialect.loaded_dbapi
         self._log = LogWriter(self._sql, self._sqlite, sql.batching(dbapi), dbapi.IntegrityError)
         self._group = GroupCommit(self._write_group)
+        # The clock looked up at each call (tests move it).
+        self._group_context = GroupContext(self._log, self._sqlite, self._translated_error, lambda: _utcnow())
         # Errors that mean "locked", "no schema" or the like, raw from the driver or wrapped by
         # SQLAlchemy. (A listener's own IntegrityError is its business and propagates as it is.)
         self._db_errors: tuple[type[Exception], ...] = (
@@ -199,7 +201,7 @@ class EventStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _write_group(self, group: list[Waiter]) -> list[AppendResult | BaseException]:
-        return self._transaction(lambda conn: write_group(self._log, self._sqlite, self._translated_error, conn, group))
+        return self._transaction(lambda conn: write_group(self._group_context, conn, group))
 
     def _translated_error(self, exc: Exception) -> Exception:
         if isinstance(exc, self._db_errors):
