@@ -32,7 +32,9 @@ The write path
 append engine (`events.db.append_engine`, without the pool's pre-ping) take the log lock, read the
 streams' heads (and the idempotency key), check the versions, chain the hashes, write the rows
 and hand the listener the events written. Its SQL, and why it runs on the driver's cursor, is in
-`events.sql`; the rows and their codec are in `events.rows`.
+`events.sql`; the rows and their codec are in `events.rows`. An `append` goes through the group
+commit (`events.group`): the appends waiting beside it share its transaction and its commit, each
+in a savepoint of its own and decided after the lock.
 """
 
 from __future__ import annotations
