@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
@@ -150,6 +151,7 @@ def _cli(*args: str) -> str:
     return str(done.output)
 
 
+@pytest.mark.slow
 def test_every_accepted_command_survives_a_kill_and_nothing_else_is_written(db_url: str) -> None:
     tokens = _prepare(db_url)
     sent = _load_and_kill(db_url, tokens)
