@@ -54,14 +54,15 @@ def run(url: str, threads: int, appends: int) -> str:
             store.append(f"t{threads}-{i}", notes("x"), expected_version=k, metadata=META)
 
     workers = [threading.Thread(target=writer, args=(i,)) for i in range(threads)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     engine.dispose()
-    line = f"{threads} threads: {each * threads / seconds:,.0f} appends/s"
+    done = each * threads
+    line = f"{threads} threads: {done / seconds:,.0f} appends/s, {cpu / done * 1e6:,.0f} us CPU an append"
     if sizes:
         line += f"; {len(sizes)} groups, mean {sum(sizes) / len(sizes):.1f} appends, largest {max(sizes)}"
     return line
