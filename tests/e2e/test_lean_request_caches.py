@@ -142,7 +142,7 @@ def test_the_route_threads_setting_sizes_the_servers_thread_pool(
     rt = tree_runtime(sqlite_url)
     try:
         with TestClient(create_app(rt)) as client:
-            assert _pool_size(client) == 40  # anyio's own default, unless set
+            assert _pool_size(client) == 16  # the default, below the PostgreSQL pool's 20 connections
         monkeypatch.setenv("UNIONFLOW_ROUTE_THREADS", "3")
         with TestClient(create_app(rt)) as client:
             assert _pool_size(client) == 3
