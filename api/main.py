@@ -9,6 +9,10 @@ parameter an endpoint does not take is refused (`api.query`); errors are problem
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 
@@ -55,8 +59,21 @@ def _add_routes(app: FastAPI, router: APIRouter) -> None:
         )
 
 
+def _route_threads(threads: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the size of the thread pool of the event loop it runs on."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
+    return lifespan
+
+
 def create_app(runtime: Runtime) -> FastAPI:
+    settings = Settings()
     app = FastAPI(
+        lifespan=_route_threads(settings.route_threads),
         title="unionflow",
         version="0.1.0",
         description="Founding (建会) and re-election on term (换届) of grassroots trade unions, "
@@ -70,7 +87,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     install(app)
     app.add_middleware(RequestIdAndErrors)
     # Added last, so outermost: an oversized body is refused before any other middleware reads it.
-    app.add_middleware(BodyLimit, limit=Settings().max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     for router in ROUTERS:
         _add_routes(app, router)
     docs.install(app)

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     # appends'), so that a busy server does not open and close one every few requests; up to as
     # many again are opened for a burst and closed after it.
     db_pool_size: int = Field(default=20, ge=1, le=200)
+    # Threads of a server process that run the synchronous routes and dependencies (anyio's pool
+    # would have 40): Python runs one of them at a time, so more threads than the database can keep
+    # busy only take turns on the interpreter's lock; and fewer than `db_pool_size`, so that a busy
+    # server never opens a connection beyond its pool for one request and closes it after.
+    route_threads: int = Field(default=16, ge=1, le=400)
     # How long a bearer token's check is remembered by a server process: a revocation (or an
     # account disabled) made elsewhere takes effect within this many seconds; 0 checks each request.
     token_cache_seconds: float = Field(default=5.0, ge=0, le=60)

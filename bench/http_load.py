@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import ssl
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -17,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from bench.http_client import ClientError, KeepAlive
 from bench.support import percentile
 
 # (method, path, JSON body or None) for a client's n-th request
@@ -167,21 +165,19 @@ class _Tally:
             self.first_error = f"{status}: {detail[:300]}"
 
 
-async def _send(http: httpx.AsyncClient, request: Request, tally: _Tally | None) -> None:
+async def _send(http: KeepAlive, request: Request, tally: _Tally | None) -> None:
     method, path, body = request
     started = time.perf_counter()
     try:
-        response = await http.request(method, path, json=body)
-        status, detail = str(response.status_code), response.text
-    except httpx.HTTPError as exc:
+        code, answer = await http.request(method, path, body)
+        status, detail = str(code), answer.decode("utf-8", "replace")
+    except ClientError as exc:
         status, detail = type(exc).__name__, str(exc)
     if tally is not None:
         tally.record(started, status, detail)
 
 
-async def _client(
-    http: httpx.AsyncClient, make: MakeRequest, numbers: Iterator[int], deadline: float, tally: _Tally
-) -> None:
+async def _client(http: KeepAlive, make: MakeRequest, numbers: Iterator[int], deadline: float, tally: _Tally) -> None:
     """Requests one after another until the deadline; at least one, so that every client is
     measured even when it starts late (a loaded machine, a short cell)."""
     await _send(http, make(next(numbers)), tally)
@@ -194,19 +190,9 @@ async def run_cell(base_url: str, load: Load, duration: float, server: CpuMeter,
     counted), then requests one after another for `duration` seconds; the cell ends when the
     last answer is in."""
     tally = _Tally()
-    # Loopback HTTP never uses it, but every client would otherwise load the CA bundle for one.
-    tls = ssl.create_default_context()
     async with AsyncExitStack() as stack:
         https = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(
-                    base_url=base_url,
-                    headers={"Authorization": f"Bearer {token}"},
-                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                    timeout=120,
-                    verify=tls,
-                )
-            )
+            await stack.enter_async_context(KeepAlive(base_url, {"Authorization": f"Bearer {token}"}))
             for token, _make in load.clients
         ]
         numbers = [itertools.count() for _ in load.clients]

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import anyio.to_thread
 import pytest
+from fastapi.testclient import TestClient
 
+from api.main import create_app
 from api.tokens import TokenStore
-from tests.e2e.conftest import Api, register_union
+from tests.e2e.conftest import Api, register_union, tree_runtime
 from tests.unit.workflow_world import TODAY, unit
 from workflow import service as service_module
 
@@ -124,3 +127,28 @@ def test_a_union_unchanged_since_the_last_read_is_not_folded_again(
     for _ in range(3):
         assert any_api.client.get("/unions/U1", headers=staff).status_code == 200
     assert folds == ["U1"]
+
+
+def _pool_size(client: TestClient) -> int:
+    async def tokens() -> int:
+        return int(anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    return int(client.portal.call(tokens))
+
+
+def test_the_route_threads_setting_sizes_the_servers_thread_pool(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = tree_runtime(sqlite_url)
+    try:
+        with TestClient(create_app(rt)) as client:
+            assert _pool_size(client) == 16  # the default, below the PostgreSQL pool's 20 connections
+        monkeypatch.setenv("UNIONFLOW_ROUTE_THREADS", "3")
+        with TestClient(create_app(rt)) as client:
+            assert _pool_size(client) == 3
+            assert client.get("/health").status_code == 200
+        monkeypatch.setenv("UNIONFLOW_ROUTE_THREADS", "0")
+        with pytest.raises(ValueError, match="route_threads"):
+            create_app(rt)
+    finally:
+        rt.engine.dispose()
