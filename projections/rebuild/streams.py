@@ -4,7 +4,8 @@ The streams are read in stream order ((stream_id, version), `projections.feed.St
 each union's rows are written once, with bulk inserts, into tables that hold nothing of these
 streams yet, and memory holds one union at a time (plus a page of events and the rows not yet
 written). On SQLite, while another replay process holds the write lock, this one does not wait
-for it but folds on (see `_Buffers.flush`)."""
+for it but folds on (see `_Buffers.flush`). On PostgreSQL the next page is read while this one is
+folded (`projections.rebuild.ahead`), and the rows go by COPY (`projections.base.Writer`)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ from projections import schema
 from projections.base import Folder, Projection, Writer
 from projections.checkpoints import CLASSES
 from projections.feed import StreamPages
+from projections.rebuild.ahead import PagesAhead, pages_ahead
 from projections.tree import Tree
 
 PROGRESS_EVERY = 10_000  # events between a replay process's progress reports
+READ_AHEAD = True  # PostgreSQL: read each page ahead while the one before is folded (`ahead`)
 
 
 class _Buffers:
@@ -61,8 +64,14 @@ class _Buffers:
         its own buffers: fold on and try again after the next page, rather than sleep in the
         busy handler)."""
         write = self.write
-        if wait or not self.sqlite:
-            with write.begin():  # BEGIN IMMEDIATE on SQLite (write_connection)
+        if not self.sqlite:
+            with write.begin():
+                # No wait for the disk at each commit (see _replay_settings).
+                self.writer.cursor.execute("SET LOCAL synchronous_commit = off")
+                self._write_all()
+            return True
+        if wait:
+            with write.begin():  # BEGIN IMMEDIATE
                 self._write_all()
             return True
         # The same transaction, tried once: the busy handler off for BEGIN only.
@@ -109,10 +118,23 @@ def replay_streams(
         tree.conn = read
         projs = [CLASSES[n](tree) for n in names]
         buffers = _Buffers(write, projs, tables)
-        pages = StreamPages(read, to_position, low=low, high=high)
-        done = _StreamFold(Folder(projs), buffers).run(pages, read, page_size, flush_rows, hold, progress)
+        with _pages(engine, read, to_position, low, high) as pages:
+            done = _StreamFold(Folder(projs), buffers).run(pages, read, page_size, flush_rows, hold, progress)
         buffers.flush(wait=True)
     return done
+
+
+@contextmanager
+def _pages(
+    engine: Engine, read: Connection, to_position: int, low: str | None, high: str | None
+) -> Iterator[StreamPages | PagesAhead]:
+    """The log's pages in stream order: on PostgreSQL each read one ahead (`ahead`), while the
+    page before is folded; SQLite answers in this process, so there is no wait to hide."""
+    if READ_AHEAD and not is_sqlite(engine):
+        with pages_ahead(engine, to_position, low=low, high=high) as ahead:
+            yield ahead
+    else:
+        yield StreamPages(read, to_position, low=low, high=high)
 
 
 class _StreamFold:
@@ -133,7 +155,7 @@ class _StreamFold:
 
     def run(
         self,
-        pages: StreamPages,
+        pages: StreamPages | PagesAhead,
         read: Connection,
         page_size: int,
         flush_rows: int,
@@ -193,11 +215,16 @@ def collector_paused() -> Iterator[None]:
 
 @contextmanager
 def _replay_settings(read: Connection, write: Connection) -> Iterator[None]:
-    """On SQLite: stream order reads rows out of position order, so let SQLite map the file
-    instead of copying pages through its small cache. The shadow tables are thrown away if
-    anything fails before the swap, so their writes need not wait for the disk (the swap itself
-    commits with the engine's usual durability)."""
+    """The shadow tables are thrown away if anything fails before the swap, so their writes need
+    not wait for the disk (the swap itself commits with the engine's usual durability, and on
+    PostgreSQL its flush of the log covers every commit before it).
+
+    On SQLite, stream order reads rows out of position order, so let SQLite map the file instead
+    of copying pages through its small cache. On PostgreSQL each page is a statement of its own
+    (autocommit): in a transaction every page would cost three round trips (BEGIN, the SELECT,
+    the ROLLBACK that ends its snapshot), each a wait for the server, where one will do."""
     if not is_sqlite(read.engine):
+        read.execution_options(isolation_level="AUTOCOMMIT")
         yield
         return
     _pragma(read, "mmap_size=4294967296")
