@@ -13,6 +13,7 @@ import gc
 import operator
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,6 +30,7 @@ from projections.tree import Tree
 
 PROGRESS_EVERY = 10_000  # events between a replay process's progress reports
 READ_AHEAD = True  # PostgreSQL: read each page ahead while the one before is folded (`ahead`)
+WRITE_BEHIND = True  # PostgreSQL: copy each batch of rows while the next is folded (`_Buffers`)
 
 
 class _Buffers:
@@ -50,13 +52,50 @@ class _Buffers:
             for cols in ([c.name for c in tables[t].columns],)
         }
 
+        # PostgreSQL: each batch is copied by a thread while the replay folds on (`flush`).
+        self.behind = None if self.sqlite or not WRITE_BEHIND else ThreadPoolExecutor(1, "replay-write")
+        self.pending: Future[None] | None = None
+
     def _write_all(self) -> None:
-        for t, rows in self.rows.items():
+        self._write(self.rows)
+        self.rows = {t: [] for t in self.rows}
+        self.count = 0
+
+    def _write(self, batch: dict[str, list[tuple[Any, ...]]]) -> None:
+        for t, rows in batch.items():
             if t in self.sort_keys:
                 rows.sort(key=self.sort_keys[t])
             self.writer.insert(self.tables[t], rows)
-            rows.clear()
-        self.count = 0
+
+    def _copy(self, batch: dict[str, list[tuple[Any, ...]]]) -> None:
+        with self.write.begin():
+            # No wait for the disk at each commit (see _replay_settings).
+            self.writer.cursor.execute("SET LOCAL synchronous_commit = off")
+            self._write(batch)
+
+    def _flush_postgres(self, wait: bool) -> None:
+        """The batch handed to the writing thread (the one before it written first: one at a
+        time, so memory holds two batches at most, and its error raised here); the COPY's wait
+        for the server then overlaps the fold. `wait`: written before this returns."""
+        self.drain()
+        batch, self.rows, self.count = self.rows, {t: [] for t in self.rows}, 0
+        if self.behind is None or wait:
+            self._copy(batch)
+        else:
+            self.pending = self.behind.submit(self._copy, batch)
+
+    def drain(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Let a batch being written finish (before the connection is given back)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.exception()
+        if self.behind is not None:
+            self.behind.shutdown()
 
     def flush(self, wait: bool) -> bool:
         """Write the buffered rows in one transaction; returns False, having written nothing,
@@ -65,10 +104,7 @@ class _Buffers:
         busy handler)."""
         write = self.write
         if not self.sqlite:
-            with write.begin():
-                # No wait for the disk at each commit (see _replay_settings).
-                self.writer.cursor.execute("SET LOCAL synchronous_commit = off")
-                self._write_all()
+            self._flush_postgres(wait)
             return True
         if wait:
             with write.begin():  # BEGIN IMMEDIATE
@@ -118,9 +154,12 @@ def replay_streams(
         tree.conn = read
         projs = [CLASSES[n](tree) for n in names]
         buffers = _Buffers(write, projs, tables)
-        with _pages(engine, read, to_position, low, high) as pages:
-            done = _StreamFold(Folder(projs), buffers).run(pages, read, page_size, flush_rows, hold, progress)
-        buffers.flush(wait=True)
+        try:
+            with _pages(engine, read, to_position, low, high) as pages:
+                done = _StreamFold(Folder(projs), buffers).run(pages, read, page_size, flush_rows, hold, progress)
+            buffers.flush(wait=True)
+        finally:
+            buffers.close()
     return done
 
 

@@ -1,6 +1,6 @@
-"""How a rebuild reads the log: pages read one ahead on PostgreSQL (`projections.rebuild.ahead`),
-dates as ISO text from both databases, and the same tables whichever way the replay reads and
-however many processes it runs in."""
+"""How a rebuild reads the log and writes its rows: pages read one ahead and rows copied behind
+the fold on PostgreSQL (`projections.rebuild.ahead`, `streams`), dates as ISO text from both
+databases, and the same tables whichever way the replay runs and in however many processes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import sqlalchemy as sa
 
 from events import reading
 from events import schema as event_schema
+from events.db import make_engine
 from projections import Projections
 from projections import schema as proj_schema
+from projections.checkpoints import NAMES
 from projections.feed import StreamPages
 from projections.rebuild import streams
 from projections.rebuild.ahead import pages_ahead
@@ -85,11 +87,14 @@ def test_the_feed_gives_dates_as_iso_text(engine: sa.Engine) -> None:
     assert all(isinstance(r.occurred_on, str) for r in rows)
 
 
-@pytest.mark.parametrize("read_ahead", [True, False])
-def test_a_replay_gives_the_same_tables_read_ahead_or_not(
-    engine: sa.Engine, read_ahead: bool, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("overlap", [True, False])
+def test_a_replay_gives_the_same_tables_reading_ahead_and_writing_behind_or_not(
+    engine: sa.Engine, overlap: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(streams, "READ_AHEAD", read_ahead)
+    """On PostgreSQL the replay reads the next page and copies the last batch of rows while it
+    folds (batches of 7 rows here: many of them); the tables are the same without either."""
+    monkeypatch.setattr(streams, "READ_AHEAD", overlap)
+    monkeypatch.setattr(streams, "WRITE_BEHIND", overlap)
     world = World(engine)
     _history(world)
     before = _snapshot(engine)
@@ -110,3 +115,21 @@ def test_a_parallel_rebuild_equals_a_single_process_one(engine: sa.Engine) -> No
     assert report.events == world.store.last_position()
     assert _snapshot(engine) == single
     assert Projections(engine, workers=3, parallel_from=0).compare_with_rebuild().ok
+
+
+def test_a_failed_batch_stops_the_replay_with_its_error(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch copied behind the fold that fails (here: a shadow table gone) fails the replay; the
+    error is not lost in the writing thread."""
+    engine = make_engine(pg_url)
+    world = World(engine)
+    _history(world)
+    md = sa.MetaData()
+    shadow = {t: proj_schema.SPECS[t].build(md, t + "__gone", indexes=False) for t in proj_schema.LIVE}
+    with engine.begin() as conn:
+        for table in shadow.values():
+            table.create(conn)
+        shadow["proj_orgs"].drop(conn)
+    head = world.store.last_position()
+    with pytest.raises(Exception, match="proj_orgs__gone"):
+        streams.replay_streams(engine, NAMES, shadow, head, None, 2, 3)
+    engine.dispose()
