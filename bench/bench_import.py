@@ -228,7 +228,13 @@ def rebuild_log(engine: sa.Engine) -> dict[str, float | int | str]:
 
     report = Projections(engine).rebuild(None)
     same = Projections(engine).compare_with_rebuild(None).ok
-    return {"rebuild_events_s": report.events_per_second, "rebuild_s": report.seconds, "compare": str(same)}
+    phases = ", ".join(f"{k} {v:.2f} s" for k, v in report.phases.items())
+    return {
+        "rebuild_events_s": report.events_per_second,
+        "rebuild_s": report.seconds,
+        "rebuild_phases": phases,
+        "compare": str(same),
+    }
 
 
 def main() -> None:
@@ -270,8 +276,8 @@ def main() -> None:
         )
         if args.rebuild:
             print(
-                f"          rebuild {float(r['rebuild_s']):.1f} s ({float(r['rebuild_events_s']):,.0f} events/s); "
-                f"compare with a rebuild equal: {r['compare']}"
+                f"          rebuild {float(r['rebuild_s']):.1f} s ({float(r['rebuild_events_s']):,.0f} events/s: "
+                f"{r['rebuild_phases']}); compare with a rebuild equal: {r['compare']}"
             )
 
 

@@ -43,12 +43,12 @@ class FeedRow(NamedTuple):
     schema_version: int
     payload: Any  # JSON text (UTF-8 bytes on SQLite: parsers take them as they are)
     metadata: Any  # likewise
-    occurred_on: Any  # ISO text on SQLite, a date on PostgreSQL
+    occurred_on: str  # ISO text
     procedure_id: str | None
 
 
-# Dates come back as text on SQLite (no per-row conversion) and as dates on PostgreSQL; on SQLite
-# the JSON columns come as their UTF-8 bytes, so no str is built for a payload nobody reads as text.
+# Dates come back as ISO text (no per-row conversion to a date and back); on SQLite the JSON
+# columns come as their UTF-8 bytes, so no str is built for a payload nobody reads as text.
 _FEED = (
     _E.c.position,
     _E.c.stream_id,
@@ -60,6 +60,9 @@ _FEED = (
     sa.type_coerce(_E.c.occurred_on, sa.String).label("occurred_on"),
     _E.c.procedure_id,
 )
+# PostgreSQL formats the dates itself: psycopg would build a date object for every row only for
+# the read side to turn it back into text (`projections.feed.Ev.on`).
+_PG_FEED = (*_FEED[:7], sa.func.to_char(_E.c.occurred_on, "YYYY-MM-DD").label("occurred_on"), *_FEED[8:])
 _SQLITE_FEED = (
     *_FEED[:5],
     sa.cast(_E.c.payload, sa.LargeBinary).label("payload"),
@@ -71,7 +74,7 @@ _STORED = tuple(_E.c[name] for name in EventRow._fields)
 
 
 def _feed_columns(conn: Connection) -> tuple[Any, ...]:
-    return _SQLITE_FEED if conn.dialect.name == "sqlite" else _FEED
+    return _SQLITE_FEED if conn.dialect.name == "sqlite" else _PG_FEED
 
 
 def _tuples(conn: Connection, q: sa.Select[Any], params: dict[str, Any] | None = None) -> list[Any]:

@@ -4,7 +4,8 @@ The streams are read in stream order ((stream_id, version), `projections.feed.St
 each union's rows are written once, with bulk inserts, into tables that hold nothing of these
 streams yet, and memory holds one union at a time (plus a page of events and the rows not yet
 written). On SQLite, while another replay process holds the write lock, this one does not wait
-for it but folds on (see `_Buffers.flush`)."""
+for it but folds on (see `_Buffers.flush`). On PostgreSQL the next page is read while this one is
+folded (`projections.rebuild.ahead`), and the rows go by COPY (`projections.base.Writer`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import gc
 import operator
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,9 +25,12 @@ from projections import schema
 from projections.base import Folder, Projection, Writer
 from projections.checkpoints import CLASSES
 from projections.feed import StreamPages
+from projections.rebuild.ahead import PagesAhead, pages_ahead
 from projections.tree import Tree
 
 PROGRESS_EVERY = 10_000  # events between a replay process's progress reports
+READ_AHEAD = True  # PostgreSQL: read each page ahead while the one before is folded (`ahead`)
+WRITE_BEHIND = True  # PostgreSQL: copy each batch of rows while the next is folded (`_Buffers`)
 
 
 class _Buffers:
@@ -47,13 +52,50 @@ class _Buffers:
             for cols in ([c.name for c in tables[t].columns],)
         }
 
+        # PostgreSQL: each batch is copied by a thread while the replay folds on (`flush`).
+        self.behind = None if self.sqlite or not WRITE_BEHIND else ThreadPoolExecutor(1, "replay-write")
+        self.pending: Future[None] | None = None
+
     def _write_all(self) -> None:
-        for t, rows in self.rows.items():
+        self._write(self.rows)
+        self.rows = {t: [] for t in self.rows}
+        self.count = 0
+
+    def _write(self, batch: dict[str, list[tuple[Any, ...]]]) -> None:
+        for t, rows in batch.items():
             if t in self.sort_keys:
                 rows.sort(key=self.sort_keys[t])
             self.writer.insert(self.tables[t], rows)
-            rows.clear()
-        self.count = 0
+
+    def _copy(self, batch: dict[str, list[tuple[Any, ...]]]) -> None:
+        with self.write.begin():
+            # No wait for the disk at each commit (see _replay_settings).
+            self.writer.cursor.execute("SET LOCAL synchronous_commit = off")
+            self._write(batch)
+
+    def _flush_postgres(self, wait: bool) -> None:
+        """The batch handed to the writing thread (the one before it written first: one at a
+        time, so memory holds two batches at most, and its error raised here); the COPY's wait
+        for the server then overlaps the fold. `wait`: written before this returns."""
+        self.drain()
+        batch, self.rows, self.count = self.rows, {t: [] for t in self.rows}, 0
+        if self.behind is None or wait:
+            self._copy(batch)
+        else:
+            self.pending = self.behind.submit(self._copy, batch)
+
+    def drain(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Let a batch being written finish (before the connection is given back)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.exception()
+        if self.behind is not None:
+            self.behind.shutdown()
 
     def flush(self, wait: bool) -> bool:
         """Write the buffered rows in one transaction; returns False, having written nothing,
@@ -61,8 +103,11 @@ class _Buffers:
         its own buffers: fold on and try again after the next page, rather than sleep in the
         busy handler)."""
         write = self.write
-        if wait or not self.sqlite:
-            with write.begin():  # BEGIN IMMEDIATE on SQLite (write_connection)
+        if not self.sqlite:
+            self._flush_postgres(wait)
+            return True
+        if wait:
+            with write.begin():  # BEGIN IMMEDIATE
                 self._write_all()
             return True
         # The same transaction, tried once: the busy handler off for BEGIN only.
@@ -109,10 +154,26 @@ def replay_streams(
         tree.conn = read
         projs = [CLASSES[n](tree) for n in names]
         buffers = _Buffers(write, projs, tables)
-        pages = StreamPages(read, to_position, low=low, high=high)
-        done = _StreamFold(Folder(projs), buffers).run(pages, read, page_size, flush_rows, hold, progress)
-        buffers.flush(wait=True)
+        try:
+            with _pages(engine, read, to_position, low, high) as pages:
+                done = _StreamFold(Folder(projs), buffers).run(pages, read, page_size, flush_rows, hold, progress)
+            buffers.flush(wait=True)
+        finally:
+            buffers.close()
     return done
+
+
+@contextmanager
+def _pages(
+    engine: Engine, read: Connection, to_position: int, low: str | None, high: str | None
+) -> Iterator[StreamPages | PagesAhead]:
+    """The log's pages in stream order: on PostgreSQL each read one ahead (`ahead`), while the
+    page before is folded; SQLite answers in this process, so there is no wait to hide."""
+    if READ_AHEAD and not is_sqlite(engine):
+        with pages_ahead(engine, to_position, low=low, high=high) as ahead:
+            yield ahead
+    else:
+        yield StreamPages(read, to_position, low=low, high=high)
 
 
 class _StreamFold:
@@ -133,7 +194,7 @@ class _StreamFold:
 
     def run(
         self,
-        pages: StreamPages,
+        pages: StreamPages | PagesAhead,
         read: Connection,
         page_size: int,
         flush_rows: int,
@@ -193,11 +254,16 @@ def collector_paused() -> Iterator[None]:
 
 @contextmanager
 def _replay_settings(read: Connection, write: Connection) -> Iterator[None]:
-    """On SQLite: stream order reads rows out of position order, so let SQLite map the file
-    instead of copying pages through its small cache. The shadow tables are thrown away if
-    anything fails before the swap, so their writes need not wait for the disk (the swap itself
-    commits with the engine's usual durability)."""
+    """The shadow tables are thrown away if anything fails before the swap, so their writes need
+    not wait for the disk (the swap itself commits with the engine's usual durability, and on
+    PostgreSQL its flush of the log covers every commit before it).
+
+    On SQLite, stream order reads rows out of position order, so let SQLite map the file instead
+    of copying pages through its small cache. On PostgreSQL each page is a statement of its own
+    (autocommit): in a transaction every page would cost three round trips (BEGIN, the SELECT,
+    the ROLLBACK that ends its snapshot), each a wait for the server, where one will do."""
     if not is_sqlite(read.engine):
+        read.execution_options(isolation_level="AUTOCOMMIT")
         yield
         return
     _pragma(read, "mmap_size=4294967296")
