@@ -12,13 +12,14 @@ from typing import BinaryIO
 
 from pydantic import ValidationError
 
+from api.importer.collector import collector_paused
+from api.importer.commands import term_command
 from api.importer.plan import ImportPlan, PlannedRow
 from api.importer.reading import open_source, records
 from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules, row_values
-from api.importer.writing import ProgressFn, command_issues, refusal_issue, row_commands, term_command
+from api.importer.writing import ProgressFn, command_issues, refusal_issue, row_commands
 from api.runtime import Runtime
 from events.catalogue import ExistingTermImported, org_stream
-from projections.rebuild.streams import collector_paused
 from workflow.authority import Actor
 from workflow.organisations import PARENT_LEVELS
 from workflow.state import UnionState
