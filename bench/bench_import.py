@@ -17,7 +17,12 @@ The floor, measured in the same run on the same database: the rows the write pha
 back, then inserted again through SQLAlchemy's batched insert (`conn.execute(table.insert(), rows)`,
 an executemany) into scratch tables of the same columns without keys or indexes, one transaction:
 the event rows alone, and every row written (events, streams and the read models' tables). The
-write phase's ratio to each is reported."""
+write phase's ratio to each is reported.
+
+Also reported: this process's CPU time in each phase (on a machine others load, steadier than
+the wall clock; PostgreSQL's own work is not in it), and the process's peak resident size after
+the write (the CSV held, the plan kept from the check to the write; the largest so far in the
+process, so measure one database per run for it)."""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ import datetime as dt
 import io
 import os
 import random
+import resource
 import tempfile
 import time
 import uuid
@@ -154,12 +160,14 @@ def run(url: str, data: bytes, batch_rows: int, rebuild: bool = False) -> dict[s
     with tempfile.NamedTemporaryFile(suffix=".csv") as fh:
         fh.write(data)
         fh.flush()
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         plan = plan_import(rt, fh.name, ADMIN)
-        checked = time.perf_counter() - t0
+        checked, cpu1 = time.perf_counter() - t0, time.process_time()
     if not plan.ok:
         raise SystemExit(f"the generated file has invalid rows: {plan.errors[:3]} {plan.skipped[:3]}")
     report = write_import(rt, plan, batch_rows=batch_rows)
+    cpu2 = time.process_time()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the floor reads rows back
     from projections import queries
 
     with rt.engine.connect() as conn:
@@ -178,6 +186,9 @@ def run(url: str, data: bytes, batch_rows: int, rebuild: bool = False) -> dict[s
         "rows": plan.rows_total,
         "commands": plan.commands,
         "check_s": checked,
+        "check_cpu_s": cpu1 - cpu0,
+        "write_cpu_s": cpu2 - cpu1,
+        "peak_mb": peak_mb,
         "write_s": report.write_seconds,
         "events": report.events_written,
         "batches": report.batches,
@@ -271,6 +282,9 @@ def main() -> None:
             f"          floor (SQLAlchemy executemany into scratch tables): event rows {floor_events:.2f} s, "
             f"every row written {floor_all:.2f} s; write / floor = {write / floor_events:.1f}x (events), "
             f"{write / floor_all:.1f}x (every row)\n"
+            f"          this process's CPU: decide {float(r['check_cpu_s']):.1f} s, "
+            f"write {float(r['write_cpu_s']):.1f} s (not the database server's); "
+            f"peak resident size after the write {float(r['peak_mb']):,.0f} MB\n"
             f"          register {r['orgs_in_register']} organisations; alerts today {r['alerts']}; "
             f"verify {r['verify']} in {float(r['verify_s']):.1f} s"
         )

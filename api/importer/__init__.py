@@ -94,9 +94,10 @@ correlation id (``import-`` and the start of the file's SHA-256), so an auditor 
 The modules
 -----------
 ``columns`` (the columns, their Chinese headers and values, the help), ``reading`` (the CSV and
-.xlsx readers), ``rows`` (a row's fields and its own checks), ``checking`` (``plan_import``: the rows
-together and the workflow's dry run), ``writing`` (``write_import``: the batches), ``plan`` (what the
-check produces and the write reports).
+.xlsx readers), ``rows`` (a row's fields and its own checks), ``commands`` (the commands a row
+becomes, built once from its validated fields), ``checking`` (``plan_import``: the rows together and
+the workflow's dry run), ``writing`` (``write_import``: the batches), ``plan`` (what the check
+produces and the write reports), ``collector`` (the garbage collector during both phases).
 """
 
 from api.importer.checking import default_actor_org, plan_import

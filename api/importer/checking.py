@@ -12,13 +12,14 @@ from typing import BinaryIO
 
 from pydantic import ValidationError
 
+from api.importer.collector import collector_paused
+from api.importer.commands import term_command
 from api.importer.plan import ImportPlan, PlannedRow
 from api.importer.reading import open_source, records
 from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues, row_rules, row_values
-from api.importer.writing import ProgressFn, command_issues, refusal_issue, row_commands, term_command
+from api.importer.writing import ProgressFn, command_issues, refusal_issue, row_commands
 from api.runtime import Runtime
 from events.catalogue import ExistingTermImported, org_stream
-from projections.rebuild.streams import collector_paused
 from workflow.authority import Actor
 from workflow.organisations import PARENT_LEVELS
 from workflow.state import UnionState
@@ -259,6 +260,7 @@ class _Check:
         refused: dict[int, RowIssue] = {}
         for start in range(0, len(ordered), _DRY_RUN_ROWS):
             batch = ordered[start : start + _DRY_RUN_ROWS]
+            self._start_new(batch, states)
             cmds, owners = row_commands(batch, self.plan.on)
             outcome = self.rt.service.execute_many(
                 cmds, self.plan.actor, dry_run=True, states=states, correlation_id=self.plan.correlation_id
@@ -283,6 +285,16 @@ class _Check:
             if progress:
                 progress("checking", min(start + _DRY_RUN_ROWS, len(ordered)), len(ordered))
         return refused
+
+    def _start_new(self, batch: list[PlannedRow], states: dict[str, UnionState]) -> None:
+        """The rows whose stream the database did not have when the ids were looked up (all of
+        them, read once, `drop_duplicates`) start empty, as the batch's decisions would start
+        them after asking the database again (`workflow.batch`); a stream written since fails the
+        write's append (expected version 0)."""
+        for r in batch:
+            org_id = r.data.org_id
+            if org_stream(org_id) not in self.stored and org_id not in states:
+                states[org_id] = UnionState(org_id=org_id)
 
     def select_valid(self, refused: dict[int, RowIssue]) -> None:
         """A row below an invalid row cannot be written: skipped (its own refusal, "no such

@@ -10,12 +10,13 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
+from api.importer.collector import collector_paused
+from api.importer.commands import checked_commands, register_command, term_command
 from api.importer.plan import ImportInterrupted, ImportPlan, ImportReport, PlannedRow
-from api.importer.rows import COLUMNS, ImportRow, RowIssue, field_issues
+from api.importer.rows import COLUMNS, RowIssue, field_issues
 from api.runtime import Runtime
 from events import ConcurrencyError
 from events.catalogue import org_stream
-from projections.rebuild.streams import collector_paused
 from workflow import commands as c
 from workflow.service import BatchRefusal
 
@@ -50,23 +51,6 @@ def refusal_issue(row: PlannedRow, kind: str, refusal: BatchRefusal) -> RowIssue
     return RowIssue(row.line, row.data.org_id, column, err.message, err.rule_id)
 
 
-# The facts of a row that its term's command carries as they are (all but the ids and the date).
-_TERM_FACTS = tuple(sorted(set(c.ImportExistingTerm.model_fields) - {"union_id", "occurred_on", "source"}))
-
-
-def term_command(d: ImportRow, on: dt.date) -> c.ImportExistingTerm:
-    """The command importing a row's term with everything the registry says of the union."""
-    given = {f: v for f in _TERM_FACTS if (v := getattr(d, f)) is not None and v != ()}
-    return c.ImportExistingTerm(union_id=d.org_id, occurred_on=on, source="import", **given)
-
-
-def register_command(d: ImportRow, on: dt.date) -> c.RegisterOrganisation:
-    """The command registering a row's organisation."""
-    return c.RegisterOrganisation(
-        org_id=d.org_id, name=d.name, level=d.level, parent_id=d.parent_id, unit=d.unit(), occurred_on=on
-    )
-
-
 def row_commands(rows: Sequence[PlannedRow], on: dt.date) -> tuple[list[c.Command], list[tuple[PlannedRow, str]]]:
     """The commands of these rows (registering the organisation, importing its term), and for each
     command the row and kind it came from: those built when the row was read, else built now."""
@@ -90,9 +74,7 @@ def command_issues(row: PlannedRow, on: dt.date) -> list[RowIssue]:
     a traceback later."""
     d = row.data
     try:
-        built: dict[str, c.Command] = {"register": register_command(d, on)}
-        if d.has_term and d.term_years is not None:
-            built["term"] = term_command(d, on)
+        built = checked_commands(d, on)
     except ValidationError as exc:
         values = {f: "" if (v := getattr(d, f, None)) is None else str(v) for f in type(d).model_fields}
         return field_issues(exc, row.line, values)
