@@ -17,7 +17,7 @@ import orjson
 from events import schema
 from events.errors import ConcurrencyError, EventStoreError, IdempotencyKeyReused, SchemaNotReady
 from events.hashing import log_hash
-from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, RecordedEvent
+from events.model import AppendResult, EventMetadata, EventRegistry, NewEvent, RecordedEvent, procedure_id_of
 from events.rows import EncodedEvent, EventRow, RecordingTime, chain_rows, new_encoded, written_events
 from events.sql import STREAMS_PER_QUERY, Statements
 
@@ -87,7 +87,7 @@ def encode_part(
             # Refuse now rather than write something no reader can decode.
             raise EventStoreError(f"event type {ev.event_type!r} is not registered with the store")
         # The event's own field, typed (a procedure event's `procedure_id`), stored beside the payload.
-        procedure_id = getattr(ev, "procedure_id", None)
+        procedure_id = procedure_id_of(ev)
         encoded.append(
             new_encoded((ev.event_type, ev.schema_version, registry.encode(ev), new.occurred_on, ev, procedure_id))
         )

@@ -30,6 +30,16 @@ class DomainEvent(BaseModel):
     schema_version: ClassVar[int] = 1
 
 
+def procedure_id_of(event: BaseModel) -> str | None:
+    """A procedure event's own `procedure_id` field, None for an event without one. Asked of the
+    class's fields: `getattr` with a default would go through pydantic's `__getattr__`, which raises
+    and catches for every event that has no such field."""
+    if "procedure_id" not in type(event).model_fields:
+        return None
+    pid: str | None = getattr(event, "procedure_id")  # noqa: B009 - a field of the class
+    return pid
+
+
 class EventMetadata(BaseModel):
     """Who did it and why it happened: recorded with every event for the auditors."""
 

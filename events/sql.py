@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from events import schema
 from events.errors import EventStoreError
@@ -118,3 +119,11 @@ STREAM_VERSION = sa.select(schema.streams.c.version).where(schema.streams.c.stre
 HEAD = sa.select(schema.log_head.c.position, schema.log_head.c.hash).where(schema.log_head.c.id == 1)
 _K = schema.idempotency_keys.c
 KEY = sa.select(*(_K[c] for c in KEY_COLUMNS)).where(_K.key == sa.bindparam("key"))
+
+
+def one_of(column: sa.ColumnElement[str], ids: list[str], sqlite: bool) -> sa.ColumnElement[bool]:
+    """`column IN (ids)`; on PostgreSQL `= ANY(array)`: one parameter, not one per id (which the
+    driver adapts one by one)."""
+    if sqlite:
+        return column.in_(ids)
+    return column == sa.any_(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Text)))

@@ -376,7 +376,7 @@ class EventStore:
         step = sql.STREAMS_PER_QUERY
         with self._translated(), self.engine.connect() as conn:
             for i in range(0, len(ids), step):
-                q = sa.select(st.stream_id, st.version).where(st.stream_id.in_(ids[i : i + step]))
+                q = sa.select(st.stream_id, st.version).where(sql.one_of(st.stream_id, ids[i : i + step], self._sqlite))
                 found.update((str(sid), int(v)) for sid, v in conn.execute(q))
         return found
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from events import DomainEvent, RecordedEvent, reading
 from events.catalogue import CATALOGUE
-from events.model import EventRegistry
+from events.model import EventRegistry, procedure_id_of
 
 E = TypeVar("E", covariant=True)
 
@@ -93,7 +93,7 @@ class Ev(Generic[E]):
         ev = cls(r.position, r.stream_id, r.version, r.event_type, version, None, None, r.occurred_on)
         ev._event = event
         ev._recorded = r
-        ev._pid = getattr(event, "procedure_id", None)  # the typed event's own field
+        ev._pid = procedure_id_of(event)  # the typed event's own field
         return ev
 
     @property

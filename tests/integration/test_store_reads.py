@@ -208,3 +208,16 @@ def test_a_database_without_the_schema_says_so(store: EventStore, engine: sa.Eng
         list(store.read_all())
     with pytest.raises(SchemaNotReady):
         list(store.read_stream("org-a"))
+
+
+def test_stream_versions_answers_for_the_streams_that_exist_in_chunks_of_ids(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's "which rows are new" lookup: absent ids left out, repeats and odd ids
+    harmless, across more ids than one query takes."""
+    monkeypatch.setattr(store_module.sql, "STREAMS_PER_QUERY", 3)
+    for i, n in enumerate((1, 2, 3, 1), start=1):
+        store.append(f"S{i}", notes(*["x"] * n), expected_version=0, metadata=META)
+    asked = ["S4", "S1", "nope", "S1", "S2", "'; drop table events; --", "S3", "工会-1", "", "S9"]
+    assert store.stream_versions(asked) == {"S1": 1, "S2": 2, "S3": 3, "S4": 1}
+    assert store.stream_versions([]) == {}
