@@ -232,6 +232,27 @@ def _alert_columns() -> list[sa.Column[object]]:
     ]
 
 
+def _coverage_mark_columns() -> list[sa.Column[object]]:
+    # A union's dated share of a coverage figure (projections.models.coverage_marks)
+    return [
+        _c("path", PATH, False),
+        _c("figure", sa.String(40), False),
+        _c("day", sa.Date, False),
+        _c("n", sa.BigInteger, False),
+    ]
+
+
+def _tally_columns() -> list[sa.Column[object]]:
+    # The marks of the unions strictly below `ancestor` ("" for all), summed by figure and day
+    # (projections.models.tallies)
+    return [
+        _c("ancestor", PATH, False),
+        _c("figure", sa.String(40), False),
+        _c("day", sa.Date, False),
+        _c("n", sa.BigInteger, False),
+    ]
+
+
 CHECKPOINTS = TableSpec("proj_checkpoints", _checkpoint_columns, ("name",))
 ORGS = TableSpec(
     "proj_orgs",
@@ -283,9 +304,32 @@ ALERTS = TableSpec(
     without_rowid=True,
     owner="path",
 )
+# Keyed by path, as proj_alerts: a union's marks are one range, the tallies' source in tree order.
+COVERAGE_MARKS = TableSpec(
+    "proj_coverage_marks", _coverage_mark_columns, ("path", "figure", "day"), without_rowid=True, owner="path"
+)
+# Tallies belong to no one union: never replaced by owner, only added to (projections.models.tallies).
+COVERAGE_TALLIES = TableSpec(
+    "proj_coverage_tallies", _tally_columns, ("ancestor", "figure", "day"), without_rowid=True, owner="ancestor"
+)
+ALERT_TALLIES = TableSpec(
+    "proj_alert_tallies", _tally_columns, ("ancestor", "figure", "day"), without_rowid=True, owner="ancestor"
+)
 
 SPECS: dict[str, TableSpec] = {
-    s.name: s for s in (ORGS, TERMS, REGION_SETTINGS, COVERED_UNITS, PROCEDURES, ALERT_FACTS, ALERTS)
+    s.name: s
+    for s in (
+        ORGS,
+        TERMS,
+        REGION_SETTINGS,
+        COVERED_UNITS,
+        PROCEDURES,
+        ALERT_FACTS,
+        ALERTS,
+        COVERAGE_MARKS,
+        COVERAGE_TALLIES,
+        ALERT_TALLIES,
+    )
 }
 
 checkpoints = CHECKPOINTS.build(metadata)
@@ -296,7 +340,22 @@ covered_units = COVERED_UNITS.build(metadata)
 procedures = PROCEDURES.build(metadata)
 alert_facts = ALERT_FACTS.build(metadata)
 alerts = ALERTS.build(metadata)
+coverage_marks = COVERAGE_MARKS.build(metadata)
+coverage_tallies = COVERAGE_TALLIES.build(metadata)
+alert_tallies = ALERT_TALLIES.build(metadata)
 
 LIVE: dict[str, sa.Table] = {
-    t.name: t for t in (orgs, terms, region_settings, covered_units, procedures, alert_facts, alerts)
+    t.name: t
+    for t in (
+        orgs,
+        terms,
+        region_settings,
+        covered_units,
+        procedures,
+        alert_facts,
+        alerts,
+        coverage_marks,
+        coverage_tallies,
+        alert_tallies,
+    )
 }

@@ -1,0 +1,54 @@
+"""register logic 6 and alerts logic 6: dated tallies per ancestor for the national summaries
+
+Revision ID: 0009_tallies
+Revises: 0008_list_indexes
+Create Date: 2026-12-03
+
+Coverage, alert counts by kind and the worst alerts answer for any subtree and any date from
+tallies kept per ancestor rather than a scan of the subtree (`projections.models.tallies`): the
+register renders each union's dated coverage marks (`proj_coverage_marks`), and the marks of the
+coverage and of the alert periods are summed per organisation above each union, by figure and day
+(`proj_coverage_tallies`, `proj_alert_tallies`). As for 0006: projections that have applied no
+event yet are marked as built by logic 6; applied ones are reported as needing a rebuild, which
+fills the new tables.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from projections.migrations.columns import PATH
+from projections.migrations.logic import mark_back, mark_unbuilt_as
+
+revision = "0009_tallies"
+down_revision = "0008_list_indexes"
+branch_labels = None
+depends_on = None
+
+
+def _dated(first: str, table: str) -> None:
+    op.create_table(
+        table,
+        sa.Column(first, PATH, nullable=False),
+        sa.Column("figure", sa.String(40), nullable=False),
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("n", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint(first, "figure", "day"),
+        sqlite_with_rowid=False,
+    )
+
+
+def upgrade() -> None:
+    _dated("path", "proj_coverage_marks")
+    _dated("ancestor", "proj_coverage_tallies")
+    _dated("ancestor", "proj_alert_tallies")
+    for name in ("register", "alerts"):
+        mark_unbuilt_as(name, 5, 6)
+
+
+def downgrade() -> None:
+    for table in ("proj_alert_tallies", "proj_coverage_tallies", "proj_coverage_marks"):
+        op.drop_table(table)
+    for name in ("register", "alerts"):
+        mark_back(name, 5)
