@@ -14,6 +14,7 @@ cancel out is deleted, so that the tallies kept live equal the rebuilt ones row 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -22,19 +23,31 @@ from sqlalchemy.engine import Connection
 
 from projections.base import Writer
 from projections.calendar import OPEN, day_after, iso
-from projections.tree import SEPARATOR
+from projections.tree import SEPARATOR, subtree_range
 
 WHOLE = ""  # the ancestor key of the whole register (no subtree)
 Key = tuple[str, str, str]  # (ancestor, figure, day)
 Mark = tuple[str, str, str, int]  # (path of the union, figure, day, n)
 
 
+# Tallies are kept for the whole register and the organisations at the first TALLIED_DEPTH levels
+# of the tree (national, province, city). A tally holds at most one row per figure and day, so it
+# only saves work where a subtree's rows outnumber the days: a county's thousand unions have about
+# as many marks as a tally of their own would, and are read by a range of their paths instead.
+TALLIED_DEPTH = 3
+
+
+def depth(path: str) -> int:
+    return path.count(SEPARATOR)
+
+
 def ancestors(path: str) -> list[str]:
     """The keys a row of the union at `path` counts under: the whole register, then every
-    organisation strictly above the union (`ACFTU/HB/U1/` -> "", `ACFTU/`, `ACFTU/HB/`)."""
+    organisation strictly above the union down to TALLIED_DEPTH levels (`ACFTU/HB/U1/` -> "",
+    `ACFTU/`, `ACFTU/HB/`)."""
     out = [WHOLE]
     at = path.find(SEPARATOR)
-    while 0 <= at < len(path) - 1:
+    while 0 <= at < len(path) - 1 and len(out) <= TALLIED_DEPTH:
         out.append(path[: at + 1])
         at = path.find(SEPARATOR, at + 1)
     return out
@@ -128,40 +141,82 @@ def _upsert_sql(conn: Connection, name: str) -> tuple[str, str]:
     return upsert, zero
 
 
-def build(conn: Connection, tables: Mapping[str, sa.Table], flush_rows: int = 50_000) -> None:
-    """Fill the (empty) tally tables of `tables` from their source rows, read in path order: the
-    tallies of an organisation are written as soon as the paths leave its subtree, so memory holds
-    those of one branch of the tree at a time."""
-    writer = Writer(conn)
-    try:
-        for source, (tally, marks_of, by) in SOURCES.items():
-            if source in tables and tally in tables:
-                _build_one(conn, writer, tables[source], tables[tally], marks_of, by, flush_rows)
-    finally:
-        writer.close()
+def build(conn: Connection, tables: Mapping[str, sa.Table]) -> None:
+    """Fill the (empty) tally tables of `tables` from their source rows, bottom-up: an organisation
+    at the deepest tallied level sums the marks of its subtree's rows (one range of paths); one
+    above sums its children's tallies and the few rows between them (their own), so every source
+    row is read once. The organisations are found by walking the source's paths, one index probe
+    each."""
+    for source, (tally, _, _) in SOURCES.items():
+        if source in tables and tally in tables:
+            src, dst = tables[source], tables[tally]
+            marks = _alert_marks_sql(conn, src) if source == "proj_alerts" else _coverage_marks_sql(src)
+            _build_at(conn, src, dst, marks, WHOLE)
 
 
-def _build_one(
-    conn: Connection, writer: Writer, source: sa.Table, tally: sa.Table, marks_of: Any, by: str, flush_rows: int
-) -> None:
-    open_: dict[str, dict[tuple[str, str], int]] = {}
-    out: list[tuple[str, str, str, int]] = []
+def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str) -> None:
+    path = src.c.path
+    end = subtree_range(a)[1] if a else None
+    below = [*([path > a] if a else []), *([path < end] if end else [])]
+    parts: list[Any]
+    if depth(a) >= TALLIED_DEPTH:
+        parts = marks(below)
+    else:
+        children = list(_children(conn, path, a, end))
+        for child in children:
+            _build_at(conn, src, dst, marks, child)
+        t = dst.c
+        parts = [sa.select(t.figure, t.day, t.n).where(t.ancestor.in_(children))] if children else []
+        # the rows between the children's subtrees: the children's own (and any other at their level)
+        low: tuple[str, bool] | None = (a, False) if a else None
+        for nxt in [*children, None]:
+            cond = [] if low is None else [path >= low[0] if low[1] else path > low[0]]
+            if nxt is not None:
+                cond.append(path <= nxt)
+            elif end is not None:
+                cond.append(path < end)
+            parts.extend(marks(cond))
+            if nxt is not None:
+                low = (subtree_range(nxt)[1], True)
+    rows = sa.union_all(*parts).subquery()
+    total = sa.func.sum(rows.c.n)
+    q = sa.select(sa.literal(a, dst.c.ancestor.type), rows.c.figure, rows.c.day, total)
+    q = q.group_by(rows.c.figure, rows.c.day).having(total != 0)
+    conn.execute(dst.insert().from_select(["ancestor", "figure", "day", "n"], q))
 
-    def close(a: str) -> None:
-        out.extend((a, f, d, n) for (f, d), n in sorted(open_.pop(a).items()) if n)
-        if len(out) >= flush_rows:
-            writer.insert(tally, out)
-            out.clear()
 
-    q = sa.select(*source.columns).order_by(source.c[by])
-    for row in conn.execution_options(yield_per=5000).execute(q):
-        for path, figure, day, n in marks_of(row):
-            keys = ancestors(path)
-            for a in [a for a in open_ if a not in keys]:
-                close(a)
-            for a in keys:
-                acc = open_.setdefault(a, {})
-                acc[figure, day] = acc.get((figure, day), 0) + n
-    for a in sorted(open_, key=len, reverse=True):
-        close(a)
-    writer.insert(tally, out)
+def _children(conn: Connection, path: sa.ColumnElement[str], a: str, end: str | None) -> Iterator[str]:
+    """The organisations one level below `a` with rows at or below them, in path order."""
+    low, inclusive = a, False
+    while True:
+        cond = [path >= low if inclusive else path > low, *([path < end] if end else [])]
+        first = conn.execute(sa.select(sa.func.min(path)).where(*cond)).scalar()
+        if first is None:
+            return
+        child = first[: first.find(SEPARATOR, len(a)) + 1]
+        yield child
+        low, inclusive = subtree_range(child)[1], True
+
+
+def _coverage_marks_sql(src: sa.Table) -> Any:
+    def marks(where: list[sa.ColumnElement[bool]]) -> Any:
+        c = src.c
+        return [sa.select(c.figure, c.day, c.n).where(*where)]
+
+    return marks
+
+
+def _alert_marks_sql(conn: Connection, src: sa.Table) -> Any:
+    """+1 on the day a period starts firing, -1 on the day after it stops (none while open)."""
+    c = src.c
+    if conn.dialect.name == "sqlite":
+        after: Any = sa.func.date(c.fires_until, "+1 day")
+    else:
+        after = sa.cast(c.fires_until + sa.literal(1), sa.Date)
+    is_open = sa.literal(dt.date.fromisoformat(OPEN), sa.Date)
+
+    def marks(where: list[sa.ColumnElement[bool]]) -> Any:
+        starts = sa.select(c.kind.label("figure"), c.fires_from.label("day"), sa.literal(1).label("n")).where(*where)
+        return [starts, sa.select(c.kind, after, sa.literal(-1)).where(c.fires_until != is_open, *where)]
+
+    return marks

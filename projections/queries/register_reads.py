@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from projections import schema
 from projections.queries.paging import Bind, Page, as_date, connect, keyset_after, page_of, subtree_filter
-from projections.queries.tally_reads import added, subtree_path, tallied
+from projections.queries.tally_reads import added, scope, tallied
 
 
 @dataclass(frozen=True)
@@ -295,12 +295,14 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
     earlier (a registry import registers unions founded long before)."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        # The tally of the organisations below the root, and the root's own marks: a cost bounded
-        # by the days on which a figure changed, not by the subtree (projections.models.tallies).
-        path = subtree_path(conn, subtree)
-        figures = tallied(conn, schema.coverage_tallies, path, on)
-        if path is not None:
-            m = schema.coverage_marks.c
-            q = sa.select(m.figure, sa.func.sum(m.n)).where(m.path == path, m.day <= on).group_by(m.figure)
+        # The tally of the organisations below the root and the root's own marks, a cost bounded by
+        # the days on which a figure changed; below the tallied levels, the subtree's marks
+        # (projections.models.tallies).
+        where = scope(conn, subtree)
+        figures = tallied(conn, schema.coverage_tallies, where.ancestor, on)
+        m = schema.coverage_marks.c
+        rows = where.rows(m.path)
+        if rows is not None:
+            q = sa.select(m.figure, sa.func.sum(m.n)).where(*rows, m.day <= on).group_by(m.figure)
             figures = added(figures, {f: int(n or 0) for f, n in conn.execute(q)})
     return Coverage(subtree=subtree, on=on, **{f: figures.get(f, 0) for f in COVERAGE_FIGURES})

@@ -3,33 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from projections.models.tallies import WHOLE
-from projections.tree import place_of
+from projections.models.tallies import TALLIED_DEPTH, WHOLE, depth
+from projections.tree import place_of, subtree_range
 
 
-def subtree_path(conn: Connection, subtree: str | None) -> str | None:
-    """The path of organisation `subtree` (None: the whole register; LookupError if unknown)."""
+@dataclass(frozen=True)
+class Scope:
+    """How a subtree's figures are read: the tally of `ancestor` (None: no tally, the subtree is
+    below the tallied levels), plus the rows whose path is in [low, high) (none when `low` is None):
+    the root's own rows under a tally, else the whole subtree's."""
+
+    ancestor: str | None
+    low: str | None
+    high: str | None
+
+    def rows(self, path: sa.ColumnElement[str]) -> list[sa.ColumnElement[bool]] | None:
+        if self.low is None or self.high is None:
+            return None
+        return [path == self.low] if self.ancestor is not None else [path >= self.low, path < self.high]
+
+
+def scope(conn: Connection, subtree: str | None) -> Scope:
+    """The scope of organisation `subtree` (None: the whole register; LookupError if unknown)."""
     if subtree is None:
-        return None
+        return Scope(WHOLE, None, None)
     info = place_of(conn, subtree)
     if info is None:
         raise LookupError(f"no organisation {subtree!r}")
-    return info.path
+    low, high = subtree_range(info.path)
+    return Scope(info.path if depth(info.path) <= TALLIED_DEPTH else None, low, high)
 
 
-def tallied(conn: Connection, table: sa.Table, path: str | None, on: dt.date) -> dict[str, int]:
-    """Each figure's marks up to `on` summed over the unions strictly below `path` (all: None):
-    one range of the tally's key per figure, as long as the days on which something changed."""
+def tallied(conn: Connection, table: sa.Table, ancestor: str | None, on: dt.date) -> dict[str, int]:
+    """Each figure's marks up to `on` summed over the unions strictly below `ancestor`: one range
+    of the tally's key, as long as the days on which something changed, whatever the subtree."""
+    if ancestor is None:
+        return {}
     t = table.c
-    q = (
-        sa.select(t.figure, sa.func.sum(t.n))
-        .where(t.ancestor == (WHOLE if path is None else path), t.day <= on)
-        .group_by(t.figure)
-    )
+    q = sa.select(t.figure, sa.func.sum(t.n)).where(t.ancestor == ancestor, t.day <= on).group_by(t.figure)
     return {figure: int(n or 0) for figure, n in conn.execute(q)}
 
 

@@ -94,7 +94,9 @@ def test_no_zero_tally_is_kept(engine: sa.Engine) -> None:
     [
         ("ACFTU/", [""]),
         ("ACFTU/HB/WH/U1/", ["", "ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
+        # below the tallied levels (a county and under): read by a range of paths
+        ("ACFTU/HB/WH/JA/T1/U1/", ["", "ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
     ],
 )
-def test_a_row_counts_under_every_organisation_strictly_above_it(path: str, keys: list[str]) -> None:
+def test_a_row_counts_under_every_tallied_organisation_strictly_above_it(path: str, keys: list[str]) -> None:
     assert ancestors(path) == keys
