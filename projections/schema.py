@@ -301,6 +301,10 @@ ALERTS = TableSpec(
     # tree order, so "what fires on date D under this organisation" reads one contiguous range,
     # and a page of it stops as soon as it is full. No secondary index to build or maintain.
     ("path", "kind", "seq"),
+    # The worst alerts (projections.queries.alert_reads.worst_alerts) of a large subtree: walked in
+    # deadline order, the firing test and the subtree's range checked in the index, stopping at
+    # the first `limit` that fire; a small subtree reads its own range of the primary key instead.
+    (IndexSpec("ix_proj_alerts_deadline", ("deadline", "path", "kind", "seq", "fires_from", "fires_until")),),
     without_rowid=True,
     owner="path",
 )

@@ -10,7 +10,8 @@ register renders each union's dated coverage marks (`proj_coverage_marks`), and 
 coverage and of the alert periods are summed per organisation above each union, by figure and day
 (`proj_coverage_tallies`, `proj_alert_tallies`). As for 0006: projections that have applied no
 event yet are marked as built by logic 6; applied ones are reported as needing a rebuild, which
-fills the new tables.
+fills the new tables. The worst alerts of a large subtree walk a new index of the alert periods
+in deadline order.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ revision = "0009_tallies"
 down_revision = "0008_list_indexes"
 branch_labels = None
 depends_on = None
+
+
+_DEADLINE = ("deadline", "path", "kind", "seq", "fires_from", "fires_until")
 
 
 def _dated(first: str, table: str) -> None:
@@ -43,11 +47,13 @@ def upgrade() -> None:
     _dated("path", "proj_coverage_marks")
     _dated("ancestor", "proj_coverage_tallies")
     _dated("ancestor", "proj_alert_tallies")
+    op.create_index("ix_proj_alerts_deadline", "proj_alerts", list(_DEADLINE))
     for name in ("register", "alerts"):
         mark_unbuilt_as(name, 5, 6)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_proj_alerts_deadline", table_name="proj_alerts")
     for table in ("proj_alert_tallies", "proj_coverage_tallies", "proj_coverage_marks"):
         op.drop_table(table)
     for name in ("register", "alerts"):
