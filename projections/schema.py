@@ -244,11 +244,12 @@ def _coverage_mark_columns() -> list[sa.Column[object]]:
 
 def _tally_columns() -> list[sa.Column[object]]:
     # The marks of the unions strictly below `ancestor` ("" for all), summed by figure and day
-    # (projections.models.tallies)
+    # (span 0) and by figure and month (span 1, on the month's first day; projections.models.tallies)
     return [
         _c("ancestor", PATH, False),
-        _c("figure", sa.String(40), False),
+        _c("span", sa.SmallInteger, False),
         _c("day", sa.Date, False),
+        _c("figure", sa.String(40), False),
         _c("n", sa.BigInteger, False),
     ]
 
@@ -314,10 +315,10 @@ COVERAGE_MARKS = TableSpec(
 )
 # Tallies belong to no one union: never replaced by owner, only added to (projections.models.tallies).
 COVERAGE_TALLIES = TableSpec(
-    "proj_coverage_tallies", _tally_columns, ("ancestor", "figure", "day"), without_rowid=True, owner="ancestor"
+    "proj_coverage_tallies", _tally_columns, ("ancestor", "span", "day", "figure"), without_rowid=True, owner="ancestor"
 )
 ALERT_TALLIES = TableSpec(
-    "proj_alert_tallies", _tally_columns, ("ancestor", "figure", "day"), without_rowid=True, owner="ancestor"
+    "proj_alert_tallies", _tally_columns, ("ancestor", "span", "day", "figure"), without_rowid=True, owner="ancestor"
 )
 
 SPECS: dict[str, TableSpec] = {

@@ -3,7 +3,9 @@
 A source row (an alert period of `proj_alerts`, a coverage mark of `proj_coverage_marks`) counts
 towards a figure from one day to another: +n on the first day, -n on the day after the last. Its
 marks are added, for every organisation strictly above the row's union (and "" for the whole
-register), into a tally table keyed (ancestor, figure, day). A figure on date D for the subtree of
+register), into a tally table keyed (ancestor, span, day, figure): span DAYS holds each day's marks,
+span MONTHS each month's (on the month's first day), so that "up to D" reads the months before D's
+and the days of D's month, a few thousand rows at most. A figure on date D for the subtree of
 organisation X is then the sum of X's tally up to D plus X's own rows: its cost is bounded by the
 days on which something changed, not by the number of unions below X.
 
@@ -26,7 +28,14 @@ from projections.calendar import OPEN, day_after, iso
 from projections.tree import SEPARATOR, subtree_range
 
 WHOLE = ""  # the ancestor key of the whole register (no subtree)
-Key = tuple[str, str, str]  # (ancestor, figure, day)
+Key = tuple[str, int, str, str]  # (ancestor, span, day, figure)
+DAYS, MONTHS = 0, 1
+
+
+def month_of(day: str) -> str:
+    return day[:8] + "01"
+
+
 Mark = tuple[str, str, str, int]  # (path of the union, figure, day, n)
 
 
@@ -91,8 +100,8 @@ class TallyDeltas:
         for row in rows:
             for path, figure, day, n in marks_of(row):
                 for a in ancestors(path):
-                    key = (a, figure, day)
-                    acc[key] = acc.get(key, 0) + sign * n
+                    for key in ((a, DAYS, day, figure), (a, MONTHS, month_of(day), figure)):
+                        acc[key] = acc.get(key, 0) + sign * n
 
     def change(self, source: str, old: Sequence[tuple[Any, ...]], new: Sequence[tuple[Any, ...]]) -> None:
         """One union's stored rows `old` become `new`."""
@@ -121,7 +130,7 @@ class TallyDeltas:
             rows.sort()
             sql = _upsert_sql(conn, tables[tally].name)
             writer.cursor.executemany(sql[0], rows)
-            writer.cursor.executemany(sql[1], [r[:3] for r in rows])
+            writer.cursor.executemany(sql[1], [r[:4] for r in rows])
         self.deltas = {}
 
 
@@ -134,10 +143,10 @@ def _upsert_sql(conn: Connection, name: str) -> tuple[str, str]:
     m = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     t = q(name)
     upsert = (
-        f"INSERT INTO {t} (ancestor, figure, day, n) VALUES ({m}, {m}, {m}, {m}) "
-        f"ON CONFLICT (ancestor, figure, day) DO UPDATE SET n = {t}.n + excluded.n"
+        f"INSERT INTO {t} (ancestor, span, day, figure, n) VALUES ({m}, {m}, {m}, {m}, {m}) "
+        f"ON CONFLICT (ancestor, span, day, figure) DO UPDATE SET n = {t}.n + excluded.n"
     )
-    zero = f"DELETE FROM {t} WHERE ancestor = {m} AND figure = {m} AND day = {m} AND n = 0"
+    zero = f"DELETE FROM {t} WHERE ancestor = {m} AND span = {m} AND day = {m} AND figure = {m} AND n = 0"
     return upsert, zero
 
 
@@ -166,7 +175,7 @@ def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str
         for child in children:
             _build_at(conn, src, dst, marks, child)
         t = dst.c
-        parts = [sa.select(t.figure, t.day, t.n).where(t.ancestor.in_(children))] if children else []
+        parts = [sa.select(t.figure, t.day, t.n).where(t.ancestor.in_(children), t.span == DAYS)] if children else []
         # the rows between the children's subtrees: the children's own (and any other at their level)
         low: tuple[str, bool] | None = (a, False) if a else None
         for nxt in [*children, None]:
@@ -180,9 +189,20 @@ def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str
                 low = (subtree_range(nxt)[1], True)
     rows = sa.union_all(*parts).subquery()
     total = sa.func.sum(rows.c.n)
-    q = sa.select(sa.literal(a, dst.c.ancestor.type), rows.c.figure, rows.c.day, total)
+    q = sa.select(sa.literal(a, dst.c.ancestor.type), sa.literal(DAYS), rows.c.day, rows.c.figure, total)
     q = q.group_by(rows.c.figure, rows.c.day).having(total != 0)
-    conn.execute(dst.insert().from_select(["ancestor", "figure", "day", "n"], q))
+    conn.execute(dst.insert().from_select(["ancestor", "span", "day", "figure", "n"], q))
+    # the months, from the days just written
+    t = dst.c
+    month: Any
+    if conn.dialect.name == "sqlite":  # ISO text, as SQLite keeps dates
+        month = sa.type_coerce(sa.func.date(t.day, "start of month"), sa.Date)
+    else:
+        month = sa.cast(sa.func.date_trunc("month", t.day), sa.Date)
+    total = sa.func.sum(t.n)
+    q = sa.select(t.ancestor, sa.literal(MONTHS), month, t.figure, total).where(t.ancestor == a, t.span == DAYS)
+    q = q.group_by(t.ancestor, month, t.figure).having(total != 0)
+    conn.execute(dst.insert().from_select(["ancestor", "span", "day", "figure", "n"], q))
 
 
 def _children(conn: Connection, path: sa.ColumnElement[str], a: str, end: str | None) -> Iterator[str]:

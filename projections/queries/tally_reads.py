@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from projections.models.tallies import TALLIED_DEPTH, WHOLE, depth
+from projections.models.tallies import DAYS, MONTHS, TALLIED_DEPTH, WHOLE, depth
 from projections.tree import place_of, subtree_range
 
 
@@ -40,12 +40,17 @@ def scope(conn: Connection, subtree: str | None) -> Scope:
 
 
 def tallied(conn: Connection, table: sa.Table, ancestor: str | None, on: dt.date) -> dict[str, int]:
-    """Each figure's marks up to `on` summed over the unions strictly below `ancestor`: one range
-    of the tally's key, as long as the days on which something changed, whatever the subtree."""
+    """Each figure's marks up to `on` summed over the unions strictly below `ancestor`: two ranges
+    of the tally's key (the months before `on`'s, the days of its month), whatever the subtree."""
     if ancestor is None:
         return {}
     t = table.c
-    q = sa.select(t.figure, sa.func.sum(t.n)).where(t.ancestor == ancestor, t.day <= on).group_by(t.figure)
+    month = on.replace(day=1)
+    # the months before `on`'s, then the days of its month up to `on`
+    months = sa.select(t.figure, t.n).where(t.ancestor == ancestor, t.span == MONTHS, t.day < month)
+    days = sa.select(t.figure, t.n).where(t.ancestor == ancestor, t.span == DAYS, t.day >= month, t.day <= on)
+    rows = sa.union_all(months, days).subquery()
+    q = sa.select(rows.c.figure, sa.func.sum(rows.c.n)).group_by(rows.c.figure)
     return {figure: int(n or 0) for figure, n in conn.execute(q)}
 
 

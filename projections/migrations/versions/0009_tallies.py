@@ -31,22 +31,27 @@ depends_on = None
 _DEADLINE = ("deadline", "path", "kind", "seq", "fires_from", "fires_until")
 
 
-def _dated(first: str, table: str) -> None:
+def upgrade() -> None:
     op.create_table(
-        table,
-        sa.Column(first, PATH, nullable=False),
+        "proj_coverage_marks",
+        sa.Column("path", PATH, nullable=False),
         sa.Column("figure", sa.String(40), nullable=False),
         sa.Column("day", sa.Date, nullable=False),
         sa.Column("n", sa.BigInteger, nullable=False),
-        sa.PrimaryKeyConstraint(first, "figure", "day"),
+        sa.PrimaryKeyConstraint("path", "figure", "day"),
         sqlite_with_rowid=False,
     )
-
-
-def upgrade() -> None:
-    _dated("path", "proj_coverage_marks")
-    _dated("ancestor", "proj_coverage_tallies")
-    _dated("ancestor", "proj_alert_tallies")
+    for table in ("proj_coverage_tallies", "proj_alert_tallies"):
+        op.create_table(
+            table,
+            sa.Column("ancestor", PATH, nullable=False),
+            sa.Column("span", sa.SmallInteger, nullable=False),
+            sa.Column("day", sa.Date, nullable=False),
+            sa.Column("figure", sa.String(40), nullable=False),
+            sa.Column("n", sa.BigInteger, nullable=False),
+            sa.PrimaryKeyConstraint("ancestor", "span", "day", "figure"),
+            sqlite_with_rowid=False,
+        )
     op.create_index("ix_proj_alerts_deadline", "proj_alerts", list(_DEADLINE))
     for name in ("register", "alerts"):
         mark_unbuilt_as(name, 5, 6)
