@@ -314,11 +314,23 @@ COVERAGE_MARKS = TableSpec(
     "proj_coverage_marks", _coverage_mark_columns, ("path", "figure", "day"), without_rowid=True, owner="path"
 )
 # Tallies belong to no one union: never replaced by owner, only added to (projections.models.tallies).
+# PostgreSQL keeps rows apart from their key, in the order they were written: the count is in an
+# index too, so that a sum reads index pages only (one heap page per row otherwise, when cold).
 COVERAGE_TALLIES = TableSpec(
-    "proj_coverage_tallies", _tally_columns, ("ancestor", "span", "day", "figure"), without_rowid=True, owner="ancestor"
+    "proj_coverage_tallies",
+    _tally_columns,
+    ("ancestor", "span", "day", "figure"),
+    (IndexSpec("ix_proj_coverage_tallies_n", ("ancestor", "span", "day", "figure", "n")),),
+    without_rowid=True,
+    owner="ancestor",
 )
 ALERT_TALLIES = TableSpec(
-    "proj_alert_tallies", _tally_columns, ("ancestor", "span", "day", "figure"), without_rowid=True, owner="ancestor"
+    "proj_alert_tallies",
+    _tally_columns,
+    ("ancestor", "span", "day", "figure"),
+    (IndexSpec("ix_proj_alert_tallies_n", ("ancestor", "span", "day", "figure", "n")),),
+    without_rowid=True,
+    owner="ancestor",
 )
 
 SPECS: dict[str, TableSpec] = {

@@ -52,6 +52,7 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("ancestor", "span", "day", "figure"),
             sqlite_with_rowid=False,
         )
+        op.create_index(f"ix_{table}_n", table, ["ancestor", "span", "day", "figure", "n"])
     op.create_index("ix_proj_alerts_deadline", "proj_alerts", list(_DEADLINE))
     for name in ("register", "alerts"):
         mark_unbuilt_as(name, 5, 6)
@@ -59,6 +60,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_proj_alerts_deadline", table_name="proj_alerts")
+    for table in ("proj_alert_tallies", "proj_coverage_tallies"):
+        op.drop_index(f"ix_{table}_n", table_name=table)
     for table in ("proj_alert_tallies", "proj_coverage_tallies", "proj_coverage_marks"):
         op.drop_table(table)
     for name in ("register", "alerts"):
