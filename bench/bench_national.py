@@ -1,7 +1,12 @@
 """The dashboard's reads at national scale on PostgreSQL: 2.8 million grassroots unions.
 
-    .venv/bin/python -m bench.bench_projections --unions 40000     # first: the rebuilt read side
+    .venv/bin/python -m bench.bench_national --generate 100000 --copies 28   # 2.8 million, generated
+    .venv/bin/python -m bench.bench_projections --unions 40000     # or: the rebuilt read side of a log
     .venv/bin/python -m bench.bench_national --copies 70           # 40,000 x 70 = 2.8 million
+
+`--generate` loads the rows the summaries read straight from drawn facts (`bench.national_load`:
+the coverage marks made by the read side's own code, alert periods of every kind, the tallies summed
+by `projections.models.tallies.build`), in minutes. Without it:
 
 Generating and replaying a log of 2.8 million unions (about 85 million events) takes hours on this
 machine, and what these reads cost depends only on the read-model rows they scan. So the read side
@@ -34,14 +39,19 @@ from typing import Any
 import sqlalchemy as sa
 
 import projections
+from bench import national_load
 from bench.support import ensure_database
 from events import make_engine
 from events import schema as event_schema
 from projections import queries, schema
+from projections.models import tallies
 
 DEFAULT_SOURCE = Path("/tmp/unionflow-bench/projections-40000-7-2012-01-01.db")
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/unionflow_national"
-_TABLES = ("proj_orgs", "proj_terms", "proj_covered_units", "proj_procedures", "proj_alert_facts", "proj_alerts")
+_TABLES = (
+    *("proj_orgs", "proj_terms", "proj_covered_units", "proj_procedures", "proj_alert_facts", "proj_alerts"),
+    *("proj_coverage_marks", "proj_alert_tallies", "proj_coverage_tallies"),
+)
 # Columns that hold an organisation's id, a path or a procedure id, rewritten for each copy.
 _REWRITTEN = {"org_id", "parent_id", "path", "procedure_id", "approver_org", "inbox_org"}
 
@@ -106,6 +116,8 @@ def _fresh_tables(conn: sa.Connection) -> None:
 def _copy_read_models(raw: Any, src: sqlite3.Connection, copies: int) -> None:
     """The source's read models, `copies` times over (each copy's organisations renamed)."""
     for name in _TABLES:
+        if name in tallies.TALLY_TABLES:
+            continue  # summed from the copied rows (`_index_and_analyse`)
         columns = [c.name for c in schema.LIVE[name].columns]
         at = [i for i, c in enumerate(columns) if c in _REWRITTEN]
         org_at = columns.index("org_id")
@@ -161,6 +173,7 @@ def _index_and_analyse(engine: sa.Engine) -> None:
         for name in _TABLES:
             for ix in schema.LIVE[name].indexes:
                 ix.create(conn)
+        tallies.build(conn, {t: schema.LIVE[t] for t in _TABLES})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     _log(f"  indexes and ANALYZE in {time.perf_counter() - started:.0f}s")
@@ -171,7 +184,9 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
     return {"p50": round(qs[49], 1), "p99": round(qs[98], 1), "max": round(max(ms), 1)}
 
 
-def measure(url: str, copies: int, dates: int, seed: int) -> dict[str, Any]:
+def measure(url: str, subtrees: dict[str, str | None], dates: int, seed: int) -> dict[str, Any]:
+    """p50/p99/max of each read per subtree over `dates` random dates after 3 warm-ups, and the
+    first call's time ("first": the first read of that kind and subtree on this connection)."""
     engine = make_engine(url)
     rng = random.Random(seed)
     reads: dict[str, Callable[[Any, dt.date, str | None], Any]] = {
@@ -180,22 +195,16 @@ def measure(url: str, copies: int, dates: int, seed: int) -> dict[str, Any]:
         "worst_alerts": lambda c, on, s: queries.worst_alerts(c, on, s, limit=10),
         "alerts_first_page": lambda c, on, s: projections.alerts(c, on, s, limit=100),
     }
-    # The last copy's city and county (any copy's would do: they all have the source's shape).
-    last = copies - 1
-    subtrees: dict[str, str | None] = {
-        "country": None,
-        "province": "P02",
-        "city": rewrite("P02-C03", last),
-        "county": rewrite("P02-C03-K02", last),
-    }
     out: dict[str, Any] = {}
     with engine.connect() as conn:
-        unions = conn.execute(sa.text("SELECT count(*) FROM proj_orgs WHERE level IN ('grassroots', 'joint')")).scalar()
         alert_rows = conn.execute(sa.text("SELECT count(*) FROM proj_alerts")).scalar()
-        out["unions"], out["alert_periods"] = unions, alert_rows
+        out["alert_periods"] = alert_rows
+        for t in ("proj_coverage_marks", "proj_alert_tallies", "proj_coverage_tallies"):
+            out[t] = conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
         for where, subtree in subtrees.items():
             for read_name, read in reads.items():
                 times: list[float] = []
+                first = 0.0
                 for i in range(dates + 3):
                     on = dt.date(2013, 1, 1) + dt.timedelta(days=rng.randrange(16 * 365))
                     started = time.perf_counter()
@@ -203,15 +212,71 @@ def measure(url: str, copies: int, dates: int, seed: int) -> dict[str, Any]:
                     conn.rollback()
                     if i >= 3:  # warm-up
                         times.append((time.perf_counter() - started) * 1000)
-                out[f"{where} {read_name}"] = _percentiles(times)
+                    else:
+                        first = first if i else (time.perf_counter() - started) * 1000
+                out[f"{where} {read_name}"] = _percentiles(times) | {"first": round(first, 1)}
                 _log(f"  {where:8} {read_name:18} {out[f'{where} {read_name}']}")
     engine.dispose()
     return out
 
 
+def _loaded(url: str) -> str | None:
+    """What the database holds (the marker kept as the comment of proj_alerts), if anything."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        loaded = None
+        if sa.inspect(conn).has_table("proj_alerts"):
+            loaded = conn.execute(sa.text("SELECT obj_description('proj_alerts'::regclass)")).scalar()
+    engine.dispose()
+    return loaded
+
+
+def _mark_loaded(url: str, marker: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        quoted = marker.replace("'", "''")  # COMMENT takes no parameters
+        conn.execute(sa.text(f"COMMENT ON TABLE proj_alerts IS '{quoted}'"))
+    engine.dispose()
+
+
+def _prepare(args: argparse.Namespace) -> dict[str, str | None]:
+    """Load the database unless it holds what is asked for; the subtrees to time."""
+    last = args.copies - 1
+    if args.generate:
+        marker = f"generated {args.generate} x{args.copies} seed {args.seed}"
+        if args.reload or _loaded(args.url) != marker:
+            _log(f"generating {args.generate:,} unions x {args.copies} copies ...")
+            _log(f"  {national_load.load(args.url, args.copies, args.generate, args.seed)}")
+            _mark_loaded(args.url, marker)
+        r = national_load.rewrite
+        names = ("P02-C03", "P02-C03-K02", "P02-C03-K02-T01")
+        return dict(
+            zip(
+                ("country", "province", "city", "county", "township"),
+                (None, "P02", *(r(n, last) for n in names)),
+                strict=True,
+            )
+        )
+    if not args.source.exists():
+        raise SystemExit(f"--source {args.source} does not exist: run bench.bench_projections first, or --generate")
+    source = args.source.resolve()
+    marker = f"{source} ({source.stat().st_mtime_ns}) x{args.copies}"
+    if args.reload or _loaded(args.url) != marker:
+        _log(f"loading {args.copies} copies of {args.source} into {sa.make_url(args.url).database} ...")
+        load(args.source, args.url, args.copies)
+        _mark_loaded(args.url, marker)
+    return {
+        "country": None,
+        "province": "P02",
+        "city": rewrite("P02-C03", last),
+        "county": rewrite("P02-C03-K02", last),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="SQLite file with the rebuilt read side")
+    p.add_argument("--generate", type=int, default=0, help="generate this many unions per copy instead (national_load)")
     p.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL database (created if missing)")
     p.add_argument("--copies", type=int, default=70, help="copies of the source's unions")
     p.add_argument("--queries", type=int, default=30, help="dates per read and subtree")
@@ -219,28 +284,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reload", action="store_true", help="load the database again even if loaded")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
-    if not args.source.exists():
-        p.error(f"--source {args.source} does not exist: run bench.bench_projections first")
     ensure_database(args.url)
-    # What the database holds, kept as the table's comment: a regenerated source is loaded again.
-    source = args.source.resolve()
-    marker = f"{source} ({source.stat().st_mtime_ns}) x{args.copies}"
-    engine = make_engine(args.url)
-    with engine.connect() as conn:
-        loaded = None
-        if sa.inspect(conn).has_table("proj_orgs"):
-            loaded = conn.execute(sa.text("SELECT obj_description('proj_orgs'::regclass)")).scalar()
-    engine.dispose()
-    if args.reload or loaded != marker:
-        _log(f"loading {args.copies} copies of {args.source} into {sa.make_url(args.url).database} ...")
-        load(args.source, args.url, args.copies)
-        engine = make_engine(args.url)
-        with engine.begin() as conn:
-            quoted = marker.replace("'", "''")  # COMMENT takes no parameters
-            conn.execute(sa.text(f"COMMENT ON TABLE proj_orgs IS '{quoted}'"))
-        engine.dispose()
+    subtrees = _prepare(args)
     _log("dashboard reads ...")
-    result = measure(args.url, args.copies, args.queries, args.seed)
+    result = measure(args.url, subtrees, args.queries, args.seed)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

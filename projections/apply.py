@@ -26,6 +26,7 @@ from projections.base import Folder, Projection, Rows, Writer
 from projections.checkpoints import CLASSES
 from projections.errors import ProjectionError, UnknownEvent
 from projections.feed import Ev, read_after
+from projections.models.tallies import SOURCES, TallyDeltas
 from projections.tree import Tree
 
 # Projections whose `finish` does something (it runs even when no handler did).
@@ -142,12 +143,21 @@ class BatchPlan:
 
     def write(self, writer: Writer) -> None:
         tables = self.tables
+        # The tallies follow their source rows in this transaction (projections.models.tallies).
+        tallies = TallyDeltas()
         for t, owners in self.deletes.items():
+            if t in SOURCES:
+                tallies.subtract_stored(writer, tables[t], schema.SPECS[t].owner, owners)
             writer.delete_owned(tables[t], schema.SPECS[t].owner, owners)
         for t, rows in self.inserts.items():
+            if t in SOURCES:
+                tallies.add(t, rows, 1)
             writer.insert(tables[t], rows)
         for t, old, new in self.replacements:
+            if t in SOURCES:
+                tallies.change(t, old, new)
             writer.replace_changed(tables[t], old, new)
+        tallies.write(writer, tables)
 
 
 def apply_events(

@@ -232,6 +232,28 @@ def _alert_columns() -> list[sa.Column[object]]:
     ]
 
 
+def _coverage_mark_columns() -> list[sa.Column[object]]:
+    # A union's dated share of a coverage figure (projections.models.coverage_marks)
+    return [
+        _c("path", PATH, False),
+        _c("figure", sa.String(40), False),
+        _c("day", sa.Date, False),
+        _c("n", sa.BigInteger, False),
+    ]
+
+
+def _tally_columns() -> list[sa.Column[object]]:
+    # The marks of the unions strictly below `ancestor` ("" for all), summed by figure and day
+    # (span 0) and by figure and month (span 1, on the month's first day; projections.models.tallies)
+    return [
+        _c("ancestor", PATH, False),
+        _c("span", sa.SmallInteger, False),
+        _c("day", sa.Date, False),
+        _c("figure", sa.String(40), False),
+        _c("n", sa.BigInteger, False),
+    ]
+
+
 CHECKPOINTS = TableSpec("proj_checkpoints", _checkpoint_columns, ("name",))
 ORGS = TableSpec(
     "proj_orgs",
@@ -280,12 +302,51 @@ ALERTS = TableSpec(
     # tree order, so "what fires on date D under this organisation" reads one contiguous range,
     # and a page of it stops as soon as it is full. No secondary index to build or maintain.
     ("path", "kind", "seq"),
+    # The worst alerts (projections.queries.alert_reads.worst_alerts) of a large subtree: walked in
+    # deadline order, the firing test and the subtree's range checked in the index, stopping at
+    # the first `limit` that fire; a small subtree reads its own range of the primary key instead.
+    (IndexSpec("ix_proj_alerts_deadline", ("deadline", "path", "kind", "seq", "fires_from", "fires_until")),),
     without_rowid=True,
     owner="path",
 )
+# Keyed by path, as proj_alerts: a union's marks are one range, the tallies' source in tree order.
+COVERAGE_MARKS = TableSpec(
+    "proj_coverage_marks", _coverage_mark_columns, ("path", "figure", "day"), without_rowid=True, owner="path"
+)
+# Tallies belong to no one union: never replaced by owner, only added to (projections.models.tallies).
+# PostgreSQL keeps rows apart from their key, in the order they were written: the count is in an
+# index too, so that a sum reads index pages only (one heap page per row otherwise, when cold).
+COVERAGE_TALLIES = TableSpec(
+    "proj_coverage_tallies",
+    _tally_columns,
+    ("ancestor", "span", "day", "figure"),
+    (IndexSpec("ix_proj_coverage_tallies_n", ("ancestor", "span", "day", "figure", "n")),),
+    without_rowid=True,
+    owner="ancestor",
+)
+ALERT_TALLIES = TableSpec(
+    "proj_alert_tallies",
+    _tally_columns,
+    ("ancestor", "span", "day", "figure"),
+    (IndexSpec("ix_proj_alert_tallies_n", ("ancestor", "span", "day", "figure", "n")),),
+    without_rowid=True,
+    owner="ancestor",
+)
 
 SPECS: dict[str, TableSpec] = {
-    s.name: s for s in (ORGS, TERMS, REGION_SETTINGS, COVERED_UNITS, PROCEDURES, ALERT_FACTS, ALERTS)
+    s.name: s
+    for s in (
+        ORGS,
+        TERMS,
+        REGION_SETTINGS,
+        COVERED_UNITS,
+        PROCEDURES,
+        ALERT_FACTS,
+        ALERTS,
+        COVERAGE_MARKS,
+        COVERAGE_TALLIES,
+        ALERT_TALLIES,
+    )
 }
 
 checkpoints = CHECKPOINTS.build(metadata)
@@ -296,7 +357,22 @@ covered_units = COVERED_UNITS.build(metadata)
 procedures = PROCEDURES.build(metadata)
 alert_facts = ALERT_FACTS.build(metadata)
 alerts = ALERTS.build(metadata)
+coverage_marks = COVERAGE_MARKS.build(metadata)
+coverage_tallies = COVERAGE_TALLIES.build(metadata)
+alert_tallies = ALERT_TALLIES.build(metadata)
 
 LIVE: dict[str, sa.Table] = {
-    t.name: t for t in (orgs, terms, region_settings, covered_units, procedures, alert_facts, alerts)
+    t.name: t
+    for t in (
+        orgs,
+        terms,
+        region_settings,
+        covered_units,
+        procedures,
+        alert_facts,
+        alerts,
+        coverage_marks,
+        coverage_tallies,
+        alert_tallies,
+    )
 }

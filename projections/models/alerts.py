@@ -85,8 +85,8 @@ class Alerts(Projection[UnionAlerts]):
     # 3: A-TERM-OVERDUE runs through the day a late re-election is approved (R-ON-TIME).
     # 4: a dissolved union raises no alert from its dissolution (R-DISSOLVE).
     # 5: an import's extension in force and last congress; "last congress unknown" (0007).
-    logic_version = 5
-    table_names = ("proj_alert_facts", "proj_alerts")
+    logic_version = 6
+    table_names = ("proj_alert_facts", "proj_alerts", "proj_alert_tallies")
     # Steps that change no alert fact (the procedures projection follows every step).
     ignores = frozenset(
         {
@@ -253,6 +253,8 @@ class Alerts(Projection[UnionAlerts]):
         }
 
     def owner(self, s: UnionAlerts, table: str) -> str | None:
+        if table == "proj_alert_tallies":
+            return None  # added to, never replaced (projections.models.tallies)
         return s.path if table == "proj_alerts" else s.org_id
 
     def load(self, conn: Connection, tables: Mapping[str, sa.Table], org_ids: Sequence[str]) -> dict[str, UnionAlerts]:

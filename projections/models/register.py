@@ -31,6 +31,7 @@ from projections import schema
 from projections.base import Handler, Projection, Rows, dumps, loads, rows_by_org
 from projections.calendar import iso
 from projections.feed import Ev
+from projections.models.coverage_marks import coverage_marks
 from projections.models.register_state import (
     RegisterState,
     held_congress,
@@ -62,8 +63,15 @@ class Register(Projection[RegisterState]):
     # joint union's units (`proj_covered_units`).
     # 5: an import's facts (the founding unknown unless given, not the term's start), the founding
     # document, `founded_at_latest`, representatives and the committee's size (migration 0007).
-    logic_version = 5
-    table_names = ("proj_orgs", "proj_terms", "proj_region_settings", "proj_covered_units")
+    logic_version = 6
+    table_names = (
+        "proj_orgs",
+        "proj_terms",
+        "proj_region_settings",
+        "proj_covered_units",
+        "proj_coverage_marks",
+        "proj_coverage_tallies",
+    )
     # The other steps of a procedure change nothing in the register (their effect shows when the
     # higher-level union approves); `stream_version` still follows every event (see `finish`).
     ignores_other_procedure_steps = True
@@ -334,14 +342,22 @@ class Register(Projection[RegisterState]):
         row["internal"] = dumps(s.pending)
         settings = s.settings
         union = {"union_founded_on": row["founded_at_latest"], "union_dissolved_on": row["dissolved_on"]}
+        covered = [c | union for c in s.covered]
+        path = row["path"]
         return {
             "proj_orgs": [_ORG_ROW(row)],
             "proj_terms": [_TERM_ROW(t) for t in s.terms],
             "proj_region_settings": []
             if settings is None
             else [tuple(dumps(settings[c]) if c == "targets" else settings[c] for c in SETTINGS_COLUMNS)],
-            "proj_covered_units": [_COVERED_ROW(c | union) for c in s.covered],
+            "proj_covered_units": [_COVERED_ROW(c) for c in covered],
+            "proj_coverage_marks": [(path, *m) for m in coverage_marks(row, s.terms, covered)],
         }
+
+    def owner(self, s: RegisterState, table: str) -> str | None:
+        if table == "proj_coverage_marks":
+            return None if s.row is None else str(s.row["path"])
+        return None if table == "proj_coverage_tallies" else s.org_id
 
     def load(
         self, conn: Connection, tables: Mapping[str, sa.Table], org_ids: Sequence[str]

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from projections import schema
 from projections.queries.paging import OPEN_DATE, Bind, Page, as_date, connect, keyset_after, page_of, subtree_filter
+from projections.queries.tally_reads import added, scope, tallied
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,15 @@ AlertCounts = dict[str, int]
 
 
 def alert_counts(bind: Bind, on: dt.date | None = None, subtree: str | None = None) -> AlertCounts:
-    """How many alerts of each kind fire on `on` in `subtree`."""
+    """How many alerts of each kind fire on `on` in `subtree`: the tally of the organisations below
+        its root (`projections.models.tallies`) and the root's own periods, or below the tallied levels
+    the subtree's periods."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        q = sa.select(_A.c.kind, sa.func.count()).where(*_firing(conn, on, subtree)).group_by(_A.c.kind)
-        return {k: int(n) for k, n in conn.execute(q)}
+        where = scope(conn, subtree)
+        counts = tallied(conn, schema.alert_tallies, where.ancestor, on)
+        rows = where.rows(_A.c.path)
+        if rows is not None:
+            q = sa.select(_A.c.kind, sa.func.count()).where(*rows, *fires_on(on)).group_by(_A.c.kind)
+            counts = added(counts, {k: int(n) for k, n in conn.execute(q)})
+    return {k: n for k, n in counts.items() if n}

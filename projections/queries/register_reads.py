@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from projections import schema
 from projections.queries.paging import Bind, Page, as_date, connect, keyset_after, page_of, subtree_filter
+from projections.queries.tally_reads import added, scope, tallied
 
 
 @dataclass(frozen=True)
@@ -203,10 +203,6 @@ class _Rate:
         return getattr(obj, self.part) / whole if whole else None
 
 
-BIG_UNIT = 25  # RULES.md §7: the seeds' figures for units with 25 or more employees
-FULL_TIME_CHAIR_EMPLOYEES = 200  # R-FULLTIME
-
-
 @dataclass(frozen=True)
 class Coverage:
     """RULES.md §7, following the seed plans' wording. Units are the employing units in scope:
@@ -273,104 +269,13 @@ def rate_parts(attr: str) -> tuple[str, str] | None:
     return (rate.part, rate.whole) if isinstance(rate, _Rate) else None
 
 
-def _sums(*conditions: sa.ColumnElement[bool] | tuple[sa.ColumnElement[bool], Any]) -> list[Any]:
-    """SUM(CASE ...) of each condition: 1 per row that meets it, or (condition, value)."""
-    out = []
-    for c in conditions:
-        cond, value = c if isinstance(c, tuple) else (c, 1)
-        out.append(sa.func.sum(sa.case((cond, value), else_=0)))
-    return out
-
-
-def _not_dissolved(column: sa.ColumnElement[Any], on: dt.date) -> sa.ColumnElement[bool]:
-    """R-DISSOLVE: in scope until the day before the dissolution."""
-    return sa.or_(column.is_(None), column > on)
-
-
-# Coverage's figures in the order the queries below sum them.
-_UNIT_FIGURES = ("units", "founded", "units_25", "founded_25", "members", "employees_unionised")
-_ENTERPRISE_FIGURES = ("units_enterprise", "founded_enterprise")
-_TERM_FIGURES = ("terms_ended", "terms_on_time")
-_CHAIR_FIGURES = ("chairs_direct", "chairs_by_committee", "chairs_election_unknown")
-_FULL_TIME_FIGURES = ("unions_200", "without_full_time_chair", "full_time_unknown")
-
-
-def _figures(names: tuple[str, ...], row: Sequence[Any]) -> dict[str, int]:
-    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
-
-
-def _unit_counts(conn: Connection, subtree: str | None, on: dt.date) -> dict[str, int]:
-    """The unit figures of the grassroots unions' own units, then of the units joint unions cover,
-    added up; and of the latter alone, `units_covered`."""
-    founded = sa.and_(_O.c.founded_at_latest.is_not(None), _O.c.founded_at_latest <= on)
-    big, ent = _O.c.employees >= BIG_UNIT, _O.c.unit_type == "enterprise"
-    own = conn.execute(
-        sa.select(
-            sa.func.count(),
-            *_sums(founded, big, sa.and_(big, founded), (founded, _O.c.members), (founded, _O.c.employees)),
-            *_sums(ent, sa.and_(ent, founded)),
-        ).where(
-            _O.c.level == "grassroots",
-            sa.or_(_O.c.registered_on <= on, founded),
-            _not_dissolved(_O.c.dissolved_on, on),
-            *subtree_filter(conn, _O.c.path, subtree),
-        )
-    ).one()
-    c = schema.covered_units.c
-    founded = sa.and_(c.union_founded_on.is_not(None), c.union_founded_on <= on)
-    big, ent = c.employees >= BIG_UNIT, c.unit_type == "enterprise"
-    covered = conn.execute(
-        sa.select(
-            sa.func.count(),
-            *_sums(founded, big, sa.and_(big, founded), (founded, c.members), (founded, c.employees)),
-            *_sums(ent, sa.and_(ent, founded)),
-        ).where(
-            c.since <= on,
-            sa.or_(c.until.is_(None), c.until > on),
-            _not_dissolved(c.union_dissolved_on, on),
-            *subtree_filter(conn, c.path, subtree),
-        )
-    ).one()
-    names = _UNIT_FIGURES + _ENTERPRISE_FIGURES
-    added = [int(a or 0) + int(b or 0) for a, b in zip(own, covered, strict=True)]
-    return _figures(names, added) | {"units_covered": int(covered[0] or 0)}
-
-
-def _term_counts(conn: Connection, subtree: str | None, on: dt.date) -> dict[str, int]:
-    """terms_ended, terms_on_time (R-ON-TIME). A term still running when its union was dissolved
-    never ended unrenewed (R-DISSOLVE); one whose deadline passed before stays counted."""
-    succeeded = sa.and_(_T.c.succeeded_approved_on.is_not(None), _T.c.succeeded_approved_on <= on)
-    lapsed = sa.and_(_T.c.deadline < on, sa.or_(_O.c.dissolved_on.is_(None), _T.c.deadline < _O.c.dissolved_on))
-    on_time = sa.and_(succeeded, _T.c.on_time.is_(sa.true()))
-    t = conn.execute(
-        sa.select(*_sums(sa.or_(succeeded, lapsed), on_time))
-        .select_from(_T.join(_O, _O.c.org_id == _T.c.org_id))
-        .where(_T.c.start <= on, *subtree_filter(conn, _T.c.path, subtree))
-    ).one()
-    return _figures(_TERM_FIGURES, t)
-
-
-def _chair_counts(conn: Connection, subtree: str | None, on: dt.date) -> dict[str, int]:
-    """Over the grassroots unions in scope with a term current on `on` (the one whose approval, or
-    import, came last by then): enterprise chairs elected by the congress, by the committee, not
-    known; unions of 200+ employees, without a full-time chair, not known (R-FULLTIME)."""
-    ent, big = _O.c.unit_type == "enterprise", _O.c.employees >= FULL_TIME_CHAIR_EMPLOYEES
-    by = _T.c.chair_elected_by
-    row = conn.execute(
-        sa.select(
-            *_sums(sa.and_(ent, by == "congress"), sa.and_(ent, by == "committee"), sa.and_(ent, by.is_(None))),
-            *_sums(big, sa.and_(big, _T.c.chair_full_time == sa.false()), sa.and_(big, _T.c.chair_full_time.is_(None))),
-        )
-        .select_from(_T.join(_O, _O.c.org_id == _T.c.org_id))
-        .where(
-            _O.c.level == "grassroots",
-            _not_dissolved(_O.c.dissolved_on, on),
-            _T.c.started_on <= on,
-            sa.or_(_T.c.succeeded_approved_on.is_(None), _T.c.succeeded_approved_on > on),
-            *subtree_filter(conn, _T.c.path, subtree),
-        )
-    ).one()
-    return _figures(_CHAIR_FIGURES + _FULL_TIME_FIGURES, row)
+# Coverage's figures, each summed from the unions' dated marks (projections.models.coverage_marks).
+COVERAGE_FIGURES = (
+    *("units", "founded", "units_25", "founded_25", "members", "employees_unionised"),
+    *("units_enterprise", "founded_enterprise", "units_covered", "terms_ended", "terms_on_time"),
+    *("chairs_direct", "chairs_by_committee", "chairs_election_unknown"),
+    *("unions_200", "without_full_time_chair", "full_time_unknown"),
+)
 
 
 def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) -> Coverage:
@@ -390,5 +295,14 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
     earlier (a registry import registers unions founded long before)."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        figures = _unit_counts(conn, subtree, on) | _term_counts(conn, subtree, on) | _chair_counts(conn, subtree, on)
-    return Coverage(subtree=subtree, on=on, **figures)
+        # The tally of the organisations below the root and the root's own marks, a cost bounded by
+        # the days on which a figure changed; below the tallied levels, the subtree's marks
+        # (projections.models.tallies).
+        where = scope(conn, subtree)
+        figures = tallied(conn, schema.coverage_tallies, where.ancestor, on)
+        m = schema.coverage_marks.c
+        rows = where.rows(m.path)
+        if rows is not None:
+            q = sa.select(m.figure, sa.func.sum(m.n)).where(*rows, m.day <= on).group_by(m.figure)
+            figures = added(figures, {f: int(n or 0) for f, n in conn.execute(q)})
+    return Coverage(subtree=subtree, on=on, **{f: figures.get(f, 0) for f in COVERAGE_FIGURES})

@@ -30,6 +30,7 @@ from events.reading import head_position, lock_log, split_streams
 from projections import checkpoints, schema
 from projections.apply import advance
 from projections.checkpoints import CLASSES
+from projections.models import tallies
 from projections.rebuild import shadow as shadow_tables
 from projections.rebuild.streams import replay_streams
 from projections.rebuild.workers import ReplayJob, replay_parallel, traced
@@ -120,6 +121,10 @@ class Rebuild:
             head = head_position(conn)
         events = self._replay(names, shadow, head, progress)
         phases["replay"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        with self._write() as conn:
+            tallies.build(conn, shadow)  # the summaries' tallies, from the rows just replayed
+        phases["tallies"] = time.perf_counter() - mark
         mark = time.perf_counter()
         if not is_sqlite(self.engine):
             shadow_tables.create_indexes(self.engine, shadow)

@@ -1,0 +1,242 @@
+"""Dated tallies per ancestor: what the national summaries read instead of scanning a subtree.
+
+A source row (an alert period of `proj_alerts`, a coverage mark of `proj_coverage_marks`) counts
+towards a figure from one day to another: +n on the first day, -n on the day after the last. Its
+marks are added, for every organisation strictly above the row's union (and "" for the whole
+register), into a tally table keyed (ancestor, span, day, figure): span DAYS holds each day's marks,
+span MONTHS each month's (on the month's first day), so that "up to D" reads the months before D's
+and the days of D's month, a few thousand rows at most. A figure on date D for the subtree of
+organisation X is then the sum of X's tally up to D plus X's own rows: its cost is bounded by the
+days on which something changed, not by the number of unions below X.
+
+The tallies change in the same transaction as their source rows (`TallyDeltas`, called by
+`projections.apply.BatchPlan.write` for the live path, catch-up and a rebuild's catch-up); a
+rebuild adds them up once its replay has written the source rows (`build`). A key whose marks
+cancel out is deleted, so that the tallies kept live equal the rebuilt ones row for row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from projections.base import Writer
+from projections.calendar import OPEN, day_after, iso
+from projections.tree import SEPARATOR, subtree_range
+
+WHOLE = ""  # the ancestor key of the whole register (no subtree)
+Key = tuple[str, int, str, str]  # (ancestor, span, day, figure)
+DAYS, MONTHS = 0, 1
+
+
+def month_of(day: str) -> str:
+    return day[:8] + "01"
+
+
+Mark = tuple[str, str, str, int]  # (path of the union, figure, day, n)
+
+
+# Tallies are kept for the whole register and the organisations at the first TALLIED_DEPTH levels
+# of the tree (national, province, city). A tally holds at most one row per figure and day, so it
+# only saves work where a subtree's rows outnumber the days: a county's thousand unions have about
+# as many marks as a tally of their own would, and are read by a range of their paths instead.
+TALLIED_DEPTH = 3
+
+
+def depth(path: str) -> int:
+    return path.count(SEPARATOR)
+
+
+def ancestors(path: str) -> list[str]:
+    """The keys a row of the union at `path` counts under: the whole register, then every
+    organisation strictly above the union down to TALLIED_DEPTH levels (`ACFTU/HB/U1/` -> "",
+    `ACFTU/`, `ACFTU/HB/`)."""
+    out = [WHOLE]
+    at = path.find(SEPARATOR)
+    while 0 <= at < len(path) - 1 and len(out) <= TALLIED_DEPTH:
+        out.append(path[: at + 1])
+        at = path.find(SEPARATOR, at + 1)
+    return out
+
+
+def alert_marks(row: Sequence[Any]) -> Iterator[Mark]:
+    """A `proj_alerts` row (org_id, kind, seq, path, fires_from, fires_until, ...): +1 from the
+    day it fires, -1 from the day after it stops (none while open)."""
+    path, kind = row[3], row[1]
+    frm, until = iso(row[4]), iso(row[5])
+    assert frm is not None and until is not None
+    yield path, kind, frm, 1
+    if until != OPEN:
+        yield path, kind, day_after(until), -1
+
+
+def coverage_row_marks(row: Sequence[Any]) -> Iterator[Mark]:
+    """A `proj_coverage_marks` row (path, figure, day, n) is a mark already."""
+    day = iso(row[2])
+    assert day is not None
+    yield row[0], row[1], day, int(row[3])
+
+
+# source table -> (its tally table, the marks of one of its rows, the column that orders it by path)
+SOURCES = {
+    "proj_alerts": ("proj_alert_tallies", alert_marks, "path"),
+    "proj_coverage_marks": ("proj_coverage_tallies", coverage_row_marks, "path"),
+}
+TALLY_TABLES = frozenset(t for t, _, _ in SOURCES.values())
+
+
+class TallyDeltas:
+    """The changes a batch makes to the tallies, added up by key, then written at once."""
+
+    def __init__(self) -> None:
+        self.deltas: dict[str, dict[Key, int]] = {}
+
+    def add(self, source: str, rows: Iterable[Sequence[Any]], sign: int) -> None:
+        tally, marks_of, _ = SOURCES[source]
+        acc = self.deltas.setdefault(tally, {})
+        for row in rows:
+            for path, figure, day, n in marks_of(row):
+                for a in ancestors(path):
+                    for key in ((a, DAYS, day, figure), (a, MONTHS, month_of(day), figure)):
+                        acc[key] = acc.get(key, 0) + sign * n
+
+    def change(self, source: str, old: Sequence[tuple[Any, ...]], new: Sequence[tuple[Any, ...]]) -> None:
+        """One union's stored rows `old` become `new`."""
+        if old != new:
+            self.add(source, old, -1)
+            self.add(source, new, 1)
+
+    def subtract_stored(self, writer: Writer, table: sa.Table, owner: str, owners: Sequence[str]) -> None:
+        """The rows of `owners` about to be deleted, read first so that their marks go too."""
+        q = writer.conn.dialect.identifier_preparer.quote
+        mark = "?" if writer.conn.dialect.paramstyle == "qmark" else "%s"
+        cols = ", ".join(q(c.name) for c in table.columns)
+        for i in range(0, len(owners), 500):
+            chunk = owners[i : i + 500]
+            where = f"{q(owner)} IN ({', '.join(mark for _ in chunk)})"
+            writer.cursor.execute(f"SELECT {cols} FROM {q(table.name)} WHERE {where}", tuple(chunk))
+            self.add(_live_name(table.name), writer.cursor.fetchall(), -1)
+
+    def write(self, writer: Writer, tables: Mapping[str, sa.Table]) -> None:
+        """UPSERT each key's change (n = n + change), then delete the keys left at zero."""
+        conn = writer.conn
+        for tally, acc in self.deltas.items():
+            rows = [(*k, n) for k, n in acc.items() if n]
+            if not rows:
+                continue
+            rows.sort()
+            sql = _upsert_sql(conn, tables[tally].name)
+            writer.cursor.executemany(sql[0], rows)
+            writer.cursor.executemany(sql[1], [r[:4] for r in rows])
+        self.deltas = {}
+
+
+def _live_name(name: str) -> str:
+    return name.split("__", 1)[0]
+
+
+def _upsert_sql(conn: Connection, name: str) -> tuple[str, str]:
+    q = conn.dialect.identifier_preparer.quote
+    m = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    t = q(name)
+    upsert = (
+        f"INSERT INTO {t} (ancestor, span, day, figure, n) VALUES ({m}, {m}, {m}, {m}, {m}) "
+        f"ON CONFLICT (ancestor, span, day, figure) DO UPDATE SET n = {t}.n + excluded.n"
+    )
+    zero = f"DELETE FROM {t} WHERE ancestor = {m} AND span = {m} AND day = {m} AND figure = {m} AND n = 0"
+    return upsert, zero
+
+
+def build(conn: Connection, tables: Mapping[str, sa.Table]) -> None:
+    """Fill the (empty) tally tables of `tables` from their source rows, bottom-up: an organisation
+    at the deepest tallied level sums the marks of its subtree's rows (one range of paths); one
+    above sums its children's tallies and the few rows between them (their own), so every source
+    row is read once. The organisations are found by walking the source's paths, one index probe
+    each."""
+    for source, (tally, _, _) in SOURCES.items():
+        if source in tables and tally in tables:
+            src, dst = tables[source], tables[tally]
+            marks = _alert_marks_sql(conn, src) if source == "proj_alerts" else _coverage_marks_sql(src)
+            _build_at(conn, src, dst, marks, WHOLE)
+
+
+def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str) -> None:
+    path = src.c.path
+    end = subtree_range(a)[1] if a else None
+    below = [*([path > a] if a else []), *([path < end] if end else [])]
+    parts: list[Any]
+    if depth(a) >= TALLIED_DEPTH:
+        parts = marks(below)
+    else:
+        children = list(_children(conn, path, a, end))
+        for child in children:
+            _build_at(conn, src, dst, marks, child)
+        t = dst.c
+        parts = [sa.select(t.figure, t.day, t.n).where(t.ancestor.in_(children), t.span == DAYS)] if children else []
+        # the rows between the children's subtrees: the children's own (and any other at their level)
+        low: tuple[str, bool] | None = (a, False) if a else None
+        for nxt in [*children, None]:
+            cond = [] if low is None else [path >= low[0] if low[1] else path > low[0]]
+            if nxt is not None:
+                cond.append(path <= nxt)
+            elif end is not None:
+                cond.append(path < end)
+            parts.extend(marks(cond))
+            if nxt is not None:
+                low = (subtree_range(nxt)[1], True)
+    rows = sa.union_all(*parts).subquery()
+    total = sa.func.sum(rows.c.n)
+    q = sa.select(sa.literal(a, dst.c.ancestor.type), sa.literal(DAYS), rows.c.day, rows.c.figure, total)
+    q = q.group_by(rows.c.figure, rows.c.day).having(total != 0)
+    conn.execute(dst.insert().from_select(["ancestor", "span", "day", "figure", "n"], q))
+    # the months, from the days just written
+    t = dst.c
+    month: Any
+    if conn.dialect.name == "sqlite":  # ISO text, as SQLite keeps dates
+        month = sa.type_coerce(sa.func.date(t.day, "start of month"), sa.Date)
+    else:
+        month = sa.cast(sa.func.date_trunc("month", t.day), sa.Date)
+    total = sa.func.sum(t.n)
+    q = sa.select(t.ancestor, sa.literal(MONTHS), month, t.figure, total).where(t.ancestor == a, t.span == DAYS)
+    q = q.group_by(t.ancestor, month, t.figure).having(total != 0)
+    conn.execute(dst.insert().from_select(["ancestor", "span", "day", "figure", "n"], q))
+
+
+def _children(conn: Connection, path: sa.ColumnElement[str], a: str, end: str | None) -> Iterator[str]:
+    """The organisations one level below `a` with rows at or below them, in path order."""
+    low, inclusive = a, False
+    while True:
+        cond = [path >= low if inclusive else path > low, *([path < end] if end else [])]
+        first = conn.execute(sa.select(sa.func.min(path)).where(*cond)).scalar()
+        if first is None:
+            return
+        child = first[: first.find(SEPARATOR, len(a)) + 1]
+        yield child
+        low, inclusive = subtree_range(child)[1], True
+
+
+def _coverage_marks_sql(src: sa.Table) -> Any:
+    def marks(where: list[sa.ColumnElement[bool]]) -> Any:
+        c = src.c
+        return [sa.select(c.figure, c.day, c.n).where(*where)]
+
+    return marks
+
+
+def _alert_marks_sql(conn: Connection, src: sa.Table) -> Any:
+    """+1 on the day a period starts firing, -1 on the day after it stops (none while open)."""
+    c = src.c
+    if conn.dialect.name == "sqlite":
+        after: Any = sa.func.date(c.fires_until, "+1 day")
+    else:
+        after = sa.cast(c.fires_until + sa.literal(1), sa.Date)
+    is_open = sa.literal(dt.date.fromisoformat(OPEN), sa.Date)
+
+    def marks(where: list[sa.ColumnElement[bool]]) -> Any:
+        starts = sa.select(c.kind.label("figure"), c.fires_from.label("day"), sa.literal(1).label("n")).where(*where)
+        return [starts, sa.select(c.kind, after, sa.literal(-1)).where(c.fires_until != is_open, *where)]
+
+    return marks

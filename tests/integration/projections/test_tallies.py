@@ -1,0 +1,102 @@
+"""The national summaries read from dated tallies per ancestor (`projections.models.tallies`):
+for any date and subtree they equal a full scan of the subtree's rows, after the ways the rows are
+written (bulk catch-up in pages, commands with the listener attached, a rebuild), on SQLite and
+PostgreSQL; the tallies kept live equal the rebuilt ones row for row; and on the days around each
+alert period's start and end the counts change exactly there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+import sqlalchemy as sa
+
+import projections
+from bench import synthetic
+from projections import Projections, schema
+from projections.models.tallies import ancestors
+from tests.integration.projections.scan_reads import scan_alert_counts, scan_coverage
+from tests.integration.projections.test_property import SHAPE, _live
+
+DAY = dt.timedelta(days=1)
+
+
+def _random_day(rng: random.Random) -> dt.date:
+    return dt.date(2011, 1, 1) + rng.randrange(20 * 366) * DAY
+
+
+def _subtrees(engine: sa.Engine, rng: random.Random) -> list[str | None]:
+    """The whole register, and organisations of every level."""
+    o = schema.orgs.c
+    with engine.connect() as conn:
+        by_level: dict[str, list[str]] = {}
+        for org_id, level in conn.execute(sa.select(o.org_id, o.level).order_by(o.org_id)):
+            by_level.setdefault(level, []).append(org_id)
+    return [None, *(rng.choice(ids) for ids in by_level.values() for _ in range(2))]
+
+
+def _assert_equal_to_scans(engine: sa.Engine, rng: random.Random, dates: int) -> None:
+    with engine.connect() as conn:
+        for subtree in _subtrees(engine, rng):
+            for _ in range(dates):
+                on = _random_day(rng)
+                want = scan_coverage(conn, subtree, on)
+                got = projections.coverage(conn, subtree, on=on)
+                assert {k: getattr(got, k) for k in want} == want, (subtree, on)
+                counts = {k: n for k, n in scan_alert_counts(conn, subtree, on).items() if n}
+                assert projections.alert_counts(conn, on, subtree) == counts, (subtree, on)
+
+
+def _assert_alert_boundaries(engine: sa.Engine, rng: random.Random, periods: int) -> None:
+    """The day before, the first, the last and the day after a period: the counts of its union's
+    ancestors change on exactly those days, as the scan's do."""
+    a = schema.alerts.c
+    o = schema.orgs.c
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(a.path, a.fires_from, a.fires_until).order_by(a.path, a.kind, a.seq)).all()
+        ids = dict(conn.execute(sa.select(o.path, o.org_id)).all())
+        for path, frm, until in rng.sample(rows, min(periods, len(rows))):
+            subtree = rng.choice([*(ids[p] for p in ancestors(path)[1:]), ids[path], None])
+            days = [frm - DAY, frm] + ([until, until + DAY] if until < dt.date(9999, 12, 31) else [])
+            for on in days:
+                want = {k: n for k, n in scan_alert_counts(conn, subtree, on).items() if n}
+                assert projections.alert_counts(conn, on, subtree) == want, (path, subtree, on)
+
+
+def test_summaries_equal_full_scans_after_live_writes_and_a_rebuild(engine: sa.Engine) -> None:
+    rng = random.Random(20261203)
+    items = list(synthetic.generate(400, seed=11, shape=SHAPE))
+    _live(engine, items, rng, (50, 400))
+    runner = Projections(engine)
+    report = runner.compare_with_rebuild()
+    assert report.ok, str(report)
+    assert report.rows_compared["proj_alert_tallies"] > 1000
+    assert report.rows_compared["proj_coverage_tallies"] > 1000
+    _assert_equal_to_scans(engine, rng, dates=6)
+    _assert_alert_boundaries(engine, rng, periods=60)
+    runner.rebuild()
+    assert runner.compare_with_rebuild().ok
+    _assert_equal_to_scans(engine, rng, dates=3)
+
+
+def test_no_zero_tally_is_kept(engine: sa.Engine) -> None:
+    """Marks that cancel out leave no row behind, live as rebuilt (so the two compare equal)."""
+    items = list(synthetic.generate(150, seed=3, shape=SHAPE))
+    _live(engine, items, random.Random(3), (20, 200))
+    with engine.connect() as conn:
+        for t in (schema.alert_tallies, schema.coverage_tallies):
+            assert conn.execute(sa.select(sa.func.count()).where(t.c.n == 0).select_from(t)).scalar() == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "keys"),
+    [
+        ("ACFTU/", [""]),
+        ("ACFTU/HB/WH/U1/", ["", "ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
+        # below the tallied levels (a county and under): read by a range of paths
+        ("ACFTU/HB/WH/JA/T1/U1/", ["", "ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
+    ],
+)
+def test_a_row_counts_under_every_tallied_organisation_strictly_above_it(path: str, keys: list[str]) -> None:
+    assert ancestors(path) == keys
