@@ -120,7 +120,8 @@ def _copy_read_models(raw: Any, src: sqlite3.Connection, copies: int) -> None:
             continue  # summed from the copied rows (`_index_and_analyse`)
         columns = [c.name for c in schema.LIVE[name].columns]
         at = [i for i, c in enumerate(columns) if c in _REWRITTEN]
-        org_at = columns.index("org_id")
+        # Whose row it is: a coverage mark names its union by path alone.
+        org_at = columns.index("org_id" if "org_id" in columns else "path")
         rows = src.execute(f'SELECT {", ".join(columns)} FROM "{name}"').fetchall()
         started = time.perf_counter()
 
@@ -197,8 +198,9 @@ def measure(url: str, subtrees: dict[str, str | None], dates: int, seed: int) ->
     }
     out: dict[str, Any] = {}
     with engine.connect() as conn:
+        unions = conn.execute(sa.text("SELECT count(*) FROM proj_orgs WHERE level IN ('grassroots', 'joint')")).scalar()
         alert_rows = conn.execute(sa.text("SELECT count(*) FROM proj_alerts")).scalar()
-        out["alert_periods"] = alert_rows
+        out["unions"], out["alert_periods"] = unions, alert_rows
         for t in ("proj_coverage_marks", "proj_alert_tallies", "proj_coverage_tallies"):
             out[t] = conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
         for where, subtree in subtrees.items():
