@@ -54,12 +54,7 @@ async def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-@checks_query
-async def current_actor(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-    runtime: Runtime = Depends(get_runtime),
-) -> Actor:
+async def authenticated(request: Request, credentials: HTTPAuthorizationCredentials | None, runtime: Runtime) -> Actor:
     """The token's person, role and organisation; recorded in every event the request writes."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthorised("a bearer token is required (Authorization: Bearer ...)", invalid=False)
@@ -72,6 +67,16 @@ async def current_actor(
     request.state.token_id = info.token_id
     refuse_unknown_query(request)  # only now: a caller without a valid token learns nothing but 401
     return info.actor
+
+
+# The dependencies the routes take authenticate through `authenticated` themselves, each on the
+# bearer scheme alone (which the OpenAPI document names), rather than through a chain of
+# dependencies: FastAPI solves each dependency of a request anew, at a price per dependency.
+
+
+@checks_query
+async def current_actor(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Actor:
+    return await authenticated(request, credentials, request.app.state.runtime)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
@@ -168,8 +173,12 @@ class Reader:
             yield conn
 
 
-async def reader(request: Request, response: Response, actor: CurrentActor, runtime: RuntimeDep) -> Reader:
-    return Reader(request, response, actor, runtime)
+@checks_query
+async def reader(
+    request: Request, response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Reader:
+    runtime: Runtime = request.app.state.runtime
+    return Reader(request, response, await authenticated(request, credentials, runtime), runtime)
 
 
 ReaderDep = Annotated[Reader, Depends(reader)]
@@ -214,28 +223,19 @@ class Precondition:
         return expected
 
 
-async def precondition(
-    request: Request,
-    if_match: Annotated[
-        str | None,
-        Header(alias="If-Match", description='The union version you read (its ETag, e.g. "7"): 412 if it moved on'),
-    ] = None,
-) -> Precondition:
-    return Precondition(request, if_match)
-
-
-async def idempotency_key(
-    key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=200,
-            description="Makes a retry return the first answer and write nothing",
-        ),
-    ] = None,
-) -> str | None:
-    return key
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description='The union version you read (its ETag, e.g. "7"): 412 if it moved on'),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Makes a retry return the first answer and write nothing",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -250,14 +250,27 @@ class CommandCall:
     request_id: str | None
 
 
-async def command_call(
-    request: Request,
-    runtime: RuntimeDep,
-    actor: CurrentActor,
-    condition: Annotated[Precondition, Depends(precondition)],
-    key: Annotated[str | None, Depends(idempotency_key)],
-) -> CommandCall:
-    return CommandCall(runtime, actor, condition, key, getattr(request.state, "request_id", None))
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated caller of a command; with the route's `If-Match` and `Idempotency-Key`
+    (parameters of the route itself, `IfMatch` and `IdempotencyKey`, validated with its body),
+    its `CommandCall`."""
+
+    request: Request
+    runtime: Runtime
+    actor: Actor
+
+    def call(self, if_match: str | None, idempotency_key: str | None) -> CommandCall:
+        request_id = getattr(self.request.state, "request_id", None)
+        return CommandCall(self.runtime, self.actor, Precondition(self.request, if_match), idempotency_key, request_id)
 
 
-CommandCallDep = Annotated[CommandCall, Depends(command_call)]
+@checks_query
+async def command_caller(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Caller:
+    runtime: Runtime = request.app.state.runtime
+    return Caller(request, runtime, await authenticated(request, credentials, runtime))
+
+
+CallerDep = Annotated[Caller, Depends(command_caller)]

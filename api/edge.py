@@ -15,7 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.logs import request_id_var
+from api.logs import log_line, request_id_var
 from api.problems import nul_in_url, unexpected_error
 
 log = logging.getLogger("unionflow.api")
@@ -94,9 +94,10 @@ class RequestIdAndErrors:
             if status:  # the answer had begun: nothing better to do than end the connection
                 raise
             await unexpected_error(request)(scope, receive, sending)
-        log.info(
+        log_line(
+            log,
             "request",
-            extra={
+            {
                 "method": scope["method"],
                 "path": scope["path"],
                 "status": status,

@@ -50,6 +50,8 @@ def _route_facts(route: APIRoute) -> tuple[frozenset[str], bool]:
 
 
 def refuse_unknown_query(request: Request) -> None:
+    if not request.scope.get("query_string"):
+        return  # no parameter at all, none to refuse
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or request.url.path.startswith("/ui"):
         return

@@ -49,7 +49,10 @@ class CommandRequest(BaseModel):
         return data
 
     def to_command(self, **ids: str) -> c.Command:
-        return self.command.model_validate(self.model_dump() | ids)
+        # The body's values as they are (its nested values are of the command's own types, already
+        # validated with the body), so that only the command's own checks run again: its bounds
+        # on every field (`workflow.command.Command`) and its validators.
+        return self.command.model_validate({**self.__dict__, **ids})
 
 
 # What the URL and the bearer token give, never the body.

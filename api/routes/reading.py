@@ -3,11 +3,13 @@ problems it may answer, said once for every route."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 
 from api.schemas.problem import READ_PROBLEMS
 
@@ -25,7 +27,21 @@ def get(
     """`router.get` for a read: one tag, a summary, the response model (if any) and `problems`."""
     if model is not None:
         extra["response_model"] = model
-    return router.get(path, tags=[tag], summary=summary, responses=problems, **extra)
+    route = router.get(path, tags=[tag], summary=summary, responses=problems, **extra)
+    return lambda endpoint: route(one_hop(endpoint))
+
+
+def one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """A synchronous read (it waits on the database) run in the thread pool, as FastAPI runs it,
+    but declared a coroutine: FastAPI then checks the answer against the response model on the
+    event loop, where for a synchronous endpoint it goes to the pool and back a second time. The
+    signature, name and module seen by FastAPI are the endpoint's own (`functools.wraps`)."""
+
+    @functools.wraps(endpoint)
+    async def read(*args: Any, **kwargs: Any) -> Any:
+        return await run_in_threadpool(endpoint, *args, **kwargs)
+
+    return read
 
 
 def fields_of(record: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from api.deps import Reader, ReaderDep
 from api.requests import UNION_PATH_OF_COMMAND, UNION_REQUESTS, CommandRequest, ImportTermRequest
 from api.routes.commands import add_union_command_route
 from api.routes.params import AsOf, RecordedAt, UnionId
-from api.routes.reading import get
+from api.routes.reading import get, one_hop
 from api.schemas.problem import READ_PROBLEMS, example_response
 from api.schemas.unions import UNION_EXAMPLE, TermsTimeline
 from projections import queries
@@ -129,6 +129,7 @@ def _procedure_summary(proc: Procedure) -> dict[str, Any]:
     )
     | READ_PROBLEMS,
 )
+@one_hop
 def get_union(union_id: str, read: ReaderDep, as_of: AsOf = None, recorded_at: RecordedAt = None) -> dict[str, Any]:
     union = readable_union(read, union_id, as_of, recorded_at)
     allowed: list[dict[str, str]] | None = None
