@@ -41,7 +41,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
-from api.importer import COLUMNS, plan_import, write_import
+from api.importer import COLUMNS, DEFAULT_BATCH_ROWS, plan_import, write_import
 from api.runtime import Runtime
 from bench.support import ensure_database, fresh_schemas, in_schema
 from workflow import commands as c
@@ -252,7 +252,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--batch-rows", type=int, default=2000, help="rows per write transaction")
+    parser.add_argument("--batch-rows", type=int, default=DEFAULT_BATCH_ROWS, help="rows per write transaction")
     parser.add_argument("--rebuild", action="store_true", help="then rebuild the read models from the log")
     parser.add_argument("--write-csv", help="write the generated CSV to this path and stop")
     args = parser.parse_args()

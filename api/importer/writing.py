@@ -20,8 +20,10 @@ from events.catalogue import org_stream
 from workflow import commands as c
 from workflow.service import BatchRefusal
 
-# Rows per write transaction (each row: one or two commands, one or two events).
-DEFAULT_BATCH_ROWS = 2000
+# Rows per write transaction (each row: one or two commands, one or two events). A transaction's
+# tallies are written once per key it touches (ancestor, day, figure: `projections.models.tallies`),
+# and the registry's rows share those keys, so fewer, larger transactions write far fewer of them.
+DEFAULT_BATCH_ROWS = 5000
 
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
 

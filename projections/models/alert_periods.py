@@ -41,6 +41,24 @@ def _subtract(a: str, b: str, cuts: Sequence[tuple[str, str]]) -> list[tuple[str
 
 Row = tuple[Any, ...]
 
+# The periods of facts already seen, by the facts' JSON (`AlertFacts.to_json`: equal facts give
+# equal text), without the union's org_id and path: the registry's imported unions share their
+# term's start, length and last congress by the thousand, and the periods depend on nothing else.
+_SEEN: dict[str, list[Row]] = {}
+SEEN_MAX = 8192  # distinct facts kept; the memo starts afresh when full
+
+
+def periods_of(org_id: str, path: str, f: AlertFacts, facts_json: str) -> list[Row]:
+    """`periods(org_id, path, f)`, `facts_json` being `f.to_json()`: computed once per distinct
+    facts, then copied with this union's org_id and path."""
+    shape = _SEEN.get(facts_json)
+    if shape is None:
+        shape = [(*r[1:3], *r[4:]) for r in periods("", "", f)]
+        if len(_SEEN) >= SEEN_MAX:
+            _SEEN.clear()
+        _SEEN[facts_json] = shape
+    return [(org_id, r[0], r[1], path, *r[2:]) for r in shape]
+
 
 def periods(org_id: str, path: str, f: AlertFacts) -> list[Row]:
     """Every period in which an alert fires for this union, as `proj_alerts` rows

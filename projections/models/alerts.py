@@ -62,7 +62,7 @@ from projections.models.alert_facts import (
     last_open_wait,
 )
 from projections.models.alert_periods import KINDS as KINDS
-from projections.models.alert_periods import periods
+from projections.models.alert_periods import periods_of
 
 
 class UnionAlerts:
@@ -247,9 +247,10 @@ class Alerts(Projection[UnionAlerts]):
     def render(self, s: UnionAlerts) -> Rows:
         if s.path is None:
             return {}
+        facts = s.facts.to_json()
         return {
-            "proj_alert_facts": [(s.org_id, s.path, s.facts.to_json())],
-            "proj_alerts": periods(s.org_id, s.path, s.facts),
+            "proj_alert_facts": [(s.org_id, s.path, facts)],
+            "proj_alerts": periods_of(s.org_id, s.path, s.facts, facts),
         }
 
     def owner(self, s: UnionAlerts, table: str) -> str | None:
