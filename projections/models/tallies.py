@@ -92,16 +92,39 @@ class TallyDeltas:
     """The changes a batch makes to the tallies, added up by key, then written at once."""
 
     def __init__(self) -> None:
-        self.deltas: dict[str, dict[Key, int]] = {}
+        # Marks are first added up under the deepest tallied ancestor of their union (unions of one
+        # city share it), then spread over that ancestor's own ancestors and months at `write`:
+        # a bulk batch has far fewer (deepest, figure, day) than marks.
+        self.deepest: dict[str, dict[tuple[str, str, str], int]] = {}
+        self._deepest_of: dict[str, str] = {}
+        self._chains: dict[str, list[str]] = {}  # deepest tallied ancestor -> ancestors() of its unions
 
     def add(self, source: str, rows: Iterable[Sequence[Any]], sign: int) -> None:
         tally, marks_of, _ = SOURCES[source]
-        acc = self.deltas.setdefault(tally, {})
+        acc = self.deepest.setdefault(tally, {})
+        deepest_of = self._deepest_of
         for row in rows:
             for path, figure, day, n in marks_of(row):
-                for a in ancestors(path):
-                    for key in ((a, DAYS, day, figure), (a, MONTHS, month_of(day), figure)):
-                        acc[key] = acc.get(key, 0) + sign * n
+                a = deepest_of.get(path)
+                if a is None:
+                    chain = ancestors(path)
+                    a = deepest_of[path] = chain[-1]
+                    self._chains[a] = chain
+                key = (a, figure, day)
+                acc[key] = acc.get(key, 0) + sign * n
+
+    def _spread(self, acc: Mapping[tuple[str, str, str], int]) -> dict[Key, int]:
+        """Each (deepest ancestor, figure, day) change under every key it counts towards."""
+        out: dict[Key, int] = {}
+        chains = self._chains
+        for (deepest, figure, day), n in acc.items():
+            if not n:
+                continue
+            month = month_of(day)
+            for a in chains[deepest]:
+                for key in ((a, DAYS, day, figure), (a, MONTHS, month, figure)):
+                    out[key] = out.get(key, 0) + n
+        return out
 
     def change(self, source: str, old: Sequence[tuple[Any, ...]], new: Sequence[tuple[Any, ...]]) -> None:
         """One union's stored rows `old` become `new`."""
@@ -121,33 +144,46 @@ class TallyDeltas:
             self.add(_live_name(table.name), writer.cursor.fetchall(), -1)
 
     def write(self, writer: Writer, tables: Mapping[str, sa.Table]) -> None:
-        """UPSERT each key's change (n = n + change), then delete the keys left at zero."""
+        """UPSERT each key's change (n = n + change), many keys a statement, then delete the keys
+        the upserts report left at zero (few: the statement's RETURNING names them)."""
         conn = writer.conn
-        for tally, acc in self.deltas.items():
-            rows = [(*k, n) for k, n in acc.items() if n]
-            if not rows:
-                continue
-            rows.sort()
-            sql = _upsert_sql(conn, tables[tally].name)
-            writer.cursor.executemany(sql[0], rows)
-            writer.cursor.executemany(sql[1], [r[:4] for r in rows])
-        self.deltas = {}
+        for tally, acc in self.deepest.items():
+            rows = sorted((*k, n) for k, n in self._spread(acc).items() if n)
+            name = tables[tally].name
+            zero: list[tuple[Any, ...]] = []
+            for i in range(0, len(rows), _UPSERT_ROWS):
+                chunk = rows[i : i + _UPSERT_ROWS]
+                writer.cursor.execute(_upsert_sql(conn, name, len(chunk)), [v for r in chunk for v in r])
+                zero.extend(r[:4] for r in writer.cursor.fetchall() if r[4] == 0)
+            if zero:
+                writer.cursor.executemany(_delete_sql(conn, name), zero)
+        self.deepest = {}
 
 
 def _live_name(name: str) -> str:
     return name.split("__", 1)[0]
 
 
-def _upsert_sql(conn: Connection, name: str) -> tuple[str, str]:
+# keys per upsert statement: 5 parameters each, within SQLite's 32,766 and PostgreSQL's 65,535
+_UPSERT_ROWS = 5000
+
+
+def _upsert_sql(conn: Connection, name: str, rows: int) -> str:
     q = conn.dialect.identifier_preparer.quote
     m = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     t = q(name)
-    upsert = (
-        f"INSERT INTO {t} (ancestor, span, day, figure, n) VALUES ({m}, {m}, {m}, {m}, {m}) "
-        f"ON CONFLICT (ancestor, span, day, figure) DO UPDATE SET n = {t}.n + excluded.n"
+    values = ", ".join([f"({m}, {m}, {m}, {m}, {m})"] * rows)
+    return (
+        f"INSERT INTO {t} (ancestor, span, day, figure, n) VALUES {values} "
+        f"ON CONFLICT (ancestor, span, day, figure) DO UPDATE SET n = {t}.n + excluded.n "
+        "RETURNING ancestor, span, day, figure, n"
     )
-    zero = f"DELETE FROM {t} WHERE ancestor = {m} AND span = {m} AND day = {m} AND figure = {m} AND n = 0"
-    return upsert, zero
+
+
+def _delete_sql(conn: Connection, name: str) -> str:
+    q = conn.dialect.identifier_preparer.quote
+    m = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return f"DELETE FROM {q(name)} WHERE ancestor = {m} AND span = {m} AND day = {m} AND figure = {m} AND n = 0"
 
 
 def build(conn: Connection, tables: Mapping[str, sa.Table]) -> None:
