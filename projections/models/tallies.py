@@ -145,18 +145,19 @@ class TallyDeltas:
 
     def write(self, writer: Writer, tables: Mapping[str, sa.Table]) -> None:
         """UPSERT each key's change (n = n + change), many keys a statement, then delete the keys
-        the upserts report left at zero (few: the statement's RETURNING names them)."""
+        left at zero, where a statement's RETURNING reports any (one flag a key: cheap to fetch)."""
         conn = writer.conn
         for tally, acc in self.deepest.items():
             rows = sorted((*k, n) for k, n in self._spread(acc).items() if n)
             name = tables[tally].name
-            zero: list[tuple[Any, ...]] = []
+            zeroed: list[tuple[Any, ...]] = []
             for i in range(0, len(rows), _UPSERT_ROWS):
                 chunk = rows[i : i + _UPSERT_ROWS]
                 writer.cursor.execute(_upsert_sql(conn, name, len(chunk)), [v for r in chunk for v in r])
-                zero.extend(r[:4] for r in writer.cursor.fetchall() if r[4] == 0)
-            if zero:
-                writer.cursor.executemany(_delete_sql(conn, name), zero)
+                if any(z for (z,) in writer.cursor.fetchall()):
+                    zeroed.extend(r[:4] for r in chunk)
+            if zeroed:  # the keys of the chunks some key of which came to zero
+                writer.cursor.executemany(_delete_sql(conn, name), zeroed)
         self.deepest = {}
 
 
@@ -176,7 +177,7 @@ def _upsert_sql(conn: Connection, name: str, rows: int) -> str:
     return (
         f"INSERT INTO {t} (ancestor, span, day, figure, n) VALUES {values} "
         f"ON CONFLICT (ancestor, span, day, figure) DO UPDATE SET n = {t}.n + excluded.n "
-        "RETURNING ancestor, span, day, figure, n"
+        "RETURNING n = 0"
     )
 
 
