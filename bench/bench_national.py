@@ -248,7 +248,7 @@ def _prepare(args: argparse.Namespace) -> dict[str, str | None]:
         marker = f"generated {args.generate} x{args.copies} seed {args.seed}"
         if args.reload or _loaded(args.url) != marker:
             _log(f"generating {args.generate:,} unions x {args.copies} copies ...")
-            _log(f"  {national_load.load(args.url, args.copies, args.generate, args.seed)}")
+            _log(f"  {national_load.load(args.url, args.copies, args.generate, args.seed, args.jobs, args.logged)}")
             _mark_loaded(args.url, marker)
         r = national_load.rewrite
         names = ("P02-C03", "P02-C03-K02", "P02-C03-K02-T01")
@@ -284,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=30, help="dates per read and subtree")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--reload", action="store_true", help="load the database again even if loaded")
+    p.add_argument("--jobs", type=int, default=2, help="--generate: connections that copy, index and sum at once")
+    p.add_argument("--logged", action="store_true", help="--generate: make the UNLOGGED tables logged at the end")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     ensure_database(args.url)
