@@ -198,7 +198,10 @@ def measure(url: str, subtrees: dict[str, str | None], dates: int, seed: int) ->
     }
     out: dict[str, Any] = {}
     with engine.connect() as conn:
-        unions = conn.execute(sa.text("SELECT count(*) FROM proj_orgs WHERE level IN ('grassroots', 'joint')")).scalar()
+        unions = None  # --generate loads no organisations: main() knows how many it made
+        if sa.inspect(conn).has_table("proj_orgs"):
+            q = "SELECT count(*) FROM proj_orgs WHERE level IN ('grassroots', 'joint')"
+            unions = conn.execute(sa.text(q)).scalar()
         alert_rows = conn.execute(sa.text("SELECT count(*) FROM proj_alerts")).scalar()
         out["unions"], out["alert_periods"] = unions, alert_rows
         for t in ("proj_coverage_marks", "proj_alert_tallies", "proj_coverage_tallies"):
@@ -292,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     subtrees = _prepare(args)
     _log("dashboard reads ...")
     result = measure(args.url, subtrees, args.queries, args.seed)
+    if args.generate:
+        result["unions"] = args.generate * args.copies
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

@@ -11,7 +11,8 @@ deadline, overdue after it until the re-election, annual congresses missed, appr
 legal personality not registered). The rows are copied in path order into the live tables, then
 the tallies are summed by `projections.models.tallies.build`, the step a rebuild runs after its
 replay. The other read models (organisations, terms, procedures) are not loaded: no summary reads
-them."""
+them. The tables and indexes are the live ones, but the tables are UNLOGGED unless `logged` (a
+crash of the server empties them: load again), and each index is built once, after the rows."""
 
 from __future__ import annotations
 
