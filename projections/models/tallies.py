@@ -159,7 +159,8 @@ def build(conn: Connection, tables: Mapping[str, sa.Table], *, at: str = WHOLE, 
     subtree's tallies are in place already (summed on other connections), added up but not again."""
     if conn.dialect.name == "postgresql":
         # For this transaction: a city's sums fit in memory, and the queries are cheap but their
-        # estimates on fresh tables are not, which would have them compiled (JIT) for seconds each.
+        # estimates on fresh tables are not, which would have them compiled (JIT) at a cost far
+        # above their own.
         conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
         conn.exec_driver_sql("SET LOCAL jit = off")
     for source, (tally, _, _) in SOURCES.items():
