@@ -198,7 +198,10 @@ def measure(url: str, subtrees: dict[str, str | None], dates: int, seed: int) ->
     }
     out: dict[str, Any] = {}
     with engine.connect() as conn:
-        unions = conn.execute(sa.text("SELECT count(*) FROM proj_orgs WHERE level IN ('grassroots', 'joint')")).scalar()
+        unions = None  # --generate loads no organisations: main() knows how many it made
+        if sa.inspect(conn).has_table("proj_orgs"):
+            q = "SELECT count(*) FROM proj_orgs WHERE level IN ('grassroots', 'joint')"
+            unions = conn.execute(sa.text(q)).scalar()
         alert_rows = conn.execute(sa.text("SELECT count(*) FROM proj_alerts")).scalar()
         out["unions"], out["alert_periods"] = unions, alert_rows
         for t in ("proj_coverage_marks", "proj_alert_tallies", "proj_coverage_tallies"):
@@ -248,7 +251,7 @@ def _prepare(args: argparse.Namespace) -> dict[str, str | None]:
         marker = f"generated {args.generate} x{args.copies} seed {args.seed}"
         if args.reload or _loaded(args.url) != marker:
             _log(f"generating {args.generate:,} unions x {args.copies} copies ...")
-            _log(f"  {national_load.load(args.url, args.copies, args.generate, args.seed)}")
+            _log(f"  {national_load.load(args.url, args.copies, args.generate, args.seed, args.jobs, args.logged)}")
             _mark_loaded(args.url, marker)
         r = national_load.rewrite
         names = ("P02-C03", "P02-C03-K02", "P02-C03-K02-T01")
@@ -284,12 +287,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=30, help="dates per read and subtree")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--reload", action="store_true", help="load the database again even if loaded")
+    p.add_argument("--jobs", type=int, default=2, help="--generate: connections that copy, index and sum at once")
+    p.add_argument("--logged", action="store_true", help="--generate: make the UNLOGGED tables logged at the end")
     p.add_argument("--json", type=Path, help="also write the results here")
     args = p.parse_args(argv)
     ensure_database(args.url)
     subtrees = _prepare(args)
     _log("dashboard reads ...")
     result = measure(args.url, subtrees, args.queries, args.seed)
+    if args.generate:
+        result["unions"] = args.generate * args.copies
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

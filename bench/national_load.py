@@ -11,7 +11,8 @@ deadline, overdue after it until the re-election, annual congresses missed, appr
 legal personality not registered). The rows are copied in path order into the live tables, then
 the tallies are summed by `projections.models.tallies.build`, the step a rebuild runs after its
 replay. The other read models (organisations, terms, procedures) are not loaded: no summary reads
-them."""
+them. The tables and indexes are the live ones, but the tables are UNLOGGED unless `logged` (a
+crash of the server empties them: load again), and each index is built once, after the rows."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ import datetime as dt
 import random
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex
 
 from bench import synthetic
 from bench.synthetic import Shape
@@ -190,12 +194,40 @@ def _federations(copies: int) -> Iterator[Any]:
             yield (*item[:3], org_stream(org_id), item[4], ev, item[6])
 
 
-def load(url: str, copies: int, unions: int, seed: int) -> dict[str, float]:
+def load(url: str, copies: int, unions: int, seed: int, jobs: int = 2, logged: bool = False) -> dict[str, float]:
     """Fresh tables; the federations; `unions` unions' rows, then `copies - 1` copies of them by
-    SQL; the tallies summed by `tallies.build`; ANALYZE. Returns the seconds of each step."""
-    engine = make_engine(url)
+    SQL; the tallies summed by `tallies.build`; the indexes; VACUUM ANALYZE. Returns the seconds of
+    each step. The tables are loaded UNLOGGED and without their indexes (built once at the end from
+    sorted rows); `logged` makes them logged afterwards (a rewrite of each into the WAL)."""
+    engine = make_engine(url, pool_size=jobs + 2)
     seconds: dict[str, float] = {}
-    mark = time.perf_counter()
+    pool = ThreadPoolExecutor(jobs)
+
+    def step(name: str, fn: Callable[[], object]) -> None:
+        mark = time.perf_counter()
+        fn()
+        seconds[name] = time.perf_counter() - mark
+        _log(f"  {name}: {seconds[name]:.1f} s")
+
+    try:
+        step("federations", lambda: _create(engine, copies))
+        step("first copy", lambda: _copy_unions(engine, unions, seed))
+        step("other copies", lambda: _replicate(engine, pool, copies))
+        step("primary keys", lambda: _parallel(engine, pool, [_pkey_sql(t) for t in _TABLES[:2]]))
+        step("tallies", lambda: _tallies(engine, pool))
+        step("indexes", lambda: _parallel(engine, pool, _index_sql()))
+        if logged:
+            step("set logged", lambda: _parallel(engine, pool, [f"ALTER TABLE {t} SET LOGGED" for t in _TABLES]))
+        step("analyse", lambda: _parallel(engine, pool, [f"VACUUM ANALYZE {t}" for t in _TABLES], autocommit=True))
+    finally:
+        pool.shutdown()
+        engine.dispose()
+    return seconds
+
+
+def _create(engine: sa.Engine, copies: int) -> None:
+    """The event tables with the federations' registrations; the read tables empty, UNLOGGED (a
+    bench's: emptied if the server crashes) and without indexes but the tallies' primary keys."""
     with engine.begin() as conn:
         for t in reversed(schema.metadata.sorted_tables):
             t.drop(conn, checkfirst=True)
@@ -204,45 +236,82 @@ def load(url: str, copies: int, unions: int, seed: int) -> dict[str, float]:
         conn.execute(event_schema.log_head.insert().values(id=1, position=0, hash=event_schema.GENESIS_HASH))
         md = sa.MetaData()
         for name in _TABLES:
-            schema.SPECS[name].build(md, name)
+            schema.SPECS[name].build(md, name, indexes=False)
         md.create_all(conn)
+        for name in _TABLES:
+            conn.execute(sa.text(f"ALTER TABLE {name} SET UNLOGGED"))
+        for name in _TABLES[:2]:
+            conn.execute(sa.text(f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey"))
     synthetic.write_log(engine, _federations(copies))
-    seconds["federations"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    _copy_unions(engine, unions, seed)
-    seconds["first copy"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    _replicate(engine, copies)
-    seconds["other copies"] = time.perf_counter() - mark
-    mark = time.perf_counter()
+
+
+def _pkey_sql(name: str) -> str:
+    columns = ", ".join(f'"{c}"' for c in schema.SPECS[name].primary_key)
+    return f"ALTER TABLE {name} ADD CONSTRAINT {name}_pkey PRIMARY KEY ({columns})"
+
+
+def _index_sql() -> list[str]:
+    md = sa.MetaData()
+    out = []
+    for name in _TABLES:
+        table = schema.SPECS[name].build(md, name)
+        out.extend(str(CreateIndex(ix).compile(dialect=postgresql.dialect())) for ix in table.indexes)
+    return out
+
+
+def _parallel(engine: sa.Engine, pool: ThreadPoolExecutor, statements: Sequence[str], autocommit: bool = False) -> None:
+    """Each statement in its own transaction, on as many connections as the pool has threads."""
+
+    def run(sql: str) -> None:
+        with engine.connect() as conn:
+            if autocommit:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("SET maintenance_work_mem = '256MB'")
+            conn.exec_driver_sql(sql)
+            conn.commit()
+
+    for future in [pool.submit(run, sql) for sql in statements]:
+        future.result()
+
+
+def _tallies(engine: sa.Engine, pool: ThreadPoolExecutor) -> None:
+    """`tallies.build` per province and source on the pool's connections, then the levels above
+    them on one (the provinces' tallies added up, not summed again)."""
+    live = {t: schema.LIVE[t] for t in _TABLES}
+    with engine.connect() as conn:
+        top = {
+            s: [p for n in tallies.children_of(conn, live[s], "") for p in tallies.children_of(conn, live[s], n)]
+            for s in tallies.SOURCES
+        }
+
+    def run(source: str, province: str) -> None:
+        tally = tallies.SOURCES[source][0]
+        with engine.begin() as conn:
+            tallies.build(conn, {source: live[source], tally: live[tally]}, at=province)
+
+    for future in [pool.submit(run, s, p) for s, provinces in top.items() for p in provinces]:
+        future.result()
     with engine.begin() as conn:
-        tallies.build(conn, {t: schema.LIVE[t] for t in _TABLES})
-    seconds["tallies"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("VACUUM ANALYZE"))
-    seconds["analyse"] = time.perf_counter() - mark
-    engine.dispose()
-    return seconds
+        tallies.build(conn, live, built={p for provinces in top.values() for p in provinces})
 
 
-def _replicate(engine: sa.Engine, copies: int) -> None:
-    """Copies 1 .. copies-1 of the first copy's rows, ids and paths rewritten, by INSERT ... SELECT."""
+def _replicate(engine: sa.Engine, pool: ThreadPoolExecutor, copies: int) -> None:
+    """Copies 1 .. copies-1 of the first copy's rows, ids and paths rewritten, by INSERT ... SELECT
+    (one copy per statement, on the pool's connections)."""
     a_cols = [c.name for c in schema.alerts.columns]
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE UNLOGGED TABLE bench_alerts AS SELECT * FROM proj_alerts"))
         conn.execute(sa.text("CREATE UNLOGGED TABLE bench_marks AS SELECT * FROM proj_coverage_marks"))
+    statements = []
     for copy in range(1, copies):
         path = f"replace(replace(path, '-C', '-X{copy}C'), '/U', '/X{copy}U')"
         a_sel = ", ".join(
             path if c == "path" else f"'X{copy}' || org_id" if c == "org_id" else f'"{c}"' for c in a_cols
         )
-        with engine.begin() as conn:
-            names = ", ".join(f'"{c}"' for c in a_cols)
-            conn.execute(sa.text(f"INSERT INTO proj_alerts ({names}) SELECT {a_sel} FROM bench_alerts"))
-            conn.execute(sa.text(f"INSERT INTO proj_coverage_marks SELECT {path}, figure, day, n FROM bench_marks"))
-        if copy % 5 == 0:
-            _log(f"  {copy + 1} copies")
+        names = ", ".join(f'"{c}"' for c in a_cols)
+        statements.append(f"INSERT INTO proj_alerts ({names}) SELECT {a_sel} FROM bench_alerts")
+        statements.append(f"INSERT INTO proj_coverage_marks SELECT {path}, figure, day, n FROM bench_marks")
+    _parallel(engine, pool, statements)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE bench_alerts, bench_marks"))
 

@@ -17,7 +17,7 @@ cancel out is deleted, so that the tallies kept live equal the rebuilt ones row 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -187,20 +187,32 @@ def _delete_sql(conn: Connection, name: str) -> str:
     return f"DELETE FROM {q(name)} WHERE ancestor = {m} AND span = {m} AND day = {m} AND figure = {m} AND n = 0"
 
 
-def build(conn: Connection, tables: Mapping[str, sa.Table]) -> None:
+def build(conn: Connection, tables: Mapping[str, sa.Table], *, at: str = WHOLE, built: Collection[str] = ()) -> None:
     """Fill the (empty) tally tables of `tables` from their source rows, bottom-up: an organisation
     at the deepest tallied level sums the marks of its subtree's rows (one range of paths); one
     above sums its children's tallies and the few rows between them (their own), so every source
     row is read once. The organisations are found by walking the source's paths, one index probe
-    each."""
+    each. `at`: only that organisation's tallies and its subtree's; `built`: organisations whose
+    subtree's tallies are in place already (summed on other connections), added up but not again."""
+    if conn.dialect.name == "postgresql":
+        # For this transaction: a city's sums fit in memory, and the queries are cheap but their
+        # estimates on fresh tables are not, which would have them compiled (JIT) at a cost far
+        # above their own.
+        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+        conn.exec_driver_sql("SET LOCAL jit = off")
     for source, (tally, _, _) in SOURCES.items():
         if source in tables and tally in tables:
             src, dst = tables[source], tables[tally]
             marks = _alert_marks_sql(conn, src) if source == "proj_alerts" else _coverage_marks_sql(src)
-            _build_at(conn, src, dst, marks, WHOLE)
+            _build_at(conn, src, dst, marks, at, frozenset(built))
 
 
-def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str) -> None:
+def children_of(conn: Connection, src: sa.Table, a: str) -> list[str]:
+    """The organisations one level below `a` with rows of `src` at or below them, in path order."""
+    return list(_children(conn, src.c.path, a, subtree_range(a)[1] if a else None))
+
+
+def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str, built: frozenset[str]) -> None:
     path = src.c.path
     end = subtree_range(a)[1] if a else None
     below = [*([path > a] if a else []), *([path < end] if end else [])]
@@ -210,7 +222,8 @@ def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str
     else:
         children = list(_children(conn, path, a, end))
         for child in children:
-            _build_at(conn, src, dst, marks, child)
+            if child not in built:
+                _build_at(conn, src, dst, marks, child, built)
         t = dst.c
         parts = [sa.select(t.figure, t.day, t.n).where(t.ancestor.in_(children), t.span == DAYS)] if children else []
         # the rows between the children's subtrees: the children's own (and any other at their level)
@@ -227,7 +240,8 @@ def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str
     rows = sa.union_all(*parts).subquery()
     total = sa.func.sum(rows.c.n)
     q = sa.select(sa.literal(a, dst.c.ancestor.type), sa.literal(DAYS), rows.c.day, rows.c.figure, total)
-    q = q.group_by(rows.c.figure, rows.c.day).having(total != 0)
+    # in key order: each insert lands after the previous one in the primary key (and its pages)
+    q = q.group_by(rows.c.day, rows.c.figure).having(total != 0).order_by(rows.c.day, rows.c.figure)
     conn.execute(dst.insert().from_select(["ancestor", "span", "day", "figure", "n"], q))
     # the months, from the days just written
     t = dst.c
@@ -238,7 +252,7 @@ def _build_at(conn: Connection, src: sa.Table, dst: sa.Table, marks: Any, a: str
         month = sa.cast(sa.func.date_trunc("month", t.day), sa.Date)
     total = sa.func.sum(t.n)
     q = sa.select(t.ancestor, sa.literal(MONTHS), month, t.figure, total).where(t.ancestor == a, t.span == DAYS)
-    q = q.group_by(t.ancestor, month, t.figure).having(total != 0)
+    q = q.group_by(t.ancestor, month, t.figure).having(total != 0).order_by(month, t.figure)
     conn.execute(dst.insert().from_select(["ancestor", "span", "day", "figure", "n"], q))
 
 

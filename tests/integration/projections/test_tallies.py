@@ -13,8 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 import projections
-from bench import synthetic
+from bench import national_load, synthetic
+from events import make_engine
 from projections import Projections, schema
+from projections.models import tallies
 from projections.models.tallies import ancestors
 from tests.integration.projections.scan_reads import scan_alert_counts, scan_coverage
 from tests.integration.projections.test_property import SHAPE, _live
@@ -89,6 +91,42 @@ def test_no_zero_tally_is_kept(engine: sa.Engine) -> None:
             assert conn.execute(sa.select(sa.func.count()).where(t.c.n == 0).select_from(t)).scalar() == 0
 
 
+def test_tallies_built_a_subtree_at_a_time_equal_those_kept_live(engine: sa.Engine) -> None:
+    """`build(at=...)` for each province (as on several connections), then `build(built=...)` for
+    the levels above them, gives the live tallies row for row."""
+    items = list(synthetic.generate(200, seed=5, shape=SHAPE))
+    _live(engine, items, random.Random(5), (30, 300))
+    md = sa.MetaData()
+    sources = {t: schema.LIVE[t] for t in tallies.SOURCES}
+    split = {t: schema.SPECS[t].build(md, t + "__split", indexes=False) for t in tallies.TALLY_TABLES}
+    with engine.begin() as conn:
+        md.create_all(conn)
+    provinces: set[str] = set()
+    for source, (tally, _, _) in tallies.SOURCES.items():
+        with engine.connect() as conn:
+            mine = [
+                p
+                for n in tallies.children_of(conn, sources[source], "")
+                for p in tallies.children_of(conn, sources[source], n)
+            ]
+        assert len(mine) > 1
+        provinces.update(mine)
+        for province in mine:
+            with engine.begin() as conn:
+                tallies.build(conn, {source: sources[source], tally: split[tally]}, at=province)
+    with engine.begin() as conn:
+        tallies.build(conn, {**sources, **split}, built=provinces)
+    with engine.connect() as conn:
+        for t in tallies.TALLY_TABLES:
+            live, built = schema.LIVE[t], split[t]
+            order = [c.name for c in live.columns]
+            want = conn.execute(sa.select(live).order_by(*order)).all()
+            assert len(want) > 1000
+            assert conn.execute(sa.select(built).order_by(*(built.c[c] for c in order))).all() == want
+        md.drop_all(conn)
+        conn.commit()
+
+
 @pytest.mark.parametrize(
     ("path", "keys"),
     [
@@ -100,3 +138,28 @@ def test_no_zero_tally_is_kept(engine: sa.Engine) -> None:
 )
 def test_a_row_counts_under_every_tallied_organisation_strictly_above_it(path: str, keys: list[str]) -> None:
     assert ancestors(path) == keys
+
+
+@pytest.mark.postgres
+def test_the_national_bench_load_sums_the_same_tallies_as_one_build(pg_url: str) -> None:
+    """`bench.national_load` sums the tallies per province on several connections into UNLOGGED
+    tables indexed afterwards: the same rows as one `build` over the same source rows."""
+    national_load.load(pg_url, copies=2, unions=300, seed=3, jobs=2)
+    engine = make_engine(pg_url)
+    md = sa.MetaData()
+    again = {t: schema.SPECS[t].build(md, t + "__again", indexes=False) for t in tallies.TALLY_TABLES}
+    try:
+        with engine.begin() as conn:
+            md.create_all(conn)
+            tallies.build(conn, {**{t: schema.LIVE[t] for t in tallies.SOURCES}, **again})
+        with engine.connect() as conn:
+            for t in tallies.TALLY_TABLES:
+                live, built = schema.LIVE[t], again[t]
+                order = [c.name for c in live.columns]
+                want = conn.execute(sa.select(live).order_by(*order)).all()
+                assert len(want) > 1000
+                assert conn.execute(sa.select(built).order_by(*(built.c[c] for c in order))).all() == want
+                names = {ix["name"] for ix in sa.inspect(conn).get_indexes(t)}
+                assert names == {ix.name for ix in schema.SPECS[t].indexes}
+    finally:
+        engine.dispose()
