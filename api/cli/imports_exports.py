@@ -67,9 +67,7 @@ def import_registry(
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
     on: Annotated[str | None, typer.Option(help="Business date of the import (YYYY-MM-DD); default: today.")] = None,
-    batch_rows: Annotated[
-        int | None, typer.Option(min=1, help="Rows per write transaction (default: the importer's batch size).")
-    ] = None,
+    batch_rows: Annotated[int | None, typer.Option(min=1, help="Rows per write transaction.")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Import an existing registry of unions from CSV or .xlsx: the organisations, and each union's
@@ -102,8 +100,7 @@ def import_registry(
         )
     try:
         with _progress(True) as progress:
-            sized = {} if batch_rows is None else {"batch_rows": batch_rows}
-            report = write_import(rt, plan, progress=progress, **sized)
+            report = write_import(rt, plan, batch_rows=batch_rows, progress=progress)
     except ImportInterrupted as exc:
         raise fail(str(exc)) from exc
     rate = report.events_written / report.write_seconds if report.write_seconds else 0.0

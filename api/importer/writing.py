@@ -88,10 +88,11 @@ def write_import(
     rt: Runtime,
     plan: ImportPlan,
     *,
-    batch_rows: int = DEFAULT_BATCH_ROWS,
+    batch_rows: int | None = None,
     progress: ProgressFn | None = None,
 ) -> ImportReport:
-    """Write the plan's valid rows, parents first, `batch_rows` rows per transaction. Raises
+    """Write the plan's valid rows, parents first, `batch_rows` (default DEFAULT_BATCH_ROWS) rows
+    per transaction. Raises
     ImportInterrupted (with what was written) if a batch fails; nothing of that batch is written.
 
     Each batch appends what the check decided for its rows (`ImportPlan.rows[].parts`) through the
@@ -107,8 +108,9 @@ def write_import(
     others = {o: v for o, v in plan.read_versions.items() if o not in targets}
     decided = True
     with collector_paused():
-        for start in range(0, total, batch_rows):
-            batch = plan.rows[start : start + batch_rows]
+        step = batch_rows or DEFAULT_BATCH_ROWS
+        for start in range(0, total, step):
+            batch = plan.rows[start : start + step]
             decided = decided and _unchanged(rt, others, report, started)
             events = _append_decided(rt, batch, report, started) if decided else None
             if events is None:
