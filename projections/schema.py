@@ -313,25 +313,20 @@ ALERTS = TableSpec(
 COVERAGE_MARKS = TableSpec(
     "proj_coverage_marks", _coverage_mark_columns, ("path", "figure", "day"), without_rowid=True, owner="path"
 )
+
+
 # Tallies belong to no one union: never replaced by owner, only added to (projections.models.tallies).
 # PostgreSQL keeps rows apart from their key, in the order they were written: the count is in an
 # index too, so that a sum reads index pages only (one heap page per row otherwise, when cold).
-COVERAGE_TALLIES = TableSpec(
-    "proj_coverage_tallies",
-    _tally_columns,
-    ("ancestor", "span", "day", "figure"),
-    (IndexSpec("ix_proj_coverage_tallies_n", ("ancestor", "span", "day", "figure", "n")),),
-    without_rowid=True,
-    owner="ancestor",
-)
-ALERT_TALLIES = TableSpec(
-    "proj_alert_tallies",
-    _tally_columns,
-    ("ancestor", "span", "day", "figure"),
-    (IndexSpec("ix_proj_alert_tallies_n", ("ancestor", "span", "day", "figure", "n")),),
-    without_rowid=True,
-    owner="ancestor",
-)
+def _tally_spec(name: str) -> TableSpec:
+    key = ("ancestor", "span", "day", "figure")
+    return TableSpec(
+        name, _tally_columns, key, (IndexSpec(f"ix_{name}_n", (*key, "n")),), without_rowid=True, owner="ancestor"
+    )
+
+
+COVERAGE_TALLIES = _tally_spec("proj_coverage_tallies")
+ALERT_TALLIES = _tally_spec("proj_alert_tallies")
 
 SPECS: dict[str, TableSpec] = {
     s.name: s

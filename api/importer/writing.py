@@ -92,8 +92,8 @@ def write_import(
     progress: ProgressFn | None = None,
 ) -> ImportReport:
     """Write the plan's valid rows, parents first, `batch_rows` (default DEFAULT_BATCH_ROWS) rows
-    per transaction. Raises
-    ImportInterrupted (with what was written) if a batch fails; nothing of that batch is written.
+    per transaction. Raises ImportInterrupted (with what was written) if a batch fails; nothing of
+    that batch is written.
 
     Each batch appends what the check decided for its rows (`ImportPlan.rows[].parts`) through the
     store's batched append, with the read models updated in the same transaction. Those decisions

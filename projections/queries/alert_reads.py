@@ -121,7 +121,7 @@ AlertCounts = dict[str, int]
 
 def alert_counts(bind: Bind, on: dt.date | None = None, subtree: str | None = None) -> AlertCounts:
     """How many alerts of each kind fire on `on` in `subtree`: the tally of the organisations below
-        its root (`projections.models.tallies`) and the root's own periods, or below the tallied levels
+    its root (`projections.models.tallies`) and the root's own periods, or below the tallied levels
     the subtree's periods."""
     on = on or dt.date.today()
     with connect(bind) as conn:

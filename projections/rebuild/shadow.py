@@ -52,13 +52,11 @@ def create_indexes(engine: Engine, shadow: Mapping[str, sa.Table]) -> None:
     swap only renames them; then the tables' statistics. A table renamed keeps them, and without
     them the planner guesses from an empty table's until autovacuum comes round, which at a
     national size can be a seq scan where the summaries expect an index walk."""
+    q = engine.dialect.identifier_preparer.quote
     with write_connection(engine) as conn, conn.begin():
         for live_name, table in shadow.items():
             for ix in schema.SPECS[live_name].indexes:
                 sa.Index(ix.name + SHADOW_SUFFIX, *(table.c[c] for c in ix.columns), unique=ix.unique).create(conn)
-    q = engine.dialect.identifier_preparer.quote
-    with write_connection(engine) as conn, conn.begin():
-        for table in shadow.values():
             conn.exec_driver_sql(f"ANALYZE {q(table.name)}")
 
 

@@ -118,11 +118,7 @@ def test_tallies_built_a_subtree_at_a_time_equal_those_kept_live(engine: sa.Engi
         tallies.build(conn, {**sources, **split}, built=provinces)
     with engine.connect() as conn:
         for t in tallies.TALLY_TABLES:
-            live, built = schema.LIVE[t], split[t]
-            order = [c.name for c in live.columns]
-            want = conn.execute(sa.select(live).order_by(*order)).all()
-            assert len(want) > 1000
-            assert conn.execute(sa.select(built).order_by(*(built.c[c] for c in order))).all() == want
+            _assert_same_rows(conn, schema.LIVE[t], split[t])
         md.drop_all(conn)
         conn.commit()
 
@@ -154,12 +150,16 @@ def test_the_national_bench_load_sums_the_same_tallies_as_one_build(pg_url: str)
             tallies.build(conn, {**{t: schema.LIVE[t] for t in tallies.SOURCES}, **again})
         with engine.connect() as conn:
             for t in tallies.TALLY_TABLES:
-                live, built = schema.LIVE[t], again[t]
-                order = [c.name for c in live.columns]
-                want = conn.execute(sa.select(live).order_by(*order)).all()
-                assert len(want) > 1000
-                assert conn.execute(sa.select(built).order_by(*(built.c[c] for c in order))).all() == want
+                _assert_same_rows(conn, schema.LIVE[t], again[t])
                 names = {ix["name"] for ix in sa.inspect(conn).get_indexes(t)}
                 assert names == {ix.name for ix in schema.SPECS[t].indexes}
     finally:
         engine.dispose()
+
+
+def _assert_same_rows(conn: sa.Connection, live: sa.Table, built: sa.Table) -> None:
+    """`built` holds exactly `live`'s rows (more than a thousand of them, so the test means something)."""
+    order = [c.name for c in live.columns]
+    want = conn.execute(sa.select(live).order_by(*order)).all()
+    assert len(want) > 1000
+    assert conn.execute(sa.select(built).order_by(*(built.c[c] for c in order))).all() == want
