@@ -19,7 +19,9 @@ looked up. The tables and indexes are the live ones (`projections.schema`), anal
 Then, for random dates of 2013-2028, each dashboard read (`projections.coverage`, `alert_counts`,
 `worst_alerts` and the first page of `alerts`) is timed over the whole country, a province (a
 quarter of the country here, more than the largest real province), a city and a county; p50/p99 ms.
-The loaded database is kept and reused (`--reload` loads it again).
+The loaded database is kept and reused (`--reload` loads it again). `--cold N` then times each read
+N more times on a restarted server with the page cache dropped (`bench.national_cold`: only on a
+machine of your own).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import projections
-from bench import national_load
+from bench import national_cold, national_load
 from bench.support import ensure_database
 from events import make_engine
 from events import schema as event_schema
@@ -180,6 +182,15 @@ def _index_and_analyse(engine: sa.Engine) -> None:
     _log(f"  indexes and ANALYZE in {time.perf_counter() - started:.0f}s")
 
 
+# the dashboard's reads, each (connection, date, subtree or None for the country)
+READS: dict[str, Callable[[Any, dt.date, str | None], Any]] = {
+    "coverage": lambda c, on, s: projections.coverage(c, s, on=on),
+    "alert_counts": lambda c, on, s: projections.alert_counts(c, on, s),
+    "worst_alerts": lambda c, on, s: queries.worst_alerts(c, on, s, limit=10),
+    "alerts_first_page": lambda c, on, s: projections.alerts(c, on, s, limit=100),
+}
+
+
 def _percentiles(ms: list[float]) -> dict[str, float]:
     qs = statistics.quantiles(ms, n=100, method="inclusive")
     return {"p50": round(qs[49], 1), "p99": round(qs[98], 1), "max": round(max(ms), 1)}
@@ -190,12 +201,6 @@ def measure(url: str, subtrees: dict[str, str | None], dates: int, seed: int) ->
     first call's time ("first": the first read of that kind and subtree on this connection)."""
     engine = make_engine(url)
     rng = random.Random(seed)
-    reads: dict[str, Callable[[Any, dt.date, str | None], Any]] = {
-        "coverage": lambda c, on, s: projections.coverage(c, s, on=on),
-        "alert_counts": lambda c, on, s: projections.alert_counts(c, on, s),
-        "worst_alerts": lambda c, on, s: queries.worst_alerts(c, on, s, limit=10),
-        "alerts_first_page": lambda c, on, s: projections.alerts(c, on, s, limit=100),
-    }
     out: dict[str, Any] = {}
     with engine.connect() as conn:
         unions = None  # --generate loads no organisations: main() knows how many it made
@@ -207,7 +212,7 @@ def measure(url: str, subtrees: dict[str, str | None], dates: int, seed: int) ->
         for t in ("proj_coverage_marks", "proj_alert_tallies", "proj_coverage_tallies"):
             out[t] = conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
         for where, subtree in subtrees.items():
-            for read_name, read in reads.items():
+            for read_name, read in READS.items():
                 times: list[float] = []
                 first = 0.0
                 for i in range(dates + 3):
@@ -290,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=2, help="--generate: connections that copy, index and sum at once")
     p.add_argument("--logged", action="store_true", help="--generate: make the UNLOGGED tables logged at the end")
     p.add_argument("--json", type=Path, help="also write the results here")
+    p.add_argument("--cold", type=int, default=0, help="then each read this many times cold (bench.national_cold)")
+    p.add_argument("--restart", help="--cold: the command that restarts the server (default: pg_ctlcluster)")
     args = p.parse_args(argv)
     ensure_database(args.url)
     subtrees = _prepare(args)
@@ -297,6 +304,11 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(args.url, subtrees, args.queries, args.seed)
     if args.generate:
         result["unions"] = args.generate * args.copies
+    if args.cold:
+        _log(f"cold reads ({args.cold} each, restarting the server and dropping the page cache before each) ...")
+        restart = args.restart or national_cold.default_restart()
+        result["cold"] = national_cold.measure_cold(args.url, subtrees, READS, args.cold, args.seed, restart)
+        _log(f"  {result['cold']}")
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

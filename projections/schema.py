@@ -46,10 +46,15 @@ class TableSpec:
     without_rowid: bool = False
     # The column that names the union a row belongs to: the rows a union's update replaces.
     owner: str = "org_id"
+    # PostgreSQL: columns carried in the primary key's index (INCLUDE) without being part of the key.
+    key_includes: tuple[str, ...] = ()
 
     def build(self, md: sa.MetaData, name: str | None = None, *, indexes: bool = True) -> sa.Table:
         kwargs: dict[str, Any] = {"sqlite_with_rowid": False} if self.without_rowid else {}
-        items: list[SchemaItem] = [*self.columns(), sa.PrimaryKeyConstraint(*self.primary_key)]
+        key = sa.PrimaryKeyConstraint(*self.primary_key)
+        if self.key_includes:
+            key.dialect_options["postgresql"]["include"] = list(self.key_includes)
+        items: list[SchemaItem] = [*self.columns(), key]
         table = sa.Table(name or self.name, md, *items, **kwargs)
         if indexes:
             for ix in self.indexes:
@@ -316,13 +321,13 @@ COVERAGE_MARKS = TableSpec(
 
 
 # Tallies belong to no one union: never replaced by owner, only added to (projections.models.tallies).
-# PostgreSQL keeps rows apart from their key, in the order they were written: the count is in an
-# index too, so that a sum reads index pages only (one heap page per row otherwise, when cold).
+# Every read is a range of the key summing `n`, so `n` lives in the key's b-tree and nowhere else:
+# SQLite keeps a WITHOUT ROWID row in it; PostgreSQL keeps rows apart from their key, so its key's
+# index INCLUDEs `n` and a sum reads index pages only (one heap page per row otherwise, when cold).
+# One b-tree per table: each of the many upserts an import or a command makes updates one.
 def _tally_spec(name: str) -> TableSpec:
     key = ("ancestor", "span", "day", "figure")
-    return TableSpec(
-        name, _tally_columns, key, (IndexSpec(f"ix_{name}_n", (*key, "n")),), without_rowid=True, owner="ancestor"
-    )
+    return TableSpec(name, _tally_columns, key, without_rowid=True, owner="ancestor", key_includes=("n",))
 
 
 COVERAGE_TALLIES = _tally_spec("proj_coverage_tallies")

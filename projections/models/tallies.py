@@ -145,19 +145,18 @@ class TallyDeltas:
 
     def write(self, writer: Writer, tables: Mapping[str, sa.Table]) -> None:
         """UPSERT each key's change (n = n + change), many keys a statement, then delete the keys
-        left at zero, where a statement's RETURNING reports any (one flag a key: cheap to fetch)."""
-        conn = writer.conn
+        it left at zero (so that the tallies kept live equal the rebuilt ones)."""
+        upsert = _upsert_arrays if writer.conn.dialect.name == "postgresql" else _upsert_values
         for tally, acc in self.deepest.items():
             rows = sorted((*k, n) for k, n in self._spread(acc).items() if n)
             name = tables[tally].name
-            zeroed: list[tuple[Any, ...]] = []
-            for i in range(0, len(rows), _UPSERT_ROWS):
-                chunk = rows[i : i + _UPSERT_ROWS]
-                writer.cursor.execute(_upsert_sql(conn, name, len(chunk)), [v for r in chunk for v in r])
-                if any(z for (z,) in writer.cursor.fetchall()):
-                    zeroed.extend(r[:4] for r in chunk)
-            if zeroed:  # the keys of the chunks some key of which came to zero
-                writer.cursor.executemany(_delete_sql(conn, name), zeroed)
+            zeroed = [
+                key
+                for i in range(0, len(rows), _UPSERT_ROWS)
+                for key in upsert(writer, name, rows[i : i + _UPSERT_ROWS])
+            ]
+            if zeroed:
+                writer.cursor.executemany(_delete_sql(writer.conn, name), zeroed)
         self.deepest = {}
 
 
@@ -165,26 +164,42 @@ def _live_name(name: str) -> str:
     return name.split("__", 1)[0]
 
 
-# keys per upsert statement: 5 parameters each, within SQLite's 32,766 and PostgreSQL's 65,535
+# keys per upsert statement: 5 parameters each on SQLite, within its 32,766
 _UPSERT_ROWS = 5000
+_KEY = "ancestor, span, day, figure"
 
 
-def _upsert_sql(conn: Connection, name: str, rows: int) -> str:
-    q = conn.dialect.identifier_preparer.quote
-    m = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    t = q(name)
-    values = ", ".join([f"({m}, {m}, {m}, {m}, {m})"] * rows)
-    return (
-        f"INSERT INTO {t} (ancestor, span, day, figure, n) VALUES {values} "
-        f"ON CONFLICT (ancestor, span, day, figure) DO UPDATE SET n = {t}.n + excluded.n "
-        "RETURNING n = 0"
+def _upsert_values(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """SQLite: one multi-row INSERT ... ON CONFLICT; it returns one flag a key (cheap to fetch),
+    and the chunk's keys are swept when any came to zero (in an import, seldom)."""
+    t = f'"{name}"'
+    values = ", ".join(["(?, ?, ?, ?, ?)"] * len(rows))
+    writer.cursor.execute(
+        f"INSERT INTO {t} ({_KEY}, n) VALUES {values} "
+        f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {t}.n + excluded.n RETURNING n = 0",
+        [v for r in rows for v in r],
     )
+    return [r[:4] for r in rows] if any(z for (z,) in writer.cursor.fetchall()) else []
+
+
+def _upsert_arrays(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """PostgreSQL: the keys as five array parameters, not five placeholders a key (a statement
+    of 25,000 placeholders costs the driver more to parse than the server to run); it returns the
+    keys that came to zero only."""
+    t = f'"{name}"'
+    writer.cursor.execute(
+        f"WITH up AS (INSERT INTO {t} ({_KEY}, n) "
+        "SELECT * FROM unnest(%s::text[], %s::smallint[], %s::date[], %s::text[], %s::bigint[]) "
+        f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {t}.n + excluded.n RETURNING {_KEY}, n) "
+        f"SELECT {_KEY} FROM up WHERE n = 0",
+        [list(column) for column in zip(*rows, strict=True)],
+    )
+    return [tuple(r) for r in writer.cursor.fetchall()]
 
 
 def _delete_sql(conn: Connection, name: str) -> str:
-    q = conn.dialect.identifier_preparer.quote
     m = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    return f"DELETE FROM {q(name)} WHERE ancestor = {m} AND span = {m} AND day = {m} AND figure = {m} AND n = 0"
+    return f'DELETE FROM "{name}" WHERE ancestor = {m} AND span = {m} AND day = {m} AND figure = {m} AND n = 0'
 
 
 def build(conn: Connection, tables: Mapping[str, sa.Table], *, at: str = WHOLE, built: Collection[str] = ()) -> None:
