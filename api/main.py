@@ -9,6 +9,7 @@ parameter an endpoint does not take is refused (`api.query`); errors are problem
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -104,4 +105,15 @@ def served_app() -> FastAPI:
     from api.logs import configure_logging
 
     configure_logging()
-    return create_app(Runtime.open())
+    return settled(create_app(Runtime.open()))
+
+
+def settled(app: FastAPI) -> FastAPI:
+    """A served app, its start-up objects moved out of the garbage collector's sight. What the
+    process built to serve (the app and its routes' models, the event catalogue, the profiles, the
+    imported modules) lives as long as it does; left in the oldest generation, every full
+    collection walked all of it, pausing each request in flight in that process. Only for a
+    process that serves: in a test process the apps are many and would never be freed."""
+    gc.collect()
+    gc.freeze()
+    return app

@@ -41,7 +41,7 @@ def serve(
 
     from api.cli.maintenance import rebuild_outdated
     from api.logs import configure_logging
-    from api.main import create_app
+    from api.main import create_app, settled
 
     rt = open_runtime(database_url)
     if rt.pending():
@@ -51,7 +51,7 @@ def serve(
     configure_logging()
     workers = workers or default_workers(rt.engine.dialect.name)
     if workers == 1:
-        uvicorn.run(create_app(rt), host=host, port=port, log_level="info")
+        uvicorn.run(settled(create_app(rt)), host=host, port=port, log_level="info")
         return
     # Each worker is a new process that builds its own app (uvicorn needs an import string): the
     # database reaches it through the environment, as the settings read it.
