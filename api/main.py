@@ -86,9 +86,10 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     install(app)
-    app.add_middleware(RequestIdAndErrors)
-    # Added last, so outermost: an oversized body is refused before any other middleware reads it.
+    # An oversized body is refused before anything reads it; the request-ID middleware, added last
+    # and so outermost, reads no body, and gives that refusal its X-Request-ID and access line too.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestIdAndErrors)
     for router in ROUTERS:
         _add_routes(app, router)
     docs.install(app)

@@ -6,6 +6,7 @@ odd version."""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -132,11 +133,18 @@ def test_a_huge_or_odd_if_match_is_a_problem(any_api: Api, value: str) -> None:
     assert api.version("U1") == 1
 
 
-def test_a_body_over_the_limit_is_413_before_parsing(any_api: Api) -> None:
+def test_a_body_over_the_limit_is_413_before_parsing(any_api: Api, caplog: pytest.LogCaptureFixture) -> None:
     api = any_api
+    caplog.set_level(logging.INFO, logger="unionflow.api")
     big = registration(name="x" * 2_000_000)
-    problem = refused(api.post("/organisations", big, api.auth(*ADMIN)), 413)
+    r = api.post("/organisations", big, api.auth(*ADMIN) | {"X-Request-ID": "too-big-1"})
+    problem = refused(r, 413)
     assert "1048576" in problem["detail"]
+    # traced like any other answer: its request ID echoed, and one access line with its status
+    assert r.headers["X-Request-ID"] == "too-big-1"
+    assert [
+        getattr(rec, "status", None) for rec in caplog.records if getattr(rec, "path", None) == "/organisations"
+    ] == [413]
 
     def chunks() -> Any:  # no Content-Length: counted as it arrives
         yield b'{"name": "'
@@ -148,6 +156,7 @@ def test_a_body_over_the_limit_is_413_before_parsing(any_api: Api) -> None:
         "/organisations", content=chunks(), headers=api.auth(*ADMIN) | {"content-type": "application/json"}
     )
     refused(streamed, 413)
+    assert streamed.headers["X-Request-ID"]
 
 
 def test_a_web_forms_odd_version_is_a_4xx(any_api: Api) -> None:
