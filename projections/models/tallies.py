@@ -149,12 +149,10 @@ class TallyDeltas:
         upsert = _upsert_arrays if writer.conn.dialect.name == "postgresql" else _upsert_values
         for tally, acc in self.deepest.items():
             rows = sorted((*k, n) for k, n in self._spread(acc).items() if n)
+            if not rows:  # the batch's marks cancelled out
+                continue
             name = tables[tally].name
-            zeroed = [
-                key
-                for i in range(0, len(rows), _UPSERT_ROWS)
-                for key in upsert(writer, name, rows[i : i + _UPSERT_ROWS])
-            ]
+            zeroed = upsert(writer, name, rows)
             if zeroed:
                 writer.cursor.executemany(_delete_sql(writer.conn, name), zeroed)
         self.deepest = {}
@@ -164,28 +162,34 @@ def _live_name(name: str) -> str:
     return name.split("__", 1)[0]
 
 
-# keys per upsert statement: 5 parameters each on SQLite, within its 32,766
+# keys per SQLite upsert statement: 5 parameters each, within its 32,766
 _UPSERT_ROWS = 5000
 _KEY = "ancestor, span, day, figure"
 
 
 def _upsert_values(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """SQLite: one multi-row INSERT ... ON CONFLICT; it returns one flag a key (cheap to fetch),
-    and the chunk's keys are swept when any came to zero (in an import, seldom)."""
+    """SQLite: multi-row INSERT ... ON CONFLICT, _UPSERT_ROWS keys a statement; each returns one
+    flag a key (cheap to fetch), and a statement's keys are swept when any came to zero (in an
+    import, seldom)."""
     t = f'"{name}"'
-    values = ", ".join(["(?, ?, ?, ?, ?)"] * len(rows))
-    writer.cursor.execute(
-        f"INSERT INTO {t} ({_KEY}, n) VALUES {values} "
-        f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {t}.n + excluded.n RETURNING n = 0",
-        [v for r in rows for v in r],
-    )
-    return [r[:4] for r in rows] if any(z for (z,) in writer.cursor.fetchall()) else []
+    zeroed: list[tuple[Any, ...]] = []
+    for i in range(0, len(rows), _UPSERT_ROWS):
+        chunk = rows[i : i + _UPSERT_ROWS]
+        values = ", ".join(["(?, ?, ?, ?, ?)"] * len(chunk))
+        writer.cursor.execute(
+            f"INSERT INTO {t} ({_KEY}, n) VALUES {values} "
+            f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {t}.n + excluded.n RETURNING n = 0",
+            [v for r in chunk for v in r],
+        )
+        if any(z for (z,) in writer.cursor.fetchall()):
+            zeroed.extend(r[:4] for r in chunk)
+    return zeroed
 
 
 def _upsert_arrays(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """PostgreSQL: the keys as five array parameters, not five placeholders a key (a statement
-    of 25,000 placeholders costs the driver more to parse than the server to run); it returns the
-    keys that came to zero only."""
+    of 25,000 placeholders costs the driver more to parse than the server to run), all in one
+    statement; it returns the keys that came to zero only."""
     t = f'"{name}"'
     writer.cursor.execute(
         f"WITH up AS (INSERT INTO {t} ({_KEY}, n) "
