@@ -101,6 +101,7 @@ class RequestIdAndErrors:
                 "method": scope["method"],
                 "path": scope["path"],
                 "status": status,
+                "client": (scope.get("client") or (None,))[0],
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "token_id": scope["state"].get("token_id"),
             },

@@ -48,16 +48,20 @@ def serve(
         revs = rt.upgrade()
         typer.echo(f"database upgraded to {', '.join(revs)}")
     rebuild_outdated(rt)
+    # Each request's access line is the app's own (`api.edge`: its request ID, status, time, token
+    # and client); uvicorn's would be a second line for the same request.
     configure_logging()
     workers = workers or default_workers(rt.engine.dialect.name)
     if workers == 1:
-        uvicorn.run(settled(create_app(rt)), host=host, port=port, log_level="info")
+        uvicorn.run(settled(create_app(rt)), host=host, port=port, log_level="info", access_log=False)
         return
     # Each worker is a new process that builds its own app (uvicorn needs an import string): the
     # database reaches it through the environment, as the settings read it.
     os.environ["UNIONFLOW_DATABASE_URL"] = rt.engine.url.render_as_string(hide_password=False)
     rt.engine.dispose()
-    uvicorn.run("api.main:served_app", factory=True, workers=workers, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "api.main:served_app", factory=True, workers=workers, host=host, port=port, log_level="info", access_log=False
+    )
 
 
 def default_workers(dialect: str) -> int:

@@ -36,11 +36,16 @@ def serving(url: str, *extra: str, workers: int = 1, timeout: float = 120) -> It
 
 @contextmanager
 def server_process(
-    url: str, *extra: str, workers: int = 1, timeout: float = 120, command: list[str] | None = None
+    url: str,
+    *extra: str,
+    workers: int = 1,
+    timeout: float = 120,
+    command: list[str] | None = None,
+    output: list[str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`serving`, with the server's process (the benchmarks read its CPU time): `command` runs
     instead of `python -m api.cli` (a launcher that passes the arguments on to it), and its output
-    is read and dropped once it listens."""
+    once it listens is appended to `output` (complete once the block has ended), else dropped."""
     port = free_port()
     env = os.environ | {"UNIONFLOW_DATABASE_URL": url}
     proc = subprocess.Popen(
@@ -66,9 +71,12 @@ def server_process(
         for line in proc.stdout:
             if not listening.is_set():
                 lines.put(line)
+            elif output is not None:
+                output.append(line)
         lines.put(None)
 
-    threading.Thread(target=pump, daemon=True).start()
+    pumping = threading.Thread(target=pump, daemon=True)
+    pumping.start()
     seen: list[str] = []
     try:
         while True:
@@ -87,3 +95,5 @@ def server_process(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if output is not None:
+            pumping.join(timeout=30)  # the output's end: every line is in `output`

@@ -6,6 +6,7 @@ every connection."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 from api.accounts import Grant
 from api.cli import app as cli
 from tests.e2e.conftest import request_body, tree_runtime
-from tests.e2e.processes import serving
+from tests.e2e.processes import server_process, serving
 
 PASSWORD = "a long enough password"
 
@@ -82,3 +83,21 @@ def test_serve_with_two_workers_serves_the_session_on_every_connection(sqlite_ur
     with serving(sqlite_url, workers=2) as base:
         cookie = _sign_in(base)
         assert all(_signed_in(base, cookie) for _ in range(12))
+
+
+def test_each_request_writes_one_access_line_naming_its_client(db_url: str) -> None:
+    """The app's JSON access line is the only one a request writes (uvicorn's own is off): one line
+    per request, with its request ID, status and the client's address."""
+    token = _prepare(db_url)
+    output: list[str] = []
+    with server_process(db_url, output=output) as (base, _proc), httpx.Client(base_url=base) as client:
+        for rid in ("line-1", "line-2"):
+            r = client.get("/unions/U1", headers={"Authorization": f"Bearer {token}", "X-Request-ID": rid})
+            assert r.status_code == 200, r.text
+    about_u1 = [line for line in output if "/unions/U1" in line]
+    assert len(about_u1) == 2, output
+    lines = [json.loads(line) for line in about_u1]
+    assert [(x["request_id"], x["status"], x["client"]) for x in lines] == [
+        ("line-1", 200, "127.0.0.1"),
+        ("line-2", 200, "127.0.0.1"),
+    ]
