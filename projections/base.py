@@ -169,6 +169,7 @@ class Writer:
         self._copies = dialect.name == "postgresql"
         self._defer = defer_copies
         self._deferred: list[tuple[sa.Table, list[tuple[Any, ...]]]] = []
+        self._deferred_steps: list[Callable[[], None]] = []
 
     @property
     def cursor(self) -> Any:
@@ -197,15 +198,28 @@ class Writer:
         else:
             self.cursor.executemany(sql, rows)
 
+    def after_pipeline(self, step: Callable[[], None]) -> None:
+        """Run `step` (a bulk write that needs COPY) now, or, in a writer used inside a pipeline,
+        after it, with the held copies (`copy_deferred`)."""
+        if self._defer:
+            self._deferred_steps.append(step)
+        else:
+            step()
+
     def copy_deferred(self) -> None:
-        """The inserts held while in pipeline mode, by COPY (after the pipeline, in the same
-        transaction: they are other unions' rows than the pipeline's deletes and updates)."""
+        """The inserts held while in pipeline mode, by COPY, then the steps held
+        (`after_pipeline`), after the pipeline, in the same transaction: they are other unions'
+        rows than the pipeline's deletes and updates."""
         deferred, self._deferred = self._deferred, []
+        steps, self._deferred_steps = self._deferred_steps, []
         for table, rows in deferred:
             self._copy(table, rows)
+        for step in steps:
+            step()
 
     def drop_deferred(self) -> None:
         self._deferred = []
+        self._deferred_steps = []
 
     def _copy(self, table: sa.Table, rows: list[tuple[Any, ...]]) -> None:
         with self.cursor.copy(_sql_for(self.conn, table).copy) as copy:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -146,15 +147,16 @@ class TallyDeltas:
     def write(self, writer: Writer, tables: Mapping[str, sa.Table]) -> None:
         """UPSERT each key's change (n = n + change), many keys a statement, then delete the keys
         it left at zero (so that the tallies kept live equal the rebuilt ones)."""
-        upsert = _upsert_arrays if writer.conn.dialect.name == "postgresql" else _upsert_values
+        postgres = writer.conn.dialect.name == "postgresql"
         for tally, acc in self.deepest.items():
             rows = sorted((*k, n) for k, n in self._spread(acc).items() if n)
             if not rows:  # the batch's marks cancelled out
                 continue
             name = tables[tally].name
-            zeroed = upsert(writer, name, rows)
-            if zeroed:
-                writer.cursor.executemany(_delete_sql(writer.conn, name), zeroed)
+            if postgres and len(rows) >= _STAGED_MIN_ROWS:
+                writer.after_pipeline(partial(_staged, writer, name, rows))
+            else:
+                _sweep(writer, name, (_upsert_arrays if postgres else _upsert_values)(writer, name, rows))
         self.deepest = {}
 
 
@@ -165,6 +167,10 @@ def _live_name(name: str) -> str:
 # keys per SQLite upsert statement: 5 parameters each, within its 32,766
 _UPSERT_ROWS = 5000
 _KEY = "ancestor, span, day, figure"
+# PostgreSQL: from this many keys a tally's change goes through the staging table (`_upsert_staged`)
+_STAGED_MIN_ROWS = 1000
+_STAGING = "pg_temp.unionflow_tally_change"
+_KEY_TYPES = "ancestor text, span smallint, day date, figure text"
 
 
 def _upsert_values(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -199,6 +205,37 @@ def _upsert_arrays(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -
         [list(column) for column in zip(*rows, strict=True)],
     )
     return [tuple(r) for r in writer.cursor.fetchall()]
+
+
+def _upsert_staged(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """PostgreSQL, a bulk batch's keys (an import's, a catch-up's): by COPY into a staging table
+    of this session, then one upsert from it. As array parameters, the driver would dump and quote
+    every element in Python, the larger part of such a batch's write. The staging table is
+    emptied after each use; its rows, like its creation, go with the transaction if that fails."""
+    t = f'"{name}"'
+    cur = writer.cursor
+    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} ({_KEY_TYPES}, n bigint)")
+    with cur.copy(f"COPY {_STAGING} ({_KEY}, n) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cur.execute(
+        f"WITH up AS (INSERT INTO {t} ({_KEY}, n) SELECT {_KEY}, n FROM {_STAGING} "
+        f"ON CONFLICT ({_KEY}) DO UPDATE SET n = {t}.n + excluded.n RETURNING {_KEY}, n) "
+        f"SELECT {_KEY} FROM up WHERE n = 0"
+    )
+    zeroed = [tuple(r) for r in cur.fetchall()]
+    cur.execute(f"TRUNCATE {_STAGING}")
+    return zeroed
+
+
+def _staged(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    _sweep(writer, name, _upsert_staged(writer, name, rows))
+
+
+def _sweep(writer: Writer, name: str, zeroed: list[tuple[Any, ...]]) -> None:
+    """Delete the keys an upsert left at zero (so that the tallies kept live equal the rebuilt ones)."""
+    if zeroed:
+        writer.cursor.executemany(_delete_sql(writer.conn, name), zeroed)
 
 
 def _delete_sql(conn: Connection, name: str) -> str:
