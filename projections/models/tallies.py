@@ -229,7 +229,12 @@ def _upsert_staged(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -
 
 
 def _staged(writer: Writer, name: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    _sweep(writer, name, _upsert_staged(writer, name, rows))
+    """`_upsert_staged` where the role may make temporary tables (a database may deny it, and a
+    refused statement would abort the transaction); otherwise as arrays."""
+    cur = writer.cursor
+    cur.execute("SELECT has_database_privilege(current_database(), 'TEMPORARY')")
+    (may_stage,) = cur.fetchone()
+    _sweep(writer, name, (_upsert_staged if may_stage else _upsert_arrays)(writer, name, rows))
 
 
 def _sweep(writer: Writer, name: str, zeroed: list[tuple[Any, ...]]) -> None:

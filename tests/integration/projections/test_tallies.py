@@ -174,3 +174,42 @@ def _assert_same_rows(conn: sa.Connection, live: sa.Table, built: sa.Table) -> N
     want = conn.execute(sa.select(live).order_by(*order)).all()
     assert len(want) > 1000
     assert conn.execute(sa.select(built).order_by(*(built.c[c] for c in order))).all() == want
+
+
+@pytest.mark.postgres
+def test_a_role_without_temporary_tables_writes_bulk_tallies_as_arrays(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database may deny its roles temporary tables: a bulk batch's tally changes then go as
+    array parameters, not through the staging table, and are written all the same."""
+    monkeypatch.setattr(tallies, "_STAGED_MIN_ROWS", 1)
+    url = sa.make_url(pg_url)
+    schema_name = url.query["options"].split("=", 1)[1]
+    role = f"uf_{schema_name}"
+    admin = make_engine(pg_url)
+    database = url.database
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
+            conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema_name}" TO "{role}"')
+            conn.exec_driver_sql(f'GRANT ALL ON ALL TABLES IN SCHEMA "{schema_name}" TO "{role}"')
+            conn.exec_driver_sql(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA "{schema_name}" TO "{role}"')
+            conn.exec_driver_sql(f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC')
+        engine = make_engine(url.set(username=role).render_as_string(hide_password=False))
+        try:
+            with engine.connect() as conn:
+                allowed = conn.exec_driver_sql("SELECT has_database_privilege(current_database(), 'TEMPORARY')")
+                assert allowed.scalar() is False
+            items = list(synthetic.generate(60, seed=8, shape=SHAPE))
+            _live(engine, items, random.Random(8), (20, 200))
+        finally:
+            engine.dispose()
+        report = Projections(admin).compare_with_rebuild()  # the rebuild's shadow tables: the owner's
+        assert report.ok, str(report)
+        assert report.rows_compared["proj_coverage_tallies"] > 0
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'GRANT TEMPORARY ON DATABASE "{database}" TO PUBLIC')
+            conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+            conn.exec_driver_sql(f'DROP ROLE "{role}"')
+        admin.dispose()
