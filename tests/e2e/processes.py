@@ -47,18 +47,10 @@ def server_process(
     instead of `python -m api.cli` (a launcher that passes the arguments on to it), and its output
     once it listens is appended to `output` (complete once the block has ended), else dropped."""
     port = free_port()
-    env = os.environ | {"UNIONFLOW_DATABASE_URL": url}
+    serve = ["serve", "--port", str(port), "--workers", str(workers), *extra]
     proc = subprocess.Popen(
-        [
-            *(command or [sys.executable, "-m", "api.cli"]),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            *extra,
-        ],
-        env=env,
+        [*(command or [sys.executable, "-m", "api.cli"]), *serve],
+        env=os.environ | {"UNIONFLOW_DATABASE_URL": url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
