@@ -17,6 +17,7 @@ from __future__ import annotations
 import operator
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, ClassVar, Generic, TypeVar
 
 import orjson
@@ -165,11 +166,11 @@ class Writer:
             raise ValueError(f"unsupported database driver parameter style {dialect.paramstyle!r}")
         # PostgreSQL: many rows go by COPY, one statement for them all, rather than one INSERT each
         # (bulk writes: an import's batch, a rebuild's pages). COPY cannot run in pipeline mode:
-        # a writer used inside a pipeline holds them (`defer_copies`) until `copy_deferred`.
+        # a writer used inside a pipeline holds them (`defer_copies`, `after_pipeline`) until
+        # `copy_deferred`.
         self._copies = dialect.name == "postgresql"
         self._defer = defer_copies
-        self._deferred: list[tuple[sa.Table, list[tuple[Any, ...]]]] = []
-        self._deferred_steps: list[Callable[[], None]] = []
+        self._deferred: list[Callable[[], None]] = []
 
     @property
     def cursor(self) -> Any:
@@ -187,10 +188,7 @@ class Writer:
         if not rows:
             return
         if self._copies and len(rows) >= COPY_MIN_ROWS:
-            if self._defer:
-                self._deferred.append((table, rows))
-            else:
-                self._copy(table, rows)
+            self.after_pipeline(partial(self._copy, table, rows))
             return
         sql = _sql_for(self.conn, table).insert
         if len(rows) == 1:
@@ -199,27 +197,23 @@ class Writer:
             self.cursor.executemany(sql, rows)
 
     def after_pipeline(self, step: Callable[[], None]) -> None:
-        """Run `step` (a bulk write that needs COPY) now, or, in a writer used inside a pipeline,
-        after it, with the held copies (`copy_deferred`)."""
+        """Run `step` (a bulk write by COPY) now, or, in a writer used inside a pipeline, hold it
+        until `copy_deferred`."""
         if self._defer:
-            self._deferred_steps.append(step)
+            self._deferred.append(step)
         else:
             step()
 
     def copy_deferred(self) -> None:
-        """The inserts held while in pipeline mode, by COPY, then the steps held
-        (`after_pipeline`), after the pipeline, in the same transaction: they are other unions'
-        rows than the pipeline's deletes and updates."""
+        """The bulk writes held while in pipeline mode, in the order they came (after the
+        pipeline, in the same transaction: they are other unions' rows than the pipeline's deletes
+        and updates, and the tallies, which no statement of the pipeline reads)."""
         deferred, self._deferred = self._deferred, []
-        steps, self._deferred_steps = self._deferred_steps, []
-        for table, rows in deferred:
-            self._copy(table, rows)
-        for step in steps:
+        for step in deferred:
             step()
 
     def drop_deferred(self) -> None:
         self._deferred = []
-        self._deferred_steps = []
 
     def _copy(self, table: sa.Table, rows: list[tuple[Any, ...]]) -> None:
         with self.cursor.copy(_sql_for(self.conn, table).copy) as copy:
