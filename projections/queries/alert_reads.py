@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from projections import schema
-from projections.queries.paging import OPEN_DATE, Bind, Page, as_date, connect, keyset_after, page_of, subtree_filter
+from projections.queries.paging import (
+    OPEN_DATE,
+    Bind,
+    Page,
+    as_date,
+    bound_keyset_after,
+    connect,
+    keyset_parameters,
+    page_of,
+    subtree_bounds,
+    subtree_filter,
+)
 from projections.queries.tally_reads import added, scope, tallied
 
 
@@ -58,6 +70,25 @@ def _firing(conn: Connection, on: dt.date, subtree: str | None) -> list[sa.Colum
     return [*fires_on(on), *subtree_filter(conn, _A.c.path, subtree)]
 
 
+_ALERT_KEY = (_A.c.path, _A.c.kind, _A.c.seq)
+
+
+@functools.cache
+def _alerts_statement(subtree: bool, after: bool, kinds: bool, limited: bool) -> sa.Select[Any]:
+    """The alert list's query for one shape of the arguments, built once: the date, the subtree's
+    bounds (`low`, `high`), the cursor's values, the kinds and the limit are bound at execution."""
+    on = sa.bindparam("on", type_=sa.Date)
+    q = sa.select(*_ALERT_COLUMNS).where(_A.c.fires_from <= on, _A.c.fires_until >= on)
+    if subtree:
+        q = q.where(_A.c.path >= sa.bindparam("low"), _A.c.path < sa.bindparam("high"))
+    if after:
+        q = q.where(bound_keyset_after(_ALERT_KEY))
+    if kinds:
+        q = q.where(_A.c.kind.in_(sa.bindparam("kinds", expanding=True)))
+    q = q.order_by(*_ALERT_KEY)
+    return q.limit(sa.bindparam("limit", type_=sa.Integer)) if limited else q
+
+
 def alerts(
     bind: Bind,
     on: dt.date | None = None,
@@ -71,14 +102,15 @@ def alerts(
     tree order. The same query answers for any date: each stored period says when it fires."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        key = (_A.c.path, _A.c.kind, _A.c.seq)
-        q = sa.select(*_ALERT_COLUMNS).where(*_firing(conn, on, subtree), *keyset_after(key, cursor))
-        if kinds:
-            q = q.where(_A.c.kind.in_(list(kinds)))
-        q = q.order_by(*key)
+        values: dict[str, Any] = {"on": on, "kinds": list(kinds or ())}
+        if subtree is not None:
+            values["low"], values["high"] = subtree_bounds(conn, subtree)
+        if cursor is not None:
+            values |= keyset_parameters(_ALERT_KEY, cursor)
         if limit is not None:
-            q = q.limit(limit + 1)
-        rows, nxt = page_of(list(conn.execute(q)), limit, lambda r: (r.path, r.kind, r.seq))
+            values["limit"] = limit + 1
+        q = _alerts_statement(subtree is not None, cursor is not None, bool(kinds), limit is not None)
+        rows, nxt = page_of(list(conn.execute(q, values)), limit, lambda r: (r.path, r.kind, r.seq))
     return Page([alert_record(r._mapping, on) for r in rows], nxt)
 
 

@@ -51,17 +51,30 @@ def decode_cursor(cursor: str) -> list[Any]:
     return values
 
 
-def keyset_after(columns: Sequence[sa.ColumnElement[Any]], cursor: str | None) -> list[sa.ColumnElement[bool]]:
-    if cursor is None:
-        return []
+def _cursor_values(columns: Sequence[sa.ColumnElement[Any]], cursor: str) -> list[Any]:
+    """The cursor's sort key, each value of its column's type (ValueError if it is not one)."""
     values = decode_cursor(cursor)
     if len(values) != len(columns):
         raise ValueError("cursor does not fit this query")
-    bound = [
-        sa.literal(as_date(v) if isinstance(c.type, sa.Date) else v, c.type)
-        for v, c in zip(values, columns, strict=True)
-    ]
+    return [as_date(v) if isinstance(c.type, sa.Date) else v for v, c in zip(values, columns, strict=True)]
+
+
+def keyset_after(columns: Sequence[sa.ColumnElement[Any]], cursor: str | None) -> list[sa.ColumnElement[bool]]:
+    if cursor is None:
+        return []
+    bound = [sa.literal(v, c.type) for v, c in zip(_cursor_values(columns, cursor), columns, strict=True)]
     return [sa.tuple_(*columns) > sa.tuple_(*bound)]
+
+
+def bound_keyset_after(columns: Sequence[sa.ColumnElement[Any]]) -> sa.ColumnElement[bool]:
+    """`keyset_after` for a statement built once: the cursor's values are bound at each execution
+    as parameters `after_0`, `after_1`, ... (`keyset_parameters`)."""
+    bound = [sa.bindparam(f"after_{i}", type_=c.type) for i, c in enumerate(columns)]
+    return sa.tuple_(*columns) > sa.tuple_(*bound)
+
+
+def keyset_parameters(columns: Sequence[sa.ColumnElement[Any]], cursor: str) -> dict[str, Any]:
+    return {f"after_{i}": v for i, v in enumerate(_cursor_values(columns, cursor))}
 
 
 def page_of(rows: list[Any], limit: int | None, key: Any) -> tuple[list[Any], str | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,17 @@ import orjson
 import sqlalchemy as sa
 
 from projections import schema
-from projections.queries.paging import Bind, Page, as_date, connect, keyset_after, page_of, subtree_filter
+from projections.queries.paging import (
+    Bind,
+    Page,
+    as_date,
+    bound_keyset_after,
+    connect,
+    keyset_after,
+    keyset_parameters,
+    page_of,
+    subtree_filter,
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,26 @@ class InboxItem:
         return self.waited_days > self.reply_days
 
 
+_INBOX_KEY = (_P.c.filed_on, _P.c.procedure_id)
+_INBOX_COLUMNS = (
+    *_INBOX_KEY,
+    *(_P.c[name] for name in ("org_id", "kind", "state", "filing", "waiting_for", "filing_event")),
+    *(_P.c[name] for name in ("filing_content", "filed_by", "reply_days")),
+)
+
+
+@functools.cache
+def _inbox_statement(after: bool, one: bool, limited: bool) -> sa.Select[Any]:
+    """The inbox's query for one shape of the arguments, built once: an approver's reads differ
+    only in the values bound at execution (`org`, the cursor's, `procedure_id`, `limit`)."""
+    q = sa.select(*_INBOX_COLUMNS).where(_P.c.inbox_org == sa.bindparam("org")).order_by(*_INBOX_KEY)
+    if after:
+        q = q.where(bound_keyset_after(_INBOX_KEY))
+    if one:
+        q = q.where(_P.c.procedure_id == sa.bindparam("procedure_id"))
+    return q.limit(sa.bindparam("limit", type_=sa.Integer)) if limited else q
+
+
 def inbox(
     bind: Bind,
     approver_org: str,
@@ -130,14 +161,14 @@ def inbox(
     below it), oldest first, with how long each has waited on `on` (default today); only that of
     `procedure_id` when given (none when it does not wait on `approver_org`)."""
     on = on or dt.date.today()
+    values: dict[str, Any] = {"org": approver_org, "procedure_id": procedure_id}
+    if cursor is not None:
+        values |= keyset_parameters(_INBOX_KEY, cursor)
+    if limit is not None:
+        values["limit"] = limit + 1
+    q = _inbox_statement(cursor is not None, procedure_id is not None, limit is not None)
     with connect(bind) as conn:
-        key = (_P.c.filed_on, _P.c.procedure_id)
-        q = sa.select(_P).where(_P.c.inbox_org == approver_org, *keyset_after(key, cursor)).order_by(*key)
-        if procedure_id is not None:
-            q = q.where(_P.c.procedure_id == procedure_id)
-        if limit is not None:
-            q = q.limit(limit + 1)
-        rows, nxt = page_of(list(conn.execute(q)), limit, lambda r: (as_date(r.filed_on), r.procedure_id))
+        rows, nxt = page_of(list(conn.execute(q, values)), limit, lambda r: (as_date(r.filed_on), r.procedure_id))
     items = []
     for r in rows:
         filed = as_date(r.filed_on)

@@ -89,6 +89,9 @@ def test_inbox_of_the_approving_organisation_oldest_first(world: World, engine: 
     one = projections.inbox(engine, "JA", on=D(2019, 3, 25), limit=1)
     rest = projections.inbox(engine, "JA", on=D(2019, 3, 25), limit=1, cursor=one.next_cursor)
     assert [i.procedure_id for i in one.items + rest.items] == [p2, p1] and rest.next_cursor is None
+    assert [i.procedure_id for i in projections.inbox(engine, "JA", limit=None).items] == [p2, p1]
+    assert [i.procedure_id for i in projections.inbox(engine, "JA", procedure_id=p1).items] == [p1]
+    assert projections.inbox(engine, "JA", procedure_id=p3).items == []  # p3 waits on QS, not JA
     assert [i.procedure_id for i in projections.inbox(engine, "QS").items] == [p3]
     assert projections.inbox(engine, "WH").items == []  # R-APPROVER: only the direct higher-level union
 
