@@ -39,6 +39,7 @@ def serve(
 
     import uvicorn
 
+    from api.cli.listeners import serve_workers
     from api.cli.maintenance import rebuild_outdated
     from api.logs import configure_logging
     from api.main import create_app, settled
@@ -59,9 +60,13 @@ def serve(
     # database reaches it through the environment, as the settings read it.
     os.environ["UNIONFLOW_DATABASE_URL"] = rt.engine.url.render_as_string(hide_password=False)
     rt.engine.dispose()
-    uvicorn.run(
+    config = uvicorn.Config(
         "api.main:served_app", factory=True, workers=workers, host=host, port=port, log_level="info", access_log=False
     )
+    try:
+        serve_workers(config)
+    except OSError as exc:  # the port is taken, or the interface is not this machine's
+        raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror}", param_hint="--port") from None
 
 
 def default_workers(dialect: str) -> int:

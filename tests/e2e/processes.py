@@ -89,3 +89,39 @@ def server_process(
             proc.wait()
         if output is not None:
             pumping.join(timeout=30)  # the output's end: every line is in `output`
+
+
+def _tcp_inodes(port: int, state: str) -> set[str]:
+    """The socket inodes of the TCP connections and listeners (IPv4 and IPv6) whose local port is
+    `port`, in `state` (the kernel's hex code: "0A" listening, "01" established)."""
+    found: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            next(rows)
+            for row in rows:
+                fields = row.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                    found.add(fields[9])
+    return found
+
+
+def sockets_by_process(root: int, port: int, state: str) -> dict[int, int]:
+    """How many of the sockets of local port `port` in `state` each process under `root` (root
+    included) holds, read from /proc (Linux)."""
+    wanted = _tcp_inodes(port, state)
+    held: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            if int(entry) != root and parent != root:
+                continue
+            links = [os.readlink(f"/proc/{entry}/fd/{fd}") for fd in os.listdir(f"/proc/{entry}/fd")]
+        except OSError:  # the process ended meanwhile
+            continue
+        count = sum(link.startswith("socket:[") and link[8:-1] in wanted for link in links)
+        if count:
+            held[int(entry)] = count
+    return held

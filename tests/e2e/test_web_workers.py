@@ -2,12 +2,15 @@
 database: a web session opened on one process works on the other, a command taken on one is read
 on the other, signing out on one ends the session on both, disabling the account from the command
 line ends it everywhere, and a restart keeps it. Then `serve --workers 2` serves one session on
-every connection."""
+every connection, and spreads connections over its workers."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 
 import httpx
 from typer.testing import CliRunner
@@ -15,7 +18,7 @@ from typer.testing import CliRunner
 from api.accounts import Grant
 from api.cli import app as cli
 from tests.e2e.conftest import request_body, tree_runtime
-from tests.e2e.processes import server_process, serving
+from tests.e2e.processes import server_process, serving, sockets_by_process
 
 PASSWORD = "a long enough password"
 
@@ -101,3 +104,32 @@ def test_each_request_writes_one_access_line_naming_its_client(db_url: str) -> N
         ("line-1", 200, "127.0.0.1"),
         ("line-2", 200, "127.0.0.1"),
     ]
+
+
+def test_serve_with_two_workers_gives_each_its_own_socket_and_both_connections(sqlite_url: str) -> None:
+    """Each worker listens on a socket of its own (the kernel spreads new connections over them),
+    so that a burst of keep-alive connections does not all land on the worker that woke first; a
+    second server on the same port is refused rather than let in to share it."""
+    _prepare(sqlite_url)
+    with server_process(sqlite_url, workers=2) as (base, proc):
+        port = int(base.rsplit(":", 1)[1])
+        listening = sockets_by_process(proc.pid, port, "0A")
+        assert len(listening) == 2 and proc.pid not in listening, listening  # a socket each, none in the parent
+        clients = [httpx.Client(base_url=base) for _ in range(32)]
+        try:
+            assert all(client.get("/health").status_code == 200 for client in clients)
+            held = sockets_by_process(proc.pid, port, "01")
+        finally:
+            for client in clients:
+                client.close()
+        # Spread by a hash: all 32 on one worker would happen once in 2**31 runs.
+        assert sorted(held) == sorted(listening) and sum(held.values()) == 32, held
+        second = subprocess.run(
+            [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port)],
+            env=os.environ | {"UNIONFLOW_DATABASE_URL": sqlite_url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert second.returncode == 2, second.stdout + second.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in second.stderr and "--port" in second.stderr, second.stderr
