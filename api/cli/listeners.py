@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 from typing import Any
 
 # Linux spreads connections over sockets sharing a port; elsewhere (or without SO_REUSEPORT) the
 # workers share uvicorn's one socket.
-SPREADS_CONNECTIONS = hasattr(socket, "SO_REUSEPORT") and socket.SO_REUSEPORT is not None
+SPREADS_CONNECTIONS = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def _bound(family: int, address: tuple[Any, ...]) -> socket.socket:
