@@ -39,7 +39,7 @@ def serve(
 
     import uvicorn
 
-    from api.cli.listeners import serve_workers
+    from api.cli.listeners import serve_workers, worker_sockets
     from api.cli.maintenance import rebuild_outdated
     from api.logs import configure_logging
     from api.main import create_app, settled
@@ -64,9 +64,10 @@ def serve(
         "api.main:served_app", factory=True, workers=workers, host=host, port=port, log_level="info", access_log=False
     )
     try:
-        serve_workers(config)
+        sockets = worker_sockets(config)
     except OSError as exc:  # the port is taken, or the interface is not this machine's
         raise typer.BadParameter(f"cannot listen on {host}:{port}: {exc.strerror}", param_hint="--port") from None
+    serve_workers(config, sockets)
 
 
 def default_workers(dialect: str) -> int:

@@ -67,20 +67,27 @@ class WorkerListener(socket.socket):
         return worker_socket, (self.family, self.getsockname(), self.backlog)
 
 
-def serve_workers(config: Any) -> None:
-    """uvicorn's supervisor of `config.workers` processes (a `uvicorn.Config` of an import string),
-    each worker on a listening socket of its own where the system spreads connections over them."""
-    from uvicorn.supervisors import Multiprocess
-
+def worker_sockets(config: Any) -> list[socket.socket]:
+    """The sockets to hand uvicorn's supervisor for `config` (a `uvicorn.Config`): a
+    `WorkerListener` where the system spreads connections over a socket per worker, else uvicorn's
+    one shared socket. OSError if the address is taken."""
     if not SPREADS_CONNECTIONS:
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
-        return
+        return [config.bind_socket()]
     listener = WorkerListener.hold(config.host, config.port, config.backlog)
     host, port = listener.getsockname()[:2]
     logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s:%d, a socket per worker", host, port)
+    return [listener]
+
+
+def serve_workers(config: Any, sockets: list[socket.socket]) -> None:
+    """uvicorn's supervisor of `config.workers` processes (a `uvicorn.Config` of an import string)
+    on `sockets` (`worker_sockets`), until it is stopped."""
+    from uvicorn.supervisors import Multiprocess
+
     try:
-        Multiprocess(config, sockets=[listener]).run()
+        Multiprocess(config, sockets=sockets).run()
     except KeyboardInterrupt:
         pass
     finally:
-        listener.close()
+        for sock in sockets:
+            sock.close()

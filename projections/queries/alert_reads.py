@@ -17,10 +17,10 @@ from projections.queries.paging import (
     Bind,
     Page,
     as_date,
-    bound_keyset_after,
+    bound_page,
     connect,
-    keyset_parameters,
     page_of,
+    page_parameters,
     subtree_bounds,
     subtree_filter,
 )
@@ -59,7 +59,7 @@ _ALERT_COLUMNS = (
 )
 
 
-def fires_on(on: dt.date) -> list[sa.ColumnElement[bool]]:
+def fires_on(on: dt.date | sa.BindParameter[dt.date]) -> list[sa.ColumnElement[bool]]:
     """The alert periods that fire on `on`: each stored period says when it fires, so any date
     costs the same."""
     return [_A.c.fires_from <= on, _A.c.fires_until >= on]
@@ -77,16 +77,12 @@ _ALERT_KEY = (_A.c.path, _A.c.kind, _A.c.seq)
 def _alerts_statement(subtree: bool, after: bool, kinds: bool, limited: bool) -> sa.Select[Any]:
     """The alert list's query for one shape of the arguments, built once: the date, the subtree's
     bounds (`low`, `high`), the cursor's values, the kinds and the limit are bound at execution."""
-    on = sa.bindparam("on", type_=sa.Date)
-    q = sa.select(*_ALERT_COLUMNS).where(_A.c.fires_from <= on, _A.c.fires_until >= on)
+    q = sa.select(*_ALERT_COLUMNS).where(*fires_on(sa.bindparam("on", type_=sa.Date)))
     if subtree:
         q = q.where(_A.c.path >= sa.bindparam("low"), _A.c.path < sa.bindparam("high"))
-    if after:
-        q = q.where(bound_keyset_after(_ALERT_KEY))
     if kinds:
         q = q.where(_A.c.kind.in_(sa.bindparam("kinds", expanding=True)))
-    q = q.order_by(*_ALERT_KEY)
-    return q.limit(sa.bindparam("limit", type_=sa.Integer)) if limited else q
+    return bound_page(q, _ALERT_KEY, after=after, limited=limited)
 
 
 def alerts(
@@ -102,13 +98,9 @@ def alerts(
     tree order. The same query answers for any date: each stored period says when it fires."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        values: dict[str, Any] = {"on": on, "kinds": list(kinds or ())}
+        values = page_parameters(_ALERT_KEY, cursor, limit) | {"on": on, "kinds": list(kinds or ())}
         if subtree is not None:
             values["low"], values["high"] = subtree_bounds(conn, subtree)
-        if cursor is not None:
-            values |= keyset_parameters(_ALERT_KEY, cursor)
-        if limit is not None:
-            values["limit"] = limit + 1
         q = _alerts_statement(subtree is not None, cursor is not None, bool(kinds), limit is not None)
         rows, nxt = page_of(list(conn.execute(q, values)), limit, lambda r: (r.path, r.kind, r.seq))
     return Page([alert_record(r._mapping, on) for r in rows], nxt)

@@ -66,15 +66,24 @@ def keyset_after(columns: Sequence[sa.ColumnElement[Any]], cursor: str | None) -
     return [sa.tuple_(*columns) > sa.tuple_(*bound)]
 
 
-def bound_keyset_after(columns: Sequence[sa.ColumnElement[Any]]) -> sa.ColumnElement[bool]:
-    """`keyset_after` for a statement built once: the cursor's values are bound at each execution
-    as parameters `after_0`, `after_1`, ... (`keyset_parameters`)."""
-    bound = [sa.bindparam(f"after_{i}", type_=c.type) for i, c in enumerate(columns)]
-    return sa.tuple_(*columns) > sa.tuple_(*bound)
+def bound_page(
+    q: sa.Select[Any], key: Sequence[sa.ColumnElement[Any]], *, after: bool, limited: bool
+) -> sa.Select[Any]:
+    """`q` in `key` order, for a statement built once: after a cursor's key and up to a limit, both
+    bound at each execution (`page_parameters`)."""
+    if after:
+        q = q.where(sa.tuple_(*key) > sa.tuple_(*(sa.bindparam(f"after_{i}", type_=c.type) for i, c in enumerate(key))))
+    q = q.order_by(*key)
+    return q.limit(sa.bindparam("limit", type_=sa.Integer)) if limited else q
 
 
-def keyset_parameters(columns: Sequence[sa.ColumnElement[Any]], cursor: str) -> dict[str, Any]:
-    return {f"after_{i}": v for i, v in enumerate(_cursor_values(columns, cursor))}
+def page_parameters(key: Sequence[sa.ColumnElement[Any]], cursor: str | None, limit: int | None) -> dict[str, Any]:
+    """The values a `bound_page` statement is executed with: the cursor's key, one row more than
+    `limit` (to tell whether a next page exists)."""
+    values = {} if cursor is None else {f"after_{i}": v for i, v in enumerate(_cursor_values(key, cursor))}
+    if limit is not None:
+        values["limit"] = limit + 1
+    return values
 
 
 def page_of(rows: list[Any], limit: int | None, key: Any) -> tuple[list[Any], str | None]:

@@ -16,11 +16,11 @@ from projections.queries.paging import (
     Bind,
     Page,
     as_date,
-    bound_keyset_after,
+    bound_page,
     connect,
     keyset_after,
-    keyset_parameters,
     page_of,
+    page_parameters,
     subtree_filter,
 )
 
@@ -140,12 +140,10 @@ _INBOX_COLUMNS = (
 def _inbox_statement(after: bool, one: bool, limited: bool) -> sa.Select[Any]:
     """The inbox's query for one shape of the arguments, built once: an approver's reads differ
     only in the values bound at execution (`org`, the cursor's, `procedure_id`, `limit`)."""
-    q = sa.select(*_INBOX_COLUMNS).where(_P.c.inbox_org == sa.bindparam("org")).order_by(*_INBOX_KEY)
-    if after:
-        q = q.where(bound_keyset_after(_INBOX_KEY))
+    q = sa.select(*_INBOX_COLUMNS).where(_P.c.inbox_org == sa.bindparam("org"))
     if one:
         q = q.where(_P.c.procedure_id == sa.bindparam("procedure_id"))
-    return q.limit(sa.bindparam("limit", type_=sa.Integer)) if limited else q
+    return bound_page(q, _INBOX_KEY, after=after, limited=limited)
 
 
 def inbox(
@@ -161,11 +159,7 @@ def inbox(
     below it), oldest first, with how long each has waited on `on` (default today); only that of
     `procedure_id` when given (none when it does not wait on `approver_org`)."""
     on = on or dt.date.today()
-    values: dict[str, Any] = {"org": approver_org, "procedure_id": procedure_id}
-    if cursor is not None:
-        values |= keyset_parameters(_INBOX_KEY, cursor)
-    if limit is not None:
-        values["limit"] = limit + 1
+    values = page_parameters(_INBOX_KEY, cursor, limit) | {"org": approver_org, "procedure_id": procedure_id}
     q = _inbox_statement(cursor is not None, procedure_id is not None, limit is not None)
     with connect(bind) as conn:
         rows, nxt = page_of(list(conn.execute(q, values)), limit, lambda r: (as_date(r.filed_on), r.procedure_id))
