@@ -14,9 +14,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# Each worker process says so once it is listening (with --workers, uvicorn's supervisor says it
-# is "running" before any worker has started).
+# Each worker process says so once its app has started. With --workers its socket listens
+# already (bound before it starts), and uvicorn's supervisor says it is "running" before any
+# worker has started; a lone process binds only after its app has started, then says "running".
+# Ready: every worker's startup and the "running" line, in whichever order they come.
 READY = "Application startup complete"
+RUNNING = "Uvicorn running on"
 
 
 def free_port() -> int:
@@ -76,7 +79,8 @@ def server_process(
             if line is None:
                 raise AssertionError("unionflow serve ended before listening:\n" + "".join(seen))
             seen.append(line)
-            if sum(READY in seen_line for seen_line in seen) == workers:
+            started = sum(READY in seen_line for seen_line in seen)
+            if started == workers and any(RUNNING in seen_line for seen_line in seen):
                 break
         listening.set()
         yield f"http://127.0.0.1:{port}", proc

@@ -47,6 +47,38 @@ def test_a_writer_waits_for_another_process_writer_then_writes(sqlite_url: str) 
     store.engine.dispose()
 
 
+def kernel_waiters(path: str) -> int:
+    """How many `flock` waits on `path` are queued in the kernel (`/proc/locks`: "->" lines)."""
+    inode = os.stat(path).st_ino
+    with open("/proc/locks") as locks:
+        return sum(1 for line in locks if " -> FLOCK " in line and line.split()[6].endswith(f":{inode}"))
+
+
+def test_a_waiting_writer_queues_in_the_kernel_and_writes_once_the_lock_is_released(sqlite_url: str) -> None:
+    """Queued in the kernel, the waiter is handed the lock when it is released, rather than
+    polling for it while the releasing process's next writer takes it first."""
+    store = store_for(sqlite_url)
+    path = lock_path(sa.make_url(sqlite_url).database)
+    assert path is not None
+    outcome: list[object] = []
+    with held_elsewhere(sqlite_url):
+        writer = threading.Thread(
+            target=lambda: outcome.append(store.append("org-a", notes("a1"), expected_version=0, metadata=META))
+        )
+        writer.start()
+        queued = threading.Event()
+        for _ in range(2000):  # bounded: the writer queues within milliseconds
+            if kernel_waiters(path) == 1:
+                break
+            queued.wait(0.005)
+        assert kernel_waiters(path) == 1
+        assert store.stream_version("org-a") == 0
+    writer.join(timeout=30)
+    assert [getattr(o, "last_version", None) for o in outcome] == [1]
+    assert kernel_waiters(path) == 0
+    store.engine.dispose()
+
+
 def test_a_writer_locked_out_past_the_busy_timeout_gets_store_busy(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -56,6 +88,9 @@ def test_a_writer_locked_out_past_the_busy_timeout_gets_store_busy(
     store = store_for(sqlite_url)
     with held_elsewhere(sqlite_url), pytest.raises(StoreBusy):
         store.append("org-a", notes("a1"), expected_version=0, metadata=META)
+    # The wait given up still queued in the kernel; once the lock is free it takes it and lets it
+    # go, so the next append writes (within the same short timeout) instead of meeting a lock
+    # that nobody will release.
     assert store.append("org-a", notes("a1"), expected_version=0, metadata=META).last_version == 1
     store.engine.dispose()
 
