@@ -86,8 +86,17 @@ def _take(fd: int, timeout_s: float) -> int:
         os.close(fd)
         raise
     wait = _KernelWait(fd)
-    threading.Thread(target=wait.run, name="unionflow-writer-lock", daemon=True).start()
-    if wait.outcome(timeout_s):
+    try:
+        threading.Thread(target=wait.run, name="unionflow-writer-lock", daemon=True).start()
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
+        taken = wait.outcome(timeout_s)
+    except BaseException:  # interrupted while waiting: the lock must not stay with nobody's descriptor
+        wait.give_up()
+        raise
+    if taken:
         return fd
     raise sqlite3.OperationalError("database is locked (by another process's writer)")
 
@@ -116,15 +125,25 @@ class _KernelWait:
             self._done.set()
 
     def outcome(self, timeout_s: float) -> bool:
-        """Whether the lock was taken within `timeout_s` (if not, the descriptor is the thread's)."""
-        self._done.wait(timeout_s)
+        """Whether the lock was taken within `timeout_s`; if not, the wait is given up."""
+        if not self._done.wait(timeout_s):
+            self.give_up()
         with self._guard:
-            if not self._done.is_set():
-                self._abandoned = True
+            if self._abandoned:
                 return False
         if not self._taken:
             raise OSError("flock failed on the writers' lock file")
         return True
+
+    def give_up(self) -> None:
+        """The writer no longer waits: the descriptor is closed now if the lock was taken (that
+        releases it), else by the thread once its `flock` returns."""
+        with self._guard:
+            if not self._done.is_set():
+                self._abandoned = True
+            elif self._taken and not self._abandoned:
+                self._abandoned = True
+                os.close(self._fd)
 
 
 def lock_path(database: str | None) -> str | None:

@@ -98,3 +98,38 @@ def test_a_writer_locked_out_past_the_busy_timeout_gets_store_busy(
 def test_no_lock_file_for_a_database_in_memory() -> None:
     assert lock_path(":memory:") is None and lock_path(None) is None
     assert lock_path("/data/unionflow.db") == "/data/unionflow.db-writers"
+
+
+@pytest.mark.parametrize("given_up", ["while queued", "once taken"])
+def test_a_wait_given_up_never_keeps_the_lock(sqlite_url: str, given_up: str) -> None:
+    """A writer interrupted while its thread waits in the kernel (or just after it got the lock)
+    leaves nobody holding the lock."""
+    from events.writer_lock import _KernelWait
+
+    path = lock_path(sa.make_url(sqlite_url).database)
+    assert path is not None
+    wait = _KernelWait(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    with held_elsewhere(sqlite_url):
+        threading.Thread(target=wait.run, daemon=True).start()
+        pause = threading.Event()
+        for _ in range(2000):
+            if kernel_waiters(path) == 1:
+                break
+            pause.wait(0.005)
+        if given_up == "while queued":
+            wait.give_up()
+    if given_up == "once taken":
+        assert wait.outcome(30)
+        wait.give_up()
+    probe = os.open(path, os.O_RDWR)
+    try:
+        for _ in range(2000):  # the thread's close follows its flock's return
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                pause.wait(0.005)
+        else:
+            pytest.fail("the lock stayed with the wait given up")
+    finally:
+        os.close(probe)
