@@ -20,14 +20,14 @@ def queued(store: EventStore) -> int:
     return len(store._group._queue)
 
 
-def wait_until(condition: Callable[[], bool]) -> None:
+def wait_until(condition: Callable[[], bool], failure: str = "the appends never queued") -> None:
     """Wait until `condition()` holds (checked every millisecond), failing after QUEUE_WAIT_S."""
     tick = threading.Event()
     for _ in range(int(QUEUE_WAIT_S * 1000)):
         if condition():
             return
         tick.wait(0.001)
-    raise AssertionError("the appends never queued")
+    raise AssertionError(failure)
 
 
 class HeldLeader:

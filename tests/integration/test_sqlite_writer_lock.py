@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from events import StoreBusy
 from events.writer_lock import lock_path
+from tests.integration.group_support import wait_until
 from tests.integration.support import META, notes, store_for
 from tests.integration.test_concurrency import assert_log_is_whole
 
@@ -66,12 +67,7 @@ def test_a_waiting_writer_queues_in_the_kernel_and_writes_once_the_lock_is_relea
             target=lambda: outcome.append(store.append("org-a", notes("a1"), expected_version=0, metadata=META))
         )
         writer.start()
-        queued = threading.Event()
-        for _ in range(2000):  # bounded: the writer queues within milliseconds
-            if kernel_waiters(path) == 1:
-                break
-            queued.wait(0.005)
-        assert kernel_waiters(path) == 1
+        wait_until(lambda: kernel_waiters(path) == 1, "the writer never queued in the kernel")
         assert store.stream_version("org-a") == 0
     writer.join(timeout=30)
     assert [getattr(o, "last_version", None) for o in outcome] == [1]
@@ -111,11 +107,7 @@ def test_a_wait_given_up_never_keeps_the_lock(sqlite_url: str, given_up: str) ->
     wait = _KernelWait(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     with held_elsewhere(sqlite_url):
         threading.Thread(target=wait.run, daemon=True).start()
-        pause = threading.Event()
-        for _ in range(2000):
-            if kernel_waiters(path) == 1:
-                break
-            pause.wait(0.005)
+        wait_until(lambda: kernel_waiters(path) == 1, "the wait never queued in the kernel")
         if given_up == "while queued":
             wait.give_up()
     if given_up == "once taken":
@@ -123,13 +115,16 @@ def test_a_wait_given_up_never_keeps_the_lock(sqlite_url: str, given_up: str) ->
         wait.give_up()
     probe = os.open(path, os.O_RDWR)
     try:
-        for _ in range(2000):  # the thread's close follows its flock's return
-            try:
-                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                pause.wait(0.005)
-        else:
-            pytest.fail("the lock stayed with the wait given up")
+        # The thread's close follows its flock's return.
+        wait_until(lambda: took(probe), "the lock stayed with the wait given up")
     finally:
         os.close(probe)
+
+
+def took(fd: int) -> bool:
+    """Whether `fd` got the writers' lock at once."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
