@@ -110,6 +110,8 @@ class _Check:
         self.stored: dict[str, int] = {}  # the rows' streams (and their parents') in the database
         self.db_states: dict[str, UnionState] = {}  # parents in the database, not in the file
         self.depth: dict[str, int] = {}  # in the file (0: parent in the database or none)
+        # Where in the tree: the ids from the parent outside the file down to the row, "/"-joined
+        self.place: dict[str, str] = {}
         self.ordered: list[PlannedRow] = []
 
     def read(self, raw: bytes, today: dt.date) -> None:
@@ -184,8 +186,9 @@ class _Check:
         return RowIssue(line, d.org_id, "level", reason, "R-APPROVER"), False
 
     def place_in_tree(self) -> None:
-        """Each row's depth in the file (0: parent in the database or none), which also finds cycles."""
-        by_id, depth = self.by_id, self.depth
+        """Each row's depth in the file (0: parent in the database or none) and place in the tree,
+        which also finds cycles."""
+        by_id, depth, place = self.by_id, self.depth, self.place
         for row in self.rows:
             chain: list[str] = []
             walk: str | None = row.data.org_id
@@ -195,9 +198,13 @@ class _Check:
                     break
                 chain.append(walk)
                 walk = by_id[walk].data.parent_id
-            base = depth.get(walk, -1) if walk is not None and walk in by_id else -1
+            if walk is not None and walk in by_id:
+                base, above = depth.get(walk, -1), place.get(walk, "")
+            else:
+                base, above = -1, f"{walk or ''}/"
             for i, member in enumerate(reversed(chain)):
                 depth.setdefault(member, base + 1 + i)
+                above = place.setdefault(member, f"{above}{member}/")
 
     def _cycle(self, cycle: list[str], back_to: str) -> None:
         for member in cycle:
@@ -247,9 +254,15 @@ class _Check:
 
     def decide(self, progress: ProgressFn | None) -> dict[int, RowIssue]:
         """The workflow's decision on every command of the rows still valid, parents first, in
-        dry-run batches; returns the first refusal of each row, by line."""
+        dry-run batches; returns the first refusal of each row, by line.
+
+        The rows of one depth go in tree order, as they are written: the read models keep a
+        union's rows by its path, so a write batch of neighbours in the tree changes a few
+        neighbouring pages of those tables, where a batch in the file's order (any order) would
+        change pages all over them, and write each of them again at every batch."""
         self.ordered = sorted(
-            (r for r in self.rows if r.line not in self.bad_lines), key=lambda r: (self.depth[r.data.org_id], r.line)
+            (r for r in self.rows if r.line not in self.bad_lines),
+            key=lambda r: (self.depth[r.data.org_id], self.place[r.data.org_id]),
         )
         ordered = self.ordered
         children: dict[str, int] = {}

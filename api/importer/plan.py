@@ -33,7 +33,7 @@ class ImportPlan:
     actor: Actor
     on: dt.date
     rows_total: int = 0
-    rows: list[PlannedRow] = field(default_factory=list)  # valid, parents first
+    rows: list[PlannedRow] = field(default_factory=list)  # valid, parents first, then in tree order
     errors: list[RowIssue] = field(default_factory=list)
     skipped: list[RowIssue] = field(default_factory=list)  # valid themselves, but an ancestor is not
     already_imported: int = 0  # rows whose organisation and term are already in the database

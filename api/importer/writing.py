@@ -1,5 +1,6 @@
-"""Writing a checked plan (`write_import`): its rows as commands, parents first, a batch of whole
-rows per transaction; and the commands a batch of rows becomes (which the check decides too)."""
+"""Writing a checked plan (`write_import`): its rows as commands, parents first (then in tree
+order), a batch of whole rows per transaction; and the commands a batch of rows becomes (which the
+check decides too)."""
 
 from __future__ import annotations
 

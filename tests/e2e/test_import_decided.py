@@ -152,3 +152,20 @@ def test_rows_beyond_the_kept_decisions_are_decided_again_as_they_are_written(
         stored = [r.event for r in rt.store.read_stream(org_stream(f"U{i}"))]
         assert [e.event_type for e in stored] == ["OrganisationRegistered", "ExistingTermImported"]
     assert rt.store.verify().ok and Projections(rt.engine).compare_with_rebuild(None).ok
+
+
+def test_rows_are_written_parents_first_then_in_tree_order(rt: Runtime, tmp_path: Path) -> None:
+    # The file's order is any order: unions before their townships, siblings apart. Written in
+    # tree order, a batch's rows are neighbours in the read models' path-keyed tables.
+    towns = [{"org_id": t, "name": f"{t} 街道总工会", "level": "township", "parent_id": "JA"} for t in ("T-B", "T-A")]
+    unions = [union_row(f"U{i:02d}", parent=("T-A", "T-B", "FED", "JA-T1")[i % 4]) for i in range(12)]
+    plan = plan_import(rt, write_csv(tmp_path / "r.csv", [*unions[:5], towns[0], *unions[5:], towns[1]]), ADMIN)
+    assert plan.ok
+    order = [r.data.org_id for r in plan.rows]
+    parent_of = {r.data.org_id: r.data.parent_id for r in plan.rows}
+    assert all(order.index(parent_of[o]) < order.index(o) for o in order if parent_of[o] in order)
+    for parent in ("T-A", "T-B", "FED", "JA-T1"):
+        at = [i for i, o in enumerate(order) if parent_of[o] == parent]
+        assert at == list(range(at[0], at[0] + 3)), f"the unions below {parent} are apart: {order}"
+    assert write_import(rt, plan, batch_rows=3).rows_written == 14
+    assert [rt.service.load(o).parent_id for o in order] == [parent_of[o] for o in order]
