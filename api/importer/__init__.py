@@ -74,7 +74,9 @@ decided once by the workflow during the check (the dry run keeps what each would
 write appends those decisions through the store's batched append (`EventStore.append_many`: the
 one write path, hash chains and all), with the read models (and the alerts: the imported
 deadlines) updated in bulk in the same transactions (read-your-writes). Rows are written parents
-first, in batches of whole rows, a few thousand events per commit instead of one. The decisions
+first, then in tree order (whatever the file's order), in batches of whole rows, a few thousand
+events per commit instead of one: a batch's unions are neighbours, so their rows in the read
+models, which are kept by the union's path, change a few neighbouring pages. The decisions
 stand while the database is as the check saw it: a row's stream written since fails its append
 (expected version), and a stream the decisions read (a parent in the database, its ancestors)
 is compared with the version read before each batch; either way the rest of the rows are decided
