@@ -2,12 +2,14 @@
 
 A source row (an alert period of `proj_alerts`, a coverage mark of `proj_coverage_marks`) counts
 towards a figure from one day to another: +n on the first day, -n on the day after the last. Its
-marks are added, for every organisation strictly above the row's union (and "" for the whole
-register), into a tally table keyed (ancestor, span, day, figure): span DAYS holds each day's marks,
+marks are added, for every organisation strictly above the row's union (down to TALLIED_DEPTH
+levels), into a tally table keyed (ancestor, span, day, figure): span DAYS holds each day's marks,
 span MONTHS each month's (on the month's first day), so that "up to D" reads the months before D's
 and the days of D's month, a few thousand rows at most. A figure on date D for the subtree of
 organisation X is then the sum of X's tally up to D plus X's own rows: its cost is bounded by the
-days on which something changed, not by the number of unions below X.
+days on which something changed, not by the number of unions below X. The whole register is read
+the same way from its roots (the national union): their tallies and their own rows. A tally of its
+own would hold the same sums again, and cost every write one more key a mark.
 
 The tallies change in the same transaction as their source rows (`TallyDeltas`, called by
 `projections.apply.BatchPlan.write` for the live path, catch-up and a rebuild's catch-up); a
@@ -28,7 +30,7 @@ from projections.base import Writer
 from projections.calendar import OPEN, day_after, iso
 from projections.tree import SEPARATOR, subtree_range
 
-WHOLE = ""  # the ancestor key of the whole register (no subtree)
+WHOLE = ""  # the whole register, as `build`'s subtree: its roots, each with its subtree
 Key = tuple[str, int, str, str]  # (ancestor, span, day, figure)
 DAYS, MONTHS = 0, 1
 
@@ -40,8 +42,8 @@ def month_of(day: str) -> str:
 Mark = tuple[str, str, str, int]  # (path of the union, figure, day, n)
 
 
-# Tallies are kept for the whole register and the organisations at the first TALLIED_DEPTH levels
-# of the tree (national, province, city). A tally holds at most one row per figure and day, so it
+# Tallies are kept for the organisations at the first TALLIED_DEPTH levels of the tree (national,
+# province, city). A tally holds at most one row per figure and day, so it
 # only saves work where a subtree's rows outnumber the days: a county's thousand unions have about
 # as many marks as a tally of their own would, and are read by a range of their paths instead.
 TALLIED_DEPTH = 3
@@ -52,12 +54,12 @@ def depth(path: str) -> int:
 
 
 def ancestors(path: str) -> list[str]:
-    """The keys a row of the union at `path` counts under: the whole register, then every
-    organisation strictly above the union down to TALLIED_DEPTH levels (`ACFTU/HB/U1/` -> "",
-    `ACFTU/`, `ACFTU/HB/`)."""
-    out = [WHOLE]
+    """The keys a row of the union at `path` counts under: every organisation strictly above the
+    union down to TALLIED_DEPTH levels (`ACFTU/HB/U1/` -> `ACFTU/`, `ACFTU/HB/`); none for a root,
+    whose own rows are read as rows (`projections.queries.tally_reads`)."""
+    out: list[str] = []
     at = path.find(SEPARATOR)
-    while 0 <= at < len(path) - 1 and len(out) <= TALLIED_DEPTH:
+    while 0 <= at < len(path) - 1 and len(out) < TALLIED_DEPTH:
         out.append(path[: at + 1])
         at = path.find(SEPARATOR, at + 1)
     return out
@@ -109,6 +111,8 @@ class TallyDeltas:
                 a = deepest_of.get(path)
                 if a is None:
                     chain = ancestors(path)
+                    if not chain:  # a root's own row: no tally above it
+                        continue
                     a = deepest_of[path] = chain[-1]
                     self._chains[a] = chain
                 key = (a, figure, day)
@@ -253,8 +257,9 @@ def build(conn: Connection, tables: Mapping[str, sa.Table], *, at: str = WHOLE, 
     at the deepest tallied level sums the marks of its subtree's rows (one range of paths); one
     above sums its children's tallies and the few rows between them (their own), so every source
     row is read once. The organisations are found by walking the source's paths, one index probe
-    each. `at`: only that organisation's tallies and its subtree's; `built`: organisations whose
-    subtree's tallies are in place already (summed on other connections), added up but not again."""
+    each. `at`: only that organisation's tallies and its subtree's (WHOLE: every root's);
+    `built`: organisations whose subtree's tallies are in place already (summed on other
+    connections), added up but not again."""
     if conn.dialect.name == "postgresql":
         # For this transaction: a city's sums fit in memory, and the queries are cheap but their
         # estimates on fresh tables are not, which would have them compiled (JIT) at a cost far
@@ -265,7 +270,10 @@ def build(conn: Connection, tables: Mapping[str, sa.Table], *, at: str = WHOLE, 
         if source in tables and tally in tables:
             src, dst = tables[source], tables[tally]
             marks = _alert_marks_sql(conn, src) if source == "proj_alerts" else _coverage_marks_sql(src)
-            _build_at(conn, src, dst, marks, at, frozenset(built))
+            tops = list(_children(conn, src.c.path, WHOLE, None)) if at == WHOLE else [at]
+            for top in tops:
+                if top not in built:
+                    _build_at(conn, src, dst, marks, top, frozenset(built))
 
 
 def children_of(conn: Connection, src: sa.Table, a: str) -> list[str]:

@@ -150,7 +150,7 @@ def alert_counts(bind: Bind, on: dt.date | None = None, subtree: str | None = No
     on = on or dt.date.today()
     with connect(bind) as conn:
         where = scope(conn, subtree)
-        counts = tallied(conn, schema.alert_tallies, where.ancestor, on)
+        counts = tallied(conn, schema.alert_tallies, where.ancestors, on)
         rows = where.rows(_A.c.path)
         if rows is not None:
             q = sa.select(_A.c.kind, sa.func.count()).where(*rows, *fires_on(on)).group_by(_A.c.kind)

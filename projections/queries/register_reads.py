@@ -299,7 +299,7 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
         # the days on which a figure changed; below the tallied levels, the subtree's marks
         # (projections.models.tallies).
         where = scope(conn, subtree)
-        figures = tallied(conn, schema.coverage_tallies, where.ancestor, on)
+        figures = tallied(conn, schema.coverage_tallies, where.ancestors, on)
         m = schema.coverage_marks.c
         rows = where.rows(m.path)
         if rows is not None:

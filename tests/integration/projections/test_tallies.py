@@ -16,6 +16,7 @@ import projections
 from bench import national_load, synthetic
 from events import make_engine
 from projections import Projections, schema
+from projections.base import Writer
 from projections.models import tallies
 from projections.models.tallies import ancestors
 from tests.integration.projections.scan_reads import scan_alert_counts, scan_coverage
@@ -59,7 +60,7 @@ def _assert_alert_boundaries(engine: sa.Engine, rng: random.Random, periods: int
         rows = conn.execute(sa.select(a.path, a.fires_from, a.fires_until).order_by(a.path, a.kind, a.seq)).all()
         ids = dict(conn.execute(sa.select(o.path, o.org_id)).all())
         for path, frm, until in rng.sample(rows, min(periods, len(rows))):
-            subtree = rng.choice([*(ids[p] for p in ancestors(path)[1:]), ids[path], None])
+            subtree = rng.choice([*(ids[p] for p in ancestors(path)), ids[path], None])
             days = [frm - DAY, frm] + ([until, until + DAY] if until < dt.date(9999, 12, 31) else [])
             for on in days:
                 want = {k: n for k, n in scan_alert_counts(conn, subtree, on).items() if n}
@@ -134,13 +135,44 @@ def test_tallies_built_a_subtree_at_a_time_equal_those_kept_live(engine: sa.Engi
         conn.commit()
 
 
+def test_the_whole_register_is_every_root_with_its_own_rows(engine: sa.Engine) -> None:
+    """The whole register is read from its roots' tallies and the roots' own rows. No step gives a
+    root rows of its own or registers a second national union today; the reads do not rely on it.
+    Such rows are added here as the live path adds them, their tallies with them."""
+    _live(engine, list(synthetic.generate(80, seed=11, shape=SHAPE)), random.Random(11), (20, 200))
+    o, a = schema.orgs, schema.alerts
+    with engine.begin() as conn:
+        root = conn.execute(sa.select(o).where(o.c.parent_id.is_(None))).mappings().one()
+        period = dict(conn.execute(sa.select(a).order_by(a.c.path).limit(1)).mappings().one())
+        conn.execute(o.insert(), [{**root, "org_id": "R2", "path": "R2/", "name": "第二个根"}])
+        added = [
+            {**period, "org_id": root["org_id"], "path": root["path"]},  # the root's own
+            {**period, "org_id": "R2", "path": "R2/"},  # the second root's own
+            {**period, "org_id": "R2-U", "path": "R2/R2-U/"},  # below the second root: tallied
+        ]
+        conn.execute(a.insert(), added)
+        deltas, writer = tallies.TallyDeltas(), Writer(conn)
+        deltas.add("proj_alerts", [tuple(r[c.name] for c in a.columns) for r in added], 1)
+        deltas.write(writer, schema.LIVE)
+        writer.close()
+    t = schema.alert_tallies.c
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).where(t.ancestor == "")).scalar() == 0
+        assert conn.execute(sa.select(sa.func.count()).where(t.ancestor == "R2/")).scalar() > 0
+        frm, until = period["fires_from"], period["fires_until"]
+        for on in [frm - DAY, frm, *([until, until + DAY] if until < dt.date(9999, 12, 31) else [])]:
+            want = {k: n for k, n in scan_alert_counts(conn, None, on).items() if n}
+            assert projections.alert_counts(conn, on) == want, on
+
+
 @pytest.mark.parametrize(
     ("path", "keys"),
     [
-        ("ACFTU/", [""]),
-        ("ACFTU/HB/WH/U1/", ["", "ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
+        # a root: its own rows are read as rows, under no tally (the whole register is its roots')
+        ("ACFTU/", []),
+        ("ACFTU/HB/WH/U1/", ["ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
         # below the tallied levels (a county and under): read by a range of paths
-        ("ACFTU/HB/WH/JA/T1/U1/", ["", "ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
+        ("ACFTU/HB/WH/JA/T1/U1/", ["ACFTU/", "ACFTU/HB/", "ACFTU/HB/WH/"]),
     ],
 )
 def test_a_row_counts_under_every_tallied_organisation_strictly_above_it(path: str, keys: list[str]) -> None:

@@ -1,7 +1,10 @@
 """Each tally table is one b-tree holding its count (migration 0010): no second index for every
-upsert to update, on a migrated database, after a downgrade and upgrade, and after a rebuild."""
+upsert to update, on a migrated database, after a downgrade and upgrade, and after a rebuild. The
+whole register has no tally of its own (migration 0011), and a downgrade sums it again."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 from alembic import command
@@ -9,7 +12,7 @@ from alembic import command
 from events import migrate
 from projections import Projections
 from projections import schema as proj_schema
-from projections.models.tallies import TALLY_TABLES
+from projections.models.tallies import DAYS, SOURCES, TALLY_TABLES
 from tests.integration.projections.support import D, World
 
 
@@ -64,3 +67,43 @@ def test_each_tally_is_one_btree_that_holds_its_count(world: World, engine: sa.E
     world.add_union("U2")  # and carry on live
     world.found("U2", until="prep")
     assert Projections(engine).compare_with_rebuild().ok
+
+
+def _whole_register_days(engine: sa.Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Each tally's "" rows of span DAYS, and what they must be: every source row's marks summed by
+    day and figure (the tally of the whole register, as migrations before 0011 kept it)."""
+    out: dict[str, list[tuple[object, ...]]] = {}
+    with engine.connect() as conn:
+        for source, (tally, marks_of, _) in SOURCES.items():
+            t = proj_schema.LIVE[tally].c
+            kept = conn.execute(
+                sa.select(t.day, t.figure, t.n).where(t.ancestor == "", t.span == DAYS).order_by(t.day, t.figure)
+            )
+            sums: dict[tuple[str, str], int] = {}
+            for row in conn.execute(sa.select(proj_schema.LIVE[source])):
+                for _path, figure, day, n in marks_of(tuple(row)):
+                    sums[day, figure] = sums.get((day, figure), 0) + n
+            out[tally] = [(dt.date.fromisoformat(d), f, n) for (d, f), n in sorted(sums.items()) if n]
+            out[tally + " kept"] = [tuple(r) for r in kept]
+    return out
+
+
+def test_the_whole_register_has_no_tally_of_its_own_and_a_downgrade_sums_it_again(
+    world: World, engine: sa.Engine
+) -> None:
+    """Migration 0011: the whole register is read from its roots; going back to 0010 puts its ""
+    rows back, each the sum of every row's marks on that day."""
+    for union in ("U1", "U2"):
+        world.add_union(union)
+        world.found(union, legal_person_on=D(2019, 4, 1))
+    before = _tallies(engine)
+    assert not any(r[0] == "" for rows in before.values() for r in rows)
+    cfg = migrate._config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0010_tally_key_holds_n")
+    sums = _whole_register_days(engine)
+    for tally in TALLY_TABLES:
+        assert sums[tally] and sums[tally + " kept"] == sums[tally], tally
+    migrate.upgrade(engine)
+    assert _tallies(engine) == before
