@@ -149,7 +149,7 @@ def alert_counts(bind: Bind, on: dt.date | None = None, subtree: str | None = No
     the subtree's periods."""
     on = on or dt.date.today()
     with connect(bind) as conn:
-        where = scope(conn, subtree)
+        where = scope(conn, subtree, _A)
         counts = tallied(conn, schema.alert_tallies, where.ancestors, on)
         rows = where.rows(_A.c.path)
         if rows is not None:

@@ -298,7 +298,7 @@ def coverage(bind: Bind, subtree: str | None = None, on: dt.date | None = None) 
         # The tally of the organisations below the root and the root's own marks, a cost bounded by
         # the days on which a figure changed; below the tallied levels, the subtree's marks
         # (projections.models.tallies).
-        where = scope(conn, subtree)
+        where = scope(conn, subtree, schema.coverage_marks)
         figures = tallied(conn, schema.coverage_tallies, where.ancestors, on)
         m = schema.coverage_marks.c
         rows = where.rows(m.path)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from projections import schema
-from projections.models.tallies import DAYS, MONTHS, TALLIED_DEPTH, depth
+from projections.models.tallies import DAYS, MONTHS, TALLIED_DEPTH, WHOLE, children_of, depth
 from projections.tree import place_of, subtree_range
 
 
@@ -30,12 +29,12 @@ class Scope:
         return [path >= self.low, path < self.high]
 
 
-def scope(conn: Connection, subtree: str | None) -> Scope:
-    """The scope of organisation `subtree` (None: the whole register, read from its roots;
-    LookupError if unknown)."""
+def scope(conn: Connection, subtree: str | None, source: sa.Table) -> Scope:
+    """The scope of organisation `subtree` in the rows of `source` (None: the whole register, read
+    from the roots those rows are below, found as `tallies.build` finds them; LookupError if
+    unknown)."""
     if subtree is None:
-        o = schema.orgs.c
-        roots = tuple(conn.execute(sa.select(o.path).where(o.parent_id.is_(None)).order_by(o.path)).scalars())
+        roots = tuple(children_of(conn, source, WHOLE))
         return Scope(roots, roots)
     info = place_of(conn, subtree)
     if info is None:
